@@ -1,0 +1,37 @@
+# Two commands do all set-up on a fresh machine with Python 3.11+ and make:
+#   make report   build the default period's pack on the embedded sample
+#   make test     run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PERIOD ?= 2025-26-autumn
+JOBS   ?= 2
+
+.PHONY: report test lab lint sample-data benchmark clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+report: $(STAMP)  ## build outputs/$(PERIOD)/ and print the path of its index.html
+	$(BIN)/leep run params/$(PERIOD).yaml --jobs $(JOBS)
+
+test: $(STAMP)  ## unit, notebook-structure and end-to-end tests
+	$(BIN)/python -m pytest -n auto
+
+lab: $(STAMP)  ## JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(BIN)/ruff check leep_analysis tests benchmarks notebooks
+
+sample-data: $(STAMP)  ## regenerate the shipped synthetic sample
+	$(BIN)/python -m leep_analysis.sample
+
+benchmark: $(STAMP)  ## speed and memory figures (not part of the tests)
+	$(BIN)/python benchmarks/pack.py
+
+clean:
+	rm -rf $(VENV) outputs/*/ .pytest_cache

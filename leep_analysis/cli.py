@@ -1,0 +1,130 @@
+"""The ``leep`` command line.
+
+    leep run PARAMS.yaml [PARAMS.yaml ...] [--out DIR] [--jobs N] [--no-progress]
+    leep validate PARAMS.yaml
+    leep sample-data DIR [--schools N]
+    leep new-period ID
+
+Problems print as one line each on stderr, naming the file and the key or the
+row and column, and exit with status 2; a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import OUTPUT_DIR, PARAMS_DIR, TEMPLATE_DIR
+from .errors import InputError, LeepError
+from .params import PERIOD_PATTERN
+
+EXIT_PROBLEM = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="leep", description="Build the LEEP school-improvement report pack.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="build each period's pack into DIR/<period>/")
+    run.add_argument("params", nargs="+", type=Path, help="params/<period>.yaml file(s)")
+    run.add_argument("--out", type=Path, default=OUTPUT_DIR, help="output folder (default: outputs/)")
+    run.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    validate = commands.add_parser("validate", help="check params and every input without running notebooks")
+    validate.add_argument("params", type=Path)
+
+    sample = commands.add_parser("sample-data", help="write the embedded sample inputs (the LA's templates) to DIR")
+    sample.add_argument("dir", type=Path)
+    sample.add_argument("--schools", type=int, default=None,
+                        help="generate a fresh synthetic LA with this many schools instead of copying the sample")
+
+    new = commands.add_parser("new-period", help="write params/<ID>.yaml from the commented template")
+    new.add_argument("id", help="period id, e.g. 2026-27-autumn")
+    new.add_argument("--dir", type=Path, default=PARAMS_DIR, help="params folder (default: params/)")
+    return parser
+
+
+def _fail(lines: list[str]) -> int:
+    for line in lines:
+        print(f"leep: error: {line}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_pack
+
+    if args.jobs < 1:
+        return _fail(["--jobs must be at least 1"])
+    for params in args.params:
+        index = run_pack(params, args.out, jobs=args.jobs, progress=not args.no_progress)
+        print(index)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .runner import validate_period
+
+    problems = validate_period(args.params)
+    errors = [p for p in problems if not p.warning]
+    for p in problems:
+        print(f"leep: {'warning' if p.warning else 'error'}: {str(p).replace(': warning: ', ': ')}", file=sys.stderr)
+    if errors:
+        return EXIT_PROBLEM
+    print(f"{args.params}: params and inputs are valid")
+    return 0
+
+
+def cmd_sample_data(args: argparse.Namespace) -> int:
+    from .sample import copy_sample, write_sample
+
+    if args.schools is None:
+        written = copy_sample(args.dir)
+    else:
+        if args.schools < 10:
+            return _fail(["--schools must be at least 10"])
+        written = write_sample(args.dir, n_schools=args.schools)
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_new_period(args: argparse.Namespace) -> int:
+    if not PERIOD_PATTERN.match(args.id):
+        return _fail([f"'{args.id}' is not a period id such as 2026-27-autumn"])
+    dest = args.dir / f"{args.id}.yaml"
+    if dest.exists():
+        return _fail([f"{dest}: already exists; edit it or remove it first"])
+    start, _, term = args.id.split("-")
+    as_at = {"autumn": f"{start}-12-31", "spring": f"{int(start) + 1}-03-31", "summer": f"{int(start) + 1}-07-31"}[term]
+    text = (TEMPLATE_DIR / "period.yaml.tmpl").read_text(encoding="utf-8")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(text.replace("{period}", args.id).replace("{as_at}", as_at), encoding="utf-8")
+    print(dest)
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "sample-data": cmd_sample_data, "new-period": cmd_new_period}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        if args.debug:
+            raise
+        hint = "; 'leep validate' lists them all" if len(exc.problems) > 1 else ""
+        return _fail([f"{exc}{hint}"])
+    except LeepError as exc:
+        if args.debug:
+            raise
+        return _fail([str(exc)])
+    except KeyboardInterrupt:
+        return _fail(["interrupted; no pack was written"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

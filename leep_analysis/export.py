@@ -1,0 +1,118 @@
+"""Executed notebook -> self-contained, reproducible HTML page.
+
+Inputs are hidden, the page uses the house template (no script, style or font
+from the internet), and whatever would differ between two identical runs is
+normalised: the page title, papermill's injected cell id, table ids. A contents
+list is built from the page's second-level headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .config import TEMPLATE_DIR
+from .errors import NotebookError
+
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the template needs besides the notebook."""
+
+    title: str
+    la_name: str
+    pack_title: str
+    sections: list[dict[str, object]] = field(default_factory=list)
+    synthetic: bool = False
+    banner: str = ""
+    footer: str = ""
+
+
+def house_css() -> str:
+    return (TEMPLATE_DIR / "leep.css").read_text(encoding="utf-8")
+
+
+def check_outputs(nb: nbformat.NotebookNode, name: str) -> None:
+    """Refuse a notebook whose outputs hold an error or anything written to stderr."""
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise NotebookError(f"{name}, cell {index}: {output.get('ename')}: {output.get('evalue')}")
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                first = str(output.get("text", "")).strip().splitlines()[:1]
+                raise NotebookError(f"{name}, cell {index} wrote to stderr: {first[0] if first else ''}")
+
+
+def normalise(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+    """Fix what differs between identical runs and drop cells tagged for removal."""
+    nb = nbformat.from_dict(nb)
+    nb.metadata["title"] = title
+    nb.metadata.pop("papermill", None)
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        if "remove-cell" in tags or "parameters" in tags or "injected-parameters" in tags:
+            continue
+        if "remove-output" in tags and cell.get("cell_type") == "code":
+            cell["outputs"] = []
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def contents_list(page_html: str) -> str:
+    """A contents list linking to every second-level heading of the page."""
+    items = []
+    for anchor, inner in _H2.findall(page_html):
+        text = _TAGS.sub("", inner).replace("¶", "").strip()
+        items.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    if len(items) < 2:
+        return ""
+    return '<nav class="leep-toc" aria-label="Contents of this page"><h2 id="contents">Contents</h2><ol>' + "".join(items) + "</ol></nav>"
+
+
+def to_html(nb: nbformat.NotebookNode, page: Page, *, name: str) -> str:
+    """Render an executed notebook as the pack's page."""
+    from nbconvert import HTMLExporter
+
+    check_outputs(nb, name)
+    nb = normalise(nb, page.title)
+    exporter = HTMLExporter(
+        template_name="leep",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    resources = {
+        "metadata": {"name": page.title},
+        "leep": {
+            "css": house_css(),
+            "la_name": page.la_name,
+            "pack_title": page.pack_title,
+            "sections": page.sections,
+            "synthetic": page.synthetic,
+            "banner": page.banner,
+            "footer": page.footer,
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = body.replace("<!--LEEP-TOC-->", contents_list(body), 1)
+    return body
+
+
+def write_page(executed: Path, dest: Path, page: Page) -> None:
+    """Read an executed notebook and write its page."""
+    nb = nbformat.read(executed, as_version=4)
+    dest.write_text(to_html(nb, page, name=executed.name), encoding="utf-8")
+

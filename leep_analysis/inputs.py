@@ -1,0 +1,185 @@
+"""The pack's inputs: which file each key means, how it is loaded, and validation of all of them.
+
+Each input key of the params file's ``data:`` block has a loader in
+``leep_analysis.sources``. A key left out means the embedded synthetic sample.
+Loaded inputs are cached as pickles in ``LEEP_CACHE_DIR`` when the runner sets
+it, so the notebooks of one run share one parse of each file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import ENV_CACHE_DIR, SAMPLE_DIR
+from .errors import InputError, Problem
+from .params import DatedFile, PeriodParams
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One kind of input.
+
+    ``loader`` is ``module:function`` under ``leep_analysis.sources``; it takes a
+    path (or, for ``dated`` inputs, a list of ``DatedFile``) and returns a frame.
+    ``sample`` is the file (or glob, for dated inputs) in the packaged sample.
+    """
+
+    key: str
+    title: str
+    loader: str
+    sample: str
+    sections: frozenset[str]
+    dated: bool = False
+
+
+ALL = frozenset({"summary", "achievement", "inspections", "support", "budget", "concerns"})
+
+SPECS: dict[str, InputSpec] = {
+    spec.key: spec
+    for spec in [
+        InputSpec("lait", "LAIT benchmark data", "lait:load_lait", "lait.parquet",
+                  frozenset({"summary", "achievement", "concerns"})),
+        InputSpec("lait_dictionary", "LAIT data dictionary", "lait_dictionary:load_dictionary",
+                  "lait_data_dictionary.csv", frozenset({"summary", "achievement", "concerns"})),
+        InputSpec("neighbours", "Statistical neighbours", "neighbours:load_neighbours",
+                  "neighbours.xlsx", ALL),
+    ]
+}
+
+
+def _call(dotted: str) -> Callable[..., Any]:
+    module, name = dotted.split(":")
+    return getattr(importlib.import_module(f"leep_analysis.sources.{module}"), name)
+
+
+def sample_files(spec: InputSpec, as_at: dt.date) -> list[DatedFile]:
+    """The packaged sample file(s) for an input; dated series stop at ``as_at``."""
+    if not spec.dated:
+        return [DatedFile(path=SAMPLE_DIR / spec.sample)]
+    files = []
+    for path in sorted(SAMPLE_DIR.glob(spec.sample)):
+        when = dt.date.fromisoformat(path.stem[:10])
+        if when <= as_at:
+            files.append(DatedFile(path=path, as_at=when))
+    return files
+
+
+@dataclass
+class Inputs:
+    """Lazy access to every input of one period, loaded once and cached.
+
+    Use ``inputs.get("lait")`` (or ``inputs.lait``); ``validate()`` loads every
+    input the chosen sections need and reports all problems at once.
+    """
+
+    params: PeriodParams
+    cache_dir: Path | None = field(default=None)
+    _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.cache_dir is None and os.environ.get(ENV_CACHE_DIR):
+            self.cache_dir = Path(os.environ[ENV_CACHE_DIR])
+
+    def needed(self) -> list[InputSpec]:
+        """Inputs used by the params' sections, in registry order."""
+        wanted = set(self.params.sections)
+        return [spec for spec in SPECS.values() if spec.sections & wanted]
+
+    def files(self, key: str) -> list[DatedFile]:
+        """The file(s) behind an input key: the params' own, or the sample's."""
+        spec = SPECS[key]
+        given = getattr(self.params.data, key)
+        if given is None:
+            return sample_files(spec, self.params.as_at)
+        return list(given) if spec.dated else [DatedFile(path=given)]
+
+    def is_sample(self, key: str) -> bool:
+        return getattr(self.params.data, key) is None
+
+    def uses_sample(self) -> bool:
+        """True when any input of the chosen sections is the synthetic sample."""
+        return any(self.is_sample(spec.key) for spec in self.needed())
+
+    def get(self, key: str) -> Any:
+        """Load an input (once per process; once per run with a cache folder)."""
+        if key in self._loaded:
+            return self._loaded[key]
+        spec = SPECS[key]
+        cache = self._cache_path(key)
+        if cache is not None and cache.exists():
+            with open(cache, "rb") as handle:
+                value = pickle.load(handle)  # noqa: S301 - written by this run
+        else:
+            files = self.files(key)
+            if spec.dated:
+                value = _call(spec.loader)(files)
+            else:
+                value = _call(spec.loader)(files[0].path)
+            if cache is not None:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                with open(cache, "wb") as handle:
+                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self._loaded[key] = value
+        return value
+
+    def __getattr__(self, key: str) -> Any:
+        if key in SPECS:
+            return self.get(key)
+        raise AttributeError(key)
+
+    def _cache_path(self, key: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        signature = "|".join(f"{f.path}:{f.as_at}" for f in self.files(key))
+        digest = hashlib.sha256(signature.encode()).hexdigest()[:16]
+        return self.cache_dir / f"{key}-{digest}.pickle"
+
+    def validate(self) -> list[Problem]:
+        """Load every needed input and run the cross-checks; return every problem found."""
+        problems: list[Problem] = []
+        for spec in self.needed():
+            files = self.files(spec.key)
+            missing = [f for f in files if not Path(f.path).exists()]
+            for f in missing:
+                problems.append(Problem(str(f.path), "file not found", key=f"data.{spec.key}"))
+            if spec.dated and not files:
+                problems.append(Problem("params", f"no {spec.title} files as at or before {self.params.as_at}",
+                                        key=f"data.{spec.key}"))
+            if missing or not files:
+                continue
+            try:
+                self.get(spec.key)
+            except InputError as exc:
+                problems.extend(exc.problems)
+        if not problems:
+            from .checks import cross_checks
+
+            problems.extend(cross_checks(self))
+        return problems
+
+
+def describe_files(inputs: Inputs) -> list[dict[str, Any]]:
+    """Each input file used: key, title, path, size, SHA-256, as-at date, sample or not."""
+    rows = []
+    for spec in inputs.needed():
+        for f in inputs.files(spec.key):
+            path = Path(f.path)
+            data = path.read_bytes()
+            rows.append({
+                "key": spec.key,
+                "title": spec.title,
+                "path": f"sample_data/{path.relative_to(SAMPLE_DIR)}" if inputs.is_sample(spec.key) else str(path),
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "as_at": f.as_at.isoformat() if f.as_at else None,
+                "sample": inputs.is_sample(spec.key),
+            })
+    return rows

@@ -1,0 +1,60 @@
+"""The manifest: what produced a pack, for audit and peer review (RAP habit).
+
+Records the params, every input file with its size and SHA-256, the package and
+library versions, the notebooks run and how long each took.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .config import PROJECT_DIR
+from .inputs import Inputs, describe_files
+from .params import notebook_parameters
+
+LIBRARIES = ["leep-analysis", "pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
+             "nbconvert", "nbformat", "ipykernel", "pydantic", "pandera", "openpyxl", "python-calamine"]
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _git_commit() -> dict[str, Any] | None:
+    """The project's commit, and whether the working tree differed from it."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True,
+                                text=True, check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_DIR,
+                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "uncommitted_changes": bool(dirty)}
+
+
+def build_manifest(inputs: Inputs, params_file: Path, notebooks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The manifest as a JSON-ready dict."""
+    return {
+        "params_file": str(params_file),
+        "params": notebook_parameters(inputs.params),
+        "synthetic_sample": inputs.uses_sample(),
+        "inputs": describe_files(inputs),
+        "software": {
+            "python": platform.python_version(),
+            **{name: _version(name) for name in LIBRARIES},
+        },
+        "source": _git_commit(),
+        "notebooks": notebooks,
+    }
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")

@@ -1,0 +1,112 @@
+"""The pack's navigation and contents page (``index.html``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
+from .export import Page, house_css
+from .inputs import Inputs, describe_files
+
+AUDIENCE = {
+    "internal": "Internal: for the partnership's strategic group; schools are named",
+    "committee": "Committee: for publication; schools anonymised and small numbers suppressed",
+}
+
+
+def la_name(inputs: Inputs) -> str:
+    """The reported LA's name, from the neighbours workbook (or the benchmark data)."""
+    code = inputs.params.la_code
+    neighbours = inputs.get("neighbours")
+    names = neighbours.loc[neighbours["la_code"] == code, "la_name"]
+    if not names.empty:
+        return str(names.iloc[0])
+    if "lait" in {s.key for s in inputs.needed()}:
+        lait = inputs.get("lait")
+        names = lait.loc[lait["la_code"] == code, "area"]
+        if not names.empty:
+            return str(names.iloc[0])
+    return f"LA {code}"
+
+
+def _long_date(when: dt.date) -> str:
+    return f"{when.day} {when.strftime('%B %Y')}"
+
+
+def period_label(period: str) -> str:
+    """``2025-26-autumn`` -> ``Autumn term 2025/26``."""
+    years, term = period.rsplit("-", 1)
+    return f"{term.capitalize()} term {years.replace('-', '/')}"
+
+
+def pack_title(inputs: Inputs, name: str) -> str:
+    params = inputs.params
+    return params.title or f"School improvement report: {period_label(params.period)}"
+
+
+def section_links(sections: list[str], current: str | None) -> list[dict[str, Any]]:
+    titles = load_config("sections")
+    return [
+        {"id": s, "title": titles[s]["title"], "summary": titles[s]["summary"], "href": f"{s}.html",
+         "current": s == current}
+        for s in sections
+    ]
+
+
+def section_page(inputs: Inputs, section: str, name: str) -> Page:
+    """Template context of one section's page."""
+    title = load_config("sections")[section]["title"]
+    pack = pack_title(inputs, name)
+    return Page(
+        title=f"{title}: {pack}",
+        la_name=f"{name} (LA {inputs.params.la_code})",
+        pack_title=pack,
+        sections=section_links(inputs.params.sections, section),
+        synthetic=inputs.uses_sample(),
+        banner=SYNTHETIC_BANNER,
+        footer=_footer(inputs),
+    )
+
+
+def _footer(inputs: Inputs) -> str:
+    return (f"Figures as at {_long_date(inputs.params.as_at)}. Produced with leep-analysis; "
+            "the pack's manifest.json lists every input file and software version.")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(n // 1000, 1)} KB"
+
+
+def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
+    """Write ``index.html``: facts of the pack, headline tiles, sections, data sources."""
+    params = inputs.params
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
+    tiles = []
+    for section in params.sections:
+        path = pack_dir / "headlines" / f"{section}.json"
+        if path.exists():
+            for tile in json.loads(path.read_text(encoding="utf-8")).values():
+                tiles.append({**tile, "href": f"{section}.html"})
+    files = [{**f, "size": _size(f["bytes"])} for f in describe_files(inputs)]
+    html = env.get_template("index.html.j2").render(
+        css=house_css(),
+        la_name=f"{name} (LA {params.la_code})",
+        la_code=params.la_code,
+        pack_title=pack_title(inputs, name),
+        period_label=period_label(params.period),
+        as_at=_long_date(params.as_at),
+        since=_long_date(params.since),
+        audience_label=AUDIENCE[params.audience],
+        synthetic=inputs.uses_sample(),
+        banner=SYNTHETIC_BANNER,
+        sections=section_links(params.sections, None),
+        tiles=tiles,
+        files=files,
+        footer=_footer(inputs),
+    )
+    (pack_dir / "index.html").write_text(html, encoding="utf-8")

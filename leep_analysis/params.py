@@ -1,0 +1,301 @@
+"""The period parameters file (``params/<period>.yaml``), validated at the boundary.
+
+The pydantic model is the documented signature of every notebook: the runner
+passes its fields, JSON-safe, as papermill parameters, and the notebooks'
+``parameters`` cells declare exactly these names (a test keeps them in step).
+Unknown keys are rejected, so a misspelt key is an error, never a report built
+on defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .config import SECTIONS
+from .errors import InputError, Problem
+
+PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(autumn|spring|summer)$")
+SECTION_IDS = list(SECTIONS.values())
+
+#: Usual "as at" date of the term before, used when ``previous_as_at`` is left out.
+_PREVIOUS_TERM_END = {"autumn": (0, 8, 31), "spring": (0, 12, 31), "summer": (1, 3, 31)}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _as_file_entry(value: Any) -> Any:
+    """Allow ``- path.xlsx`` as shorthand for ``- {path: path.xlsx}``."""
+    return {"path": value} if isinstance(value, str | Path) else value
+
+
+class DatedFile(_Strict):
+    """One file of a series, with the date its figures are as at."""
+
+    path: Path
+    as_at: dt.date | None = None
+
+
+FileList = list[Annotated[DatedFile, BeforeValidator(_as_file_entry)]]
+
+
+class DataPaths(_Strict):
+    """Input files. A key left out means the embedded synthetic sample for that input.
+
+    Paths are relative to the params file (absolute paths also work).
+    """
+
+    lait: Path | None = None
+    lait_dictionary: Path | None = None
+    neighbours: Path | None = None
+    ofsted_mi: FileList | None = None
+    establishments: Path | None = None
+    establishment_links: Path | None = None
+    school_performance: FileList | None = None
+    support_register: Path | None = None
+    budgets: Path | None = None
+    budget_ledger: Path | None = None
+    concerns_log: Path | None = None
+    school_intelligence: Path | None = None
+    narrative: Path | None = None
+
+
+class PeriodParams(_Strict):
+    """Everything one reporting period's pack depends on, besides the input files."""
+
+    period: str = Field(description="reporting period id, YYYY-YY-(autumn|spring|summer)")
+    la_code: str = Field(description="3-digit DfE code of the local authority reported on")
+    audience: Literal["internal", "committee"] = Field(
+        "internal", description="internal names schools; committee anonymises and suppresses"
+    )
+    as_at: dt.date = Field(description="date the report's figures are as at")
+    previous_as_at: dt.date | None = Field(
+        None, description="as-at date of the previous report (default: end of the term before)"
+    )
+    title: str | None = Field(None, description="pack title (default built from LA and period)")
+    data: DataPaths = Field(default_factory=DataPaths, description="input files by key")
+    sections: list[str] = Field(
+        default_factory=lambda: list(SECTION_IDS), description="section ids to build, in order"
+    )
+    comparators: list[str] | None = Field(
+        None, description="LA codes replacing the statistical neighbours as comparators"
+    )
+    suppression_threshold: int = Field(
+        5, ge=1, description="counts below this are suppressed in committee mode"
+    )
+
+    @field_validator("period")
+    @classmethod
+    def _check_period(cls, value: str) -> str:
+        match = PERIOD_PATTERN.match(value)
+        if not match:
+            raise ValueError(f"'{value}' is not a period id such as 2025-26-autumn")
+        start, end = int(match.group(1)), int(match.group(2))
+        if (start + 1) % 100 != end:
+            raise ValueError(f"'{value}': {end:02d} does not follow {start}")
+        return value
+
+    @field_validator("la_code", mode="before")
+    @classmethod
+    def _check_la_code(cls, value: Any) -> str:
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{3}", text):
+            raise ValueError(f"'{value}' is not a 3-digit DfE LA code such as '855'")
+        return text
+
+    @field_validator("comparators", mode="before")
+    @classmethod
+    def _check_comparators(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        codes = [str(v).strip() for v in value]
+        bad = [c for c in codes if not re.fullmatch(r"\d{3}", c)]
+        if bad:
+            raise ValueError(f"not 3-digit LA codes: {', '.join(bad)}")
+        return codes
+
+    @field_validator("sections")
+    @classmethod
+    def _check_sections(cls, value: list[str]) -> list[str]:
+        unknown = [s for s in value if s not in SECTION_IDS]
+        if unknown:
+            raise ValueError(
+                f"unknown section(s) {', '.join(unknown)}; known: {', '.join(SECTION_IDS)}"
+            )
+        if not value:
+            raise ValueError("at least one section is needed")
+        return [s for s in SECTION_IDS if s in value]
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> PeriodParams:
+        start_year = int(self.period[:4])
+        first, last = dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
+        if not first <= self.as_at <= last:
+            raise ValueError(
+                f"as_at {self.as_at} is outside the academic year of {self.period} "
+                f"({first} to {last})"
+            )
+        if self.previous_as_at is not None and self.previous_as_at >= self.as_at:
+            raise ValueError(f"previous_as_at {self.previous_as_at} is not before as_at")
+        return self
+
+    @property
+    def term(self) -> str:
+        return self.period.rsplit("-", 1)[1]
+
+    @property
+    def since(self) -> dt.date:
+        """As-at date of the previous report: the start of 'since the last report'."""
+        if self.previous_as_at is not None:
+            return self.previous_as_at
+        offset, month, day = _PREVIOUS_TERM_END[self.term]
+        return dt.date(int(self.period[:4]) + offset, month, day)
+
+    @property
+    def committee(self) -> bool:
+        return self.audience == "committee"
+
+
+def notebook_parameters(params: PeriodParams) -> dict[str, Any]:
+    """The params as papermill parameters: JSON-safe, one per model field.
+
+    Inputs left to the sample are left out of ``data`` (as in the params file).
+    """
+    values = params.model_dump(mode="json")
+    values["data"] = params.data.model_dump(mode="json", exclude_none=True)
+    return values
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML loader that keeps codes with leading zeros (``050``) as text.
+
+    PyYAML reads ``050`` as the octal number 40, which would silently turn LA
+    code 050 into 040. Only plain decimal integers are read as numbers here.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+
+
+def _describe(error: dict[str, Any], raw: dict[str, Any]) -> tuple[str, str]:
+    """Key path and message for one pydantic error, with a suggestion for typos."""
+    loc = [str(part) for part in error["loc"]]
+    key = ".".join(loc) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        model: type[BaseModel] = PeriodParams
+        for part in loc[:-1]:
+            annotation = model.model_fields[part].annotation
+            model = annotation if isinstance(annotation, type) else DataPaths
+        close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return key, f"unknown key{hint}"
+    if error["type"] == "missing":
+        return key, "required key is missing"
+    message = error["msg"].removeprefix("Value error, ")
+    return key, message
+
+
+def load_params(path: str | Path) -> tuple[PeriodParams, Path]:
+    """Read and validate a params file.
+
+    Returns
+    -------
+    (PeriodParams, Path)
+        The validated model and the params file's folder, against which
+        relative input paths are resolved.
+
+    Raises
+    ------
+    InputError
+        One problem per invalid key, each naming the file and the key.
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise InputError(Problem(source, "params file not found"))
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(Problem(source, f"not valid YAML: {reason}", row=row)) from None
+    except UnicodeDecodeError:
+        raise InputError(Problem(source, "not a UTF-8 text file")) from None
+    if not isinstance(raw, dict):
+        raise InputError(Problem(source, "expected a mapping of keys such as 'period:'"))
+    try:
+        params = PeriodParams.model_validate(raw)
+    except ValidationError as exc:
+        problems = [Problem(source, msg, key=key) for key, msg in
+                    (_describe(e, raw) for e in exc.errors())]
+        raise InputError(problems) from None
+    return params, path.resolve().parent
+
+
+def resolve_data_paths(params: PeriodParams, base: Path) -> PeriodParams:
+    """Make every input path absolute, relative to the params file's folder."""
+
+    def absolute(p: Path) -> Path:
+        return p if p.is_absolute() else (base / p).resolve()
+
+    updates: dict[str, Any] = {}
+    for key, value in params.data:
+        if value is None:
+            continue
+        if isinstance(value, list):
+            updates[key] = [f.model_copy(update={"path": absolute(f.path)}) for f in value]
+        else:
+            updates[key] = absolute(value)
+    return params.model_copy(update={"data": params.data.model_copy(update=updates)})
+
+
+_CELL_TYPES = {"data": "dict", "sections": "list", "comparators": "Optional[list]",
+               "previous_as_at": "Optional[str]", "title": "Optional[str]"}
+
+
+def parameters_cell(params: PeriodParams) -> str:
+    """Source of a notebook's ``parameters`` cell: one documented name per model field.
+
+    Written in papermill's ``name: type = default  # help`` form, so
+    ``papermill --help-notebook`` describes each parameter. Defaults are the
+    given period's values; every notebook's cell must equal this text.
+    """
+    values = notebook_parameters(params)
+    lines = ["# Parameters: papermill injects the period's values after this cell.",
+             "from typing import Optional", ""]
+    for name, field in PeriodParams.model_fields.items():
+        value = values[name]
+        kind = _CELL_TYPES.get(name, type(value).__name__)
+        literal = json.dumps(value) if isinstance(value, str | list | dict) else repr(value)
+        lines.append(f"{name}: {kind} = {literal}  # {field.description}")
+    return "\n".join(lines) + "\n"
+
+
+def params_from_notebook(namespace: dict[str, Any]) -> PeriodParams:
+    """Rebuild the validated params inside a notebook from its parameter variables."""
+    values = {name: namespace[name] for name in PeriodParams.model_fields if name in namespace}
+    return PeriodParams.model_validate(values)

@@ -1,0 +1,279 @@
+"""Build a period's report pack: validate, parameterise, execute, export, publish.
+
+The pack is built in a temporary folder beside the destination and moved into
+``<out>/<period>/`` in one step only when every notebook succeeded, so a failed
+run never leaves a partial pack or touches an earlier one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SECTIONS, load_config
+from .errors import InputError, NotebookError, Problem
+from .inputs import Inputs
+from .params import PeriodParams, load_params, notebook_parameters, resolve_data_paths
+
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute, and where its executed copy goes."""
+
+    section: str
+    notebook: Path
+    executed: Path
+
+
+def load_period(params_file: str | Path) -> Inputs:
+    """Validate a params file and resolve its input paths (inputs not yet loaded)."""
+    params, base = load_params(params_file)
+    return Inputs(resolve_data_paths(params, base))
+
+
+def notebooks_for(params: PeriodParams, notebook_dir: Path = NOTEBOOK_DIR) -> list[tuple[str, Path]]:
+    """(section id, notebook path) for each section the params ask for, in pack order."""
+    by_section = {section: notebook_dir / name for name, section in SECTIONS.items()}
+    chosen = []
+    for section in params.sections:
+        path = by_section[section]
+        if not path.exists():
+            raise InputError(Problem(str(path), f"no notebook for section '{section}'", key="sections"))
+        chosen.append((section, path))
+    return chosen
+
+
+def check_parameters(notebook: Path) -> None:
+    """The notebook's ``parameters`` cell must declare exactly the params model's fields.
+
+    Papermill only warns about a parameter the notebook does not declare and
+    runs on the defaults; here a mismatch stops the run before anything executes.
+    """
+    import papermill
+
+    declared = set(papermill.inspect_notebook(str(notebook)))
+    expected = set(PeriodParams.model_fields)
+    if declared != expected:
+        parts = []
+        if expected - declared:
+            parts.append("does not declare " + ", ".join(sorted(expected - declared)))
+        if declared - expected:
+            parts.append("declares unknown " + ", ".join(sorted(declared - expected)))
+        raise NotebookError(f"{notebook.name}: parameters cell {' and '.join(parts)}")
+
+
+def kernel_environment(pack_dir: Path, cache_dir: Path) -> dict[str, str]:
+    """Environment for the kernels: where to write, where the cache is, quiet and deterministic."""
+    return {
+        ENV_PACK_DIR: str(pack_dir),
+        ENV_CACHE_DIR: str(cache_dir),
+        "MPLBACKEND": "Agg",
+        "PYTHONHASHSEED": "0",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+
+
+def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]) -> float:
+    """Run one notebook with papermill; return its wall time in seconds.
+
+    Raises
+    ------
+    NotebookError
+        Naming the notebook, the failing cell and the exception, in one line.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ.update(env)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(job.notebook),
+            str(job.executed),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            record_timing=False,
+            # ipykernel warns on stderr that local TCP is unencrypted; the kernel is local
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except PapermillExecutionError as exc:
+        message = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
+        # papermill counts the injected parameters cell; report the cell as the analyst sees it
+        raise NotebookError(
+            f"{job.notebook.name} failed at cell {exc.cell_index}: {exc.ename}: {message}"
+        ) from None
+    except Exception as exc:  # kernel died, timeout, unreadable notebook
+        raise NotebookError(f"{job.notebook.name} could not run: {type(exc).__name__}: {exc}") from None
+    return time.perf_counter() - started
+
+
+def execute_all(
+    jobs: list[Job],
+    parameters: dict[str, Any],
+    cwd: Path,
+    env: dict[str, str],
+    workers: int,
+    report: Callable[[str, set[str]], None],
+) -> dict[str, float]:
+    """Execute every job, ``workers`` at a time; stop at the first failure."""
+    seconds: dict[str, float] = {}
+    if workers <= 1:
+        for job in jobs:
+            report("start", {job.notebook.stem})
+            seconds[job.section] = execute(job, parameters, cwd, env)
+            report("done", {job.notebook.stem})
+        return seconds
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        pending: dict[Future[float], Job] = {}
+        queue = list(jobs)
+        try:
+            while queue or pending:
+                while queue and len(pending) < workers:
+                    job = queue.pop(0)
+                    pending[pool.submit(execute, job, parameters, cwd, env)] = job
+                report("start", {j.notebook.stem for j in pending.values()})
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = pending.pop(future)
+                    seconds[job.section] = future.result()
+                    report("done", {job.notebook.stem})
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return seconds
+
+
+def _progress(total: int, enabled: bool) -> tuple[Callable[[str, set[str]], None], Callable[[], None]]:
+    """A progress bar on stderr naming the notebook(s) running (off when not a terminal)."""
+    if not enabled or not sys.stderr.isatty():
+        return (lambda _event, _names: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="notebook", file=sys.stderr, leave=False)
+
+    def report(event: str, names: set[str]) -> None:
+        if event == "done":
+            bar.update(len(names))
+        else:
+            bar.set_description("running " + ", ".join(sorted(names)))
+
+    return report, bar.close
+
+
+def publish(build: Path, final: Path) -> None:
+    """Move a finished pack into place, replacing an earlier one in one step."""
+    if final.exists():
+        old = final.with_name(f".replaced-{final.name}-{os.getpid()}")
+        final.rename(old)
+        build.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        build.rename(final)
+
+
+def run_pack(
+    params_file: str | Path,
+    out_dir: str | Path = OUTPUT_DIR,
+    *,
+    jobs: int = 1,
+    progress: bool = True,
+    notebook_dir: Path = NOTEBOOK_DIR,
+) -> Path:
+    """Build one period's pack and return the path of its ``index.html``.
+
+    Raises
+    ------
+    InputError
+        The params file or an input is invalid (nothing is built).
+    NotebookError
+        A notebook failed (the earlier pack, if any, is left as it was).
+    """
+    from . import export, manifest, pages, tables
+
+    params_file = Path(params_file)
+    inputs = load_period(params_file)
+    params = inputs.params
+    chosen = notebooks_for(params, notebook_dir)
+    for _, notebook in chosen:
+        check_parameters(notebook)
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".building-{params.period}-", dir=out_dir))
+    try:
+        cache = build / ".cache"
+        inputs = Inputs(params, cache_dir=cache)
+        problems = [p for p in inputs.validate() if not p.warning]
+        if problems:
+            raise InputError(problems)
+        name = pages.la_name(inputs)
+        (build / "executed").mkdir()
+        work = [Job(section, nb, build / "executed" / nb.name) for section, nb in chosen]
+        report, close = _progress(len(work), progress)
+        try:
+            seconds = execute_all(work, notebook_parameters(params), build,
+                                  kernel_environment(build, cache), jobs, report)
+        finally:
+            close()
+        for job in work:
+            export.write_page(job.executed, build / f"{job.section}.html",
+                              pages.section_page(inputs, job.section, name))
+        captions = _read_json_dir(build / "captions")
+        (build / "tables").mkdir(exist_ok=True)
+        tables.write_workbook(build / "tables", build / "tables.xlsx", captions, created=params.as_at)
+        pages.write_index(inputs, build, name)
+        notebooks = [{"notebook": job.notebook.name, "section": job.section,
+                      "title": load_config("sections")[job.section]["title"],
+                      "seconds": round(seconds[job.section], 2)} for job in work]
+        manifest.write_manifest(build / "manifest.json",
+                                manifest.build_manifest(inputs, params_file.resolve(), notebooks))
+        for scratch in (cache, build / "captions", build / "headlines"):
+            shutil.rmtree(scratch, ignore_errors=True)
+        final = out_dir / params.period
+        build.chmod(0o755)  # mkdtemp makes the folder private; a published pack is shared
+        publish(build, final)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return final / "index.html"
+
+
+def _read_json_dir(folder: Path) -> dict[str, Any]:
+    import json
+
+    merged: dict[str, Any] = {}
+    for path in sorted(folder.glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> list[Problem]:
+    """Every problem with a params file, its notebooks and its inputs, without running anything."""
+    inputs = load_period(params_file)
+    problems: list[Problem] = []
+    try:
+        for _, notebook in notebooks_for(inputs.params, notebook_dir):
+            try:
+                check_parameters(notebook)
+            except NotebookError as exc:
+                problems.append(Problem(str(notebook), str(exc).split(": ", 1)[-1]))
+    except InputError as exc:
+        problems.extend(exc.problems)
+    problems.extend(inputs.validate())
+    return problems

@@ -1,0 +1,38 @@
+"""The embedded synthetic sample: generated here, shipped in ``sample_data/``.
+
+``write_sample`` regenerates every sample file from the synthetic world (a test
+checks the shipped files still match); ``copy_sample`` gives analysts the files,
+which double as templates for the LA's own registers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..config import SAMPLE_DIR
+from . import lait, world
+
+
+def write_sample(dest: str | Path, n_schools: int = 250) -> list[Path]:
+    """Generate every sample input into ``dest``; return the files written."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    the_world = world.build(n_schools)
+    lait.write_lait(the_world, dest)
+    lait.write_neighbours(the_world, dest)
+    return sorted(p for p in dest.rglob("*") if p.is_file())
+
+
+def copy_sample(dest: str | Path) -> list[Path]:
+    """Copy the shipped sample files (and their README) into ``dest``."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(SAMPLE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            target = dest / path.relative_to(SAMPLE_DIR)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            written.append(target)
+    return written

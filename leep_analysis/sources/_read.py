@@ -1,0 +1,295 @@
+"""Reading files as analysts actually have them, with errors that name the file.
+
+Shared by every loader: CSVs in UTF-8 (with or without a byte-order mark) or
+Windows-1252/latin-1 as Excel saves them, XLSX workbooks (also inside a zip, as
+Ofsted publishes some), header matching that survives case and spacing drift,
+and typed conversion that reports the row and column of each bad value.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem
+
+#: Text markers that stand for a missing value in DfE/Ofsted files, and why it is missing.
+MISSING_MARKERS: dict[str, str] = {
+    "": "not available",
+    "-": "not available",
+    "..": "not available",
+    ":": "not available",
+    "x": "not available",
+    "na": "not available",
+    "ne": "not available",  # performance tables: no entries
+    "np": "not available",  # performance tables: not published
+    "lowcov": "not available",  # performance tables: low coverage
+    ".": "not applicable",
+    "z": "not applicable",
+    "c": "suppressed",
+    "supp": "suppressed",
+}
+
+
+def _open_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "file not found")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(str(path), "is a folder, not a file")) from None
+    except OSError as exc:
+        raise InputError(Problem(str(path), f"cannot be read ({exc.strerror})")) from None
+    if not data.strip():
+        raise InputError(Problem(str(path), "file is empty"))
+    return data
+
+
+def read_csv_text(path: str | Path, *, skip_bad_lines: bool = False) -> pd.DataFrame:
+    """Read a CSV with every column as text, whatever encoding Excel used.
+
+    UTF-8 (a byte-order mark is removed) is tried first, then Windows-1252, the
+    encoding of GIAS downloads and of CSVs saved by Excel on Windows. Rows with
+    more fields than the header are an error naming the line, unless
+    ``skip_bad_lines`` (one GIAS extract has such a row).
+    """
+    path = Path(path)
+    data = _open_bytes(path)
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError(Problem(str(path), "is a spreadsheet workbook, not a CSV file"))
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    bad: list[int] = []
+
+    def on_bad(fields: list[str]) -> None:
+        bad.append(len(fields))
+        return None
+
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            on_bad_lines=on_bad if skip_bad_lines else "error",
+            engine="python" if skip_bad_lines else "c",
+        )
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        row = int(match.group(1)) if match else None
+        raise InputError(
+            Problem(str(path), "a row has more fields than the header", row=row)
+        ) from None
+    except (pd.errors.EmptyDataError, csv.Error) as exc:
+        raise InputError(Problem(str(path), f"not a readable CSV ({exc})")) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _excel_source(path: Path) -> bytes:
+    data = _open_bytes(path)
+    if data[:4] == b"PK\x03\x04" and path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [n for n in archive.namelist() if n.lower().endswith((".xlsx", ".xls"))]
+            if len(members) != 1:
+                raise InputError(
+                    Problem(str(path), f"zip holds {len(members)} workbooks; expected one")
+                )
+            return archive.read(members[0])
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and path.suffix.lower() == ".xlsx":
+        raise InputError(
+            Problem(str(path), "workbook is password-protected (encrypted); save it without a password")
+        )
+    return data
+
+
+def workbook_sheets(path: str | Path) -> list[str]:
+    """Sheet names of a workbook (xlsx, xls, or a zip holding one)."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    try:
+        return list(CalamineWorkbook.from_filelike(io.BytesIO(_excel_source(path))).sheet_names)
+    except InputError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise InputError(Problem(str(path), f"not a readable workbook ({_short(exc)})")) from None
+
+
+def read_sheet_rows(path: str | Path, sheet: str | Sequence[str]) -> list[list[object]]:
+    """All non-empty rows of a worksheet as Python values.
+
+    ``sheet`` may be a list of alternative names (matched without regard to case),
+    because publishers rename sheets between editions. Trailing blank rows, such
+    as the million formatted-but-empty rows of some Ofsted workbooks, are skipped.
+    """
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    wanted = [sheet] if isinstance(sheet, str) else list(sheet)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(_excel_source(path)))
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(Problem(str(path), f"not a readable workbook ({_short(exc)})")) from None
+    by_lower = {name.strip().lower(): name for name in book.sheet_names}
+    for name in wanted:
+        if name.strip().lower() in by_lower:
+            rows = book.get_sheet_by_name(by_lower[name.strip().lower()]).to_python(
+                skip_empty_area=True
+            )
+            return [list(r) for r in rows if any(v not in ("", None) for v in r)]
+    raise InputError(
+        Problem(
+            str(path),
+            f"no sheet named {' or '.join(repr(w) for w in wanted)}; "
+            f"sheets are {', '.join(repr(s) for s in book.sheet_names)}",
+        )
+    )
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+def normalise_header(name: object) -> str:
+    """Header as compared between editions: lower case, single spaces, no edge punctuation."""
+    text = re.sub(r"[\s_]+", " ", str(name)).strip().lower()
+    return text.strip(" :?")
+
+
+def match_columns(
+    columns: Iterable[object],
+    mapping: Mapping[str, Sequence[str]],
+    *,
+    source: str,
+    required: Iterable[str],
+) -> dict[str, str]:
+    """Map tidy column names to the file's headers, whatever their spelling.
+
+    Parameters
+    ----------
+    columns : the file's headers.
+    mapping : tidy name -> accepted header spellings (compared normalised).
+    required : tidy names that must be found.
+
+    Returns
+    -------
+    dict
+        file header -> tidy name, for every tidy name found.
+
+    Raises
+    ------
+    InputError
+        For each required column missing, naming the nearest header found.
+    """
+    headers = {normalise_header(c): str(c) for c in columns}
+    found: dict[str, str] = {}
+    for tidy, spellings in mapping.items():
+        for spelling in spellings:
+            header = headers.get(normalise_header(spelling))
+            if header is not None:
+                found[header] = tidy
+                break
+    have = set(found.values())
+    problems = []
+    for tidy in required:
+        if tidy in have:
+            continue
+        nearest = difflib.get_close_matches(
+            normalise_header(mapping[tidy][0]), list(headers), n=1, cutoff=0.5
+        )
+        hint = f"; nearest header found: '{headers[nearest[0]]}'" if nearest else ""
+        problems.append(Problem(source, f"required column is missing{hint}", column=mapping[tidy][0]))
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def by_uniques(values: pd.Series, func) -> pd.Series:
+    """Apply a Series -> Series function to the distinct values only, then spread back.
+
+    Published tables repeat the same few thousand strings hundreds of thousands
+    of times; parsing each distinct string once keeps loading fast.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    result = func(pd.Series(uniques, dtype=values.dtype if len(uniques) else "string"))
+    array = result.array if isinstance(result, pd.Series) else pd.array(result)
+    taken = array.take(codes, allow_fill=True)
+    return pd.Series(taken, index=values.index, name=values.name)
+
+
+def _parse_numbers_unique(raw: pd.Series) -> pd.DataFrame:
+    raw = raw.astype("string").str.strip()
+    cleaned = raw.str.replace(",", "", regex=False).str.removesuffix("%")
+    values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    reasons = raw.str.lower().map(MISSING_MARKERS).astype("string")
+    reasons = reasons.where(values.isna(), pd.NA)
+    reasons = reasons.mask(values.isna() & reasons.isna(), "not a number")
+    return pd.DataFrame({"value": values, "reason": reasons})
+
+
+def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from published text, and why each missing one is missing.
+
+    Handles DfE/Ofsted markers (see ``MISSING_MARKERS``), scientific notation
+    (``1.005E-2``), thousands separators and percentages (``66.2%`` -> 66.2).
+
+    Returns
+    -------
+    (values, reasons)
+        float64 values; text reasons (``suppressed``, ``not applicable``,
+        ``not available``, ``not a number``) where the value is missing.
+    """
+    text = text.astype("string")
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    parsed = _parse_numbers_unique(pd.Series(uniques, dtype="string"))
+    values = parsed["value"].to_numpy().take(codes) if len(parsed) else codes.astype("float64")
+    values[codes < 0] = float("nan")
+    reasons = parsed["reason"].array.take(codes, allow_fill=True) if len(parsed) else None
+    reasons = pd.Series(reasons, index=text.index, dtype="string") if reasons is not None else \
+        pd.Series(pd.NA, index=text.index, dtype="string")
+    reasons[codes < 0] = "not available"
+    return pd.Series(values, index=text.index, dtype="float64"), reasons
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """Dates as analysts type them: ISO (2025-09-01), UK (01/09/2025, 01-09-2025), or Excel serials."""
+    raw = text.astype("string").str.strip().replace({"": pd.NA})
+    out = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y", "%Y%m%d"):
+        todo = out.isna() & raw.notna()
+        if not todo.any():
+            break
+        out = out.mask(todo, pd.to_datetime(raw.where(todo), format=fmt, errors="coerce"))
+    todo = out.isna() & raw.notna() & raw.str.fullmatch(r"\d{5}(\.0+)?").fillna(False)
+    if todo.any():
+        serial = pd.to_numeric(raw.where(todo), errors="coerce")
+        out = out.mask(todo, pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D"))
+    return out.astype("datetime64[ns]")
+
+
+def bad_values(
+    mask: pd.Series, frame: pd.DataFrame, column: str, *, source: str, message: str, header_rows: int = 1
+) -> list[Problem]:
+    """One problem per row where ``mask`` is true, naming the file row and column.
+
+    ``frame`` must keep the file's row order in its index (0 = first data row).
+    """
+    rows = frame.index[mask.to_numpy()]
+    return [
+        Problem(source, f"{message}: '{frame.at[i, column]}'", row=int(i) + header_rows + 1, column=column)
+        for i in rows
+    ]

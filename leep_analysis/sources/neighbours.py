@@ -1,0 +1,117 @@
+"""Statistical neighbours (DfE children's services statistical neighbour benchmarking tool).
+
+The workbook (sheet ``LA SN Groups``) has two rows of column letters and numbers
+above its header (``LA num``, ``LA Name``, ``LA number``, ``GOInd``, ``GOReg``,
+then ``SN1``/``SNP`` ... ``SN10``/``SNP``): for each LA its ten nearest
+neighbours, nearest first, each with a proximity label whose case varies
+(``Very close``, ``Very Close``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..errors import InputError, Problem
+from ._read import read_sheet_rows
+
+SHEETS = ["LA SN Groups"]
+PROXIMITY = ["Extremely close", "Very close", "Close", "Somewhat close", "Not close"]
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "la_code": pa.Column("string", pa.Check.str_matches(r"^\d{3}$")),
+        "la_name": pa.Column("string"),
+        "region": pa.Column("string"),
+        "rank": pa.Column("int64", pa.Check.in_range(1, 10)),
+        "neighbour_code": pa.Column("string", pa.Check.str_matches(r"^\d{3}$")),
+        "proximity": pa.Column("string", pa.Check.isin(PROXIMITY), nullable=True),
+        "current": pa.Column("bool"),
+    },
+    unique=["la_code", "rank"],
+    strict=True,
+)
+
+
+def _code(value: object) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f"{int(number):03d}" if number.is_integer() else None
+
+
+def load_neighbours(path: str | Path) -> pd.DataFrame:
+    """Load the statistical neighbours workbook as one row per LA and neighbour.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``la_code``, ``la_name``, ``region`` (``GOReg``, e.g.
+        ``London (Inner)``), ``rank`` (1 = nearest), ``neighbour_code``,
+        ``proximity`` (one of ``PROXIMITY``, case normalised; missing where the
+        workbook leaves it blank), ``current`` (False for the former LAs the
+        workbook lists under its "Old SNs:" row, such as Cumbria).
+
+    Raises
+    ------
+    InputError
+        No ``LA num`` header row, an LA code that is not a number, an LA listed
+        twice, or a proximity label not in ``PROXIMITY``.
+    """
+    path = Path(path)
+    source = str(path)
+    rows = read_sheet_rows(path, SHEETS)
+    header_at = next(
+        (i for i, row in enumerate(rows[:10]) if str(row[0]).strip().lower() == "la num"), None
+    )
+    if header_at is None:
+        raise InputError(Problem(source, "no header row starting 'LA num' in sheet 'LA SN Groups'"))
+    header = [str(h).strip() for h in rows[header_at]]
+    try:
+        name_col, region_col = header.index("LA Name"), header.index("GOReg")
+        sn_cols = [header.index(f"SN{k}") for k in range(1, 11)]
+    except ValueError as exc:
+        missing = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
+        raise InputError(Problem(source, "required column is missing", column=missing)) from None
+
+    records, seen, problems = [], set(), []
+    lookup = {p.lower(): p for p in PROXIMITY}
+    current = True
+    for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        code = _code(row[0])
+        if code is None and str(row[0]).strip() == "" and str(row[name_col]).strip().lower().startswith("old"):
+            current = False  # the workbook lists former LAs' neighbours under an "Old SNs:" row
+            continue
+        if code is None:
+            problems.append(Problem(source, f"LA num '{row[0]}' is not a number", row=offset, column="LA num"))
+            continue
+        if code in seen:
+            problems.append(Problem(source, f"LA {code} is listed twice", row=offset, column="LA num"))
+            continue
+        seen.add(code)
+        for rank, col in enumerate(sn_cols, start=1):
+            neighbour = _code(row[col])
+            if neighbour is None:
+                problems.append(Problem(source, f"SN{rank} '{row[col]}' is not an LA code", row=offset, column=f"SN{rank}"))
+                continue
+            label = str(row[col + 1]).strip() if col + 1 < len(row) else ""
+            proximity = lookup.get(label.lower()) if label and label.lower() != "nan" else None
+            if label and label.lower() != "nan" and proximity is None:
+                problems.append(Problem(source, f"unknown proximity '{label}'", row=offset, column="SNP"))
+            records.append(
+                (code, str(row[name_col]).strip(), str(row[region_col]).strip(), rank, neighbour,
+                 proximity, current)
+            )
+    if problems:
+        raise InputError(problems)
+    frame = pd.DataFrame(records, columns=list(SCHEMA.columns))
+    for column in ["la_code", "la_name", "region", "neighbour_code", "proximity"]:
+        frame[column] = frame[column].astype("string")
+    frame["rank"] = frame["rank"].astype("int64")
+    frame["current"] = frame["current"].astype(bool)
+    return SCHEMA.validate(frame)

@@ -1,0 +1,49 @@
+"""Structure of the committed notebooks: one parameters cell equal to the model, clean, kernel python3."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill
+import pytest
+
+from leep_analysis.config import NOTEBOOK_DIR, PROJECT_DIR, SECTIONS
+from leep_analysis.params import PeriodParams, load_params, parameters_cell
+
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def test_every_notebook_is_a_section():
+    assert NOTEBOOKS, "no notebooks"
+    assert {nb.name for nb in NOTEBOOKS} <= set(SECTIONS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_structure(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
+    assert tagged[0].source + "\n" == parameters_cell(params)
+    assert set(papermill.inspect_notebook(str(path))) == set(PeriodParams.model_fields)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for cell in raw["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+    assert "widgets" not in raw["metadata"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_stay_thin(path):
+    """Logic lives in the package: no function or class definitions, no loops over data in cells."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "def " not in code and "class " not in code
+    assert "import pandas" not in code and "read_csv" not in code and "read_excel" not in code
