@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PERIOD ?= 2025-26-autumn
 JOBS   ?= 2
 
-.PHONY: report test lab lint sample-data benchmark clean
+.PHONY: report test lab lint sample-data sync-notebooks benchmark clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ lint: $(STAMP)
 
 sample-data: $(STAMP)  ## regenerate the shipped synthetic sample
 	$(BIN)/python -m leep_analysis.sample
+
+sync-notebooks: $(STAMP)  ## rewrite notebooks' parameters cells from the params model
+	$(BIN)/python -m leep_analysis.notebooks
 
 benchmark: $(STAMP)  ## speed and memory figures (not part of the tests)
 	$(BIN)/python benchmarks/pack.py

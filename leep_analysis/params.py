@@ -77,6 +77,46 @@ class DataPaths(_Strict):
     narrative: Path | None = None
 
 
+class InspectionSettings(_Strict):
+    """How inspection outcomes are counted (printed in the inspections section)."""
+
+    good_equivalent: Literal["all_key_judgements", "quality_and_leadership"] = Field(
+        "all_key_judgements",
+        description="for inspections from September 2024 (no overall grade): all four key judgements "
+        "good or better and safeguarding effective, or quality of education and leadership good or better",
+    )
+    not_inspected: Literal["carry_predecessor", "exclude"] = Field(
+        "carry_predecessor",
+        description="schools not yet inspected in their current form: carry the predecessor's grade "
+        "(as Ofsted's official statistics do) or leave them out of the denominator",
+    )
+
+
+class SupportSettings(_Strict):
+    """How the impact of support is judged."""
+
+    min_group: int = Field(5, ge=2, description="fewer schools than this: 'too few schools to judge'")
+    bootstrap: int = Field(2000, ge=100, description="bootstrap resamples for confidence intervals")
+    seed: int = Field(20251231, description="random seed of the bootstrap, so reports reproduce")
+
+
+class EvaluationSettings(_Strict):
+    """The LA's own entries for the summary evaluation (DfE indicators F and G)."""
+
+    complaints: int | None = Field(None, ge=0, description="F: qualifying complaints to Ofsted about schools this period")
+    complaints_previous: int | None = Field(None, ge=0, description="F: the same count in the previous period")
+    secretary_of_state_concerns: bool | None = Field(
+        None, description="G: whether the Secretary of State is known to have concerns"
+    )
+    secretary_of_state_note: str | None = Field(None, description="G: evidence or comment")
+
+
+class EarlyWarningSettings(_Strict):
+    """Overrides of the early-warning rules in ``config/early_warning.yaml``."""
+
+    weights: dict[str, float] = Field(default_factory=dict, description="alert name -> weight")
+
+
 class PeriodParams(_Strict):
     """Everything one reporting period's pack depends on, besides the input files."""
 
@@ -99,6 +139,18 @@ class PeriodParams(_Strict):
     )
     suppression_threshold: int = Field(
         5, ge=1, description="counts below this are suppressed in committee mode"
+    )
+    inspections: InspectionSettings = Field(
+        default_factory=InspectionSettings, description="inspection counting rules ({} = defaults)"
+    )
+    support: SupportSettings = Field(
+        default_factory=SupportSettings, description="support impact settings ({} = defaults)"
+    )
+    evaluation: EvaluationSettings = Field(
+        default_factory=EvaluationSettings, description="LA entries for indicators F and G ({} = none)"
+    )
+    early_warning: EarlyWarningSettings = Field(
+        default_factory=EarlyWarningSettings, description="early-warning weight overrides ({} = defaults)"
     )
 
     @field_validator("period")
@@ -282,13 +334,16 @@ def parameters_cell(params: PeriodParams) -> str:
 
     Written in papermill's ``name: type = default  # help`` form, so
     ``papermill --help-notebook`` describes each parameter. Defaults are the
-    given period's values; every notebook's cell must equal this text.
+    given period's values (settings blocks as ``{}``, meaning the model's
+    defaults); every notebook's cell must equal this text.
     """
     values = notebook_parameters(params)
     lines = ["# Parameters: papermill injects the period's values after this cell.",
              "from typing import Optional", ""]
     for name, field in PeriodParams.model_fields.items():
         value = values[name]
+        if isinstance(field.annotation, type) and issubclass(field.annotation, _Strict) and name != "data":
+            value = {}  # settings: {} means the model's defaults
         kind = _CELL_TYPES.get(name, type(value).__name__)
         literal = json.dumps(value) if isinstance(value, str | list | dict) else repr(value)
         lines.append(f"{name}: {kind} = {literal}  # {field.description}")

@@ -1,0 +1,133 @@
+"""Disclosure control: what a committee pack may show.
+
+Committee packs leave the council. In committee mode (``audience: committee``)
+schools are labelled School A, School B, ... and no name, URN or address from
+any input may appear; counts below ``suppression_threshold`` that could
+identify pupils or a single school are suppressed (shown as ``c``, DfE's marker)
+together with the percentages that depend on them. Internal packs show names.
+
+Labels are stable within a pack (every section derives them from the same
+inputs), and their order follows a keyed hash of the LA's own registers, so a
+reader holding the public list of URNs cannot rebuild the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .inputs import Inputs
+
+SUPPRESSED = "c"
+#: Inputs whose rows name schools by URN, and (for the establishments list) the LA filter.
+_URN_SOURCES = ("establishments", "support_register", "concerns_log", "school_intelligence", "budget_ledger")
+_PRIVATE_SOURCES = ("support_register", "concerns_log", "school_intelligence", "budget_ledger")
+
+
+def _letters(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet-style column letters."""
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = string.ascii_uppercase[rem] + out
+    return out
+
+
+@dataclass(frozen=True)
+class Anonymiser:
+    """Maps URNs to labels in committee mode; leaves names alone in internal mode."""
+
+    committee: bool
+    labels: Mapping[str, str]
+
+    def label(self, urn: object, name: object = None) -> str:
+        """The school's label: its name (internal) or School X (committee)."""
+        if not self.committee:
+            return str(name) if name is not None and not pd.isna(name) else str(urn)
+        key = str(urn)
+        return self.labels.get(key, "School (not listed)")
+
+    def apply(self, frame: pd.DataFrame, *, urn: str = "urn", name: str = "school_name",
+              drop: Iterable[str] = ("urn", "laestab", "address", "postcode")) -> pd.DataFrame:
+        """Replace ``name`` by the label; in committee mode drop identifying columns.
+
+        Returns a copy; the ``name`` column holds the school's name (internal) or
+        its label (committee).
+        """
+        out = frame.copy()
+        names = out[name] if name in out else pd.Series([None] * len(out), index=out.index)
+        out[name] = [self.label(u, n) for u, n in zip(out[urn], names, strict=True)]
+        if self.committee:
+            out = out.drop(columns=[c for c in drop if c in out and c != name])
+        return out
+
+
+def anonymiser(inputs: Inputs) -> Anonymiser:
+    """The pack's anonymiser, built from every input that names schools."""
+    from .inputs import SPECS
+
+    urns: set[str] = set()
+    salt = hashlib.sha256(inputs.params.period.encode())
+    for key in _URN_SOURCES:
+        if key not in SPECS:
+            continue
+        frame = inputs.get(key)
+        if "urn" not in frame:
+            continue
+        rows = frame
+        if key == "establishments" and "la_code" in frame:
+            rows = frame[frame["la_code"] == inputs.params.la_code]
+        urns.update(str(u) for u in rows["urn"].dropna())
+        if key in _PRIVATE_SOURCES:
+            for f in inputs.files(key):
+                salt.update(hashlib.sha256(f.path.read_bytes()).digest())
+    key = salt.digest()
+    ordered = sorted(urns, key=lambda u: hashlib.sha256(key + u.encode()).hexdigest())
+    labels = {urn: f"School {_letters(i)}" for i, urn in enumerate(ordered)}
+    return Anonymiser(inputs.params.committee, labels)
+
+
+def suppress(
+    frame: pd.DataFrame,
+    counts: Iterable[str],
+    *,
+    threshold: int,
+    dependents: Mapping[str, Iterable[str]] | None = None,
+    committee: bool = True,
+) -> pd.DataFrame:
+    """Suppress small counts, and the percentages that depend on them.
+
+    Parameters
+    ----------
+    counts : count columns to check; a value from 1 to ``threshold - 1`` becomes ``c``.
+    dependents : count column -> columns derived from it (percentages, rates), also ``c``
+        where that count is suppressed.
+    committee : only committee packs suppress; internal packs are returned unchanged.
+
+    Returns
+    -------
+    DataFrame
+        A copy, with suppressed cells as the text ``c`` (columns touched become object dtype).
+    """
+    if not committee:
+        return frame.copy()
+    out = frame.copy().astype({c: object for c in counts if c in frame})
+    dependents = dependents or {}
+    for column in counts:
+        if column not in out:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce")
+        small = values.gt(0) & values.lt(threshold)
+        out.loc[small, column] = SUPPRESSED
+        for dependent in dependents.get(column, ()):
+            if dependent in out:
+                out[dependent] = out[dependent].astype(object)
+                out.loc[small, dependent] = SUPPRESSED
+    return out
