@@ -141,16 +141,16 @@ class PeriodParams(_Strict):
         5, ge=1, description="counts below this are suppressed in committee mode"
     )
     inspections: InspectionSettings = Field(
-        default_factory=InspectionSettings, description="inspection counting rules ({} = defaults)"
+        default_factory=InspectionSettings, description="inspection counting rules; empty means the defaults"
     )
     support: SupportSettings = Field(
-        default_factory=SupportSettings, description="support impact settings ({} = defaults)"
+        default_factory=SupportSettings, description="support impact settings; empty means the defaults"
     )
     evaluation: EvaluationSettings = Field(
-        default_factory=EvaluationSettings, description="LA entries for indicators F and G ({} = none)"
+        default_factory=EvaluationSettings, description="LA entries for indicators F and G; empty means none entered"
     )
     early_warning: EarlyWarningSettings = Field(
-        default_factory=EarlyWarningSettings, description="early-warning weight overrides ({} = defaults)"
+        default_factory=EarlyWarningSettings, description="early-warning weight overrides; empty means the defaults"
     )
 
     @field_validator("period")
@@ -345,6 +345,8 @@ def parameters_cell(params: PeriodParams) -> str:
         if isinstance(field.annotation, type) and issubclass(field.annotation, _Strict) and name != "data":
             value = {}  # settings: {} means the model's defaults
         kind = _CELL_TYPES.get(name, type(value).__name__)
+        if "=" in (field.description or ""):  # papermill cannot parse a line with two '='
+            raise ValueError(f"description of '{name}' must not contain '='")
         literal = json.dumps(value) if isinstance(value, str | list | dict) else repr(value)
         lines.append(f"{name}: {kind} = {literal}  # {field.description}")
     return "\n".join(lines) + "\n"
