@@ -72,6 +72,23 @@ def sample_files(spec: InputSpec, as_at: dt.date) -> list[DatedFile]:
     return files
 
 
+def data_block(folder: str | Path) -> dict[str, Any]:
+    """A params ``data:`` block pointing every input at a folder laid out like the sample.
+
+    For example the folder written by ``leep sample-data DIR`` (or ``--schools N``).
+    """
+    folder = Path(folder)
+    block: dict[str, Any] = {}
+    for spec in SPECS.values():
+        if spec.dated:
+            files = sorted(folder.glob(spec.sample))
+            if files:
+                block[spec.key] = [{"path": str(p), "as_at": p.stem[:10]} for p in files]
+        elif (folder / spec.sample).exists():
+            block[spec.key] = str(folder / spec.sample)
+    return block
+
+
 @dataclass
 class Inputs:
     """Lazy access to every input of one period, loaded once and cached.

@@ -97,6 +97,7 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         css=house_css(),
         la_name=f"{name} (LA {params.la_code})",
         la_code=params.la_code,
+        la_short=name,
         pack_title=pack_title(inputs, name),
         period_label=period_label(params.period),
         as_at=_long_date(params.as_at),

@@ -100,8 +100,16 @@ class SupportSettings(_Strict):
     seed: int = Field(20251231, description="random seed of the bootstrap, so reports reproduce")
 
 
+class RagRule(_Strict):
+    """One RAG rule: the rating when the comparison with national and the trend match."""
+
+    rag: Literal["green", "amber", "red"]
+    versus_national: list[Literal["better", "in_line", "worse"]]
+    trend: list[Literal["improving", "stable", "declining", "unknown"]]
+
+
 class EvaluationSettings(_Strict):
-    """The LA's own entries for the summary evaluation (DfE indicators F and G)."""
+    """The LA's own entries for the summary evaluation (DfE indicators F and G), and RAG overrides."""
 
     complaints: int | None = Field(None, ge=0, description="F: qualifying complaints to Ofsted about schools this period")
     complaints_previous: int | None = Field(None, ge=0, description="F: the same count in the previous period")
@@ -109,6 +117,12 @@ class EvaluationSettings(_Strict):
         None, description="G: whether the Secretary of State is known to have concerns"
     )
     secretary_of_state_note: str | None = Field(None, description="G: evidence or comment")
+    rag_rules: list[RagRule] | None = Field(
+        None, description="RAG rules replacing those in config/evaluation.yaml, first match wins"
+    )
+    tolerances: dict[Literal["A", "B", "C", "D", "E"], float] = Field(
+        default_factory=dict, description="how far from national still counts as in line, by indicator"
+    )
 
 
 class EarlyWarningSettings(_Strict):

@@ -1,0 +1,155 @@
+"""The summary evaluation: DfE indicators A to G, each with national and local figures and a RAG rating.
+
+Indicators and rules are configuration (``config/evaluation.yaml``, versioned,
+and documented in ``docs/evaluation-indicators.md``); a params file may replace
+the RAG rules or the tolerances. Each measure is compared with national
+(better, in line, worse, judged by the indicator's polarity and tolerance),
+combined with its trend, and the first matching rule gives its rating; an
+indicator's rating is the worst of its measures' ratings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from .config import load_config
+from .params import EvaluationSettings
+
+RAG_ORDER = {"green": 0, "amber": 1, "red": 2, "not rated": -1}
+#: Columns of a measure row, before rating.
+MEASURE_COLUMNS = ["indicator", "measure", "local", "national", "unit", "trend", "evidence", "decimals"]
+
+
+def definitions() -> dict[str, Any]:
+    """The indicators' definitions, rules and version from configuration."""
+    return load_config("evaluation")
+
+
+def rules(settings: EvaluationSettings) -> list[dict[str, Any]]:
+    """The RAG rules in force: the params' own, else the configured ones."""
+    if settings.rag_rules:
+        return [rule.model_dump() for rule in settings.rag_rules]
+    return list(definitions()["rag_rules"])
+
+
+def tolerance(indicator: str, settings: EvaluationSettings) -> float:
+    return float(settings.tolerances.get(indicator, definitions()["indicators"][indicator]["tolerance"]))  # type: ignore[call-overload]
+
+
+def versus_national(local: float, national: float, polarity: str, tol: float) -> str | None:
+    """``better``, ``in_line`` or ``worse``, judged by polarity; None without both figures.
+
+    In line means within ``tol`` of national (inclusive), in the measure's units.
+    """
+    if pd.isna(local) or pd.isna(national):
+        return None
+    difference = float(local) - float(national)
+    if abs(difference) <= tol + 1e-9:
+        return "in_line"
+    better = difference > 0 if polarity == "High" else difference < 0
+    return "better" if better else "worse"
+
+
+def rate(comparison: str | None, trend: str | None, rule_list: Iterable[Mapping[str, Any]]) -> str:
+    """The first rule matching the comparison and trend; ``not rated`` without a comparison."""
+    if comparison is None:
+        return "not rated"
+    trend = trend if trend in ("improving", "stable", "declining") else "unknown"
+    for rule in rule_list:
+        if comparison in rule["versus_national"] and trend in rule["trend"]:
+            return str(rule["rag"])
+    return "not rated"
+
+
+def rate_measures(measures: pd.DataFrame, settings: EvaluationSettings) -> pd.DataFrame:
+    """Add ``versus_national`` and ``rag`` to measure rows (columns ``MEASURE_COLUMNS``).
+
+    Indicators F and G carry their rating in ``rag`` already (see ``entered_measures``).
+    """
+    config = definitions()["indicators"]
+    rule_list = rules(settings)
+    out = measures.copy()
+    comparisons, ratings = [], []
+    for row in out.itertuples(index=False):
+        if row.indicator in ("F", "G"):
+            comparisons.append(None)
+            ratings.append(row.rag if "rag" in out.columns and isinstance(row.rag, str) else "not rated")
+            continue
+        comparison = versus_national(row.local, row.national, config[row.indicator]["polarity"],
+                                     tolerance(row.indicator, settings))
+        comparisons.append(comparison)
+        ratings.append(rate(comparison, row.trend, rule_list))
+    out["versus_national"] = comparisons
+    out["rag"] = ratings
+    return out
+
+
+def entered_measures(settings: EvaluationSettings) -> pd.DataFrame:
+    """Indicators F and G from the LA's own entries in the params file.
+
+    F (complaints): red if more than the previous period, green if fewer or the
+    same, amber with no previous count; G: red if the Secretary of State has
+    concerns, green if not; not rated where the LA entered nothing.
+    """
+    rows = []
+    if settings.complaints is None:
+        rows.append(("F", "Qualifying complaints to Ofsted", None, None, "complaints", None,
+                     "not entered in the params file", 0, "not rated"))
+    else:
+        previous = settings.complaints_previous
+        if previous is None:
+            rag, trend = "amber", None
+        else:
+            rag = "red" if settings.complaints > previous else "green"
+            trend = "improving" if settings.complaints < previous else ("stable" if settings.complaints == previous else "declining")
+        evidence = f"{settings.complaints} this period" + (f", {previous} in the previous period" if previous is not None else "")
+        rows.append(("F", "Qualifying complaints to Ofsted", float(settings.complaints), None, "complaints",
+                     trend, evidence, 0, rag))
+    if settings.secretary_of_state_concerns is None:
+        rows.append(("G", "Secretary of State concerns", None, None, "", None, "not entered in the params file", 0,
+                     "not rated"))
+    else:
+        concerns = settings.secretary_of_state_concerns
+        evidence = ("The Secretary of State has concerns" if concerns else "No concerns known") + (
+            f": {settings.secretary_of_state_note}" if settings.secretary_of_state_note else "")
+        rows.append(("G", "Secretary of State concerns", None, None, "", None, evidence, 0,
+                     "red" if concerns else "green"))
+    return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "rag"])
+
+
+def indicator_table(rated: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator A to G: the worst rating of its measures, with its description.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator``, ``description``, ``rag``, ``measures`` (how many measures
+        were rated), in A to G order.
+    """
+    config = definitions()["indicators"]
+    rows = []
+    for letter in "ABCDEFG":
+        part = rated[rated["indicator"] == letter]
+        rated_part = [r for r in part["rag"] if RAG_ORDER.get(r, -1) >= 0]
+        rag = max(rated_part, key=RAG_ORDER.__getitem__) if rated_part else "not rated"
+        rows.append((letter, config[letter]["description"], rag, len(rated_part)))
+    return pd.DataFrame(rows, columns=["indicator", "description", "rag", "measures"])
+
+
+def rules_text(settings: EvaluationSettings) -> list[str]:
+    """The RAG rules in force, in words, for printing under the table."""
+    words = {"better": "better than national", "in_line": "in line with national", "worse": "worse than national",
+             "improving": "improving", "stable": "stable", "declining": "declining", "unknown": "no trend"}
+    lines = []
+    for rule in rules(settings):
+        comparison = " or ".join(words[v] for v in rule["versus_national"])
+        trend = " or ".join(words[t] for t in rule["trend"])
+        lines.append(f"{rule['rag'].capitalize()}: {comparison}, and {trend}.")
+    tol = ", ".join(f"{k} {tolerance(k, settings):g}" for k in "ABCDE")
+    lines.append(f"In line means within the tolerance of national, in each measure's units ({tol}); "
+                 "an indicator takes the worst rating of its measures. F: red if complaints rose on the previous "
+                 "period, green if not. G: red if the Secretary of State has concerns.")
+    return lines
