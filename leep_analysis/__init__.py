@@ -5,12 +5,12 @@ benchmarks and presents. The public API is small:
 
 - ``Section``: what a section notebook uses to show tables, figures and text;
 - ``run_pack``: build a period's pack (also ``leep run``);
-- the analysis modules ``benchmark``, ``charts``.
+- the analysis modules ``achievement``, ``benchmark``, ``budget``, ``charts``, ``inspections``, ``support``.
 """
 
-from . import benchmark, charts
+from . import achievement, benchmark, budget, charts, inspections, support
 from .report import Section
 from .runner import run_pack
 
 __version__ = "0.1.0"
-__all__ = ["Section", "benchmark", "charts", "run_pack", "__version__"]
+__all__ = ["Section", "achievement", "benchmark", "budget", "charts", "inspections", "support", "run_pack", "__version__"]

@@ -127,3 +127,85 @@ def _runs(positions: list[int]) -> list[list[int]]:
         else:
             runs.append([p])
     return runs
+
+
+def neighbours_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x_label: str,
+    decimals: int = 0,
+    england: float | None = None,
+    sn_mean: float | None = None,
+) -> plt.Figure:
+    """Horizontal bars of the LA and its comparators in one year, the LA highlighted.
+
+    ``frame`` has ``area``, ``value`` and ``is_la``, in the order to draw from the
+    top (best first). The LA's bar is dark blue and the others grey; England and
+    the comparators' mean are drawn as labelled vertical lines.
+    """
+    height = max(2.6, 0.32 * len(frame) + 1.2)
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    y = list(range(len(frame)))[::-1]
+    colours = [SERIES_COLOURS["la"] if is_la else GREY for is_la in frame["is_la"]]
+    values = frame["value"].to_numpy(dtype=float)
+    ax.barh(y, values, color=colours, height=0.7)
+    for position, value, is_la in zip(y, values, frame["is_la"], strict=True):
+        ax.text(value, position, f" {value:,.{decimals}f}", va="center", fontsize=8, zorder=4,
+                fontweight="bold" if is_la else "normal",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
+    ax.set_yticks(y, [str(a) for a in frame["area"]])
+    for tick, is_la in zip(ax.get_yticklabels(), frame["is_la"], strict=True):
+        tick.set_fontweight("bold" if is_la else "normal")
+    for value, label, colour, style, places in ((england, "England", SERIES_COLOURS["england"], "--", decimals),
+                                                (sn_mean, "Neighbours' mean", SERIES_COLOURS["neighbours"], ":",
+                                                 decimals + 1)):
+        if value is not None and not pd.isna(value):
+            ax.axvline(value, color=colour, linestyle=style, linewidth=1.6, zorder=3,
+                       label=f"{label} ({value:,.{places}f})")
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel(x_label)
+    ax.set_title(title)
+    ax.margins(x=0.08)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.65 / (height - 0.8)), ncols=2)  # below the x label
+    fig.tight_layout()
+    return fig
+
+
+def gap_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x_label: str,
+    labels: tuple[str, str],
+    decimals: int = 0,
+) -> plt.Figure:
+    """Dot pairs for two groups of pupils in each area, joined to show the gap between them.
+
+    ``frame`` has ``area``, ``group`` (e.g. disadvantaged pupils) and ``others``,
+    one row per area in the order to draw from the top; ``labels`` name the two
+    groups in the legend. Each row is annotated with the gap (others minus group).
+    """
+    height = max(2.4, 0.5 * len(frame) + 1.2)
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    y = list(range(len(frame)))[::-1]
+    group = frame["group"].to_numpy(dtype=float)
+    others = frame["others"].to_numpy(dtype=float)
+    ax.hlines(y, group, others, color=GREY, linewidth=3, zorder=1)
+    ax.scatter(group, y, color=PALETTE["dark_pink"], s=60, zorder=2, label=labels[0])
+    ax.scatter(others, y, color=PALETTE["dark_blue"], s=60, zorder=2, label=labels[1])
+    right = max(float(pd.Series(others).max()), float(pd.Series(group).max()))
+    for position, low, high in zip(y, group, others, strict=True):
+        if not (pd.isna(low) or pd.isna(high)):
+            ax.text(right, position, f"   gap {high - low:,.{decimals}f}", va="center", fontsize=8)
+    ax.set_yticks(y, [str(a) for a in frame["area"]])
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel(x_label)
+    ax.set_title(title)
+    ax.margins(x=0.15, y=0.15)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.65 / (height - 0.8)), ncols=2)  # below the x label
+    fig.tight_layout()
+    return fig

@@ -32,7 +32,84 @@ def la_code_known(inputs: Inputs) -> list[Problem]:
     return problems
 
 
-CHECKS = [la_code_known]
+def performance_covers_la(inputs: Inputs) -> list[Problem]:
+    """The school performance files must hold results for at least one school of the params' LA."""
+    if "school_performance" not in [spec.key for spec in inputs.needed()]:
+        return []
+    code = inputs.params.la_code
+    if (inputs.get("school_performance")["la_code"] == code).any():
+        return []
+    where = ", ".join(str(f.path) for f in inputs.files("school_performance"))
+    return [Problem(where, f"no school results for LA {code} in these performance tables",
+                    key="data.school_performance")]
+
+
+def budget_ledger_consistent(inputs: Inputs) -> list[Problem]:
+    """The budget ledger against the budgets file and, where registered, the establishments list.
+
+    Errors: ledger rows of a fund and year with no allocation; URNs not in the
+    establishments list (only when both files are the LA's own, or both the
+    sample). Warnings: overpaid commitments, payees that look like schools but
+    have no payee URN (see ``sources.budget``).
+    """
+    if "budget_ledger" not in [spec.key for spec in inputs.needed()]:
+        return []
+    from .inputs import SPECS
+    from .sources import budget
+
+    ledger = inputs.get("budget_ledger")
+    source = str(inputs.files("budget_ledger")[0].path)
+    problems = budget.missing_allocations(ledger, inputs.get("budgets"), inputs.params.as_at, source)
+    problems += budget.ledger_warnings(ledger, source)
+    if "establishments" in SPECS and inputs.is_sample("establishments") == inputs.is_sample("budget_ledger"):
+        problems += budget.unknown_urns(ledger, inputs.get("establishments"), source)
+    return problems
+
+
+def support_register_consistent(inputs: Inputs) -> list[Problem]:
+    """The support register against the establishments list and links, where registered.
+
+    Errors: URNs in neither the establishments list nor its links (only when
+    both files are the LA's own, or both the sample). Warnings: episodes whose
+    status says they finished but which have no end date (see
+    ``sources.support_register``).
+    """
+    if "support_register" not in [spec.key for spec in inputs.needed()]:
+        return []
+    from .inputs import SPECS
+    from .sources import support_register
+
+    register = inputs.get("support_register")
+    source = str(inputs.files("support_register")[0].path)
+    problems = support_register.register_warnings(register, source)
+    if "establishments" in SPECS and inputs.is_sample("establishments") == inputs.is_sample("support_register"):
+        known = set(inputs.get("establishments")["urn"].astype(str))
+        if "establishment_links" in SPECS:
+            links = inputs.get("establishment_links")
+            known |= set(links["urn"].astype(str)) | set(links["link_urn"].astype(str))
+        problems += support_register.unknown_urns(register, known, source)
+    return problems
+
+
+def ofsted_covers_la(inputs: Inputs) -> list[Problem]:
+    """The Ofsted MI must have a snapshot as at or before the params' ``as_at`` that lists schools of its LA."""
+    if "ofsted_mi" not in [spec.key for spec in inputs.needed()]:
+        return []
+    import pandas as pd
+
+    params = inputs.params
+    mi = inputs.get("ofsted_mi")
+    where = ", ".join(str(f.path) for f in inputs.files("ofsted_mi"))
+    usable = mi[pd.to_datetime(mi["as_at"]) <= pd.Timestamp(params.as_at)]
+    if usable.empty:
+        return [Problem(where, f"no Ofsted snapshot as at or before {params.as_at}", key="data.ofsted_mi")]
+    if not (usable["la_code"] == params.la_code).any():
+        return [Problem(where, f"no schools of LA {params.la_code} in these Ofsted snapshots", key="la_code")]
+    return []
+
+
+CHECKS = [la_code_known, performance_covers_la, budget_ledger_consistent, support_register_consistent,
+          ofsted_covers_la]
 
 
 def cross_checks(inputs: Inputs) -> list[Problem]:

@@ -17,6 +17,7 @@ import hashlib
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 
 SUPPRESSED = "c"
 #: Inputs whose rows name schools by URN, and (for the establishments list) the LA filter.
-_URN_SOURCES = ("establishments", "support_register", "concerns_log", "school_intelligence", "budget_ledger")
+_URN_SOURCES = ("establishments", "ofsted_mi", "school_performance", "support_register", "concerns_log",
+                "school_intelligence", "budget_ledger")
 _PRIVATE_SOURCES = ("support_register", "concerns_log", "school_intelligence", "budget_ledger")
 
 
@@ -70,28 +72,31 @@ class Anonymiser:
 
 
 def anonymiser(inputs: Inputs) -> Anonymiser:
-    """The pack's anonymiser, built from every input that names schools."""
-    from .inputs import SPECS
+    """The pack's anonymiser, built from every input of the pack that names the LA's schools.
 
+    Only the inputs the pack's sections use are read (the same for every
+    notebook of a pack, so labels agree across sections), and of the published
+    lists only the LA's own rows.
+    """
+    params = inputs.params
+    needed = {spec.key for spec in inputs.needed()}
     urns: set[str] = set()
-    salt = hashlib.sha256(inputs.params.period.encode())
+    salt = hashlib.sha256(params.period.encode())
     for key in _URN_SOURCES:
-        if key not in SPECS:
+        if key not in needed:
             continue
         frame = inputs.get(key)
-        if "urn" not in frame:
-            continue
-        rows = frame
-        if key == "establishments" and "la_code" in frame:
-            rows = frame[frame["la_code"] == inputs.params.la_code]
-        urns.update(str(u) for u in rows["urn"].dropna())
+        rows = frame[frame["la_code"] == params.la_code] if "la_code" in frame else frame
+        for column in ("urn", "payee_urn"):
+            if column in rows:
+                urns.update(str(u) for u in rows[column].dropna())
         if key in _PRIVATE_SOURCES:
             for f in inputs.files(key):
-                salt.update(hashlib.sha256(f.path.read_bytes()).digest())
+                salt.update(hashlib.sha256(Path(f.path).read_bytes()).digest())
     key = salt.digest()
     ordered = sorted(urns, key=lambda u: hashlib.sha256(key + u.encode()).hexdigest())
     labels = {urn: f"School {_letters(i)}" for i, urn in enumerate(ordered)}
-    return Anonymiser(inputs.params.committee, labels)
+    return Anonymiser(params.committee, labels)
 
 
 def suppress(

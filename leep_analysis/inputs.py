@@ -51,6 +51,22 @@ SPECS: dict[str, InputSpec] = {
                   "lait_data_dictionary.csv", frozenset({"summary", "achievement", "concerns"})),
         InputSpec("neighbours", "Statistical neighbours", "neighbours:load_neighbours",
                   "neighbours.xlsx", ALL),
+        InputSpec("budgets", "Budgets (allocations by fund and financial year)", "budget:load_budgets",
+                  "budgets.csv", frozenset({"budget"})),
+        InputSpec("budget_ledger", "Budget ledger (commitments, payments, refunds)", "budget:load_ledger",
+                  "budget_ledger.csv", frozenset({"budget"})),
+        InputSpec("school_performance", "School performance tables", "performance:load_performance",
+                  "performance/*", frozenset({"support", "concerns"}), dated=True),
+        InputSpec("support_register", "Support register (episodes of support by school)",
+                  "support_register:load_register", "support_register.csv",
+                  frozenset({"support", "budget", "summary", "concerns"})),
+        InputSpec("ofsted_mi", "Ofsted management information (latest inspections)", "ofsted_mi:load_snapshots",
+                  "ofsted_mi/*", frozenset({"summary", "inspections", "support", "concerns"}), dated=True),
+        InputSpec("establishments", "Establishments (GIAS or school information)", "gias:load_establishments",
+                  "gias_establishments.csv",
+                  frozenset({"inspections", "support", "budget", "concerns", "summary"})),
+        InputSpec("establishment_links", "Establishment links (predecessors and successors, GIAS)",
+                  "gias:load_links", "gias_links.csv", frozenset({"inspections", "support", "concerns"})),
     ]
 }
 
@@ -66,7 +82,10 @@ def sample_files(spec: InputSpec, as_at: dt.date) -> list[DatedFile]:
         return [DatedFile(path=SAMPLE_DIR / spec.sample)]
     files = []
     for path in sorted(SAMPLE_DIR.glob(spec.sample)):
-        when = dt.date.fromisoformat(path.stem[:10])
+        try:
+            when = dt.date.fromisoformat(path.stem[:10])
+        except ValueError:
+            continue  # not a dated sample file (e.g. a README)
         if when <= as_at:
             files.append(DatedFile(path=path, as_at=when))
     return files
@@ -136,10 +155,7 @@ class Inputs:
                 value = pickle.load(handle)  # noqa: S301 - written by this run
         else:
             files = self.files(key)
-            if spec.dated:
-                value = _call(spec.loader)(files)
-            else:
-                value = _call(spec.loader)(files[0].path)
+            value = _call(spec.loader)(files if spec.dated else files[0].path)
             if cache is not None:
                 cache.parent.mkdir(parents=True, exist_ok=True)
                 with open(cache, "wb") as handle:

@@ -78,6 +78,29 @@ class Section:
         cls = f' class="{html.escape(css)}"' if css else ""
         _display(f"<ul{cls}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
 
+    def sentences(self, items: list[tuple[str, bool]]) -> None:
+        """Show generated sentences as a list, notable ones highlighted and the rest greyed.
+
+        ``items`` are ``(text, notable)`` pairs; text is escaped.
+        """
+        lines = "".join(
+            f'<li class="{"leep-notable" if notable else "leep-quiet"}">{html.escape(text)}</li>'
+            for text, notable in items
+        )
+        _display(f'<ul class="leep-sentences">{lines}</ul>')
+
+    def write_table(self, frame: pd.DataFrame, name: str, *, caption: str) -> None:
+        """Write a table to ``tables/<section>__<name>.csv`` without showing it (e.g. long data).
+
+        The page gets one line naming the file, so readers know where the data is.
+        """
+        stem = f"{self.section_id}__{name}"
+        _display(f'<p class="leep-table-note">{html.escape(caption)}: {len(frame):,} rows in '
+                 f"<code>tables/{html.escape(stem)}.csv</code> and in tables.xlsx.</p>")
+        if self.pack_dir is not None:
+            tables.write_csv(frame, self.pack_dir / "tables" / f"{stem}.csv")
+            self._record("captions", stem, caption)
+
     def heading(self, text: str, level: int = 3) -> None:
         """Show a heading generated from data (notebook markdown is for fixed headings)."""
         anchor = "-".join(text.lower().split())

@@ -104,7 +104,7 @@ def table_html(
             cells.append(f'<td class="{cls}">{FORMATS[kinds[column]](value)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = f'<p class="leep-table-note">{html.escape(notes)}</p>' if notes else ""
-    empty = '<tr><td colspan="{}" class="text">No rows.</td></tr>'.format(len(columns)) if not body else ""
+    empty = f'<tr><td colspan="{len(columns)}" class="text">No rows.</td></tr>' if not body else ""
     return (
         f'<div class="leep-table-wrap"><table class="leep-table" id="table-{html.escape(table_id)}">'
         f"<caption><strong>Table {number}:</strong> {html.escape(caption)}</caption>"
@@ -119,7 +119,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
-        elif out[column].map(lambda v: isinstance(v, dt.date)).any():
+        elif out[column].dtype == object and any(isinstance(v, dt.date) for v in out[column]):
             out[column] = out[column].map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
     out.to_csv(path, index=False, lineterminator="\n")
 

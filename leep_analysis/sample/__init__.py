@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from ..config import SAMPLE_DIR
-from . import lait, world
+from . import budget, gias, lait, ofsted, performance, support, world
 
 
 def write_sample(dest: str | Path, n_schools: int = 250) -> list[Path]:
@@ -21,6 +21,11 @@ def write_sample(dest: str | Path, n_schools: int = 250) -> list[Path]:
     the_world = world.build(n_schools)
     lait.write_lait(the_world, dest)
     lait.write_neighbours(the_world, dest)
+    budget.write_budget(the_world, dest)
+    performance.write_performance(the_world, dest)
+    support.write_support(the_world, dest)
+    ofsted.write_ofsted(the_world, dest)
+    gias.write_gias(the_world, dest)
     return sorted(p for p in dest.rglob("*") if p.is_file())
 
 

@@ -79,6 +79,15 @@ INDICATORS: list[tuple] = [
     ("16-17_not known", "Economic Factors", "% of 16-17 whose activity is not known (from 2016)", "Low", None, 2.0, 1.5, -0.1, [str(y) for y in range(2018, 2026)], set(), -0.6, False),
     ("16-17_not known_NEET", "Economic Factors", "% of 16-17 who are NEET or whose activity is not known(from 2016)", "Low", None, 5.2, 1.8, 0.0, [str(y) for y in range(2019, 2026)], set(), -1.2, False),
     ("PriFSM", "Economic Factors", "Primary Free School Meals", None, None, 24.0, 6.0, 0.8, EXAM_YEARS, set(), -1.0, False),
+    # added for the achievement section's ethnic groups and scaled scores (kept last, so the
+    # random draws of the indicators above are unchanged)
+    ("FSP_Gooddev_White", "Foundation Stage", "Foundation Stage - % Achieving Good Level of Development - White", "High", None, 68.0, 2.5, 0.3, EXAM_YEARS, NO_ASSESSMENT, 1.0, False),
+    ("FSP_Gooddev_Mixed", "Foundation Stage", "Foundation Stage - % Achieving Good Level of Development - Mixed", "High", None, 68.0, 5.0, 0.3, EXAM_YEARS, NO_ASSESSMENT, 0.5, True),
+    ("FSP_Gooddev_Asian", "Foundation Stage", "Foundation Stage - % Achieving Good Level of Development - Asian", "High", None, 66.0, 5.0, 0.3, EXAM_YEARS, NO_ASSESSMENT, 0.2, False),
+    ("FSP_Gooddev_Black", "Foundation Stage", "Foundation Stage - % Achieving Good Level of Development - Black", "High", None, 67.0, 7.0, 0.3, EXAM_YEARS, NO_ASSESSMENT, -0.4, True),
+    ("KS2M_AVG_Scaled_Score", "Key Stage 2", "KS2- Average Scaled Score Maths - All Pupils", "High", None, 104.0, 0.7, 0.05, EXAM_YEARS, NO_ASSESSMENT, -0.1, False),
+    ("KS2_NEW_Mixed_RWM", "Key Stage 2", "KS2 RWM Expected Level - attainment for Mixed Pupils", "High", None, 62.0, 6.0, 0.5, EXAM_YEARS, NO_ASSESSMENT, 0.1, True),
+    ("AVG_Attain8_Score_Mixed", "Key Stage 4", "Average Attainment 8 score per pupil - Mixed", "High", None, 46.0, 3.5, -0.2, EXAM_YEARS, set(), -0.2, True),
 ]
 
 DICTIONARY_COLUMNS = ["Measure_code", "Topic", "Measure", "Chart_title", "Measure_short", "Polarity",
@@ -152,7 +161,7 @@ def write_lait(world: w.World, dest: Path) -> None:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
         writer.writerow(DICTIONARY_COLUMNS)
         for i, (code, topic, label, polarity, dps, *_rest) in enumerate(INDICATORS):
-            no_quartile = "N" if code == "KS2R_AVG_Scaled_Score" else "NA"
+            no_quartile = "N" if code in ("KS2R_AVG_Scaled_Score", "KS2M_AVG_Scaled_Score") else "NA"
             writer.writerow([
                 str(1000 + i), topic, label, label, code, polarity or "-", "%" if dps is None else "Score",
                 "State Funded", "Synthetic sample", f"Synthetic sample measure modelled on LAIT's '{label}'.",

@@ -20,6 +20,8 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 
+_MONEY = re.compile(r"^(-)?(\d+)(?:\.(\d*))?$")
+
 #: Text markers that stand for a missing value in DfE/Ofsted files, and why it is missing.
 MISSING_MARKERS: dict[str, str] = {
     "": "not available",
@@ -231,21 +233,25 @@ def by_uniques(values: pd.Series, func) -> pd.Series:
     return pd.Series(taken, index=values.index, name=values.name)
 
 
-def _parse_numbers_unique(raw: pd.Series) -> pd.DataFrame:
+def _parse_numbers_unique(raw: pd.Series, markers: Mapping[str, str]) -> pd.DataFrame:
     raw = raw.astype("string").str.strip()
     cleaned = raw.str.replace(",", "", regex=False).str.removesuffix("%")
     values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-    reasons = raw.str.lower().map(MISSING_MARKERS).astype("string")
+    reasons = raw.str.lower().map(markers).astype("string")
     reasons = reasons.where(values.isna(), pd.NA)
     reasons = reasons.mask(values.isna() & reasons.isna(), "not a number")
     return pd.DataFrame({"value": values, "reason": reasons})
 
 
-def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_numbers(
+    text: pd.Series, markers: Mapping[str, str] | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Numbers from published text, and why each missing one is missing.
 
     Handles DfE/Ofsted markers (see ``MISSING_MARKERS``), scientific notation
     (``1.005E-2``), thousands separators and percentages (``66.2%`` -> 66.2).
+    ``markers`` (lower-case marker -> reason) replaces ``MISSING_MARKERS`` for a
+    format whose markers say more, such as the performance tables' ``NE`` (no entries).
 
     Returns
     -------
@@ -255,7 +261,8 @@ def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     text = text.astype("string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    parsed = _parse_numbers_unique(pd.Series(uniques, dtype="string"))
+    parsed = _parse_numbers_unique(pd.Series(uniques, dtype="string"),
+                                   MISSING_MARKERS if markers is None else markers)
     values = parsed["value"].to_numpy().take(codes) if len(parsed) else codes.astype("float64")
     values[codes < 0] = float("nan")
     reasons = parsed["reason"].array.take(codes, allow_fill=True) if len(parsed) else None
@@ -263,6 +270,27 @@ def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         pd.Series(pd.NA, index=text.index, dtype="string")
     reasons[codes < 0] = "not available"
     return pd.Series(values, index=text.index, dtype="float64"), reasons
+
+
+def parse_pence(text: str | None) -> tuple[int | None, str | None]:
+    """Pounds and pence as integer pence, or why the text is not an amount.
+
+    Accepts ``1250``, ``1250.5``, ``1,250.50``, ``£1,250.50`` and a leading minus.
+    More than two decimal places, or anything else, gives a reason instead.
+    """
+    if text is None or pd.isna(text) or not str(text).strip():
+        return None, "amount is missing"
+    cleaned = str(text).strip().replace(",", "").replace("£", "").replace(" ", "")
+    match = _MONEY.match(cleaned)
+    if not match:
+        return None, "not an amount in pounds and pence"
+    sign, pounds, pence = match.groups()
+    pence = pence or ""
+    if len(pence) > 2:
+        return None, "amount has more than two decimal places"
+    value = int(pounds) * 100 + int(pence.ljust(2, "0"))
+    return (-value if sign else value), None
+
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
