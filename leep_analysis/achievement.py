@@ -201,6 +201,11 @@ def analyse(inputs: Inputs) -> Achievement:
 
 
 # --------------------------------------------------------------------------- words and numbers
+def mean_decimals(decimals: int) -> int:
+    """Places for a neighbour mean: one more than whole-number measures have, else the measure's own."""
+    return max(int(decimals), 1)
+
+
 def number(value: float, unit: str, decimals: int, *, words: bool = True) -> str:
     """A figure as a reader expects it: 63%, 46.2, 20 points (or 20 without words)."""
     if value is None or pd.isna(value):
@@ -250,7 +255,7 @@ def sentence(row: Mapping[str, Any], la_name: str) -> str:
                                        number(row["england"], unit, decimals)))
     if not pd.isna(row["sn_mean"]):
         comparisons.append(_difference(row["gap_sn"], _text(row["versus_sn"]), decimals, "the statistical neighbours",
-                                       number(row["sn_mean"], unit, decimals + 1)))
+                                       number(row["sn_mean"], unit, mean_decimals(decimals))))
     if len(comparisons) == 2 and all(c.startswith("in line with ") for c in comparisons):
         comparisons[1] = comparisons[1].removeprefix("in line with ")
     text = lead + (", " + " and ".join(comparisons) if comparisons else "")
@@ -329,8 +334,9 @@ def timeseries(ach: Achievement) -> pd.DataFrame:
 
 def _display(rows: pd.DataFrame, comp: benchmark.Comparators) -> tuple[pd.DataFrame, dict[str, str]]:
     """Rows of the latest table formatted per indicator for the page, and their column labels."""
-    def fmt(column: str, extra: int = 0) -> list[str]:
-        return [number(v, u, d + extra, words=False) for v, u, d in zip(rows[column], rows["unit"], rows["decimals"], strict=True)]
+    def fmt(column: str, mean: bool = False) -> list[str]:
+        return [number(v, u, mean_decimals(d) if mean else d, words=False)
+                for v, u, d in zip(rows[column], rows["unit"], rows["decimals"], strict=True)]
 
     out = pd.DataFrame({
         "label": rows["label"].to_numpy(),
@@ -338,7 +344,7 @@ def _display(rows: pd.DataFrame, comp: benchmark.Comparators) -> tuple[pd.DataFr
         "la_value": fmt("la_value"),
         "england": fmt("england"),
         "region": fmt("region"),
-        "sn_mean": fmt("sn_mean", 1),
+        "sn_mean": fmt("sn_mean", mean=True),
         "rank": [f"{int(r)} of {int(n)}" if not pd.isna(r) else "–" for r, n in zip(rows["rank"], rows["n_ranked"], strict=True)],
         "band": [b if isinstance(b, str) else "–" for b in rows["band"]],
         "change": [("+" if c > 0 and round(c, d) != 0 else "") + number(c, "score", d) if not pd.isna(c) else "–"
@@ -465,7 +471,7 @@ def _neighbours_figure(section: Section, ach: Achievement, row: Mapping[str, Any
         f"{comp.la_name} has no figure"
     alt = (f"Bar chart of {row['label']} in {row['year_label']} for {comp.la_name} and its comparators; {where}, "
            f"with {number(row['la_value'], unit, decimals)}. England {number(row['england'], unit, decimals)}, "
-           f"neighbours' mean {number(row['sn_mean'], unit, decimals + 1)}.")
+           f"neighbours' mean {number(row['sn_mean'], unit, mean_decimals(decimals))}.")
     section.figure(fig, caption=f"{row['label']}, {row['year_label']}: {comp.la_name} (dark blue) and its comparators",
                    alt=alt)
 

@@ -153,3 +153,122 @@ def rules_text(settings: EvaluationSettings) -> list[str]:
                  "an indicator takes the worst rating of its measures. F: red if complaints rose on the previous "
                  "period, green if not. G: red if the Secretary of State has concerns.")
     return lines
+
+
+# --------------------------------------------------------------------------- the measures, from the sections
+def _direction(change: float, polarity: str, tol: float) -> str | None:
+    """improving, stable or declining for a change in a measure's units, judged by polarity."""
+    if pd.isna(change):
+        return None
+    if abs(change) < tol + 1e-9:
+        return "stable"
+    return "improving" if (change > 0) == (polarity == "High") else "declining"
+
+
+def fmt(value: float, unit: str, decimals: int) -> str:
+    """A measure's figure as the table shows it: 62%, 46.0, -0.20."""
+    if value is None or pd.isna(value):
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    return f"{text}%" if unit.startswith("%") or unit == "percent" else text
+
+
+def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> pd.DataFrame:
+    """Measures A, B and C from the inspections summary (``inspections.summary``, group ``all``).
+
+    A: % of pupils in good or better schools; B: % of schools in a category of
+    concern; C: % of graded schools not good or better. Local is the LA, national
+    England, at the latest snapshot; the trend is the change from the first
+    snapshot of the pack to the latest, against the indicator's tolerance.
+    Returns ``MEASURE_COLUMNS``.
+    """
+    config = definitions()["indicators"]
+    rows = summary[summary["group"] == "all"].copy()
+    rows["pct_concern"] = 100 * rows["n_category_of_concern"] / rows["n_schools"].where(rows["n_schools"] > 0)
+    rows["pct_not_good"] = 100 - rows["pct_good_or_better"]
+    first, last = rows["as_at"].min(), rows["as_at"].max()
+    spec = [("A", "pct_pupils_good_or_better", "Pupils in good or better schools"),
+            ("B", "pct_concern", "Schools in a category of concern"),
+            ("C", "pct_not_good", "Graded schools not good or better")]
+    out = []
+    for letter, column, name in spec:
+        def value(area: str, when: pd.Timestamp, c: str = column) -> float:
+            found = rows[(rows["area_type"] == area) & (rows["as_at"] == when)][c]
+            return float(found.iloc[0]) if len(found) and not pd.isna(found.iloc[0]) else float("nan")
+        local, national = value("la", last), value("england", last)
+        change = local - value("la", first) if first != last else float("nan")
+        trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings))
+        evidence = (f"{name}: {local:.1f}% against England {national:.1f}% on {last:%d %b %Y}"
+                    + (f"; {change:+.1f} points since {first:%d %b %Y}" if not pd.isna(change) else ""))
+        out.append((letter, name, round(local, 1), round(national, 1), "%", trend, evidence, 1))
+    return pd.DataFrame(out, columns=MEASURE_COLUMNS)
+
+
+def attainment_measures(latest: pd.DataFrame) -> pd.DataFrame:
+    """Measures D (attainment) and E (progress) from the achievement section's latest table.
+
+    ``latest`` is ``achievement.Achievement.latest`` (``indicator``, ``label``,
+    ``year_label``, ``la_value``, ``england``, ``trend``, ``unit``, ``decimals``,
+    ``change``). Measures with no figure for the LA are left out. Returns
+    ``MEASURE_COLUMNS``.
+    """
+    by_code = latest.set_index("indicator")
+    out = []
+    for letter, key in (("D", "attainment_measures"), ("E", "progress_measures")):
+        for code in definitions()[key]:
+            if code not in by_code.index or pd.isna(by_code.at[code, "la_value"]):
+                continue
+            row = by_code.loc[code]
+            unit, decimals = str(row["unit"]), int(row["decimals"])
+            trend = row["trend"] if isinstance(row["trend"], str) else None
+            evidence = (f"{row['label']} {row['year_label']}: {fmt(row['la_value'], unit, decimals)} against "
+                        f"England {fmt(row['england'], unit, decimals)}; trend {trend or 'not known'}")
+            out.append((letter, f"{row['label']} ({row['year_label']})", float(row["la_value"]),
+                        float(row["england"]) if not pd.isna(row["england"]) else float("nan"), unit,
+                        trend, evidence, decimals))
+    return pd.DataFrame(out, columns=MEASURE_COLUMNS)
+
+
+def category_progress(schools: pd.DataFrame) -> str:
+    """B's second question, from the concerns section: are schools in a category improving fast enough?"""
+    if schools.empty:
+        return "No school is in a category of concern or at risk."
+    stuck = int(schools["progress"].str.startswith("not taking").sum())
+    long = int(schools["months_in_category"].ge(18).sum())
+    return (f"Of {len(schools)} schools causing concern, {stuck} were not taking effective action at their latest "
+            f"visit and {long} had been in their category for 18 months or more.")
+
+
+INDICATOR_COLUMNS = ["indicator", "description", "national", "local", "trend", "rag", "evidence", "actions",
+                     "comments"]
+
+
+def summary_table(rated: pd.DataFrame, narrative: Mapping[str, Any] | None = None,
+                  extra_evidence: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The A to G table the committee reads (``summary__indicators.csv``).
+
+    ``rated`` is ``rate_measures`` output; ``narrative`` the period's narrative
+    (``sources.narrative``) for actions and comments; ``extra_evidence`` adds a
+    sentence to an indicator's evidence. Columns ``INDICATOR_COLUMNS``; national,
+    local and trend list each measure's figure, '; '-separated.
+    """
+    worst = indicator_table(rated).set_index("indicator")
+    actions = (narrative or {}).get("actions", {})
+    rows = []
+    for letter in "ABCDEFG":
+        part = rated[rated["indicator"] == letter]
+        def joined(values: Iterable[str]) -> str:
+            return "; ".join(v for v in values if v) or "–"
+        national = joined(fmt(n, u, d) if not pd.isna(n) else "" for n, u, d in
+                          zip(part["national"], part["unit"], part["decimals"], strict=True))
+        local = joined(fmt(v, u, d) if not pd.isna(v) else "" for v, u, d in
+                       zip(part["local"], part["unit"], part["decimals"], strict=True))
+        if letter == "G" and len(part):
+            local = part["evidence"].iloc[0].split(":")[0]
+        trend = joined(t if isinstance(t, str) else "not known" for t in part["trend"]) if len(part) else "–"
+        evidence = ". ".join([*part["evidence"], *([extra_evidence[letter]] if extra_evidence and letter in
+                                                   extra_evidence else [])])
+        entered = actions.get(letter, {})
+        rows.append((letter, worst.at[letter, "description"], national, local, trend, worst.at[letter, "rag"],
+                     evidence or "no evidence", entered.get("actions", ""), entered.get("comments", "")))
+    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)

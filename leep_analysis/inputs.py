@@ -67,6 +67,12 @@ SPECS: dict[str, InputSpec] = {
                   frozenset({"inspections", "support", "budget", "concerns", "summary"})),
         InputSpec("establishment_links", "Establishment links (predecessors and successors, GIAS)",
                   "gias:load_links", "gias_links.csv", frozenset({"inspections", "support", "concerns"})),
+        InputSpec("concerns_log", "Concerns log (schools in a category of concern or at risk)",
+                  "concerns_log:load_concerns_log", "concerns_log.csv", frozenset({"summary", "concerns"})),
+        InputSpec("school_intelligence", "School intelligence (the LA's knowledge of each school)",
+                  "school_intelligence:load_intelligence", "school_intelligence.csv", frozenset({"concerns"})),
+        InputSpec("narrative", "Narrative (priorities, enablers, blockers, actions)", "narrative:load_narrative",
+                  "narrative.md", frozenset({"summary"})),
     ]
 }
 

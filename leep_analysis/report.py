@@ -78,6 +78,12 @@ class Section:
         cls = f' class="{html.escape(css)}"' if css else ""
         _display(f"<ul{cls}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
 
+    def markdown(self, text: str) -> None:
+        """Show markdown an author wrote (the period's narrative); raw HTML in it shows as text."""
+        from .sources.narrative import render
+
+        _display(f'<div class="leep-narrative">{render(text) if text.strip() else "<p>None entered.</p>"}</div>')
+
     def sentences(self, items: list[tuple[str, bool]]) -> None:
         """Show generated sentences as a list, notable ones highlighted and the rest greyed.
 

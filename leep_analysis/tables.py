@@ -106,7 +106,9 @@ def table_html(
     note = f'<p class="leep-table-note">{html.escape(notes)}</p>' if notes else ""
     empty = f'<tr><td colspan="{len(columns)}" class="text">No rows.</td></tr>' if not body else ""
     return (
-        f'<div class="leep-table-wrap"><table class="leep-table" id="table-{html.escape(table_id)}">'
+        # a wide table scrolls: the region takes keyboard focus so it can be scrolled without a mouse
+        f'<div class="leep-table-wrap" tabindex="0" role="region" aria-label="Table {number}">'
+        f'<table class="leep-table" id="table-{html.escape(table_id)}">'
         f"<caption><strong>Table {number}:</strong> {html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{empty}</tbody></table>{note}</div>"
     )

@@ -122,7 +122,7 @@ def test_sentence_variants():
                           versus_england="better", versus_sn="better", unit="score", decimals=2, change=-0.23,
                           says="The progress score was {value}"), "Leics")
     assert up.startswith("The progress score was 0.17, 0.13 points above England (0.04) and 0.37 points above the "
-                         "statistical neighbours (-0.204); 97th of 152 LAs, band C; down 0.23 points on last year")
+                         "statistical neighbours (-0.20); 97th of 152 LAs, band C; down 0.23 points on last year")
     missing = ach.sentence(row(la_value=math.nan, la_reason="suppressed"), "Leics")
     assert missing == "Expected standard: no figure for Leics in 2025 (suppressed); England 61%."
 

@@ -1,0 +1,313 @@
+"""Early warning: schools whose data or the LA's intelligence suggest they may need support.
+
+Alerts come from four places, as at the period's date: the school's headline
+results (performance tables, against England in the LAIT file), its
+inspections (Ofsted MI, followed across a change of URN), the time since its
+last graded inspection, and the LA's intelligence register. Each alert has a
+weight (``config/early_warning.yaml``, overridable in params); a school's score
+is the sum, and the score suggests a tier of support. Alerts are worked out
+again as at the last report's date, so the report can say which are new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import disclosure, support, tables
+from .config import load_config
+from .params import EarlyWarningSettings
+
+if TYPE_CHECKING:
+    from .inputs import Inputs
+    from .report import Section
+
+ALERT_COLUMNS = ["urn", "alert", "detail"]
+RISK_COLUMNS = ["urn", "school_name", "phase", "governance", "score", "suggested_tier", "alerts", "new_alerts",
+                "supported", "in_concerns_log"]
+
+
+def config() -> dict[str, Any]:
+    """The early-warning rules (``config/early_warning.yaml``)."""
+    return load_config("early_warning")
+
+
+def weights(settings: EarlyWarningSettings) -> dict[str, float]:
+    """Each alert's weight: the params' override, else the configured weight."""
+    configured = {name: float(spec["weight"]) for name, spec in config()["alerts"].items()}
+    unknown = set(settings.weights) - set(configured)
+    if unknown:
+        raise ValueError(f"unknown early-warning alert(s) {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(configured)}")
+    return {**configured, **{k: float(v) for k, v in settings.weights.items()}}
+
+
+def results_known(as_at: dt.date) -> int:
+    """The latest results year known on a date: summer results are published from September."""
+    return as_at.year if as_at.month >= 9 else as_at.year - 1
+
+
+def _alerts(rows: pd.DataFrame, alert: str, detail: pd.Series | str) -> pd.DataFrame:
+    return pd.DataFrame({"urn": rows["urn"].astype("string").to_numpy(), "alert": alert,
+                         "detail": detail.to_numpy() if isinstance(detail, pd.Series) else detail})
+
+
+def results_alerts(performance: pd.DataFrame, national: pd.DataFrame, urns: pd.Series, as_at: dt.date) -> pd.DataFrame:
+    """Headline results down two years running, or well below national, in the latest year known.
+
+    Parameters
+    ----------
+    performance : school results (``sources.performance``: ``urn``, ``year``, ``key_stage``, ``measure``, ``value``).
+    national : England's LAIT rows (``indicator``, ``year``, ``value``).
+    urns : the schools to judge.
+
+    Returns
+    -------
+    DataFrame
+        ``ALERT_COLUMNS``: ``results_declining`` (the last three results each
+        lower than the one before) and ``results_below_national`` (the latest
+        result more than the configured margin below England's).
+    """
+    latest_year = results_known(as_at)
+    parts = []
+    for stage, rule in config()["results"].items():
+        rows = performance[(performance["key_stage"] == stage) & (performance["measure"] == rule["measure"])
+                           & performance["urn"].isin(urns) & performance["year"].le(latest_year)
+                           & performance["value"].notna()].sort_values(["urn", "year"])
+        if rows.empty:
+            continue
+        last3 = rows.groupby("urn").tail(3)
+        grouped = last3.groupby("urn")["value"]
+        falling = grouped.agg(lambda v: len(v) == 3 and v.iloc[2] < v.iloc[1] < v.iloc[0])
+        values = grouped.agg(lambda v: ", ".join(tables.FORMATS["num1"](x) for x in v))
+        down = falling[falling].index.to_series()
+        parts.append(_alerts(down.to_frame("urn"), "results_declining",
+                             f"{rule['label']}: " + values.reindex(down).astype(str)))
+        latest = rows.groupby("urn").tail(1)
+        england = national[national["indicator"] == rule["national"]].set_index("year")["value"]
+        gap = latest["value"].to_numpy() - england.reindex(latest["year"]).to_numpy()
+        below = latest[gap < -rule["margin"]]
+        eng = england.reindex(below["year"]).to_numpy()
+        parts.append(_alerts(below, "results_below_national", pd.Series(
+            [f"{rule['label']} {v:g} in {y}, England {e:g}" for v, y, e in
+             zip(below["value"], below["year"], eng, strict=True)], index=below.index, dtype=object)))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ALERT_COLUMNS)
+
+
+def inspection_alerts(history: pd.DataFrame, lineage: Mapping[str, str], urns: pd.Series,
+                      as_at: dt.date) -> pd.DataFrame:
+    """Alerts from each school's inspections up to ``as_at``.
+
+    ``grade_requires_improvement`` or ``grade_inadequate`` (latest grade 3 or
+    4, on the four-point scale of ``support.comparable_grade``),
+    ``declined_at_inspection`` (latest grade worse than the one before) and
+    ``long_since_inspection`` (more than the configured years since the last
+    graded inspection). Returns ``ALERT_COLUMNS``.
+    """
+    stamp = pd.Timestamp(as_at)
+    known = history[history["inspection_date"] <= stamp].sort_values("inspection_date")
+    lineages = urns.astype("string").map(dict(lineage)).fillna(urns.astype("string"))
+    last_two = known.groupby("lineage").tail(2)
+    latest = last_two.groupby("lineage").tail(1).set_index("lineage")
+    previous = last_two.groupby("lineage").head(1).set_index("lineage")
+    previous = previous[previous["inspection_date"] < latest["inspection_date"].reindex(previous.index)]
+    frame = pd.DataFrame({"urn": urns.to_numpy(), "lineage": lineages.to_numpy()})
+    frame["grade"] = latest["grade"].reindex(frame["lineage"]).to_numpy()
+    frame["date"] = pd.to_datetime(latest["inspection_date"].reindex(frame["lineage"]).to_numpy())
+    frame["previous"] = previous["grade"].reindex(frame["lineage"]).to_numpy()
+    when = [tables.FORMATS["date"](d) for d in frame["date"]]
+    frame["when"] = when
+    years = config()["long_since_inspection_years"]
+    parts = []
+    for grade, alert in ((3, "grade_requires_improvement"), (4, "grade_inadequate")):
+        rows = frame[frame["grade"].eq(grade).fillna(False).to_numpy(dtype=bool)]
+        parts.append(_alerts(rows, alert, support.grade_label(grade) + " on " + rows["when"]))
+    worse = frame[(frame["grade"] > frame["previous"]).fillna(False).to_numpy(dtype=bool)]
+    parts.append(_alerts(worse, "declined_at_inspection", pd.Series(
+        [f"{support.grade_label(p)} to {support.grade_label(g).lower()} on {w}" for p, g, w in
+         zip(worse["previous"], worse["grade"], worse["when"], strict=True)], index=worse.index, dtype=object)))
+    old = frame[frame["date"].notna() & ((stamp - frame["date"]).dt.days > years * 365.25)]
+    parts.append(_alerts(old, "long_since_inspection", "last graded inspection " + old["when"]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def intelligence_alerts(intelligence: pd.DataFrame, urns: pd.Series, as_at: dt.date) -> pd.DataFrame:
+    """Alerts from the LA's intelligence recorded by ``as_at`` (``sources.school_intelligence``).
+
+    ``change_of_head`` (within the twelve months to ``as_at``), ``complaints``
+    (at least the configured number), and the ``finance``, ``hr``,
+    ``governance`` and ``safeguarding`` flags. Returns ``ALERT_COLUMNS``.
+    """
+    stamp = pd.Timestamp(as_at)
+    rows = intelligence[intelligence["urn"].isin(urns) & intelligence["date_recorded"].le(stamp)]
+    recorded = "recorded " + pd.Series([tables.FORMATS["date"](d) for d in rows["date_recorded"]], index=rows.index)
+    parts = []
+    head = rows[rows["change_of_head"].notna() & rows["change_of_head"].gt(stamp - pd.DateOffset(years=1))
+                & rows["change_of_head"].le(stamp)]
+    parts.append(_alerts(head, "change_of_head", pd.Series(
+        [f"new head from {tables.FORMATS['date'](d)}" for d in head["change_of_head"]], index=head.index, dtype=object)))
+    many = rows[rows["complaints"] >= config()["complaints_from"]]
+    parts.append(_alerts(many, "complaints", many["complaints"].astype(str) + " complaints this year"))
+    for flag in ("finance", "hr", "governance", "safeguarding"):
+        flagged = rows[rows[flag]]
+        parts.append(_alerts(flagged, flag, recorded[flagged.index]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def suggested_tier(score: float) -> str | None:
+    """The first configured tier whose minimum score ``score`` reaches, or None."""
+    for rule in config()["tiers"]:
+        if score >= rule["min_score"]:
+            return str(rule["tier"])
+    return None
+
+
+def score(alerts: pd.DataFrame, alert_weights: Mapping[str, float]) -> pd.DataFrame:
+    """Each school's score and suggested tier: ``urn``, ``score``, ``suggested_tier``, ``alerts`` (names)."""
+    if alerts.empty:
+        return pd.DataFrame(columns=["urn", "score", "suggested_tier", "alerts"])
+    frame = alerts.assign(weight=alerts["alert"].map(alert_weights).astype("float64"))
+    order = {name: n for n, name in enumerate(config()["alerts"])}
+    grouped = frame.sort_values("alert", key=lambda a: a.map(order)).groupby("urn", sort=True)
+    out = grouped.agg(score=("weight", "sum"), alerts=("alert", tuple)).reset_index()
+    out["suggested_tier"] = [suggested_tier(s) for s in out["score"]]
+    return out[["urn", "score", "suggested_tier", "alerts"]]
+
+
+def la_schools(establishments: pd.DataFrame, la_code: str, as_at: dt.date) -> pd.DataFrame:
+    """The LA's schools open on a date: ``urn``, ``school_name``, ``phase``, ``governance``."""
+    stamp = pd.Timestamp(as_at)
+    rows = establishments[(establishments["la_code"] == la_code)
+                          & (establishments["open_date"].isna() | establishments["open_date"].le(stamp))
+                          & (establishments["close_date"].isna() | establishments["close_date"].gt(stamp))]
+    return rows[["urn", "school_name", "phase", "governance"]].sort_values("urn").reset_index(drop=True)
+
+
+def all_alerts(inputs: Inputs, history: pd.DataFrame, lineage: Mapping[str, str], urns: pd.Series,
+               as_at: dt.date) -> pd.DataFrame:
+    """Every alert for the schools as at a date (``ALERT_COLUMNS``)."""
+    lait = inputs.get("lait")
+    national = lait[lait["area_type"] == "england"] if "area_type" in lait else lait[lait["la_code"] == "970"]
+    parts = [results_alerts(inputs.get("school_performance"), national, urns, as_at),
+             inspection_alerts(history, lineage, urns, as_at),
+             intelligence_alerts(inputs.get("school_intelligence"), urns, as_at)]
+    return pd.concat(parts, ignore_index=True).drop_duplicates(["urn", "alert"], keep="first")
+
+
+@dataclass
+class EarlyWarning:
+    """The risk table and every alert behind it (built by ``analyse``)."""
+
+    alerts: pd.DataFrame  # ALERT_COLUMNS, with ``new`` (bool)
+    risks: pd.DataFrame  # RISK_COLUMNS, schools with any alert, highest score first
+    weights: Mapping[str, float]
+    n_schools: int
+    since: dt.date
+    anonymiser: disclosure.Anonymiser
+    threshold: int
+
+
+def analyse(inputs: Inputs, *, history: pd.DataFrame, lineage: Mapping[str, str],
+            concerns: pd.DataFrame) -> EarlyWarning:
+    """Alerts and scores for every open school of the LA, as at the period and at the last report."""
+    params = inputs.params
+    schools = la_schools(inputs.get("establishments"), params.la_code, params.as_at)
+    now = all_alerts(inputs, history, lineage, schools["urn"], params.as_at)
+    before = all_alerts(inputs, history, lineage, schools["urn"], params.since)
+    seen = set(zip(before["urn"], before["alert"], strict=True))
+    now["new"] = [(u, a) not in seen for u, a in zip(now["urn"], now["alert"], strict=True)]
+    alert_weights = weights(params.early_warning)
+    scored = score(now, alert_weights)
+    risks = schools.merge(scored, on="urn", how="inner")
+    names = {k: v["label"] for k, v in config()["alerts"].items()}
+    new = now[now["new"]].groupby("urn")["alert"].agg(tuple)
+    risks["new_alerts"] = ["; ".join(names[a] for a in new.get(u, ())) for u in risks["urn"]]
+    risks["alerts"] = ["; ".join(names[a] for a in alerts) for alerts in risks["alerts"]]
+    register = inputs.get("support_register")
+    current = register[register["start_date"].le(pd.Timestamp(params.as_at))
+                       & (register["end_date"].isna() | register["end_date"].ge(pd.Timestamp(params.as_at)))]
+    risks["supported"] = risks["urn"].isin(set(current["urn"]))
+    in_log = concerns_log_open(concerns, params.as_at)
+    risks["in_concerns_log"] = risks["urn"].isin(in_log)
+    risks = risks.sort_values(["score", "urn"], ascending=[False, True], kind="stable")
+    return EarlyWarning(alerts=now, risks=risks[RISK_COLUMNS].reset_index(drop=True), weights=alert_weights,
+                        n_schools=len(schools), since=params.since, anonymiser=disclosure.anonymiser(inputs),
+                        threshold=params.suppression_threshold)
+
+
+def concerns_log_open(log: pd.DataFrame, as_at: dt.date) -> set[str]:
+    """URNs with an episode open in the concerns log on a date."""
+    stamp = pd.Timestamp(as_at)
+    open_ = log["date_entered"].le(stamp) & (log["date_exited"].isna() | log["date_exited"].gt(stamp))
+    return set(log.loc[open_, "urn"])
+
+
+# --------------------------------------------------------------------------- words and views
+
+
+def messages(result: EarlyWarning) -> list[str]:
+    """Key messages: how many schools have alerts, by suggested tier, new, and not yet supported."""
+    risks = result.risks
+    tiers = risks["suggested_tier"].value_counts()
+    unsupported = risks[~risks["supported"] & ~risks["in_concerns_log"]
+                        & risks["suggested_tier"].isin(["intensive", "targeted"])]
+    def n(k: int) -> str:
+        return f"fewer than {result.threshold}" if result.anonymiser.committee and 0 < k < result.threshold else f"{k:,}"
+    return [
+        f"{n(len(risks))} of the authority's {result.n_schools:,} open schools have at least one alert; the scores "
+        f"suggest intensive support for {n(int(tiers.get('intensive', 0)))}, targeted for "
+        f"{n(int(tiers.get('targeted', 0)))} and collaborative for {n(int(tiers.get('collaborative', 0)))}.",
+        f"{n(int(risks['new_alerts'].ne('').sum()))} schools have an alert that is new since the last report.",
+        f"{n(len(unsupported))} schools whose score suggests targeted or intensive support are neither receiving "
+        "support nor in the concerns log: the partnership should review them first.",
+    ]
+
+
+def rules_points(result: EarlyWarning) -> list[str]:
+    """The rules and weights in force, for printing in the report."""
+    cfg = config()
+    alerts = [f"{spec['label']}: weight {result.weights[name]:g}." for name, spec in cfg["alerts"].items()]
+    results = "; ".join(f"{r['label']} (more than {r['margin']:g} below England's figure)"
+                        for r in cfg["results"].values())
+    tiers = ", ".join(f"{t['tier']} from {t['min_score']:g}" for t in cfg["tiers"])
+    return [*alerts,
+            f"Headline results: {results}; 'down two years running' means the last three results each fell.",
+            f"Long since inspection: more than {cfg['long_since_inspection_years']} years since the last graded "
+            "inspection. Change of head: within the last twelve months. Complaints: "
+            f"{cfg['complaints_from']} or more this academic year.",
+            f"A school's score is the sum of its alerts' weights; the suggested tier is {tiers}. An alert is new "
+            "when it did not apply at the last report's date on the data known then. Rules version "
+            f"{cfg['version']} (config/early_warning.yaml; weights can be set in the params file)."]
+
+
+def risks_view(result: EarlyWarning) -> dict[str, Any]:
+    """``Section.show`` arguments for the risk table (``concerns__risk_alerts.csv``)."""
+    table = result.anonymiser.apply(result.risks)
+    review = result.risks["suggested_tier"].isin(["intensive", "targeted"]).to_numpy()
+    shown = table[review].drop(columns=[c for c in ("urn",) if c in table]).copy()
+    risks = result.risks[review]
+    shown["phase"] = [support.label("phases", p) for p in risks["phase"]]
+    shown["governance"] = [support.label("governance", g) for g in risks["governance"]]
+    shown["suggested_tier"] = [support.label("tiers", t) for t in risks["suggested_tier"]]
+    shown["supported"] = ["yes" if s else "no" for s in risks["supported"]]
+    shown["in_concerns_log"] = ["yes" if s else "no" for s in risks["in_concerns_log"]]
+    note = (f"The {int((~review).sum()):,} schools whose score suggests collaborative support are in "
+            "tables/concerns__risk_alerts.csv with these."
+            + (" Schools are shown as School A, School B and so on." if result.anonymiser.committee else ""))
+    return {"frame": shown, "name": "risk_alerts", "csv": table, "notes": note,
+            "caption": "Schools whose early-warning score suggests targeted or intensive support, highest score first",
+            "labels": {"school_name": "School", "phase": "Phase", "governance": "Governance", "score": "Score",
+                       "suggested_tier": "Suggested tier", "alerts": "Alerts",
+                       "new_alerts": "New since last report", "supported": "Supported now",
+                       "in_concerns_log": "In concerns log"},
+            "formats": {"score": "int"}}
+
+
+def show(section: Section, result: EarlyWarning) -> None:
+    """The early-warning part of the page: messages, the risk table and the rules."""
+    section.points(messages(result))
+    section.show(**risks_view(result))

@@ -1,0 +1,76 @@
+"""A synthetic narrative file: what the partnership writes for the summary page, as an example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TEXT = """\
+# Narrative: Sampleshire (synthetic), 2025/26
+
+This is an example narrative for the synthetic sample. Replace it with the
+partnership's own words for the period; the headings are the template.
+
+## Priorities
+
+### Short term
+
+- Secure good outcomes at the next inspection for the schools receiving intensive support.
+- Close the gap between disadvantaged pupils and others at key stage 2.
+
+### Medium term
+
+- Raise progress at key stage 4, where the authority is below England and slipping.
+- Extend the new headteacher induction programme to deputy heads.
+
+### Long term
+
+- A self-improving system in which every school is good or better and supports another.
+
+## Key enablers
+
+- Strong school-to-school networks: most schools belong to a teaching school hub or trust.
+- The LEEP co-ordinator secondment and the termly strategic group.
+
+## Key blockers
+
+- Recruitment of experienced headteachers to schools in difficulty.
+- Academies are not obliged to share inspection concerns with the authority.
+
+## National and regional contribution
+
+- The authority presented its operating model at a regional school improvement conference.
+
+## Peer evaluation
+
+- A regional peer review in the spring term found the identification of schools needing support robust.
+
+## Actions and comments
+
+### A
+Actions: Maintain the focus on the schools that are not yet good, through targeted support.
+Comments: Pupils in good or better schools are above the national figure.
+
+### B
+Actions: Intensive support for every school in a category, with termly reviews.
+Comments: Monitoring visits show the schools taking effective action.
+
+### C
+Actions: Targeted support for schools judged requires improvement.
+
+### D
+Actions: Key stage 4 attainment is a priority for the secondary heads' group.
+
+### E
+Actions: Progress 8 review with secondary schools; writing moderation at key stage 2.
+
+### F
+Comments: Complaints are logged by the authority and shared with the strategic group.
+
+### G
+Comments: Regular keeping-in-touch meetings with the Department for Education report no concerns.
+"""
+
+
+def write_narrative(dest: Path) -> None:
+    """Write ``narrative.md``."""
+    (dest / "narrative.md").write_text(TEXT, encoding="utf-8")
