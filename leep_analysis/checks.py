@@ -76,18 +76,45 @@ def support_register_consistent(inputs: Inputs) -> list[Problem]:
     """
     if "support_register" not in [spec.key for spec in inputs.needed()]:
         return []
-    from .inputs import SPECS
     from .sources import support_register
 
     register = inputs.get("support_register")
     source = str(inputs.files("support_register")[0].path)
     problems = support_register.register_warnings(register, source)
-    if "establishments" in SPECS and inputs.is_sample("establishments") == inputs.is_sample("support_register"):
-        known = set(inputs.get("establishments")["urn"].astype(str))
-        if "establishment_links" in SPECS:
-            links = inputs.get("establishment_links")
-            known |= set(links["urn"].astype(str)) | set(links["link_urn"].astype(str))
+    known = _known_urns(inputs, "support_register")
+    if known is not None:
         problems += support_register.unknown_urns(register, known, source)
+    return problems
+
+
+def _known_urns(inputs: Inputs, key: str) -> set[str] | None:
+    """URNs of the establishments list and its links, to check an LA register against.
+
+    None (no check) unless the register and the establishments list are both
+    the LA's own files or both the sample.
+    """
+    from .inputs import SPECS
+
+    if "establishments" not in SPECS or inputs.is_sample("establishments") != inputs.is_sample(key):
+        return None
+    known = set(inputs.get("establishments")["urn"].astype(str))
+    if "establishment_links" in SPECS:
+        links = inputs.get("establishment_links")
+        known |= set(links["urn"].astype(str)) | set(links["link_urn"].astype(str))
+    return known
+
+
+def concerns_registers_consistent(inputs: Inputs) -> list[Problem]:
+    """The concerns log and the school intelligence register name only known schools."""
+    from .sources import support_register
+
+    problems: list[Problem] = []
+    for key in ("concerns_log", "school_intelligence"):
+        if key not in [spec.key for spec in inputs.needed()]:
+            continue
+        known = _known_urns(inputs, key)
+        if known is not None:
+            problems += support_register.unknown_urns(inputs.get(key), known, str(inputs.files(key)[0].path))
     return problems
 
 
@@ -109,7 +136,7 @@ def ofsted_covers_la(inputs: Inputs) -> list[Problem]:
 
 
 CHECKS = [la_code_known, performance_covers_la, budget_ledger_consistent, support_register_consistent,
-          ofsted_covers_la]
+          concerns_registers_consistent, ofsted_covers_la]
 
 
 def cross_checks(inputs: Inputs) -> list[Problem]:

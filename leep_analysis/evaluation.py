@@ -178,15 +178,15 @@ def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> 
 
     A: % of pupils in good or better schools; B: % of schools in a category of
     concern; C: % of graded schools not good or better. Local is the LA, national
-    England, at the latest snapshot; the trend is the change from the first
-    snapshot of the pack to the latest, against the indicator's tolerance.
-    Returns ``MEASURE_COLUMNS``.
+    England, at the latest snapshot; the trend is the change from the earliest
+    snapshot of the pack with a figure to the latest, against the indicator's
+    tolerance. Returns ``MEASURE_COLUMNS``.
     """
     config = definitions()["indicators"]
     rows = summary[summary["group"] == "all"].copy()
     rows["pct_concern"] = 100 * rows["n_category_of_concern"] / rows["n_schools"].where(rows["n_schools"] > 0)
     rows["pct_not_good"] = 100 - rows["pct_good_or_better"]
-    first, last = rows["as_at"].min(), rows["as_at"].max()
+    last = rows["as_at"].max()
     spec = [("A", "pct_pupils_good_or_better", "Pupils in good or better schools"),
             ("B", "pct_concern", "Schools in a category of concern"),
             ("C", "pct_not_good", "Graded schools not good or better")]
@@ -196,6 +196,8 @@ def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> 
             found = rows[(rows["area_type"] == area) & (rows["as_at"] == when)][c]
             return float(found.iloc[0]) if len(found) and not pd.isna(found.iloc[0]) else float("nan")
         local, national = value("la", last), value("england", last)
+        known = rows[(rows["area_type"] == "la") & rows[column].notna()]
+        first = known["as_at"].min() if not known.empty else last
         change = local - value("la", first) if first != last else float("nan")
         trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings))
         evidence = (f"{name}: {local:.1f}% against England {national:.1f}% on {last:%d %b %Y}"

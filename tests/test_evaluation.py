@@ -80,3 +80,91 @@ def test_indicator_takes_worst_measure():
     assert table.at["D", "rag"] == "red" and table.at["D", "measures"] == 3
     assert table.at["A", "rag"] == "not rated" and table.at["F", "rag"] == "not rated"
     assert list(table.index) == list("ABCDEFG")
+
+
+# --------------------------------------------------------------------------- measures from the sections
+def summary_rows(values: dict[tuple[str, str], tuple[int, int, float, float]]) -> pd.DataFrame:
+    """An inspections summary (group 'all'): (as_at, area_type) -> n_schools, n_category, % good, % pupils."""
+    return pd.DataFrame([{"as_at": pd.Timestamp(d), "area_type": a, "group": "all", "n_schools": n,
+                          "n_category_of_concern": c, "pct_good_or_better": g, "pct_pupils_good_or_better": p}
+                         for (d, a), (n, c, g, p) in values.items()])
+
+
+def test_inspection_measures():
+    table = summary_rows({("2024-08-31", "la"): (200, 6, 80.0, float("nan")),
+                          ("2025-08-31", "la"): (200, 4, 82.0, 84.0),
+                          ("2025-12-31", "la"): (200, 2, 85.5, 86.6),
+                          ("2025-12-31", "england"): (20000, 500, 84.0, 85.0)})
+    m = evaluation.inspection_measures(table, DEFAULT).set_index("indicator")
+    # A: 86.6 against 85.0; from 84.0 (the first snapshot with pupils) +2.6 > 1: improving -> better, green
+    assert m.loc["A", ["local", "national", "trend"]].tolist() == [86.6, 85.0, "improving"]
+    # B: 2 of 200 = 1.0% against 500 of 20,000 = 2.5%; from 3.0%: improving (lower is better)
+    assert m.loc["B", ["local", "national", "trend"]].tolist() == [1.0, 2.5, "improving"]
+    # C: 100 - 85.5 = 14.5 against 16.0; from 20.0: improving
+    assert m.loc["C", ["local", "national", "trend"]].tolist() == [14.5, 16.0, "improving"]
+    rated = evaluation.rate_measures(m.reset_index(), DEFAULT).set_index("indicator")
+    assert rated["versus_national"].to_dict() == {"A": "better", "B": "better", "C": "better"}
+    assert rated["rag"].tolist() == ["green"] * 3
+
+
+def test_summary_table_joins_measures_and_narrative():
+    measures = pd.DataFrame([
+        ("D", "KS2 RWM", 63.0, 62.0, "percent", "improving", "KS2 63% against 62%", 0),
+        ("D", "Attainment 8", 44.0, 45.9, "score", None, "A8 44.0 against 45.9", 1),
+    ], columns=evaluation.MEASURE_COLUMNS)
+    rated = evaluation.rate_measures(pd.concat([measures, evaluation.entered_measures(DEFAULT)]), DEFAULT)
+    narrative = {"actions": {"D": {"actions": "Secondary review.", "comments": "<b>bold</b>"}}}
+    table = evaluation.summary_table(rated, narrative, {"D": "One more sentence."}).set_index("indicator")
+    assert list(table.columns) == evaluation.INDICATOR_COLUMNS[1:]
+    assert table.loc["D", ["national", "local", "trend", "rag"]].tolist() == [
+        "62%; 45.9", "63%; 44.0", "improving; not known", "amber"]
+    assert table.at["D", "evidence"] == "KS2 63% against 62%. A8 44.0 against 45.9. One more sentence."
+    assert table.loc["D", ["actions", "comments"]].tolist() == ["Secondary review.", "<b>bold</b>"]
+    assert table.at["A", "rag"] == "not rated" and table.at["A", "national"] == "–"
+
+
+def real_summary_params(real, tmp_path, **extra):
+    from tests.conftest import write_params
+
+    lait = real / "lait"
+    snapshots = [{"path": str(p), "as_at": p.parent.name} for p in sorted((real / "ofsted_mi_monthly").glob("*/*"))]
+    return write_params(tmp_path / "period.yaml", period="2014-15-summer", la_code="855", as_at="2015-05-31",
+                        previous_as_at="2014-12-31", sections=["summary", "achievement", "inspections"], data={
+                            "lait": str(lait / "bds_long_0.parquet"),
+                            "lait_dictionary": str(lait / "lait_data_dictionary.csv"),
+                            "neighbours": str(lait / "sn_may_2025.xlsx"), "ofsted_mi": snapshots,
+                            "establishments": str(real / "gias" / "2021-12-31" / "edubaseallacademiesandfree.csv"),
+                            "establishment_links": str(real / "gias" / "2026-08-21" / "links_edubasealldata.csv")},
+                        evaluation={"complaints": 3, "complaints_previous": 3}, **extra)
+
+
+@pytest.mark.pack
+@pytest.mark.real_data
+def test_a_to_g_on_real_files_for_leicestershire(real, tmp_path):
+    from leep_analysis.runner import run_pack
+
+    pack = run_pack(real_summary_params(real, tmp_path), tmp_path / "out", progress=False).parent
+    table = pd.read_csv(pack / "tables" / "summary__indicators.csv", dtype=str, keep_default_na=False)
+    assert list(table.columns) == evaluation.INDICATOR_COLUMNS
+    rows = table.set_index("indicator")
+    # Inspections as at 31 May 2015, hand-checked in tests/test_inspections.py: pupils in good or better
+    # schools 82.4% (England 80.2%), 75.9% in May 2014 (no pupil numbers before); in a category 2 of 279
+    # schools = 0.7% (England 445 of 21,047 = 2.1%), 5 of 280 = 1.8% in April 2013; good or better 86.0%
+    # (England 82.6%), 83.6% in April 2013, so not good 14.0% against 17.4%, from 16.4%.
+    assert rows.loc["A", ["national", "local", "trend", "rag"]].tolist() == ["80.2%", "82.4%", "improving", "green"]
+    assert rows.loc["B", ["national", "local", "trend", "rag"]].tolist() == ["2.1%", "0.7%", "improving", "green"]
+    assert rows.loc["C", ["national", "local", "trend", "rag"]].tolist() == ["17.4%", "14.0%", "improving", "green"]
+    # D and E from the raw LAIT parquet, LA Number 855 and 970: KS2 RWM 2025 63 and 63; Attainment 8 2025
+    # 46.2 and 46; English and maths 9-4 2025 66.6 and 64.8; KS2 progress 2023 reading 0.17 / 0.04,
+    # writing 0.02 / 0.04, maths 0.31 / 0.04; Progress 8 2024 -0.1 / -0.03
+    assert rows.loc["D", ["national", "local"]].tolist() == ["63%; 46.0; 64.8%", "63%; 46.2; 66.6%"]
+    assert rows.loc["E", ["national", "local"]].tolist() == ["0.04; 0.04; 0.04; -0.03", "0.17; 0.02; 0.31; -0.10"]
+    measures = pd.read_csv(pack / "tables" / "summary__measures.csv", dtype={"indicator": str})
+    versus = measures.groupby("indicator")["versus_national"].agg(list).to_dict()
+    # tolerances: D 1 point (63 v 63, 46.2 v 46.0 in line; 66.6 v 64.8 better), E 0.1 (0.13 and 0.27 better)
+    assert versus["D"] == ["in_line", "in_line", "better"]
+    assert versus["E"] == ["better", "in_line", "better", "in_line"]
+    assert rows.loc["F", ["local", "trend", "rag"]].tolist() == ["3", "stable", "green"]
+    assert rows.at["G", "rag"] == "not rated"
+    page = (pack / "summary.html").read_text(encoding="utf-8")
+    assert "Leicestershire" in page and "Green: better than national or in line with national" in page
