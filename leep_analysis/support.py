@@ -606,7 +606,18 @@ class Estimate:
     n_comparison: int
 
 
-def matched_difference(outcome: np.ndarray, comparison: np.ndarray, *, resamples: int, seed: int) -> Estimate:
+def wilson(successes: float, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score 95% interval for a proportion (0 to 1): sound where a few yes/no outcomes are all alike."""
+    if n == 0:
+        return (np.nan, np.nan)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def matched_difference(outcome: np.ndarray, comparison: np.ndarray, *, resamples: int, seed: int,
+                       binary: bool = False) -> Estimate:
     """Mean over supported schools of (own outcome - mean outcome of its matched comparison schools).
 
     Parameters
@@ -617,6 +628,11 @@ def matched_difference(outcome: np.ndarray, comparison: np.ndarray, *, resamples
         window as supported school i where j matches i, NaN where it does not.
     resamples, seed : the bootstrap: supported and comparison schools are
         resampled independently (with replacement), ``resamples`` times.
+    binary : outcomes are yes/no as 0 or 100 (e.g. improved a grade). A
+        percentile bootstrap cannot see the uncertainty of a few supported
+        schools whose outcomes are all alike (6 of 6 "same" resample to 6 of
+        6), so the interval is widened to cover the Wilson interval of the
+        supported schools' rate less the comparison rate.
 
     Returns
     -------
@@ -649,6 +665,10 @@ def matched_difference(outcome: np.ndarray, comparison: np.ndarray, *, resamples
     draws = np.divide((weights * (y[:, None] - means)).sum(axis=0), totals, out=np.full(resamples, np.nan),
                       where=totals > 0)
     low, high = np.nanpercentile(draws, [2.5, 97.5])
+    if binary:
+        rate_low, rate_high = wilson(float(np.sum(y)) / 100, n)
+        expected = float(np.mean(filled.sum(axis=1) / mask.sum(axis=1)))
+        low, high = min(low, 100 * rate_low - expected), max(high, 100 * rate_high - expected)
     return Estimate(effect, float(low), float(high), int(n), int(m))
 
 
@@ -774,7 +794,8 @@ def _inspection_estimates(data: SupportData, outcomes: pd.DataFrame, pairs: pd.D
         theirs = (part["grade_after"] < part["grade_before"]) if measure == "inspection_improved" else part["grade_after"].le(2)
         matrix = _matrix(rows["lineage"], part.assign(value=theirs.astype(float)))
         results[measure] = matched_difference(100 * own.astype(float).to_numpy(), 100 * matrix,
-                                              resamples=data.settings.bootstrap, seed=data.settings.seed)
+                                              resamples=data.settings.bootstrap, seed=data.settings.seed,
+                                              binary=True)
     return results
 
 

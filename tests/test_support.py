@@ -662,3 +662,25 @@ def test_committee_pack_names_no_school(params_file, tmp_path):
     summary = pd.read_csv(pack / "tables" / "support__summary.csv", dtype=str, keep_default_na=False)
     small = pd.to_numeric(summary["n_schools"], errors="coerce").between(1, 4)
     assert not small.any() and (summary["n_schools"] == "c").any()
+
+
+def test_wilson_interval_by_hand():
+    # 0 of 6: centre (0 + 3.8415/12) / (1 + 3.8415/6) = 0.32013 / 1.64025 = 0.19517; half the same: (0, 0.390)
+    low, high = support.wilson(0, 6)
+    assert low == 0.0 and high == pytest.approx(0.3903, abs=1e-4)
+    low, high = support.wilson(27, 38)  # 71.1%: the real schools causing concern that became good
+    assert (low, high) == (pytest.approx(0.5524, abs=1e-4), pytest.approx(0.8300, abs=1e-4))
+
+
+def test_alike_yes_no_outcomes_claim_nothing():
+    # six supported schools, none improved; their 100 matched comparison schools improved 4% of the time. The
+    # bootstrap alone resamples 0 of 6 as 0 of 6 and would call -4 points "worse" (interval about -9 to -0.4);
+    # 0 of 6 is quite likely at a 4% rate (0.96 ** 6 = 0.78), so the verdict must not claim a difference.
+    outcome = np.zeros(6)
+    comparison = np.tile(np.r_[np.full(4, 100.0), np.zeros(96)], (6, 1))  # 4 of 100 = 4%
+    naive = support.matched_difference(outcome, comparison, resamples=2000, seed=1)
+    assert naive.ci_high < 0  # the flaw the binary rule guards against
+    estimate = support.matched_difference(outcome, comparison, resamples=2000, seed=1, binary=True)
+    assert estimate.effect == pytest.approx(-4.0)
+    assert estimate.ci_high == pytest.approx(100 * 0.3903 - 4, abs=0.05)
+    assert support.verdict(estimate, min_group=5) == "no clear difference"
