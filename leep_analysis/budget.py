@@ -506,9 +506,27 @@ def cost_per_tier(acc: Accounts, outcomes: pd.DataFrame | None = None) -> pd.Dat
     out = _in_pounds(out)
     if outcomes is not None:
         out = out.merge(outcomes, on="tier", how="left")
-    return disclosure.suppress(out, ["schools", "episodes"], threshold=acc.threshold,
-                               dependents={"schools": ["per_school"], "episodes": ["per_episode"]},
+        if "inspected_after" in out:
+            out["inspected_after"] = out["inspected_after"].astype("Int64")
+        out = out.round({c: 1 for c in out.columns if c.startswith("pct_")})
+    return disclosure.suppress(out, ["schools", "episodes", "inspected_after"], threshold=acc.threshold,
+                               dependents={"schools": ["per_school"], "episodes": ["per_episode"],
+                                           "inspected_after": ["pct_improved", "pct_good_after"]},
                                committee=acc.committee)
+
+
+def support_outcomes(inputs: Inputs) -> pd.DataFrame | None:
+    """The support section's next-inspection outcomes by tier, for ``cost_per_tier``; None without that section.
+
+    Columns ``tier`` (as ``cost_per_tier`` labels it), ``inspected_after``,
+    ``pct_improved``, ``pct_good_after`` (``support.outcomes_by_tier``).
+    """
+    if "support" not in inputs.params.sections:
+        return None
+    from . import support
+
+    out = support.outcomes_by_tier(support.analyse(inputs))
+    return out.replace({"tier": {"all": config()["all_tiers"]}})
 
 
 def monthly(acc: Accounts) -> pd.DataFrame:
@@ -675,7 +693,7 @@ def _with_fund_labels(frame: pd.DataFrame) -> pd.DataFrame:
 def _formats(frame: pd.DataFrame) -> dict[str, str]:
     kinds = {c: "gbp" for c in frame.columns if c in MONEY}
     kinds.update({c: "pct0" for c in frame.columns if c.startswith("pct")})
-    kinds.update({c: "int" for c in ("transactions", "schools", "episodes") if c in frame})
+    kinds.update({c: "int" for c in ("transactions", "schools", "episodes", "inspected_after") if c in frame})
     return kinds
 
 
@@ -742,7 +760,9 @@ def tier_view(acc: Accounts, tiers: pd.DataFrame) -> dict[str, Any]:
     return _view(tiers, "by_tier", f"Cost of support by tier, both funds, {_long_date(start)} to "
                  f"{_long_date(acc.as_at)}",
                  "Spending linked to a school (payments less refunds), matched to the support episode it paid "
-                 "for. Counts of schools below the suppression threshold are shown as c in committee packs.",
+                 "for; where the pack has the support section, beside it the supported schools' next inspection "
+                 "(see that section for the comparison with similar schools). Counts of schools below the "
+                 "suppression threshold are shown as c in committee packs.",
                  display=tiers)
 
 

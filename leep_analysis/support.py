@@ -1459,3 +1459,25 @@ def trajectory_figure(result: Analysis) -> dict[str, Any]:
                    "year. "
                    + "; ".join(described) + "."}
 
+
+
+def outcomes_by_tier(result: Analysis) -> pd.DataFrame:
+    """Next-inspection outcomes of supported schools by tier, to set beside what their support cost.
+
+    Returns
+    -------
+    DataFrame
+        ``tier`` (each tier, then ``all``), ``inspected_after`` (supported
+        schools inspected since their support started), ``pct_improved`` and
+        ``pct_good_after`` (good or better at that inspection), missing where
+        none was inspected.
+    """
+    judged = result.outcomes[result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)]
+    rows = []
+    for tier in [*vocabulary("tiers"), "all"]:
+        part = judged if tier == "all" else judged[judged["tier"] == tier]
+        n = len(part)
+        improved = float(100 * part["outcome"].eq("improved").mean()) if n else np.nan
+        good = float(100 * part["grade_after"].le(2).mean()) if n else np.nan
+        rows.append((tier, n, improved, good))
+    return pd.DataFrame(rows, columns=["tier", "inspected_after", "pct_improved", "pct_good_after"])

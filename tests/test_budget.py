@@ -556,3 +556,25 @@ def test_episode_follows_a_school_across_a_change_of_urn(tiny):
     assert (tiers["targeted"]["schools"], tiers["targeted"]["spent"]) == (1, D("100.00"))
     unlinked = budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=register)
     assert as_dict(budget.cost_per_tier(unlinked), "tier")["targeted"]["schools"] == 0
+
+
+def test_cost_per_tier_beside_support_outcomes():
+    from leep_analysis import budget as bud
+    from leep_analysis.config import PROJECT_DIR
+    from leep_analysis.inputs import Inputs
+    from leep_analysis.params import load_params
+
+    params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
+    inputs = Inputs(params)
+    acc = bud.accounts(inputs)
+    plain = bud.cost_per_tier(acc)
+    joined = bud.cost_per_tier(acc, bud.support_outcomes(inputs)).set_index("tier")
+    assert list(joined.columns[-3:]) == ["inspected_after", "pct_improved", "pct_good_after"]
+    pd.testing.assert_frame_equal(joined[plain.columns[1:]].reset_index(), plain, check_dtype=False)  # costs as before
+    # support__schools.csv of the same pack: 27 supported schools inspected since support began, 4 improved
+    # (0 of 6 collaborative, 3 of 16 targeted, 1 of 5 intensive); 14 of the 27 good or better after
+    assert joined.loc["All supported schools", ["inspected_after", "pct_improved", "pct_good_after"]].tolist() == \
+        [27, 14.8, 51.9]
+    assert joined.loc[["collaborative", "targeted", "intensive"], "inspected_after"].tolist() == [6, 16, 5]
+    assert pd.isna(joined.at["Not on the support register", "inspected_after"])
+    assert bud.support_outcomes(Inputs(params.model_copy(update={"sections": ["budget"]}))) is None
