@@ -281,6 +281,8 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> tuple[str, str]:
     if error["type"] == "missing":
         return key, "required key is missing"
     message = error["msg"].removeprefix("Value error, ")
+    if not loc and message.split(" ", 1)[0] in PeriodParams.model_fields:
+        key = message.split(" ", 1)[0]  # a check across keys names the key it found wrong
     return key, message
 
 
