@@ -85,9 +85,9 @@ def test_score_tiers_and_weights():
 
 def test_sample_early_warning():
     from leep_analysis import concerns
+    from leep_analysis.config import PROJECT_DIR
     from leep_analysis.inputs import Inputs
     from leep_analysis.params import load_params
-    from leep_analysis.config import PROJECT_DIR
 
     params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
     result = concerns.analyse(Inputs(params)).alerts
