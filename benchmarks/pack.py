@@ -24,10 +24,14 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from leep_analysis.config import NOTEBOOK_DIR, PARAMS_DIR, SECTIONS
+from leep_analysis import benchmark
+from leep_analysis.config import NOTEBOOK_DIR, PARAMS_DIR, SECTIONS, real_data_dir
 from leep_analysis.inputs import data_block
 from leep_analysis.params import load_params, parameters_cell
 from leep_analysis.runner import run_pack
+from leep_analysis.sources.lait import load_lait
+from leep_analysis.sources.lait_dictionary import load_dictionary
+from leep_analysis.sources.neighbours import load_neighbours
 
 DEFAULT = PARAMS_DIR / "2025-26-autumn.yaml"
 
@@ -92,6 +96,17 @@ def main() -> None:
         print(f"{'measure':<44}{'value':>12}")
         print(f"{'floor: import-only notebooks (s)':<44}{floor:>12.1f}")
         print(f"{'default pack, jobs=' + str(args.jobs) + ' (s)':<44}{pack:>12.1f}")
+        real = real_data_dir()
+        if real is not None:  # the two real-data timings of benchmarks/load.py and benchmarks/benchmark.py
+            started = time.perf_counter()
+            lait = load_lait(real / "lait" / "bds_long_0.parquet")
+            load_s = time.perf_counter() - started
+            dictionary = load_dictionary(real / "lait" / "lait_data_dictionary.csv")
+            neighbours = load_neighbours(real / "lait" / "sn_may_2025.xlsx")
+            started = time.perf_counter()
+            benchmark.all_las(lait, dictionary, neighbours)
+            print(f"{'real LAIT load, 641k rows (s)':<44}{load_s:>12.2f}")
+            print(f"{'all-LA benchmark, every indicator (s)':<44}{time.perf_counter() - started:>12.2f}")
         for n in [int(s) for s in args.scales.split(",") if s]:
             seconds, peak = scaled_run(n, args.jobs, work)
             print(f"{f'synthetic LA of {n:,} schools (s)':<44}{seconds:>12.1f}")

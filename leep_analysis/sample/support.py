@@ -196,6 +196,8 @@ def register_table(world: w.World) -> pd.DataFrame:
                 "Review of governance after inspection", withdrawn=i % 4 == 1)
             if not maintained and end > REGIONAL_FROM:
                 begin = max(start, REGIONAL_FROM) + dt.timedelta(days=int(rng.integers(10, 60)))
+                if begin >= end:
+                    continue  # the support ended before the regional team could start
                 add(spell.lineage, spell.tier, "regional_improvement_team", REGIONAL_TEAM, begin, end, "DfE", None,
                     "Targeted intervention offer for a school with an inadequate or requires improvement grade")
 
