@@ -556,7 +556,36 @@ def reach(data: SupportData) -> pd.DataFrame:
     }
     total = len(data.schools) if data.schools is not None else None
     rows = [("reach", key, reg.loc[mask, "lineage"].nunique(), int(mask.sum()), total) for key, mask in masks.items()]
-    period = reg[masks["period"]].copy()
+    return _table(rows + _breakdowns(data, reg[masks["period"]], total))
+
+
+def reach_year(data: SupportData) -> pd.DataFrame:
+    """The breakdowns of ``reach`` for this academic year to date (episodes not ended before 1 September).
+
+    Returns
+    -------
+    DataFrame
+        As ``reach``, without the ``reach`` rows: ``group_by`` (``tier``,
+        ``support_type``, ``phase``, ``governance``, ``funding_source``,
+        ``provider``), ``group``, ``n_schools``, ``n_episodes``, ``pct_of_schools``.
+    """
+    reg = data.register
+    year = reg[reg["start_date"].le(pd.Timestamp(data.as_at))
+               & (reg["end_date"].isna() | reg["end_date"].ge(pd.Timestamp(data.year_start)))]
+    return _table(_breakdowns(data, year, len(data.schools) if data.schools is not None else None))
+
+
+def _table(rows: list[tuple]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=["group_by", "group", "n_schools", "n_episodes", "_base"])
+    out["pct_of_schools"] = [100 * n / b if b else np.nan for n, b in zip(out["n_schools"], out["_base"], strict=True)]
+    return out.drop(columns="_base").astype({"group_by": "string", "group": "string", "n_schools": "int64",
+                                             "n_episodes": "int64", "pct_of_schools": "float64"})
+
+
+def _breakdowns(data: SupportData, episodes: pd.DataFrame, total: int | None) -> list[tuple]:
+    """(group_by, group, schools, episodes, denominator) rows by tier, type, phase, governance, funding, provider."""
+    rows: list[tuple] = []
+    period = episodes.copy()
     period["phase"] = _place(data, period["lineage"], "phase")
     period["governance"] = _place(data, period["lineage"], "governance")
     period["provider"] = [provider_label(p, data) for p in period["provider"]]
@@ -579,11 +608,7 @@ def reach(data: SupportData) -> pd.DataFrame:
             if group_by in denominators:
                 base = int(denominators[group_by].get(group, 0))
             rows.append((group_by, group, part["lineage"].nunique(), len(part), base))
-    out = pd.DataFrame(rows, columns=["group_by", "group", "n_schools", "n_episodes", "_base"])
-    out["pct_of_schools"] = [100 * n / b if b else np.nan for n, b in zip(out["n_schools"], out["_base"], strict=True)]
-    out = out.drop(columns="_base").astype({"group_by": "string", "group": "string", "n_schools": "int64",
-                                            "n_episodes": "int64", "pct_of_schools": "float64"})
-    return out
+    return rows
 
 
 def _group_label(group_by: str, group: str) -> str:
@@ -897,6 +922,7 @@ class Analysis:
 
     data: SupportData
     summary: pd.DataFrame
+    summary_year: pd.DataFrame
     outcomes: pd.DataFrame
     pairs: pd.DataFrame
     changes: pd.DataFrame
@@ -950,7 +976,7 @@ def analyse_data(data: SupportData) -> Analysis:
     outcomes = inspection_outcomes(data)
     pairs = comparison_pairs(data, outcomes)
     changes, change_pairs = attainment_changes(data, outcomes)
-    return Analysis(data=data, summary=reach(data), outcomes=outcomes, pairs=pairs, changes=changes,
+    return Analysis(data=data, summary=reach(data), summary_year=reach_year(data), outcomes=outcomes, pairs=pairs, changes=changes,
                     change_pairs=change_pairs, impact=impact(data, outcomes, pairs, changes, change_pairs))
 
 
@@ -1251,6 +1277,20 @@ def summary_view(result: Analysis) -> dict[str, Any]:
             "notes": "Tier, type, phase, governance, funding and provider describe support this period; a school "
                      "can have support of more than one tier, type or provider. Phase and governance percentages "
                      "are of the LA's schools of that phase or governance."}
+
+
+def year_view(result: Analysis) -> dict[str, Any]:
+    """``Section.show`` arguments for the reach breakdowns of the academic year to date (``support__summary_year.csv``)."""
+    data = result.data
+    table = _suppress(data, result.summary_year, ["n_schools", "n_episodes"], {"n_schools": ["pct_of_schools"]})
+    shown = table.copy()
+    shown["group_by"] = [label("group_by", g) for g in shown["group_by"]]
+    shown["group"] = [_group_label(b, g) for b, g in zip(result.summary_year["group_by"], result.summary_year["group"],
+                                                        strict=True)]
+    return {"frame": shown, "name": "summary_year", "csv": table, "labels": _labels(),
+            "caption": f"Schools receiving support this academic year, {data.year_start.day} "
+                       f"{data.year_start.strftime('%B %Y')} to {_as_of(data)}",
+            "formats": {"n_schools": "int", "n_episodes": "int", "pct_of_schools": "pct0"}}
 
 
 def impact_view(result: Analysis) -> dict[str, Any]:

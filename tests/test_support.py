@@ -684,3 +684,13 @@ def test_alike_yes_no_outcomes_claim_nothing():
     assert estimate.effect == pytest.approx(-4.0)
     assert estimate.ci_high == pytest.approx(100 * 0.3903 - 4, abs=0.05)
     assert support.verdict(estimate, min_group=5) == "no clear difference"
+
+
+def test_sample_reach_year_to_date(sample_result):
+    period = sample_result.summary.set_index(["group_by", "group"])
+    year = sample_result.summary_year.set_index(["group_by", "group"])
+    assert "reach" not in year.index.get_level_values("group_by")
+    # the year to date (from 1 September 2025) and the period (from 31 August 2025) hold the same episodes
+    # here, so every breakdown agrees; and the tiers' schools add up to at least the schools supported
+    pd.testing.assert_frame_equal(year, period.drop(index="reach", level="group_by"))
+    assert year.loc["tier", "n_schools"].sum() >= period.loc[("reach", "year"), "n_schools"] == 25
