@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 SUPPRESSED = "c"
 #: Inputs whose rows name schools by URN, and (for the establishments list) the LA filter.
 _URN_SOURCES = ("establishments", "ofsted_mi", "school_performance", "support_register", "concerns_log",
-                "school_intelligence", "budget_ledger")
+                "school_intelligence", "budget_ledger", "school_census", "school_absence")
 _PRIVATE_SOURCES = ("support_register", "concerns_log", "school_intelligence", "budget_ledger")
 
 

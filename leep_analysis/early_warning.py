@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from .report import Section
 
 ALERT_COLUMNS = ["urn", "alert", "detail"]
-RISK_COLUMNS = ["urn", "school_name", "phase", "governance", "score", "suggested_tier", "alerts", "new_alerts",
-                "supported", "in_concerns_log"]
+RISK_COLUMNS = ["urn", "school_name", "phase", "governance", "pupils", "pct_fsm_ever", "score", "suggested_tier",
+                "alerts", "new_alerts", "supported", "in_concerns_log"]
 
 
 def config() -> dict[str, Any]:
@@ -96,6 +96,30 @@ def results_alerts(performance: pd.DataFrame, national: pd.DataFrame, urns: pd.S
             [f"{rule['label']} {v:g} in {y}, England {e:g}" for v, y, e in
              zip(below["value"], below["year"], eng, strict=True)], index=below.index, dtype=object)))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ALERT_COLUMNS)
+
+
+def absence_alerts(absence: pd.DataFrame, phases: pd.Series, as_at: dt.date) -> pd.DataFrame:
+    """``absence_high``: persistent absence more than the configured margin above England's for the phase.
+
+    Parameters
+    ----------
+    absence : ``sources.school_context.load_absence`` rows (schools, and England's by ``phase``).
+    phases : the schools to judge: URN -> phase (``primary``, ``secondary``, ``special``; others have
+        no national figure and raise no alert).
+
+    Returns ``ALERT_COLUMNS``, from the latest year known on ``as_at`` (``results_known``).
+    """
+    rule = config()["absence"]
+    rows = absence[(absence["measure"] == rule["measure"]) & absence["year"].le(results_known(as_at))]
+    national = rows[rows["phase"].notna()].set_index(["year", "phase"])["value"]
+    schools = rows[rows["urn"].isin(phases.index) & rows["value"].notna()].sort_values("year").groupby("urn").tail(1)
+    keys = pd.MultiIndex.from_arrays([schools["year"], schools["urn"].map(phases)])
+    england = national.reindex(keys).to_numpy()
+    high = schools[(schools["value"].to_numpy() - england) > rule["margin"]]
+    eng = england[(schools["value"].to_numpy() - england) > rule["margin"]]
+    return _alerts(high, "absence_high", pd.Series(
+        [f"{v:g}% {rule['label']} in {y - 1}/{y % 100:02d}, England {e:g}%" for v, y, e in
+         zip(high["value"], high["year"], eng, strict=True)], index=high.index, dtype=object))
 
 
 def inspection_alerts(history: pd.DataFrame, lineage: Mapping[str, str], urns: pd.Series,
@@ -189,12 +213,13 @@ def la_schools(establishments: pd.DataFrame, la_code: str, as_at: dt.date) -> pd
 
 def all_alerts(inputs: Inputs, history: pd.DataFrame, lineage: Mapping[str, str], urns: pd.Series,
                as_at: dt.date) -> pd.DataFrame:
-    """Every alert for the schools as at a date (``ALERT_COLUMNS``)."""
+    """Every alert for the schools (``urns``: URN -> phase) as at a date (``ALERT_COLUMNS``)."""
     lait = inputs.get("lait")
     national = lait[lait["area_type"] == "england"] if "area_type" in lait else lait[lait["la_code"] == "970"]
-    parts = [results_alerts(inputs.get("school_performance"), national, urns, as_at),
-             inspection_alerts(history, lineage, urns, as_at),
-             intelligence_alerts(inputs.get("school_intelligence"), urns, as_at)]
+    parts = [results_alerts(inputs.get("school_performance"), national, urns.index.to_series(), as_at),
+             inspection_alerts(history, lineage, urns.index.to_series(), as_at),
+             absence_alerts(inputs.get("school_absence"), urns, as_at),
+             intelligence_alerts(inputs.get("school_intelligence"), urns.index.to_series(), as_at)]
     return pd.concat(parts, ignore_index=True).drop_duplicates(["urn", "alert"], keep="first")
 
 
@@ -216,13 +241,15 @@ def analyse(inputs: Inputs, *, history: pd.DataFrame, lineage: Mapping[str, str]
     """Alerts and scores for every open school of the LA, as at the period and at the last report."""
     params = inputs.params
     schools = la_schools(inputs.get("establishments"), params.la_code, params.as_at)
-    now = all_alerts(inputs, history, lineage, schools["urn"], params.as_at)
-    before = all_alerts(inputs, history, lineage, schools["urn"], params.since)
+    phases = schools.set_index("urn")["phase"]
+    now = all_alerts(inputs, history, lineage, phases, params.as_at)
+    before = all_alerts(inputs, history, lineage, phases, params.since)
     seen = set(zip(before["urn"], before["alert"], strict=True))
     now["new"] = [(u, a) not in seen for u, a in zip(now["urn"], now["alert"], strict=True)]
     alert_weights = weights(params.early_warning)
     scored = score(now, alert_weights)
-    risks = schools.merge(scored, on="urn", how="inner")
+    risks = schools.merge(context(inputs.get("school_census"), params.as_at), on="urn", how="left")
+    risks = risks.merge(scored, on="urn", how="inner")
     names = {k: v["label"] for k, v in config()["alerts"].items()}
     new = now[now["new"]].groupby("urn")["alert"].agg(tuple)
     risks["new_alerts"] = ["; ".join(names[a] for a in new.get(u, ())) for u in risks["urn"]]
@@ -237,6 +264,20 @@ def analyse(inputs: Inputs, *, history: pd.DataFrame, lineage: Mapping[str, str]
     return EarlyWarning(alerts=now, risks=risks[RISK_COLUMNS].reset_index(drop=True), weights=alert_weights,
                         n_schools=len(schools), since=params.since, anonymiser=disclosure.anonymiser(inputs),
                         threshold=params.suppression_threshold)
+
+
+def context(census: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
+    """Each school's pupils on roll and % ever eligible for free school meals, latest census known on ``as_at``.
+
+    Returns ``urn``, ``pupils``, ``pct_fsm_ever`` (``sources.school_context.load_census`` rows in).
+    """
+    rows = census[census["urn"].notna() & census["year"].le(results_known(as_at))
+                  & census["measure"].isin(["NOR", "PNUMFSMEVER"])]
+    latest = rows[rows["year"] == rows.groupby("urn")["year"].transform("max")]
+    wide = latest.pivot_table(index="urn", columns="measure", values="value", aggfunc="first")
+    return pd.DataFrame({"urn": wide.index.astype("string"),
+                         "pupils": wide.get("NOR", pd.Series(index=wide.index, dtype=float)).astype("Int64").to_numpy(),
+                         "pct_fsm_ever": wide.get("PNUMFSMEVER", pd.Series(index=wide.index, dtype=float)).to_numpy()})
 
 
 def concerns_log_open(log: pd.DataFrame, as_at: dt.date) -> set[str]:
@@ -276,6 +317,8 @@ def rules_points(result: EarlyWarning) -> list[str]:
     tiers = ", ".join(f"{t['tier']} from {t['min_score']:g}" for t in cfg["tiers"])
     return [*alerts,
             f"Headline results: {results}; 'down two years running' means the last three results each fell.",
+            f"Persistent absence: more than {cfg['absence']['margin']:g} points above England's figure for the "
+            "school's phase, in the latest absence file.",
             f"Long since inspection: more than {cfg['long_since_inspection_years']} years since the last graded "
             "inspection. Change of head: within the last twelve months. Complaints: "
             f"{cfg['complaints_from']} or more this academic year.",
@@ -300,11 +343,12 @@ def risks_view(result: EarlyWarning) -> dict[str, Any]:
             + (" Schools are shown as School A, School B and so on." if result.anonymiser.committee else ""))
     return {"frame": shown, "name": "risk_alerts", "csv": table, "notes": note,
             "caption": "Schools whose early-warning score suggests targeted or intensive support, highest score first",
-            "labels": {"school_name": "School", "phase": "Phase", "governance": "Governance", "score": "Score",
+            "labels": {"school_name": "School", "phase": "Phase", "governance": "Governance", "pupils": "Pupils",
+                       "pct_fsm_ever": "% ever FSM", "score": "Score",
                        "suggested_tier": "Suggested tier", "alerts": "Alerts",
                        "new_alerts": "New since last report", "supported": "Supported now",
                        "in_concerns_log": "In concerns log"},
-            "formats": {"score": "int"}}
+            "formats": {"score": "int", "pupils": "int", "pct_fsm_ever": "pct0"}}
 
 
 def show(section: Section, result: EarlyWarning) -> None:

@@ -71,6 +71,10 @@ SPECS: dict[str, InputSpec] = {
                   "concerns_log:load_concerns_log", "concerns_log.csv", frozenset({"summary", "concerns"})),
         InputSpec("school_intelligence", "School intelligence (the LA's knowledge of each school)",
                   "school_intelligence:load_intelligence", "school_intelligence.csv", frozenset({"concerns"})),
+        InputSpec("school_census", "School census (pupils on roll, SEN, EAL, free school meals; performance tables)",
+                  "school_context:load_census", "2024-2025_england_census.csv", frozenset({"concerns"})),
+        InputSpec("school_absence", "School absence (overall and persistent; performance tables)",
+                  "school_context:load_absence", "2024-2025_england_abs.csv", frozenset({"concerns"})),
         InputSpec("narrative", "Narrative (priorities, enablers, blockers, actions)", "narrative:load_narrative",
                   "narrative.md", frozenset({"summary"})),
     ]

@@ -74,6 +74,8 @@ class DataPaths(_Strict):
     budget_ledger: Path | None = None
     concerns_log: Path | None = None
     school_intelligence: Path | None = None
+    school_census: Path | None = None
+    school_absence: Path | None = None
     narrative: Path | None = None
 
 

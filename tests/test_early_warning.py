@@ -98,3 +98,27 @@ def test_sample_early_warning():
     # every school with an inadequate grade scores at least its weight, and is suggested a tier
     inadequate = set(result.alerts.loc[result.alerts["alert"] == "grade_inadequate", "urn"])
     assert inadequate and (result.risks.set_index("urn").loc[sorted(inadequate), "score"] >= 4).all()
+
+
+def absence_rows(rows: list[tuple]) -> pd.DataFrame:
+    """(urn, phase, year, value) -> absence rows as ``load_absence`` gives them."""
+    return pd.DataFrame({"urn": pd.array([r[0] for r in rows], dtype="string"),
+                         "phase": pd.array([r[1] for r in rows], dtype="string"),
+                         "year": [r[2] for r in rows], "measure": "PPERSABS10", "value": [r[3] for r in rows]})
+
+
+def test_absence_alerts_and_context():
+    absence = absence_rows([(None, "primary", 2025, 14.5), (None, "secondary", 2025, 20.0),
+                            ("1", None, 2025, 19.6),   # 5.1 above primary England: alert
+                            ("2", None, 2025, 19.5),   # exactly 5 above: in the margin, no alert
+                            ("3", None, 2025, 24.0),   # secondary, 4 above: none
+                            ("4", None, 2025, 60.0),   # a nursery: no England figure to compare with
+                            ("5", None, 2026, 40.0)])  # 2025/26 is not known in December 2025
+    phases = pd.Series({"1": "primary", "2": "primary", "3": "secondary", "4": "nursery", "5": "primary"})
+    alerts = ew.absence_alerts(absence, phases, dt.date(2025, 12, 31))
+    assert alerts[["urn", "alert", "detail"]].values.tolist() == [
+        ["1", "absence_high", "19.6% persistent absentees in 2024/25, England 14.5%"]]
+    census = pd.DataFrame({"urn": pd.array(["1", "1", "1"], dtype="string"), "year": [2024, 2025, 2025],
+                           "measure": ["NOR", "NOR", "PNUMFSMEVER"], "value": [200.0, 210.0, 31.5]})
+    assert ew.context(census, dt.date(2025, 12, 31)).to_dict("records") == [
+        {"urn": "1", "pupils": 210, "pct_fsm_ever": 31.5}]

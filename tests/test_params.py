@@ -56,7 +56,7 @@ def test_misspelt_data_key(params_file):
         ({"la_code": "85"}, "la_code", "'85' is not a 3-digit DfE LA code such as '855'"),
         ({"audience": "public"}, "audience", "Input should be 'internal' or 'committee'"),
         ({"sections": ["achievment"]}, "sections", "unknown section(s) achievment"),
-        ({"as_at": "2024-12-31"}, "(top level)", "as_at 2024-12-31 is outside the academic year of 2025-26-autumn"),
+        ({"as_at": "2024-12-31"}, "as_at", "as_at 2024-12-31 is outside the academic year of 2025-26-autumn"),
     ],
 )
 def test_invalid_values(params_file, overrides, key, message):

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from ..config import SAMPLE_DIR
-from . import budget, concerns, gias, lait, narrative, ofsted, performance, support, world
+from . import budget, concerns, context, gias, lait, narrative, ofsted, performance, support, world
 
 
 def write_sample(dest: str | Path, n_schools: int = 250) -> list[Path]:
@@ -27,6 +27,7 @@ def write_sample(dest: str | Path, n_schools: int = 250) -> list[Path]:
     ofsted.write_ofsted(the_world, dest)
     gias.write_gias(the_world, dest)
     concerns.write_concerns(the_world, dest)
+    context.write_context(the_world, dest)
     narrative.write_narrative(dest)
     return sorted(p for p in dest.rglob("*") if p.is_file())
 

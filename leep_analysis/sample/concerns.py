@@ -79,6 +79,8 @@ def _episodes(world: w.World) -> list[dict]:
                 open_episode["exited"] = closed
                 open_episode["exit"] = "academy" if school["successor_urn"] else "closed"
             episodes.append(open_episode)
+    # an LA puts a school at risk a month after its inspection: not if it closed in that month
+    episodes = [e for e in episodes if e["exited"] is None or pd.Timestamp(e["exited"]) > pd.Timestamp(e["entered"])]
     return [e for e in episodes if e["exited"] is None or pd.Timestamp(e["exited"]) >= LOG_FROM]
 
 

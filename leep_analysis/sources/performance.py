@@ -73,7 +73,8 @@ def key_stages() -> dict[str, dict[str, Any]]:
     return load_config("performance")["key_stages"]
 
 
-def _markers() -> dict[str, str]:
+def markers() -> dict[str, str]:
+    """The publisher's markers (lower case) and why the value is missing: ``_read``'s, then the configured ones."""
     configured = {str(k).lower(): v for k, v in load_config("performance")["markers"].items()}
     return {**MISSING_MARKERS, **configured}
 
@@ -276,7 +277,7 @@ def _load_file(file: DatedFile) -> pd.DataFrame:
     cohort_columns = list(dict.fromkeys(c for c in cohort_of.values() if c))
     stacked = [column for _, column in measures] + cohort_columns
     numbers, reasons = parse_numbers(pd.concat([schools[c] for c in stacked], ignore_index=True),
-                                     markers=_markers())
+                                     markers=markers())
     garbage = reasons.iloc[: n * k].eq("not a number").fillna(False).to_numpy(dtype=bool)
     if garbage.any():
         problems = []
