@@ -75,8 +75,11 @@ def scaled_run(n_schools: int, jobs: int, work: Path) -> tuple[float, float]:
             f"run_pack(sys.argv[1], sys.argv[2], jobs={jobs}, progress=False); "
             "print(time.perf_counter() - t); "
             "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))")
-    out = subprocess.run([sys.executable, "-c", code, str(path), str(work / f"out-{n_schools}")],
-                         check=True, capture_output=True, text=True).stdout.split()
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(work / f"out-{n_schools}")],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the {n_schools:,}-school pack failed: {done.stderr.strip().splitlines()[-1]}")
+    out = done.stdout.split()
     return float(out[0]), int(out[1]) / 1024
 
 

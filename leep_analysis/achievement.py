@@ -19,6 +19,7 @@ import pandas as pd
 from . import benchmark, charts
 from .config import load_config
 from .errors import InputError, Problem
+from .inputs import shared_analysis
 from .sources.lait import parse_year_label
 
 if TYPE_CHECKING:
@@ -170,6 +171,7 @@ class Achievement:
     neighbour_names: tuple[str, ...]
 
 
+@shared_analysis("achievement")
 def analyse(inputs: Inputs) -> Achievement:
     """Benchmark every configured indicator for the params' LA.
 

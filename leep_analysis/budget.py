@@ -39,6 +39,7 @@ import pandas as pd
 
 from . import charts, disclosure, tables
 from .config import load_config
+from .inputs import shared_analysis
 from .sources.budget import financial_year_of, looks_like_school, year_bounds
 
 if TYPE_CHECKING:
@@ -185,6 +186,7 @@ def build_accounts(
     )
 
 
+@shared_analysis("budget")
 def accounts(inputs: Inputs) -> Accounts:
     """The period's accounts, with the support register, establishments and their links where registered."""
     from .inputs import SPECS

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import disclosure, early_warning, support, tables
+from .inputs import shared_analysis
 from .sources import concerns_log
 
 if TYPE_CHECKING:
@@ -198,6 +199,7 @@ class Concerns:
         return self.anonymiser.committee
 
 
+@shared_analysis("concerns")
 def analyse(inputs: Inputs) -> Concerns:
     """The section's analysis from the period's inputs (concerns log, Ofsted MI, links, early-warning inputs)."""
     params = inputs.params

@@ -231,14 +231,21 @@ def attainment_measures(latest: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=MEASURE_COLUMNS)
 
 
-def category_progress(schools: pd.DataFrame) -> str:
-    """B's second question, from the concerns section: are schools in a category improving fast enough?"""
+def category_progress(schools: pd.DataFrame, threshold: int | None = None) -> str:
+    """B's second question, from the concerns section: are schools in a category improving fast enough?
+
+    ``threshold``: in committee packs, counts from 1 to ``threshold - 1`` are "fewer than N".
+    """
     if schools.empty:
         return "No school is in a category of concern or at risk."
+
+    def n(k: int) -> str:
+        return f"fewer than {threshold}" if threshold is not None and 0 < k < threshold else str(k)
+
     stuck = int(schools["progress"].str.startswith("not taking").sum())
     long = int(schools["months_in_category"].ge(18).sum())
-    return (f"Of {len(schools)} schools causing concern, {stuck} were not taking effective action at their latest "
-            f"visit and {long} had been in their category for 18 months or more.")
+    return (f"Of {n(len(schools))} schools causing concern, {n(stuck)} were not taking effective action at their "
+            f"latest visit and {n(long)} had been in their category for 18 months or more.")
 
 
 INDICATOR_COLUMNS = ["indicator", "description", "national", "local", "trend", "rag", "evidence", "actions",

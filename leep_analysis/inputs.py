@@ -9,6 +9,7 @@ it, so the notebooks of one run share one parse of each file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib
 import os
@@ -173,6 +174,31 @@ class Inputs:
         self._loaded[key] = value
         return value
 
+    def shared(self, name: str, build: Callable[[], Any]) -> Any:
+        """A section's analysis, worked out once per run and shared by the notebooks that need it.
+
+        The summary page uses every section's analysis; with a cache folder
+        (the runner's, one per run) the first notebook to need one saves it
+        and the others load it.
+        """
+        key = f"analysis:{name}"
+        if key in self._loaded:
+            return self._loaded[key]
+        path = self.cache_dir / f"analysis-{name}.pickle" if self.cache_dir is not None else None
+        if path is not None and path.exists():
+            with open(path, "rb") as handle:
+                value = pickle.load(handle)  # noqa: S301 - written by this run
+        else:
+            value = build()
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                scratch = path.with_suffix(f".{os.getpid()}.tmp")
+                with open(scratch, "wb") as handle:
+                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(scratch, path)  # atomic: a notebook reading it never sees half a file
+        self._loaded[key] = value
+        return value
+
     def __getattr__(self, key: str) -> Any:
         if key in SPECS:
             return self.get(key)
@@ -207,6 +233,19 @@ class Inputs:
 
             problems.extend(cross_checks(self))
         return problems
+
+
+def shared_analysis(name: str) -> Callable[[Callable[[Inputs], Any]], Callable[[Inputs], Any]]:
+    """Decorator: a section's ``analyse(inputs)`` worked out once per run (``Inputs.shared``)."""
+
+    def wrap(func: Callable[[Inputs], Any]) -> Callable[[Inputs], Any]:
+        @functools.wraps(func)
+        def run(inputs: Inputs) -> Any:
+            return inputs.shared(name, lambda: func(inputs))
+
+        return run
+
+    return wrap
 
 
 def describe_files(inputs: Inputs) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ import pandas as pd
 from . import charts, disclosure
 from .config import load_config
 from .errors import InputError, Problem
+from .inputs import shared_analysis
 from .params import InspectionSettings
 from .sources import gias
 from .sources._read import normalise_header
@@ -675,6 +676,7 @@ class Inspections:
         return self.anonymiser.committee
 
 
+@shared_analysis("inspections")
 def analyse(inputs: Inputs) -> Inspections:
     """Run the section's analysis on the period's inputs (``build`` on the loaded frames).
 

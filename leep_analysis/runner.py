@@ -122,6 +122,14 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
     return time.perf_counter() - started
 
 
+def schedule(work: list[Job]) -> list[Job]:
+    """The order to execute in: the summary last, so it loads the analyses the other sections saved.
+
+    The pack keeps its own order (summary first); only execution is reordered.
+    """
+    return sorted(work, key=lambda job: job.section == "summary")
+
+
 def execute_all(
     jobs: list[Job],
     parameters: dict[str, Any],
@@ -227,7 +235,7 @@ def run_pack(
         work = [Job(section, nb, build / "executed" / nb.name) for section, nb in chosen]
         report, close = _progress(len(work), progress)
         try:
-            seconds = execute_all(work, notebook_parameters(params), build,
+            seconds = execute_all(schedule(work), notebook_parameters(params), build,
                                   kernel_environment(build, cache), jobs, report)
         finally:
             close()

@@ -73,7 +73,7 @@ def analyse(inputs: Inputs) -> Summary:
         messages["budget"] = budget.summary(acc, stmt)
     if "concerns" in chosen:
         con = concerns.analyse(inputs)
-        extra["B"] = evaluation.category_progress(con.schools)
+        extra["B"] = evaluation.category_progress(con.schools, params.suppression_threshold if params.committee else None)
         messages["concerns"] = concerns.messages(con)
     parts.append(evaluation.entered_measures(params.evaluation))
     measures = pd.concat([p for p in parts if not p.empty], ignore_index=True).sort_values("indicator", kind="stable")

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import charts, disclosure, tables
+from .inputs import shared_analysis
 from .params import SupportSettings
 from .sources.support_register import config, vocabulary
 
@@ -980,6 +981,7 @@ def analyse_data(data: SupportData) -> Analysis:
                     change_pairs=change_pairs, impact=impact(data, outcomes, pairs, changes, change_pairs))
 
 
+@shared_analysis("support")
 def analyse(inputs: Inputs) -> Analysis:
     """The support section's analysis for a period (what the notebook calls)."""
     return analyse_data(prepare(inputs))

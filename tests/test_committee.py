@@ -44,6 +44,8 @@ def identifiers(params_path: Path) -> tuple[set[str], set[str]]:
         urns |= set(rows["urn"].astype(str))
     ledger = inputs.get("budget_ledger")
     names |= {p for p in ledger["payee"].dropna() if any(w in p for w in ("School", "Academy", "College"))}
+    establishments = inputs.get("establishments")
+    names |= set(establishments.loc[establishments["la_code"] == params.la_code, "postcode"].dropna())  # addresses
     return names, urns
 
 

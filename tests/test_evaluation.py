@@ -168,3 +168,14 @@ def test_a_to_g_on_real_files_for_leicestershire(real, tmp_path):
     assert rows.at["G", "rag"] == "not rated"
     page = (pack / "summary.html").read_text(encoding="utf-8")
     assert "Leicestershire" in page and "Green: better than national or in line with national" in page
+
+
+def test_category_progress_suppresses_small_counts_for_committee():
+    schools = pd.DataFrame({"progress": ["not taking effective action: escalate"] * 2 + ["taking effective action"] * 5,
+                            "months_in_category": [20, 3, 4, 5, 6, 30, 40]})
+    assert evaluation.category_progress(schools) == ("Of 7 schools causing concern, 2 were not taking effective action "
+                                                     "at their latest visit and 3 had been in their category for 18 "
+                                                     "months or more.")
+    assert evaluation.category_progress(schools, 5) == (
+        "Of 7 schools causing concern, fewer than 5 were not taking effective action at their latest visit and "
+        "fewer than 5 had been in their category for 18 months or more.")

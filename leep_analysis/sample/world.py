@@ -160,6 +160,8 @@ def make_schools(rng: np.random.Generator, las: pd.DataFrame, n_schools: int) ->
             slope = float(rng.normal(0.02, 0.05))
             estab = {"Primary": 2000, "Secondary": 4000, "Special": 7000, "PRU": 1100,
                      "Nursery": 1000, "All-through": 4500}[phase] + i
+            if estab > 9999:  # establishment numbers have 4 digits: a benchmark LA of thousands reuses them
+                estab = 1000 + estab % 9000
             base = dict(la_code=la.la_code, laestab=f"{la.la_code}{estab:04d}", phase=phase,
                         pupils=pupils, quality0=quality0, slope=slope, lineage=str(next_urn))
             becomes_academy = rng.random() < academy_share
