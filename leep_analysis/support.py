@@ -1265,34 +1265,31 @@ def _suppress(data: SupportData, frame: pd.DataFrame, counts: list[str],
                                committee=data.committee)
 
 
-def summary_view(result: Analysis) -> dict[str, Any]:
-    """``Section.show`` arguments for the reach table (``support__summary.csv``)."""
-    data = result.data
-    table = _suppress(data, result.summary, ["n_schools", "n_episodes"], {"n_schools": ["pct_of_schools"]})
+def _reach_view(result: Analysis, frame: pd.DataFrame, name: str, caption: str,
+                notes: str | None = None) -> dict[str, Any]:
+    table = _suppress(result.data, frame, ["n_schools", "n_episodes"], {"n_schools": ["pct_of_schools"]})
     shown = table.copy()
     shown["group_by"] = [label("group_by", g) for g in shown["group_by"]]
-    shown["group"] = [_group_label(b, g) for b, g in zip(result.summary["group_by"], result.summary["group"],
-                                                        strict=True)]
-    return {"frame": shown, "name": "summary", "csv": table, "labels": _labels(),
-            "caption": f"Schools receiving support, {_since(data)} to {_as_of(data)}",
-            "formats": {"n_schools": "int", "n_episodes": "int", "pct_of_schools": "pct0"},
-            "notes": "Tier, type, phase, governance, funding and provider describe support this period; a school "
-                     "can have support of more than one tier, type or provider. Phase and governance percentages "
-                     "are of the LA's schools of that phase or governance."}
+    shown["group"] = [_group_label(b, g) for b, g in zip(frame["group_by"], frame["group"], strict=True)]
+    return {"frame": shown, "name": name, "csv": table, "labels": _labels(), "caption": caption, "notes": notes,
+            "formats": {"n_schools": "int", "n_episodes": "int", "pct_of_schools": "pct0"}}
+
+
+def summary_view(result: Analysis) -> dict[str, Any]:
+    """``Section.show`` arguments for the reach table (``support__summary.csv``)."""
+    return _reach_view(result, result.summary, "summary",
+                       f"Schools receiving support, {_since(result.data)} to {_as_of(result.data)}",
+                       "Tier, type, phase, governance, funding and provider describe support this period; a school "
+                       "can have support of more than one tier, type or provider. Phase and governance percentages "
+                       "are of the LA's schools of that phase or governance.")
 
 
 def year_view(result: Analysis) -> dict[str, Any]:
     """``Section.show`` arguments for the reach breakdowns of the academic year to date (``support__summary_year.csv``)."""
-    data = result.data
-    table = _suppress(data, result.summary_year, ["n_schools", "n_episodes"], {"n_schools": ["pct_of_schools"]})
-    shown = table.copy()
-    shown["group_by"] = [label("group_by", g) for g in shown["group_by"]]
-    shown["group"] = [_group_label(b, g) for b, g in zip(result.summary_year["group_by"], result.summary_year["group"],
-                                                        strict=True)]
-    return {"frame": shown, "name": "summary_year", "csv": table, "labels": _labels(),
-            "caption": f"Schools receiving support this academic year, {data.year_start.day} "
-                       f"{data.year_start.strftime('%B %Y')} to {_as_of(data)}",
-            "formats": {"n_schools": "int", "n_episodes": "int", "pct_of_schools": "pct0"}}
+    first = result.data.year_start
+    return _reach_view(result, result.summary_year, "summary_year",
+                       f"Schools receiving support this academic year, {first.day} {first.strftime('%B %Y')} "
+                       f"to {_as_of(result.data)}")
 
 
 def impact_view(result: Analysis) -> dict[str, Any]:

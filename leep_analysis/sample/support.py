@@ -83,6 +83,12 @@ def _reason(world: w.World, urns: list[str], when: dt.date, tier: str) -> str:
     return "Decline in results and leadership capacity identified by the Education Quality team"
 
 
+def _converted(world: w.World, lineage: str) -> dt.date | None:
+    """The day a lineage's school became an academy, or None."""
+    rows = world.schools[(world.schools["lineage"] == lineage) & world.schools["academy"]]
+    return None if rows.empty else rows["open_date"].min().date()
+
+
 def _ledger_pence(ledger: pd.DataFrame, urn: str, fund: str, category: str, kind: str,
                   start: dt.date | None = None, end: dt.date | None = None) -> int:
     rows = ledger[(ledger["urn"] == urn) & (ledger["fund"] == fund) & (ledger["category"] == category)
@@ -179,9 +185,11 @@ def register_table(world: w.World) -> pd.DataFrame:
                        _payee(ledger, spell.urn, "SCC", "commissioned consultancy"), start, end, "SCC",
                        _scaled(consultancy, start, end), reason)
         trust_paid = _ledger_pence(ledger, spell.urn, "other", "commissioned consultancy", "payment")
-        if trust_paid:
+        # a trust pays once the school is an academy: from the start, or from its conversion
+        trust_from = start if not maintained else _converted(world, spell.lineage)
+        if trust_paid and trust_from is not None and trust_from < end:
             add(spell.lineage, spell.tier, "consultancy", _payee(ledger, spell.urn, "other", "commissioned consultancy"),
-                start, end, "other", trust_paid, "Trust-commissioned support alongside the partnership's")
+                trust_from, end, "other", trust_paid, "Trust-commissioned support alongside the partnership's")
         monitored = _ledger_pence(ledger, spell.urn, "SCC", "education quality adviser monitoring", "payment",
                                   start, end)
         if maintained and monitored:
