@@ -86,12 +86,13 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
     """Write ``index.html``: facts of the pack, headline tiles, sections, data sources."""
     params = inputs.params
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
-    tiles = []
+    # each tile once: the summary's choice comes first, linking to the section the figure comes from
+    tiles: dict[str, dict[str, str]] = {}
     for section in params.sections:
         path = pack_dir / "headlines" / f"{section}.json"
         if path.exists():
-            for tile in json.loads(path.read_text(encoding="utf-8")).values():
-                tiles.append({**tile, "href": f"{section}.html"})
+            for key, tile in json.loads(path.read_text(encoding="utf-8")).items():
+                tiles[key] = {**tiles.get(key, tile), "href": f"{section}.html"}
     files = [{**f, "size": _size(f["bytes"])} for f in describe_files(inputs)]
     html = env.get_template("index.html.j2").render(
         css=house_css(),
@@ -106,7 +107,7 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         synthetic=inputs.uses_sample(),
         banner=SYNTHETIC_BANNER,
         sections=section_links(params.sections, None),
-        tiles=tiles,
+        tiles=list(tiles.values()),
         files=files,
         footer=_footer(inputs),
     )

@@ -111,3 +111,18 @@ def test_bad_params_build_nothing(tmp_path, params_file, overrides, expected):
     assert expected in str(err.value)
     leftovers = list((tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
     assert leftovers == []
+
+
+def test_index_tiles_once_each_linking_home(default_pack):
+    index = (default_pack / "index.html").read_text(encoding="utf-8")
+    tiles = re.findall(r'<a class="leep-tile" href="([a-z]+)\.html">.*?<span class="leep-tile-label">([^<]+)</span>',
+                       index)
+    labels = [label for _, label in tiles]
+    assert len(labels) == len(set(labels)) > 10, "the summary's tiles are not repeated"
+    home = dict((label, href) for href, label in tiles)
+    assert home["Pupils in good or better schools"] == "inspections"  # chosen by the summary, shown once
+    assert home["LEEP fund spent, 2025-26"] == "budget"
+    # the summary's six come first (in key order, as the pack records them)
+    assert set(labels[:6]) == {"Pupils in good or better schools", "Schools in a category of concern",
+                               "Reading, writing and maths: expected standard, 2025", "Attainment 8, 2025",
+                               "Schools supported this period", "LEEP fund spent, 2025-26"}
