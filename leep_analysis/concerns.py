@@ -224,9 +224,7 @@ def _date(when: dt.date) -> str:
 
 
 def _count(result: Concerns, n: int) -> str:
-    if result.committee and 0 < n < result.threshold:
-        return f"fewer than {result.threshold}"
-    return f"{n:,}"
+    return disclosure.count_text(n, threshold=result.threshold, committee=result.committee)
 
 
 def messages(result: Concerns) -> list[str]:

@@ -99,6 +99,12 @@ def anonymiser(inputs: Inputs) -> Anonymiser:
     return Anonymiser(params.committee, labels)
 
 
+def count_text(n: int, *, threshold: int, committee: bool, noun: str = "") -> str:
+    """A count as a sentence may give it: in committee packs a small non-zero one is "fewer than N"."""
+    word = f" {noun}" if noun else ""
+    return f"fewer than {threshold}{word}" if committee and 0 < n < threshold else f"{n:,}{word}"
+
+
 def suppress(
     frame: pd.DataFrame,
     counts: Iterable[str],

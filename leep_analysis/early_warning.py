@@ -297,7 +297,7 @@ def messages(result: EarlyWarning) -> list[str]:
     unsupported = risks[~risks["supported"] & ~risks["in_concerns_log"]
                         & risks["suggested_tier"].isin(["intensive", "targeted"])]
     def n(k: int) -> str:
-        return f"fewer than {result.threshold}" if result.anonymiser.committee and 0 < k < result.threshold else f"{k:,}"
+        return disclosure.count_text(k, threshold=result.threshold, committee=result.anonymiser.committee)
     return [
         f"{n(len(risks))} of the authority's {result.n_schools:,} open schools have at least one alert; the scores "
         f"suggest intensive support for {n(int(tiers.get('intensive', 0)))}, targeted for "

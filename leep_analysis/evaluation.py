@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from . import disclosure
+from .achievement import number
 from .config import load_config
 from .params import EvaluationSettings
 
@@ -165,14 +167,6 @@ def _direction(change: float, polarity: str, tol: float) -> str | None:
     return "improving" if (change > 0) == (polarity == "High") else "declining"
 
 
-def fmt(value: float, unit: str, decimals: int) -> str:
-    """A measure's figure as the table shows it: 62%, 46.0, -0.20."""
-    if value is None or pd.isna(value):
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    return f"{text}%" if unit.startswith("%") or unit == "percent" else text
-
-
 def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> pd.DataFrame:
     """Measures A, B and C from the inspections summary (``inspections.summary``, group ``all``).
 
@@ -202,7 +196,7 @@ def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> 
         trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings))
         evidence = (f"{name}: {local:.1f}% against England {national:.1f}% on {last:%d %b %Y}"
                     + (f"; {change:+.1f} points since {first:%d %b %Y}" if not pd.isna(change) else ""))
-        out.append((letter, name, round(local, 1), round(national, 1), "%", trend, evidence, 1))
+        out.append((letter, name, round(local, 1), round(national, 1), "percent", trend, evidence, 1))
     return pd.DataFrame(out, columns=MEASURE_COLUMNS)
 
 
@@ -223,8 +217,8 @@ def attainment_measures(latest: pd.DataFrame) -> pd.DataFrame:
             row = by_code.loc[code]
             unit, decimals = str(row["unit"]), int(row["decimals"])
             trend = row["trend"] if isinstance(row["trend"], str) else None
-            evidence = (f"{row['label']} {row['year_label']}: {fmt(row['la_value'], unit, decimals)} against "
-                        f"England {fmt(row['england'], unit, decimals)}; trend {trend or 'not known'}")
+            evidence = (f"{row['label']} {row['year_label']}: {number(row['la_value'], unit, decimals, words=False)} against "
+                        f"England {number(row['england'], unit, decimals, words=False)}; trend {trend or 'not known'}")
             out.append((letter, f"{row['label']} ({row['year_label']})", float(row["la_value"]),
                         float(row["england"]) if not pd.isna(row["england"]) else float("nan"), unit,
                         trend, evidence, decimals))
@@ -240,7 +234,7 @@ def category_progress(schools: pd.DataFrame, threshold: int | None = None) -> st
         return "No school is in a category of concern or at risk."
 
     def n(k: int) -> str:
-        return f"fewer than {threshold}" if threshold is not None and 0 < k < threshold else str(k)
+        return disclosure.count_text(k, threshold=threshold or 0, committee=threshold is not None)
 
     stuck = int(schools["progress"].str.startswith("not taking").sum())
     long = int(schools["months_in_category"].ge(18).sum())
@@ -268,9 +262,9 @@ def summary_table(rated: pd.DataFrame, narrative: Mapping[str, Any] | None = Non
         part = rated[rated["indicator"] == letter]
         def joined(values: Iterable[str]) -> str:
             return "; ".join(v for v in values if v) or "–"
-        national = joined(fmt(n, u, d) if not pd.isna(n) else "" for n, u, d in
+        national = joined(number(n, u, d, words=False) if not pd.isna(n) else "" for n, u, d in
                           zip(part["national"], part["unit"], part["decimals"], strict=True))
-        local = joined(fmt(v, u, d) if not pd.isna(v) else "" for v, u, d in
+        local = joined(number(v, u, d, words=False) if not pd.isna(v) else "" for v, u, d in
                        zip(part["local"], part["unit"], part["decimals"], strict=True))
         if letter == "G" and len(part):
             local = part["evidence"].iloc[0].split(":")[0]

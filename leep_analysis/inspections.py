@@ -759,10 +759,7 @@ def _pct(value: object) -> str:
 
 def _count(result: Inspections, n: int, noun: str = "") -> str:
     """A count as a sentence gives it; in committee mode a small one is 'fewer than N'."""
-    word = f" {noun}" if noun else ""
-    if result.committee and 0 < n < result.threshold:
-        return f"fewer than {result.threshold}{word}"
-    return f"{n:,}{word}"
+    return disclosure.count_text(n, threshold=result.threshold, committee=result.committee, noun=noun)
 
 
 def _schools(n: int, adjective: str = "") -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import achievement, budget, concerns, evaluation, inspections, support
+from .config import load_config
 
 if TYPE_CHECKING:
     from .inputs import Inputs
@@ -105,7 +106,7 @@ def measures_view(result: Summary) -> dict[str, Any]:
     shown = table.copy()
     shown["versus_national"] = [str(v).replace("_", " ") if isinstance(v, str) else "–" for v in table["versus_national"]]
     for column in ("local", "national"):
-        shown[column] = [evaluation.fmt(v, u, d) for v, u, d in zip(table[column], result.measures["unit"],
+        shown[column] = [achievement.number(v, u, d, words=False) for v, u, d in zip(table[column], result.measures["unit"],
                                                                       result.measures["decimals"], strict=True)]
     shown["trend"] = [t if isinstance(t, str) else "–" for t in table["trend"]]
     shown["rag"] = [r.capitalize() for r in table["rag"]]
@@ -115,14 +116,10 @@ def measures_view(result: Summary) -> dict[str, Any]:
                        "versus_national": "Against national", "trend": "Trend", "rag": "Rating"}}
 
 
-SECTION_TITLES = {"achievement": "Achievement", "inspections": "Ofsted inspections", "support": "Schools receiving support",
-                  "budget": "Use of funding", "concerns": "Schools causing concern"}
-
-
 def show_messages(section: Section, result: Summary) -> None:
     """Each section's key messages under its title."""
     for section_id, lines in result.messages.items():
-        section.heading(SECTION_TITLES[section_id], level=3)
+        section.heading(load_config("sections")[section_id]["title"], level=3)
         section.points(lines)
 
 

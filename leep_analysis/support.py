@@ -1147,6 +1147,11 @@ def _count(data: SupportData, n: int) -> str:
     return disclosure.SUPPRESSED if data.committee and 0 < n < data.threshold else f"{n:,}"
 
 
+def _said(data: SupportData, n: int) -> str:
+    """A count as a sentence may give it: "fewer than N" for a small one in committee packs."""
+    return disclosure.count_text(n, threshold=data.threshold, committee=data.committee)
+
+
 def _signed(value: float, unit: str) -> str:
     decimals = 2 if unit == "points" and abs(value) < 2 else 1
     text = f"{value:+.{decimals}f}"
@@ -1195,15 +1200,15 @@ def messages(result: Analysis) -> list[str]:
     data = result.data
     period = _summary_row(result, "period")
     year = _summary_row(result, "year")
-    points = [f"{_count(data, int(period['n_schools']))} schools received support between {_since(data)} and "
-              f"{_as_of(data)} ({_count(data, int(period['n_episodes']))} episodes); "
-              f"{_count(data, int(year['n_schools']))} so far this academic year."]
+    points = [f"{_said(data, int(period['n_schools']))} schools received support between {_since(data)} and "
+              f"{_as_of(data)} ({_said(data, int(period['n_episodes']))} episodes); "
+              f"{_said(data, int(year['n_schools']))} so far this academic year."]
     for measure in impact_measures():
         row = result.impact[(result.impact["measure"] == measure) & (result.impact["group"] == ALL)].iloc[0]
         name = measure_label(measure)
         if row["verdict"] == config()["verdicts"]["too_few"]:
-            points.append(f"{name}: too few schools to judge ({_count(data, int(row['n_supported']))} supported "
-                          f"and {_count(data, int(row['n_comparison']))} comparison schools).")
+            points.append(f"{name}: too few schools to judge ({_said(data, int(row['n_supported']))} supported "
+                          f"and {_said(data, int(row['n_comparison']))} comparison schools).")
             continue
         unit = measure_unit(measure)
         finding = f"supported schools {row['verdict']}" if row["verdict"] != config()["verdicts"]["unclear"] \
@@ -1211,7 +1216,7 @@ def messages(result: Analysis) -> list[str]:
         points.append(
             f"{name}: {finding} ({_signed(row['effect'], unit)} {unit}, 95% interval "
             f"{_signed(row['ci_low'], unit)} to {_signed(row['ci_high'], unit)}; "
-            f"{_count(data, int(row['n_supported']))} supported and {_count(data, int(row['n_comparison']))} "
+            f"{_said(data, int(row['n_supported']))} supported and {_said(data, int(row['n_comparison']))} "
             "comparison schools).")
     return points
 
@@ -1237,15 +1242,15 @@ def notes(result: Analysis) -> list[str]:
     judged = result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)
     unmatched = judged & ~result.outcomes["lineage"].isin(result.pairs["lineage"])
     if data.history is not None and unmatched.any():
-        said.append(f"{_count(data, int(unmatched.sum()))} supported schools inspected since support started had "
+        said.append(f"{_said(data, int(unmatched.sum()))} supported schools inspected since support started had "
                     "no unsupported school of the same phase with the same grade on the same date, so they are not "
                     "in the inspection comparison.")
     follow = following(result)
     if data.present is not None:
         counts = dict(zip(follow["status"], follow["n_schools"], strict=True))
-        said.append(f"Following schools across URN changes: {_count(data, counts['same_urn'])} found under the "
-                    f"same URN, {_count(data, counts['new_urn'])} under a new URN through GIAS links, "
-                    f"{_count(data, counts['not_followed'])} could not be followed.")
+        said.append(f"Following schools across URN changes: {_said(data, counts['same_urn'])} found under the "
+                    f"same URN, {_said(data, counts['new_urn'])} under a new URN through GIAS links, "
+                    f"{_said(data, counts['not_followed'])} could not be followed.")
     return said
 
 

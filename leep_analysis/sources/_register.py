@@ -96,13 +96,14 @@ class Register:
         self.bad(text.notna() & codes.isna(), column, lambda i: f"unknown {label} '{text[i]}'; expected {expected}")
         return codes
 
-    def dates(self, column: str, *, required: bool = False) -> pd.Series:
-        """Dates as analysts type them; a missing (if required) or unreadable one is a problem."""
+    def dates(self, column: str, *, required: bool = False, hint: str = "") -> pd.Series:
+        """Dates as analysts type them; a missing (if required) or unreadable one is a problem (``hint`` added)."""
         text = self.text(column)
         parsed = parse_dates(text.fillna("")).astype("datetime64[ns]")
         if required:
             self.bad(text.isna(), column, f"{column.replace('_', ' ')} is missing")
-        self.bad(text.notna() & parsed.isna(), column, lambda i: f"not a date: '{text[i]}' {DATE_HINT}")
+        extra = f"; {hint}" if hint else ""
+        self.bad(text.notna() & parsed.isna(), column, lambda i: f"not a date: '{text[i]}' {DATE_HINT}{extra}")
         return parsed
 
     def flags(self, column: str) -> pd.Series:

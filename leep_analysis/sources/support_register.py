@@ -14,8 +14,6 @@ never rounded.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,8 +22,8 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
-from ._read import match_columns, parse_dates, parse_pence
-from ._tables import read_register
+from ._read import parse_pence
+from ._register import Register
 
 COLUMNS = {
     "urn": ["urn", "school urn"],
@@ -42,7 +40,6 @@ COLUMNS = {
 }
 REQUIRED = ["urn", "tier", "support_type", "start_date", "end_date"]
 _TEXT = ["school_name", "provider", "reason"]
-_URN = re.compile(r"^\d{6}$")
 #: Columns that identify an episode: two rows agreeing on all of them are one episode entered twice.
 EPISODE_KEY = ["urn", "support_type", "provider", "start_date"]
 
@@ -88,30 +85,6 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
-def _key(text: object) -> str:
-    return " ".join(re.sub(r"[-_/]", " ", str(text)).lower().split())
-
-
-def lookup(name: str) -> dict[str, str]:
-    """Normalised spelling -> code for a configured vocabulary, codes, labels and aliases all accepted."""
-    table: dict[str, str] = {}
-    for code, entry in config()[name].items():
-        for spelling in [code, entry["label"], *entry.get("aliases", [])]:
-            table[_key(spelling)] = code
-    return table
-
-
-def _expected(name: str) -> str:
-    codes = vocabulary(name)
-    return ", ".join(codes[:-1]) + f" or {codes[-1]}"
-
-
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    if column not in frame:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    return frame[column].astype("string").str.strip().replace({"": pd.NA})
-
-
 def load_register(path: str | Path) -> pd.DataFrame:
     """Load the support register.
 
@@ -141,52 +114,19 @@ def load_register(path: str | Path) -> pd.DataFrame:
         the same episode (URN, support type, provider and start date) on two
         rows; a file with no episodes.
     """
-    path = Path(path)
-    source = str(path)
-    raw = read_register(path)
-    mapping = match_columns([c for c in raw.columns if c != "file_row"], COLUMNS, source=source,
-                            required=REQUIRED)
-    header = {tidy: original for original, tidy in mapping.items()}
-    for tidy, spellings in COLUMNS.items():
-        header.setdefault(tidy, spellings[0])
-    frame = raw.rename(columns=mapping)
-    text = {column: _text(frame, column) for column in COLUMNS}
-    rows = frame["file_row"].astype("int64")
-    problems: list[Problem] = []
-
-    def bad(mask: pd.Series, column: str, message: str | Callable[[int], str]) -> None:
-        """A problem for each row where ``mask`` holds; ``message`` may depend on the row's index."""
-        for i in frame.index[mask.fillna(False).to_numpy(dtype=bool)]:
-            said = message(i) if callable(message) else message
-            problems.append(Problem(source, said, row=int(rows[i]), column=header[column]))
-
-    urn = text["urn"].str.replace(r"\.0$", "", regex=True)
-    bad(urn.isna(), "urn", "URN is missing")
-    bad(urn.notna() & ~urn.fillna("").str.fullmatch(_URN.pattern), "urn",
-        lambda i: f"not a URN (six digits): '{urn[i]}'")
-
-    coded = {}
-    for column, vocab, required in [("tier", "tiers", True), ("support_type", "support_types", True),
-                                    ("funding_source", "funding_sources", False), ("status", "statuses", False)]:
-        table = lookup(vocab)
-        codes = text[column].map(lambda v, t=table: t.get(_key(v)) if not pd.isna(v) else None)
-        coded[column] = pd.Series(codes, index=frame.index, dtype="string")
-        label = column.replace("_", " ")
-        if required:
-            bad(text[column].isna(), column, f"{label} is missing")
-        bad(text[column].notna() & coded[column].isna(), column,
-            lambda i, c=column, v=vocab, lb=label: f"unknown {lb} '{text[c][i]}'; expected {_expected(v)}")
-
-    start = parse_dates(text["start_date"].fillna("")).astype("datetime64[ns]")
-    end = parse_dates(text["end_date"].fillna("")).astype("datetime64[ns]")
-    how = "(use 2025-09-01, 01/09/2025 or an Excel date)"
-    bad(text["start_date"].isna(), "start_date", "start date is missing")
-    bad(text["start_date"].notna() & start.isna(), "start_date",
-        lambda i: f"not a date: '{text['start_date'][i]}' {how}")
-    bad(text["end_date"].notna() & end.isna(), "end_date",
-        lambda i: f"not a date: '{text['end_date'][i]}' {how}; leave it blank while support goes on")
-    bad(end.lt(start), "end_date",
-        lambda i: f"end date {end[i].date().isoformat()} is before the start date {start[i].date().isoformat()}")
+    reg = Register(path, COLUMNS, REQUIRED)
+    source, frame, header, rows = reg.source, reg.frame, reg.header, reg.rows
+    problems = reg.problems
+    urn = reg.urns()
+    coded = {column: reg.coded(column, config()[vocab], required=required)
+             for column, vocab, required in [("tier", "tiers", True), ("support_type", "support_types", True),
+                                             ("funding_source", "funding_sources", False),
+                                             ("status", "statuses", False)]}
+    start = reg.dates("start_date", required=True)
+    end = reg.dates("end_date", hint="leave it blank while support goes on")
+    reg.bad(end.lt(start), "end_date",
+            lambda i: f"end date {end[i].date().isoformat()} is before the start date {start[i].date().isoformat()}")
+    text = {column: reg.text(column) for column in ("cost", "end_date", *_TEXT)}
 
     costs: list[Decimal | None] = []
     for i in frame.index:
