@@ -41,6 +41,7 @@ from . import charts, disclosure, tables
 from .config import load_config
 from .inputs import shared_analysis
 from .sources.budget import financial_year_of, looks_like_school, year_bounds
+from .sources.support_register import config as support_config
 
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
@@ -759,13 +760,15 @@ def school_view(acc: Accounts, schools: pd.DataFrame) -> dict[str, Any]:
 def tier_view(acc: Accounts, tiers: pd.DataFrame) -> dict[str, Any]:
     """``Section.show`` arguments for the cost of support per school, per episode and per tier."""
     start = year_bounds(min(years(acc), default=acc.year))[0]
+    labels = {code: entry["label"] for code, entry in support_config()["tiers"].items()}
+    shown = tiers.assign(tier=[labels.get(t, t) for t in tiers["tier"]])
     return _view(tiers, "by_tier", f"Cost of support by tier, both funds, {_long_date(start)} to "
                  f"{_long_date(acc.as_at)}",
                  "Spending linked to a school (payments less refunds), matched to the support episode it paid "
                  "for; where the pack has the support section, beside it the supported schools' next inspection "
                  "(see that section for the comparison with similar schools). Counts of schools below the "
                  "suppression threshold are shown as c in committee packs.",
-                 display=tiers)
+                 display=shown)
 
 
 def monthly_view(acc: Accounts, months: pd.DataFrame) -> dict[str, Any]:

@@ -223,6 +223,10 @@ def _date(when: dt.date) -> str:
     return tables.FORMATS["date"](pd.Timestamp(when))
 
 
+def _long(when: dt.date) -> str:
+    return f"{when.day} {when.strftime('%B %Y')}"
+
+
 def _count(result: Concerns, n: int) -> str:
     return disclosure.count_text(n, threshold=result.threshold, committee=result.committee)
 
@@ -233,9 +237,9 @@ def messages(result: Concerns) -> list[str]:
     ofsted = [c for c, e in config()["categories"].items() if e["ofsted"]]
     in_ofsted = int(result.counts.set_index("category").loc[ofsted, "n_now"].sum())
     lines = [
-        f"On {_date(result.as_at)} {_count(result, int(total['n_now']))} schools were in a category of concern or at "
+        f"On {_long(result.as_at)} {_count(result, int(total['n_now']))} schools were in a category of concern or at "
         f"risk ({_count(result, in_ofsted)} in an Ofsted category), against {_count(result, int(total['n_previous']))} "
-        f"at the last report on {_date(result.since)}; {_count(result, int(total['entered_since']))} entered and "
+        f"at the last report on {_long(result.since)}; {_count(result, int(total['entered_since']))} entered and "
         f"{_count(result, int(total['exited_since']))} left since.",
     ]
     if not result.schools.empty:

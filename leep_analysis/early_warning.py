@@ -250,10 +250,10 @@ def analyse(inputs: Inputs, *, history: pd.DataFrame, lineage: Mapping[str, str]
     scored = score(now, alert_weights)
     risks = schools.merge(context(inputs.get("school_census"), params.as_at), on="urn", how="left")
     risks = risks.merge(scored, on="urn", how="inner")
-    names = {k: v["label"] for k, v in config()["alerts"].items()}
+    names = {k: v["short"] for k, v in config()["alerts"].items()}
     new = now[now["new"]].groupby("urn")["alert"].agg(tuple)
-    risks["new_alerts"] = ["; ".join(names[a] for a in new.get(u, ())) for u in risks["urn"]]
-    risks["alerts"] = ["; ".join(names[a] for a in alerts) for alerts in risks["alerts"]]
+    risks["new_alerts"] = [", ".join(names[a] for a in new.get(u, ())) for u in risks["urn"]]
+    risks["alerts"] = [", ".join(names[a] for a in alerts) for alerts in risks["alerts"]]
     register = inputs.get("support_register")
     current = register[register["start_date"].le(pd.Timestamp(params.as_at))
                        & (register["end_date"].isna() | register["end_date"].ge(pd.Timestamp(params.as_at)))]
@@ -276,7 +276,8 @@ def context(census: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
     latest = rows[rows["year"] == rows.groupby("urn")["year"].transform("max")]
     wide = latest.pivot_table(index="urn", columns="measure", values="value", aggfunc="first")
     return pd.DataFrame({"urn": wide.index.astype("string"),
-                         "pupils": wide.get("NOR", pd.Series(index=wide.index, dtype=float)).astype("Int64").to_numpy(),
+                         "pupils": pd.array(wide.get("NOR", pd.Series(index=wide.index, dtype=float)).round(),
+                                            dtype="Int64"),
                          "pct_fsm_ever": wide.get("PNUMFSMEVER", pd.Series(index=wide.index, dtype=float)).to_numpy()})
 
 
@@ -311,7 +312,8 @@ def messages(result: EarlyWarning) -> list[str]:
 def rules_points(result: EarlyWarning) -> list[str]:
     """The rules and weights in force, for printing in the report."""
     cfg = config()
-    alerts = [f"{spec['label']}: weight {result.weights[name]:g}." for name, spec in cfg["alerts"].items()]
+    alerts = [f"{spec['label']} (\"{spec['short']}\" in the table): weight {result.weights[name]:g}."
+              for name, spec in cfg["alerts"].items()]
     results = "; ".join(f"{r['label']} (more than {r['margin']:g} below England's figure)"
                         for r in cfg["results"].values())
     tiers = ", ".join(f"{t['tier']} from {t['min_score']:g}" for t in cfg["tiers"])
@@ -330,6 +332,8 @@ def rules_points(result: EarlyWarning) -> list[str]:
 def risks_view(result: EarlyWarning) -> dict[str, Any]:
     """``Section.show`` arguments for the risk table (``concerns__risk_alerts.csv``)."""
     table = result.anonymiser.apply(result.risks)
+    if result.anonymiser.committee:  # pupil numbers and FSM shares are published per school: they would name it
+        table = table.drop(columns=["pupils", "pct_fsm_ever"])
     review = result.risks["suggested_tier"].isin(["intensive", "targeted"]).to_numpy()
     shown = table[review].drop(columns=[c for c in ("urn",) if c in table]).copy()
     risks = result.risks[review]
@@ -340,7 +344,8 @@ def risks_view(result: EarlyWarning) -> dict[str, Any]:
     shown["in_concerns_log"] = ["yes" if s else "no" for s in risks["in_concerns_log"]]
     note = (f"The {int((~review).sum()):,} schools whose score suggests collaborative support are in "
             "tables/concerns__risk_alerts.csv with these."
-            + (" Schools are shown as School A, School B and so on." if result.anonymiser.committee else ""))
+            + (" Schools are shown as School A, School B and so on, without pupil numbers or free school meal "
+               "shares, which are published for each school." if result.anonymiser.committee else ""))
     return {"frame": shown, "name": "risk_alerts", "csv": table, "notes": note,
             "caption": "Schools whose early-warning score suggests targeted or intensive support, highest score first",
             "labels": {"school_name": "School", "phase": "Phase", "governance": "Governance", "pupils": "Pupils",

@@ -1270,9 +1270,16 @@ def _suppress(data: SupportData, frame: pd.DataFrame, counts: list[str],
                                committee=data.committee)
 
 
+_REACH_NOTE = ("A school can have support of more than one tier, type or provider. Phase and governance "
+               "percentages are of the LA's schools of that phase or governance.")
+
+
 def _reach_view(result: Analysis, frame: pd.DataFrame, name: str, caption: str,
                 notes: str | None = None) -> dict[str, Any]:
     table = _suppress(result.data, frame, ["n_schools", "n_episodes"], {"n_schools": ["pct_of_schools"]})
+    if result.data.committee:
+        notes = " ".join(filter(None, [notes, f"c: fewer than {result.data.threshold}, withheld with its percentage "
+                                              "so that no school can be picked out."]))
     shown = table.copy()
     shown["group_by"] = [label("group_by", g) for g in shown["group_by"]]
     shown["group"] = [_group_label(b, g) for b, g in zip(frame["group_by"], frame["group"], strict=True)]
@@ -1284,9 +1291,7 @@ def summary_view(result: Analysis) -> dict[str, Any]:
     """``Section.show`` arguments for the reach table (``support__summary.csv``)."""
     return _reach_view(result, result.summary, "summary",
                        f"Schools receiving support, {_since(result.data)} to {_as_of(result.data)}",
-                       "Tier, type, phase, governance, funding and provider describe support this period; a school "
-                       "can have support of more than one tier, type or provider. Phase and governance percentages "
-                       "are of the LA's schools of that phase or governance.")
+                       "Tier, type, phase, governance, funding and provider describe support this period. " + _REACH_NOTE)
 
 
 def year_view(result: Analysis) -> dict[str, Any]:
@@ -1294,7 +1299,7 @@ def year_view(result: Analysis) -> dict[str, Any]:
     first = result.data.year_start
     return _reach_view(result, result.summary_year, "summary_year",
                        f"Schools receiving support this academic year, {first.day} {first.strftime('%B %Y')} "
-                       f"to {_as_of(result.data)}")
+                       f"to {_as_of(result.data)}", _REACH_NOTE)
 
 
 def impact_view(result: Analysis) -> dict[str, Any]:

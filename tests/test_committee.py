@@ -61,6 +61,8 @@ def test_committee_pack_names_no_school(tmp_path):
     assert sorted(found) == []
     risks = pd.read_csv(pack / "tables" / "concerns__risk_alerts.csv")
     assert "urn" not in risks and risks["school_name"].str.fullmatch(r"School [A-Z]+").all()
+    # pupils on roll and % ever FSM are published per school, so they would name it: left out
+    assert "pupils" not in risks and "pct_fsm_ever" not in risks
     concerns = pd.read_csv(pack / "tables" / "concerns__schools.csv")
     # labels are stable within a pack: a school in the concerns table has the same label in the risk table
     assert set(concerns["school_name"]) <= set(risks["school_name"])
