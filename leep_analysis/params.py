@@ -98,6 +98,8 @@ class SupportSettings(_Strict):
     """How the impact of support is judged."""
 
     min_group: int = Field(5, ge=2, description="fewer schools than this: 'too few schools to judge'")
+    comparisons: int = Field(10, ge=1, description="comparison schools matched to each supported school: "
+                             "the nearest this many of those that qualify")
     bootstrap: int = Field(2000, ge=100, description="bootstrap resamples for confidence intervals")
     seed: int = Field(20251231, description="random seed of the bootstrap, so reports reproduce")
 

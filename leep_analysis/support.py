@@ -230,46 +230,6 @@ def inspection_history(mi: pd.DataFrame, lineage: Mapping[str, str],
     return both[["lineage", "urn", "inspection_date", "grade"]].reset_index(drop=True)
 
 
-def _around(index: pd.DataFrame, history: pd.DataFrame, as_at: pd.Timestamp) -> pd.DataFrame:
-    """For each (lineage, when): the last inspection on or before, the first after (up to as_at), the first good after.
-
-    ``index`` has ``lineage`` and ``when`` (datetime64) and any other columns;
-    returned with ``grade_before``, ``date_before``, ``urn_after``,
-    ``grade_after``, ``date_after``, ``date_good`` added (same row order).
-    """
-    out = index.copy()
-    out["_order"] = np.arange(len(out))
-    hist = history[history["inspection_date"].le(as_at)].rename(columns={"inspection_date": "_date"})
-    hist = hist.sort_values("_date", kind="stable")
-    keyed = out.sort_values("when", kind="stable")
-    if keyed.empty:
-        for column, dtype in [("grade_before", "Int64"), ("date_before", "datetime64[ns]"), ("urn_after", "string"),
-                              ("grade_after", "Int64"), ("date_after", "datetime64[ns]"), ("date_good", "datetime64[ns]")]:
-            out[column] = pd.Series(dtype=dtype)
-        return out.drop(columns="_order")
-    keyed = keyed.astype({"lineage": "string", "when": "datetime64[ns]"})
-    hist = hist.astype({"lineage": "string", "_date": "datetime64[ns]"})
-    before = pd.merge_asof(keyed, hist[["lineage", "_date", "grade"]], left_on="when", right_on="_date",
-                           by="lineage", direction="backward", allow_exact_matches=True)
-    after = pd.merge_asof(keyed[["_order", "lineage", "when"]], hist[["lineage", "_date", "grade", "urn"]],
-                          left_on="when", right_on="_date", by="lineage", direction="forward",
-                          allow_exact_matches=False)
-    good = pd.merge_asof(keyed[["_order", "lineage", "when"]], hist.loc[hist["grade"].le(2), ["lineage", "_date"]],
-                         left_on="when", right_on="_date", by="lineage", direction="forward",
-                         allow_exact_matches=False)
-    before = before.set_index("_order").sort_index()
-    after = after.set_index("_order").sort_index()
-    good = good.set_index("_order").sort_index()
-    out = out.set_index("_order").sort_index()
-    out["grade_before"] = before["grade"].astype("Int64")
-    out["date_before"] = before["_date"]
-    out["urn_after"] = after["urn"].astype("string")
-    out["grade_after"] = after["grade"].astype("Int64")
-    out["date_after"] = after["_date"]
-    out["date_good"] = good["_date"]
-    return out.reset_index(drop=True)
-
-
 # ------------------------------------------------------------------------ the data
 @dataclass(frozen=True)
 class SupportData:
@@ -642,7 +602,23 @@ def wilson(successes: float, n: int, z: float = 1.959964) -> tuple[float, float]
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def matched_difference(outcome: np.ndarray, comparison: np.ndarray, *, resamples: int, seed: int,
+@dataclass(frozen=True)
+class Matches:
+    """Matched pairs: supported school ``rows[p]`` with comparison school ``columns[p]``, whose outcome is ``values[p]``.
+
+    Positions are 0-based; a NaN value is no match.
+    """
+
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+
+
+#: Bootstrap resamples drawn at a time (bounds memory on the largest LAs; the draws are the same).
+_CHUNK = 250
+
+
+def matched_difference(outcome: np.ndarray, matches: Matches, *, resamples: int, seed: int,
                        binary: bool = False) -> Estimate:
     """Mean over supported schools of (own outcome - mean outcome of its matched comparison schools).
 
@@ -650,8 +626,8 @@ def matched_difference(outcome: np.ndarray, comparison: np.ndarray, *, resamples
     ----------
     outcome : shape (n,), each supported school's outcome (e.g. 1 improved, 0
         not; or its change in a result).
-    comparison : shape (n, m), comparison school j's outcome over the same
-        window as supported school i where j matches i, NaN where it does not.
+    matches : which comparison schools match each supported school, and their
+        outcome over the same window as that supported school.
     resamples, seed : the bootstrap: supported and comparison schools are
         resampled independently (with replacement), ``resamples`` times.
     binary : outcomes are yes/no as 0 or 100 (e.g. improved a grade). A
@@ -668,32 +644,38 @@ def matched_difference(outcome: np.ndarray, comparison: np.ndarray, *, resamples
         comparison schools matching nobody, are left out).
     """
     outcome = np.asarray(outcome, dtype=float)
-    comparison = np.asarray(comparison, dtype=float)
-    if comparison.size == 0:
+    rows, columns = np.asarray(matches.rows, dtype=np.int64), np.asarray(matches.columns, dtype=np.int64)
+    values = np.asarray(matches.values, dtype=float)
+    keep = ~np.isnan(values) & ~np.isnan(outcome[rows]) if rows.size else np.zeros(0, dtype=bool)
+    if not keep.any():
         return Estimate(np.nan, np.nan, np.nan, 0, 0)
-    matched = ~np.isnan(comparison)
-    keep_rows = matched.any(axis=1) & ~np.isnan(outcome)
-    keep_cols = matched[keep_rows].any(axis=0)
-    y, values, mask = outcome[keep_rows], comparison[keep_rows][:, keep_cols], matched[keep_rows][:, keep_cols]
-    n, m = mask.shape
-    if n == 0 or m == 0:
-        return Estimate(np.nan, np.nan, np.nan, int(n), int(m))
-    filled = np.where(mask, values, 0.0)
-    effect = float(np.mean(y - filled.sum(axis=1) / mask.sum(axis=1)))
+    kept_rows, row = np.unique(rows[keep], return_inverse=True)
+    kept_columns, column = np.unique(columns[keep], return_inverse=True)
+    order = np.argsort(row, kind="stable")
+    row, column, values = row[order], column[order], values[keep][order]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])  # each supported school's first pair
+    n, m = len(kept_rows), len(kept_columns)
+    y = outcome[kept_rows]
+    theirs = np.add.reduceat(values, starts) / np.diff(np.r_[starts, len(row)])
+    effect = float(np.mean(y - theirs))
     rng = np.random.default_rng(seed)
     w = rng.multinomial(n, np.full(n, 1 / n), size=resamples).T.astype(float)  # (n, B)
-    v = rng.multinomial(m, np.full(m, 1 / m), size=resamples).T.astype(float)  # (m, B)
-    numerator, denominator = filled @ v, mask.astype(float) @ v
-    valid = denominator > 0
-    means = np.divide(numerator, denominator, out=np.zeros_like(numerator), where=valid)
-    weights = w * valid
-    totals = weights.sum(axis=0)
-    draws = np.divide((weights * (y[:, None] - means)).sum(axis=0), totals, out=np.full(resamples, np.nan),
-                      where=totals > 0)
+    draws = np.full(resamples, np.nan)
+    for first in range(0, resamples, _CHUNK):
+        size = min(_CHUNK, resamples - first)
+        v = rng.multinomial(m, np.full(m, 1 / m), size=size).T.astype(float)[column]  # (pairs, chunk)
+        numerator = np.add.reduceat(values[:, None] * v, starts, axis=0)
+        denominator = np.add.reduceat(v, starts, axis=0)
+        valid = denominator > 0
+        means = np.divide(numerator, denominator, out=np.zeros_like(numerator), where=valid)
+        weights = w[:, first:first + size] * valid
+        totals = weights.sum(axis=0)
+        np.divide((weights * (y[:, None] - means)).sum(axis=0), totals, out=draws[first:first + size],
+                  where=totals > 0)
     low, high = np.nanpercentile(draws, [2.5, 97.5])
     if binary:
         rate_low, rate_high = wilson(float(np.sum(y)) / 100, n)
-        expected = float(np.mean(filled.sum(axis=1) / mask.sum(axis=1)))
+        expected = float(np.mean(theirs))
         low, high = min(low, 100 * rate_low - expected), max(high, 100 * rate_high - expected)
     return Estimate(effect, float(low), float(high), int(n), int(m))
 
@@ -760,9 +742,15 @@ def inspection_outcomes(data: SupportData) -> pd.DataFrame:
             out[column] = pd.Series(np.nan if dtype == "float64" else pd.NaT if dtype.startswith("datetime")
                                     else pd.NA, index=out.index, dtype=dtype)
         return out
-    around = _around(out.assign(when=out["first_start"]), data.history, pd.Timestamp(data.as_at))
-    out = around.drop(columns="when")
-    months = (out["date_good"] - out["first_start"]).dt.days / DAYS_PER_MONTH
+    timeline = _Timeline(data.history, pd.Timestamp(data.as_at))
+    codes, starts = timeline.codes(out["lineage"]), _days(out["first_start"])
+    before, after = timeline.before(codes, starts), timeline.after(codes, starts)
+    out["grade_before"] = pd.array(timeline.take(timeline.grade, before), dtype="Int64")
+    out["date_before"] = _dates(timeline.take(timeline.day, before), out.index)
+    out["urn_after"] = pd.array(timeline.take(timeline.urn, after, pd.NA), dtype="string")
+    out["grade_after"] = pd.array(timeline.take(timeline.grade, after), dtype="Int64")
+    out["date_after"] = _dates(timeline.take(timeline.day, after), out.index)
+    months = pd.Series((timeline.take(timeline.day, timeline.good_from(after)) - starts) / DAYS_PER_MONTH, index=out.index)
     out["months_to_good"] = months.where(out["grade_before"].ge(3).fillna(False)).astype("float64")
     outcome = np.select(
         [out["grade_after"].lt(out["grade_before"]).fillna(False), out["grade_after"].eq(out["grade_before"]).fillna(False),
@@ -772,16 +760,87 @@ def inspection_outcomes(data: SupportData) -> pd.DataFrame:
     lost = out["followed"].eq("not_followed").fillna(False)
     outcome = outcome.mask(waiting & lost, "not_followed").mask(waiting & ~lost, "not_inspected")
     out["outcome"] = outcome
-    return out.drop(columns="date_good")
+    return out
+
+
+class _Timeline:
+    """Every lineage's graded inspections up to ``as_at`` as sorted arrays: the grade any school had on any day.
+
+    Matching looks up thousands of schools on each supported school's start
+    date; a binary search over (lineage, day) keys does it without building
+    the supported x candidate cross product. Rows are positions in the
+    arrays, -1 for none.
+    """
+
+    _SPAN = 1 << 22  # more days than any inspection date is from the epoch
+
+    def __init__(self, history: pd.DataFrame, as_at: pd.Timestamp) -> None:
+        hist = history[history["inspection_date"].le(as_at)].sort_values(["lineage", "inspection_date"], kind="stable")
+        lineages = hist["lineage"].astype("string").to_numpy(dtype=object)
+        self._codes = {lineage: i for i, lineage in enumerate(pd.unique(lineages))}
+        self.lineage = np.array([self._codes[x] for x in lineages], dtype=np.int64)
+        self.day = _days(hist["inspection_date"])
+        self.grade = hist["grade"].to_numpy(dtype=float, na_value=np.nan)
+        self.urn = hist["urn"].astype("string").to_numpy(dtype=object)
+        self._keys = self.lineage * self._SPAN + self.day
+        good = np.flatnonzero(self.grade <= 2)
+        first = np.searchsorted(good, np.arange(len(self.grade)))  # the first good row at or after each row
+        first = np.where(first < len(good), good[np.minimum(first, len(good) - 1)], -1)
+        self._good_from = np.where((first >= 0) & (self.lineage[np.maximum(first, 0)] == self.lineage), first, -1)
+
+    def codes(self, lineages: Iterable[str]) -> np.ndarray:
+        """Each lineage's code (-1 for one never inspected)."""
+        return np.array([self._codes.get(x, -1) for x in lineages], dtype=np.int64)
+
+    def _of(self, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        if not len(self.lineage):
+            return np.full(np.shape(rows), -1)
+        inside = (codes >= 0) & (rows >= 0) & (rows < len(self.lineage))
+        return np.where(inside & (self.lineage[np.clip(rows, 0, len(self.lineage) - 1)] == codes), rows, -1)
+
+    def before(self, codes: np.ndarray, days: np.ndarray | int) -> np.ndarray:
+        """Each school's last inspection on or before its day."""
+        return self._of(np.searchsorted(self._keys, codes * self._SPAN + days, side="right") - 1, codes)
+
+    def after(self, codes: np.ndarray, days: np.ndarray | int) -> np.ndarray:
+        """Each school's first inspection after its day."""
+        return self._of(np.searchsorted(self._keys, codes * self._SPAN + days, side="right"), codes)
+
+    def good_from(self, rows: np.ndarray) -> np.ndarray:
+        """The first good or better inspection at or after each row, of the same school."""
+        return np.where(rows >= 0, self._good_from[np.maximum(rows, 0)], -1)
+
+    def take(self, values: np.ndarray, rows: np.ndarray, missing: Any = np.nan) -> np.ndarray:
+        """``values`` (an array of the timeline's) at each row, ``missing`` where there is none."""
+        return np.where(rows >= 0, values[np.maximum(rows, 0)] if len(values) else missing, missing)
+
+
+def _days(values: pd.Series | pd.Index) -> np.ndarray:
+    """Dates as whole days since the epoch (int64)."""
+    return pd.to_datetime(values).to_numpy(dtype="datetime64[D]").astype(np.int64)
+
+
+def _dates(days: np.ndarray, index: pd.Index) -> pd.Series:
+    """Days since the epoch (NaN for none) back to dates."""
+    return pd.Series(pd.to_datetime(days, unit="D"), index=index).astype("datetime64[ns]")
+
+
+def _nearest(distance: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` smallest distances, ties to the earlier position (candidates come sorted by lineage)."""
+    return np.argsort(distance, kind="stable")[:k]
 
 
 def comparison_pairs(data: SupportData, outcomes: pd.DataFrame) -> pd.DataFrame:
     """Unsupported schools matched to each supported school with an inspection outcome.
 
-    A comparison school matches a supported school when it is in the LA, had
-    no support starting on or before ``as_at``, has the same phase, had the
-    same grade on the date the supported school's support started, and was
-    inspected after that date (up to ``as_at``).
+    A comparison school qualifies for a supported school when it is in the
+    LA, had no support starting on or before ``as_at``, has the same phase,
+    had the same grade on the date the supported school's support started, and
+    was inspected after that date (up to ``as_at``). Of those, the
+    ``settings.comparisons`` whose last inspection before that date was
+    nearest in time to the supported school's are matched (inspected at the
+    same point of the cycle, under the same framework); ties go to the lower
+    lineage id.
 
     Returns
     -------
@@ -796,17 +855,29 @@ def comparison_pairs(data: SupportData, outcomes: pd.DataFrame) -> pd.DataFrame:
     if data.history is None or judged.empty or candidates.empty:
         return pd.DataFrame({c: pd.Series(dtype="string" if c in ("lineage", "comparison") else "float64")
                              for c in columns})
-    pairs = judged[["lineage", "phase", "first_start", "grade_before"]].rename(
-        columns={"lineage": "supported", "grade_before": "_grade"}).merge(candidates, on="phase")
-    pairs = pairs.rename(columns={"lineage": "comparison"}).assign(lineage=lambda f: f["comparison"],
-                                                                     when=lambda f: f["first_start"])
-    around = _around(pairs, data.history, pd.Timestamp(data.as_at))
-    around = around[around["grade_before"].eq(around["_grade"]).fillna(False) & around["grade_after"].notna()]
-    months = (around["date_good"] - around["when"]).dt.days / DAYS_PER_MONTH
-    out = pd.DataFrame({"lineage": around["supported"], "comparison": around["comparison"],
-                        "grade_before": around["grade_before"], "grade_after": around["grade_after"],
-                        "months_to_good": months.where(around["grade_before"].ge(3))})
-    return out.astype({"lineage": "string", "comparison": "string", "months_to_good": "float64"}).reset_index(drop=True)
+    timeline = _Timeline(data.history, pd.Timestamp(data.as_at))
+    pools = {}
+    for phase, group in candidates.sort_values("lineage").groupby("phase"):
+        lineages = group["lineage"].astype("string").to_numpy(dtype=object)
+        pools[phase] = (lineages, timeline.codes(lineages))
+    found = []
+    for school, start, before, grade, phase in zip(judged["lineage"], _days(judged["first_start"]),
+                                                   _days(judged["date_before"]), judged["grade_before"],
+                                                   judged["phase"], strict=True):
+        if phase not in pools:
+            continue
+        lineages, codes = pools[phase]
+        rows, after = timeline.before(codes, start), timeline.after(codes, start)
+        ok = np.flatnonzero((after >= 0) & (timeline.take(timeline.grade, rows) == grade))
+        ok = ok[_nearest(np.abs(timeline.day[rows[ok]] - before), data.settings.comparisons)]
+        good = timeline.good_from(after[ok])
+        months = (timeline.take(timeline.day, good) - start) / DAYS_PER_MONTH
+        found.append(pd.DataFrame({"lineage": school, "comparison": lineages[ok],
+                                   "grade_before": timeline.grade[rows[ok]], "grade_after": timeline.grade[after[ok]],
+                                   "months_to_good": np.where(timeline.grade[rows[ok]] >= 3, months, np.nan)}))
+    out = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=columns)
+    return out.astype({"lineage": "string", "comparison": "string", "grade_before": "Int64", "grade_after": "Int64",
+                       "months_to_good": "float64"})
 
 
 def _inspection_estimates(data: SupportData, outcomes: pd.DataFrame, pairs: pd.DataFrame,
@@ -818,22 +889,18 @@ def _inspection_estimates(data: SupportData, outcomes: pd.DataFrame, pairs: pd.D
         own = (rows["grade_after"] < rows["grade_before"]) if measure == "inspection_improved" else rows["grade_after"].le(2)
         part = pairs[pairs["lineage"].isin(rows["lineage"])]
         theirs = (part["grade_after"] < part["grade_before"]) if measure == "inspection_improved" else part["grade_after"].le(2)
-        matrix = _matrix(rows["lineage"], part.assign(value=theirs.astype(float)))
-        results[measure] = matched_difference(100 * own.astype(float).to_numpy(), 100 * matrix,
+        matches = _matches(rows["lineage"], part.assign(value=100 * theirs.astype(float)))
+        results[measure] = matched_difference(100 * own.astype(float).to_numpy(), matches,
                                               resamples=data.settings.bootstrap, seed=data.settings.seed,
                                               binary=True)
     return results
 
 
-def _matrix(supported: pd.Series, pairs: pd.DataFrame) -> np.ndarray:
-    """(supported x comparison) array of ``pairs['value']``, NaN where a pair is not a match."""
-    columns = sorted(set(pairs["comparison"]))
-    rows = {lineage: i for i, lineage in enumerate(supported)}
-    cols = {lineage: j for j, lineage in enumerate(columns)}
-    matrix = np.full((len(rows), len(cols)), np.nan)
-    for lineage, comparison, value in zip(pairs["lineage"], pairs["comparison"], pairs["value"], strict=True):
-        matrix[rows[lineage], cols[comparison]] = value
-    return matrix
+def _matches(supported: pd.Series, pairs: pd.DataFrame) -> Matches:
+    """``pairs`` (``lineage``, ``comparison``, ``value``) as positions in ``supported`` and in the comparison lineages."""
+    rows = pd.Index(supported).get_indexer(pairs["lineage"])
+    columns = pd.Index(sorted(set(pairs["comparison"]))).get_indexer(pairs["comparison"])
+    return Matches(rows=rows, columns=columns, values=pairs["value"].to_numpy(dtype=float))
 
 
 # ------------------------------------------------------------------------ attainment impact
@@ -848,8 +915,10 @@ def attainment_changes(data: SupportData, outcomes: pd.DataFrame) -> tuple[pd.Da
     starting on or before ``as_at``, has results in both of those years,
     started within ``within`` of the supported school's result, and was in
     the same grade band on the start date (good or better, or below good;
-    not used where the supported school's grade is not known). Phase is the
-    key stage: only schools with results in that key stage are compared.
+    not used where the supported school's grade is not known). Of those, the
+    ``settings.comparisons`` nearest in starting result are matched (ties to
+    the lower lineage id). Phase is the key stage: only schools with results
+    in that key stage are compared.
 
     Returns
     -------
@@ -865,16 +934,20 @@ def attainment_changes(data: SupportData, outcomes: pd.DataFrame) -> tuple[pd.Da
         return pd.DataFrame(columns=change_cols), pd.DataFrame(columns=pair_cols)
     band = outcomes.set_index("lineage")["grade_before"].le(2) if "grade_before" in outcomes else pd.Series(dtype=bool)
     supported = _supported(data)
+    timeline = _Timeline(data.history, pd.Timestamp(data.as_at)) if data.history is not None else None
     min_days = config()["attainment_after_months"] * DAYS_PER_MONTH
     changes, pairs = [], []
     for key_stage, measure in attainment_measures():
         within = config()["attainment"][key_stage]["measures"][measure]["within"]
         part = data.results[(data.results["key_stage"] == key_stage) & (data.results["measure"] == measure)]
-        wide = part.pivot(index="lineage", columns="year", values="value")
+        wide = part.pivot(index="lineage", columns="year", values="value").sort_index()
         if wide.empty:
             continue
         pool = wide[~wide.index.isin(supported)]  # the LA's schools with results, not supported
-        pool_band = _bands(data, pool.index, data.spells)
+        pool_lineages = pool.index.astype("string").to_numpy(dtype=object)
+        pool_values = pool.to_numpy(dtype=float)
+        column_of = {int(year): j for j, year in enumerate(pool.columns)}
+        pool_codes = timeline.codes(pool_lineages) if timeline is not None else None
         for spell in data.spells.itertuples(index=False):
             if spell.lineage not in wide.index:
                 continue
@@ -888,32 +961,21 @@ def attainment_changes(data: SupportData, outcomes: pd.DataFrame) -> tuple[pd.Da
             before, after = float(own[year_before]), float(own[year_after])
             code = f"{key_stage}_{measure}"
             changes.append((spell.lineage, code, spell.tier, year_before, year_after, before, after, after - before))
-            their_before, their_after = pool[year_before], pool[year_after]
-            ok = their_before.notna() & their_after.notna() & (their_before - before).abs().le(within)
+            their_before, their_after = pool_values[:, column_of[year_before]], pool_values[:, column_of[year_after]]
+            ok = np.flatnonzero(~np.isnan(their_before) & ~np.isnan(their_after)
+                                & (np.abs(their_before - before) <= within))
             own_band = band.get(spell.lineage, pd.NA)
-            if not pd.isna(own_band):
-                bands = pool_band.get(spell.first_start, pd.Series(dtype="boolean"))
-                ok &= bands.reindex(pool.index).eq(bool(own_band)).fillna(False).to_numpy(dtype=bool)
-            for comparison in pool.index[ok.to_numpy(dtype=bool)]:
-                pairs.append((spell.lineage, code, comparison, float(their_before[comparison]),
-                              float(their_after[comparison]),
-                              float(their_after[comparison] - their_before[comparison])))
+            if pool_codes is not None and not pd.isna(own_band):
+                grade = timeline.take(timeline.grade, timeline.before(pool_codes[ok], _days([spell.first_start])[0]))
+                ok = ok[~np.isnan(grade) & ((grade <= 2) == bool(own_band))]
+            ok = ok[_nearest(np.abs(their_before[ok] - before), data.settings.comparisons)]
+            pairs.append(pd.DataFrame({"lineage": spell.lineage, "measure": code, "comparison": pool_lineages[ok],
+                                       "before": their_before[ok], "after": their_after[ok],
+                                       "change": their_after[ok] - their_before[ok]}))
     changes_frame = pd.DataFrame(changes, columns=change_cols)
-    pairs_frame = pd.DataFrame(pairs, columns=pair_cols)
+    pairs_frame = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(columns=pair_cols)
     return (changes_frame.astype({"year_before": "int64", "year_after": "int64"}),
-            pairs_frame)
-
-
-def _bands(data: SupportData, lineages_: pd.Index, spells_: pd.DataFrame) -> dict[pd.Timestamp, pd.Series]:
-    """For each support start date: whether each pool school was good or better then (missing if never inspected)."""
-    if data.history is None or len(lineages_) == 0:
-        return {}
-    starts = spells_["first_start"].drop_duplicates()
-    index = pd.DataFrame({"lineage": np.repeat(np.asarray(lineages_, dtype=object), len(starts)),
-                          "when": np.tile(starts.to_numpy(), len(lineages_))})
-    around = _around(index, data.history, pd.Timestamp(data.as_at))
-    around["good"] = around["grade_before"].le(2).astype("boolean")
-    return {when: group.set_index("lineage")["good"] for when, group in around.groupby("when")}
+            pairs_frame[pair_cols])
 
 
 # ------------------------------------------------------------------------ the analysis
@@ -955,8 +1017,8 @@ def impact(data: SupportData, outcomes: pd.DataFrame, pairs: pd.DataFrame, chang
             code = f"{key_stage}_{measure}"
             own = changes[(changes["measure"] == code) & (changes["tier"].eq(group) if group != ALL else True)]
             theirs = change_pairs[(change_pairs["measure"] == code) & change_pairs["lineage"].isin(own["lineage"])]
-            matrix = _matrix(own["lineage"], theirs.assign(value=theirs["change"]))
-            estimates[code] = matched_difference(own["change"].to_numpy(), matrix,
+            matches = _matches(own["lineage"], theirs.assign(value=theirs["change"]))
+            estimates[code] = matched_difference(own["change"].to_numpy(), matches,
                                                  resamples=data.settings.bootstrap, seed=data.settings.seed)
         for measure in impact_measures():
             estimate = estimates[measure]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import importlib
 from decimal import Decimal
@@ -246,11 +247,18 @@ def test_history_keeps_each_inspection_once_across_a_conversion():
 
 
 # ---------------------------------------------------------------------------- the estimator
+def pairs_of(matrix) -> support.Matches:
+    """A (supported x comparison) array, NaN where not matched, as the estimator's matched pairs."""
+    matrix = np.asarray(matrix, dtype=float)
+    rows, columns = np.nonzero(~np.isnan(matrix))
+    return support.Matches(rows=rows, columns=columns, values=matrix[rows, columns])
+
+
 def test_matched_difference_by_hand():
     # school 1 improved (1) against comparisons 0 and 1 (mean 0.5); school 2 did not (0) against 0:
     # (1 - 0.5 + 0 - 0) / 2 = 0.25. School 3 has no match and comparison 3 matches nobody: both left out.
     estimate = support.matched_difference(
-        np.array([1.0, 0.0, 1.0]), np.array([[0, 1, np.nan], [np.nan, 0, np.nan], [np.nan] * 3]),
+        np.array([1.0, 0.0, 1.0]), pairs_of([[0, 1, np.nan], [np.nan, 0, np.nan], [np.nan] * 3]),
         resamples=200, seed=1)
     assert estimate.effect == pytest.approx(0.25)
     assert (estimate.n_supported, estimate.n_comparison) == (2, 2)
@@ -259,7 +267,7 @@ def test_matched_difference_by_hand():
 
 def test_matched_difference_reproduces_with_its_seed():
     rng = np.random.default_rng(3)
-    y, c = rng.normal(size=20), rng.normal(size=(20, 30))
+    y, c = rng.normal(size=20), pairs_of(rng.normal(size=(20, 30)))
     first = support.matched_difference(y, c, resamples=300, seed=11)
     assert first == support.matched_difference(y, c, resamples=300, seed=11)
     assert first != support.matched_difference(y, c, resamples=300, seed=12)
@@ -399,6 +407,37 @@ def test_comparison_needs_same_phase_same_grade_on_the_day_and_a_later_inspectio
     assert impact.loc[("inspection_improved", "all"), ["n_supported", "n_comparison"]].tolist() == [1, 1]
 
 
+def test_comparison_keeps_the_nearest_in_the_inspection_cycle(tmp_path):
+    # the supported school was last inspected on 1 June 2021; with two comparisons allowed, the two of the
+    # three schools inspected 30 days away (2 May and 1 July) with the lower ids are kept, the one inspected
+    # in January 2020 is not
+    reg = register(tmp_path, episode("200001", "2022-01-10"))
+    before = {"200001": "2021-06-01", "200002": "2021-05-02", "200003": "2021-07-01", "200004": "2020-01-01",
+              "200005": "2021-07-01"}
+    mi = mi_frame(*[mi_row("2021-12-31", urn, date, 3) for urn, date in before.items()],
+                  *[mi_row("2023-12-31", urn, "2023-03-01", 2, prev_date=date, prev_overall=3)
+                    for urn, date in before.items()])
+    data = support.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
+                         settings=SupportSettings(min_group=5, bootstrap=500, seed=7, comparisons=2))
+    pairs = support.comparison_pairs(data, support.inspection_outcomes(data))
+    assert pairs["comparison"].tolist() == ["200002", "200003"]
+    # 10 January 2022 to 1 March 2023 is 415 days
+    assert pairs["months_to_good"].tolist() == [pytest.approx(415 / (365.25 / 12))] * 2
+    everyone = dataclasses.replace(data, settings=SETTINGS)
+    assert support.comparison_pairs(everyone, support.inspection_outcomes(everyone))["comparison"].tolist() == [
+        "200002", "200003", "200005", "200004"]  # nearest first
+
+
+def test_bootstrap_drawn_in_chunks_is_the_same_bootstrap(monkeypatch):
+    rng = np.random.default_rng(4)
+    y, c = rng.normal(size=15), pairs_of(np.where(rng.random((15, 40)) < 0.3, rng.normal(size=(15, 40)), np.nan))
+    chunked = support.matched_difference(y, c, resamples=600, seed=2)
+    monkeypatch.setattr(support, "_CHUNK", 10_000)
+    whole = support.matched_difference(y, c, resamples=600, seed=2)
+    assert (chunked.ci_low, chunked.ci_high) == (pytest.approx(whole.ci_low, abs=1e-12),
+                                                 pytest.approx(whole.ci_high, abs=1e-12))
+
+
 # ---------------------------------------------------------------------------- attainment impact
 def performance(values: dict[str, dict[int, float]]) -> pd.DataFrame:
     """KS2 results in the performance loader's shape: URN -> {year: % expected standard}."""
@@ -429,13 +468,26 @@ def test_difference_in_differences_by_hand(tmp_path):
     row = result.impact.set_index(["measure", "group"]).loc[("ks2_PTRWM_EXP", "all")]
     # one supported school: 8 - mean(2, 4) = 5, but one school is too few to judge
     assert row["verdict"] == "too few schools to judge" and pd.isna(row["effect"])
-    estimate = support.matched_difference(np.array([8.0]), np.array([[2.0, 4.0]]), resamples=100, seed=1)
+    estimate = support.matched_difference(np.array([8.0]), pairs_of([[2.0, 4.0]]), resamples=100, seed=1)
     assert estimate.effect == 5.0
     # the chart's lines: each school's change since its 2023 baseline (comparisons have no 2022 or 2024 results)
     lines = support.trajectories(result, "ks2_PTRWM_EXP")
     assert lines[["group", "offset", "mean", "n_schools"]].values.tolist() == [
         ["supported", -1, -2.0, 1], ["supported", 0, 0.0, 1], ["supported", 1, 3.0, 1], ["supported", 2, 8.0, 1],
         ["comparison", 0, 0.0, 1], ["comparison", 2, 3.0, 1]]
+
+
+def test_attainment_keeps_the_nearest_starting_results(tmp_path):
+    # started on 50: 300005 (also 50) is nearest, then 300002 (51) and 300003 (49) tie, and the lower id is kept
+    reg = register(tmp_path, episode("300001", "2023-09-15"))
+    starts = {"300001": 50, "300002": 51, "300003": 49, "300004": 58, "300005": 50}
+    perf = performance({urn: {2023: value, 2025: value + 2} for urn, value in starts.items()})
+    schools = establishments(*[(urn, "primary", None, None) for urn in starts])
+    data = support.build(reg, la_code="855", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
+                         establishments=schools, performance=perf,
+                         settings=SupportSettings(min_group=2, seed=1, comparisons=2))
+    _, pairs = support.attainment_changes(data, support.inspection_outcomes(data))
+    assert pairs[["comparison", "before"]].values.tolist() == [["300005", 50.0], ["300002", 51.0]]
 
 
 def planted(gain: float, seed: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -677,7 +729,7 @@ def test_alike_yes_no_outcomes_claim_nothing():
     # bootstrap alone resamples 0 of 6 as 0 of 6 and would call -4 points "worse" (interval about -9 to -0.4);
     # 0 of 6 is quite likely at a 4% rate (0.96 ** 6 = 0.78), so the verdict must not claim a difference.
     outcome = np.zeros(6)
-    comparison = np.tile(np.r_[np.full(4, 100.0), np.zeros(96)], (6, 1))  # 4 of 100 = 4%
+    comparison = pairs_of(np.tile(np.r_[np.full(4, 100.0), np.zeros(96)], (6, 1)))  # 4 of 100 = 4%
     naive = support.matched_difference(outcome, comparison, resamples=2000, seed=1)
     assert naive.ci_high < 0  # the flaw the binary rule guards against
     estimate = support.matched_difference(outcome, comparison, resamples=2000, seed=1, binary=True)
