@@ -2,8 +2,8 @@
 
 The Analysis Function palette (colour-blind safe), left-aligned titles, a
 y-grid only and no top or right spines. Every chart is shown as a ``<figure>``
-with a number, a caption and alt text, its PNG embedded so the page works
-offline.
+with a number, a caption and alt text, embedded as SVG so the page works
+offline and prints sharp.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -36,6 +37,8 @@ SERIES_COLOURS = {
     "neighbours": PALETTE["dark_pink"],
 }
 GREY = "#BFBFBF"
+#: Charts are shown at the size a 110 dpi image of them would have (SVG measures them in points).
+PIXELS_PER_POINT = 110 / 72
 
 
 def use_house_style() -> None:
@@ -44,7 +47,6 @@ def use_house_style() -> None:
         {
             "figure.figsize": (7.5, 3.8),
             "figure.dpi": 100,
-            "savefig.dpi": 110,
             "font.size": 10,
             "font.family": "DejaVu Sans",
             "axes.titlelocation": "left",
@@ -63,20 +65,25 @@ def use_house_style() -> None:
 
 
 def figure_html(fig: plt.Figure, *, number: int, caption: str, alt: str) -> str:
-    """A figure as self-contained HTML: embedded PNG, alt text, numbered caption.
+    """A figure as self-contained HTML: embedded SVG, alt text, numbered caption.
 
-    The PNG carries no software or date metadata, so identical inputs give
-    identical bytes.
+    The SVG carries no date, and its ids are salted (``svg.hashsalt``), so
+    identical inputs give identical bytes. Text is drawn as paths: it looks
+    the same whatever fonts the reader has.
     """
     if not alt or not alt.strip():
         raise ValueError("every chart needs alt text")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    svg = buffer.getvalue()
+    size = re.search(rb'width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
+    width, height = (round(float(v) * PIXELS_PER_POINT) for v in size.groups())
+    data = base64.b64encode(svg).decode("ascii")
     return (
         f'<figure class="leep-figure" id="figure-{number}">'
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">'
+        f'<img src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" '
+        f'alt="{html.escape(alt, quote=True)}">'
         f"<figcaption><strong>Figure {number}:</strong> {html.escape(caption)}</figcaption></figure>"
     )
 

@@ -8,13 +8,14 @@ it, so the notebooks of one run share one parse of each file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import importlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,24 +179,29 @@ class Inputs:
         """A section's analysis, worked out once per run and shared by the notebooks that need it.
 
         The summary page uses every section's analysis; with a cache folder
-        (the runner's, one per run) the first notebook to need one saves it
-        and the others load it.
+        (the runner's, one per run) the first notebook to need one works it
+        out and saves it, and the others load it. A notebook needing one that
+        another is still working out waits for it (a lock per analysis) rather
+        than working it out again.
         """
         key = f"analysis:{name}"
         if key in self._loaded:
             return self._loaded[key]
-        path = self.cache_dir / f"analysis-{name}.pickle" if self.cache_dir is not None else None
-        if path is not None and path.exists():
-            with open(path, "rb") as handle:
-                value = pickle.load(handle)  # noqa: S301 - written by this run
-        else:
+        if self.cache_dir is None:
             value = build()
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                scratch = path.with_suffix(f".{os.getpid()}.tmp")
-                with open(scratch, "wb") as handle:
-                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(scratch, path)  # atomic: a notebook reading it never sees half a file
+        else:
+            path = self.cache_dir / f"analysis-{name}.pickle"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with _locked(path.with_suffix(".lock")):
+                if path.exists():
+                    with open(path, "rb") as handle:
+                        value = pickle.load(handle)  # noqa: S301 - written by this run
+                else:
+                    value = build()
+                    scratch = path.with_suffix(f".{os.getpid()}.tmp")
+                    with open(scratch, "wb") as handle:
+                        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(scratch, path)  # atomic: a notebook reading it never sees half a file
         self._loaded[key] = value
         return value
 
@@ -233,6 +239,26 @@ class Inputs:
 
             problems.extend(cross_checks(self))
         return problems
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (released when the block ends, or when the process dies).
+
+    Where the platform has no ``fcntl`` (Windows), nothing is locked: a notebook may then work out
+    an analysis another is already working out, which costs time but not correctness.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def shared_analysis(name: str) -> Callable[[Callable[[Inputs], Any]], Callable[[Inputs], Any]]:

@@ -7,33 +7,39 @@ run never leaves a partial pack or touches an earlier one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SECTIONS, load_config
 from .errors import InputError, NotebookError, Problem
 from .inputs import Inputs
 from .params import PeriodParams, load_params, notebook_parameters, resolve_data_paths
 
+if TYPE_CHECKING:
+    from .export import Page
+
 KERNEL = "python3"
 
 
 @dataclass(frozen=True)
 class Job:
-    """One notebook to execute, and where its executed copy goes."""
+    """One notebook to execute, where its executed copy goes, and the page made from it."""
 
     section: str
     notebook: Path
     executed: Path
+    html: Path
+    page: Page
 
 
 def load_period(params_file: str | Path) -> Inputs:
@@ -85,8 +91,26 @@ def kernel_environment(pack_dir: Path, cache_dir: Path) -> dict[str, str]:
     }
 
 
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block, then put back what was there (run_pack in a notebook leaves none)."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]) -> float:
-    """Run one notebook with papermill; return its wall time in seconds.
+    """Run one notebook with papermill and write its page; return the notebook's wall time in seconds.
+
+    The page is written by the same worker, so pages are exported in parallel
+    while other notebooks still run.
 
     Raises
     ------
@@ -96,21 +120,26 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    os.environ.update(env)
+    from .export import write_page
+
     started = time.perf_counter()
     try:
-        papermill.execute_notebook(
-            str(job.notebook),
-            str(job.executed),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            record_timing=False,
-            # ipykernel warns on stderr that local TCP is unencrypted; the kernel is local
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
+        with environment(env):  # the kernel inherits it; the caller's stays as it was
+            papermill.execute_notebook(
+                str(job.notebook),
+                str(job.executed),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                record_timing=False,
+                # write the executed notebook once, at the end (or on a failure), not twice per cell: a failed
+                # run is thrown away, and each save of a notebook with its charts costs time
+                request_save_on_cell_execute=False,
+                # ipykernel warns on stderr that local TCP is unencrypted; the kernel is local
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
     except PapermillExecutionError as exc:
         message = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
         # papermill counts the injected parameters cell; report the cell as the analyst sees it
@@ -119,7 +148,9 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
         ) from None
     except Exception as exc:  # kernel died, timeout, unreadable notebook
         raise NotebookError(f"{job.notebook.name} could not run: {type(exc).__name__}: {exc}") from None
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    write_page(job.executed, job.html, job.page)
+    return seconds
 
 
 def schedule(work: list[Job]) -> list[Job]:
@@ -212,7 +243,7 @@ def run_pack(
     NotebookError
         A notebook failed (the earlier pack, if any, is left as it was).
     """
-    from . import export, manifest, pages, tables
+    from . import manifest, pages, tables
 
     params_file = Path(params_file)
     inputs = load_period(params_file)
@@ -232,16 +263,14 @@ def run_pack(
             raise InputError(problems)
         name = pages.la_name(inputs)
         (build / "executed").mkdir()
-        work = [Job(section, nb, build / "executed" / nb.name) for section, nb in chosen]
+        work = [Job(section, nb, build / "executed" / nb.name, build / f"{section}.html",
+                    pages.section_page(inputs, section, name)) for section, nb in chosen]
         report, close = _progress(len(work), progress)
         try:
             seconds = execute_all(schedule(work), notebook_parameters(params), build,
                                   kernel_environment(build, cache), jobs, report)
         finally:
             close()
-        for job in work:
-            export.write_page(job.executed, build / f"{job.section}.html",
-                              pages.section_page(inputs, job.section, name))
         captions = _read_json_dir(build / "captions")
         (build / "tables").mkdir(exist_ok=True)
         tables.write_workbook(build / "tables", build / "tables.xlsx", captions, created=params.as_at)

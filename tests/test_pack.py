@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -53,7 +54,8 @@ def test_pages_are_clean_and_offline(default_pack):
     images = re.findall(r"<img [^>]+>", charted)
     assert len(images) > 10, "charts shown"
     for tag in images:
-        assert 'src="data:image/png;base64,' in tag, "chart embedded in the page"
+        assert 'src="data:image/svg+xml;base64,' in tag, "chart embedded in the page"
+        assert re.search(r' width="\d+"', tag) and re.search(r' height="\d+"', tag), "size given: the page does not jump"
         assert re.search(r'alt="[^"]{20,}"', tag), "chart has alt text"
 
 
@@ -81,10 +83,12 @@ def test_failing_notebook_leaves_earlier_pack(default_pack, tmp_path, params_fil
     before = digests(earlier, ("**/*",))
     notebooks = copy_notebooks(tmp_path / "nb", "failing_cell.ipynb")
     (notebooks / "failing_cell.ipynb").rename(notebooks / "00_summary.ipynb")
+    environment = dict(os.environ)
     with pytest.raises(NotebookError) as err:
         run_pack(params_file(sections=["summary"]), tmp_path / "out", notebook_dir=notebooks, progress=False)
     assert str(err.value) == "00_summary.ipynb failed at cell 4: ValueError: planted failure for the runner test"
     assert digests(earlier, ("**/*",)) == before
+    assert dict(os.environ) == environment, "run in this process (jobs=1), the kernel's settings are not left behind"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2025-26-autumn"]
 
 
