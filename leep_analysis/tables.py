@@ -8,6 +8,7 @@ missing values shown as an en dash and numbers right-aligned.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
 import math
@@ -151,10 +152,11 @@ def write_workbook(tables_dir: Path, dest: Path, captions: Mapping[str, str], *,
     for i, path in enumerate(csvs, start=1):
         name = _sheet_name(path.stem, used)
         contents.write_row(i, 0, [name, path.name, captions.get(path.stem, "")])
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        with open(path, encoding="utf-8", newline="") as handle:
+            header, *rows = list(csv.reader(handle))
         sheet = book.add_worksheet(name)
-        sheet.write_row(0, 0, list(frame.columns), bold)
-        for r, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+        sheet.write_row(0, 0, header, bold)
+        for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
                 try:
                     number = float(value)
