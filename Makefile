@@ -34,7 +34,7 @@ sync-notebooks: $(STAMP)  ## rewrite notebooks' parameters cells from the params
 	$(BIN)/python -m leep_analysis.notebooks
 
 benchmark: $(STAMP)  ## speed and memory figures (not part of the tests)
-	$(BIN)/python benchmarks/pack.py
+	$(BIN)/python benchmarks/pack.py --repeat 5 --scales 250,2500,25000
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache

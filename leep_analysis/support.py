@@ -1287,7 +1287,9 @@ def notes(result: Analysis) -> list[str]:
     """How the figures were made and what could not be done with the inputs given."""
     data = result.data
     said = [
-        f"Comparison schools are the LA's schools with no support started by {_as_of(data)}. Results are judged "
+        f"Comparison schools are the LA's schools with no support started by {_as_of(data)}; each supported "
+        f"school is compared with the {data.settings.comparisons} most like it (last inspected nearest in time "
+        "with the same grade, or nearest in starting result). Results are judged "
         f"over the same years as each supported school; intervals come from {data.settings.bootstrap:,} bootstrap "
         f"resamples (seed {data.settings.seed}); groups of fewer than {data.settings.min_group} schools are "
         "not judged.",

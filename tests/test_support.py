@@ -554,6 +554,7 @@ def test_views_and_words_on_the_sample(sample_result):
         "group_by", "group", "n_schools", "n_episodes", "pct_of_schools"]
     words = " ".join(support.messages(sample_result) + support.notes(sample_result))
     assert "No Ofsted management information was available" in words
+    assert "each supported school is compared with the 10 most like it" in words
     assert "improved more than" not in words  # nothing the intervals do not support
     assert len(support.caveats()) == 6 and support.caveats()[0].startswith("Regression to the mean")
     listed = support.school_list(sample_result)
