@@ -137,8 +137,9 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
                 # write the executed notebook once, at the end (or on a failure), not twice per cell: a failed
                 # run is thrown away, and each save of a notebook with its charts costs time
                 request_save_on_cell_execute=False,
-                # ipykernel warns on stderr that local TCP is unencrypted; the kernel is local
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # the kernel's own log is noise here: it warns that local TCP is unencrypted, and logs an
+                # "error" when it is interrupted on shutdown; a failing cell or a dead kernel is raised below
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
     except PapermillExecutionError as exc:
         message = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
