@@ -277,6 +277,11 @@ class SupportData:
         """Every school name the inputs hold, in lower case (to withhold providers that are schools)."""
         return frozenset(str(n).lower() for n in self.places["school_name"].dropna())
 
+    @functools.cached_property
+    def timeline(self) -> _Timeline | None:
+        """The inspection history as a timeline (built once, for outcomes and both comparisons), or None."""
+        return _Timeline(self.history, pd.Timestamp(self.as_at)) if self.history is not None else None
+
 
 def _open_at(frame: pd.DataFrame, when: pd.Timestamp) -> pd.Series:
     opened = pd.to_datetime(frame["open_date"]) if "open_date" in frame else pd.Series(pd.NaT, index=frame.index)
@@ -742,7 +747,7 @@ def inspection_outcomes(data: SupportData) -> pd.DataFrame:
             out[column] = pd.Series(np.nan if dtype == "float64" else pd.NaT if dtype.startswith("datetime")
                                     else pd.NA, index=out.index, dtype=dtype)
         return out
-    timeline = _Timeline(data.history, pd.Timestamp(data.as_at))
+    timeline = data.timeline
     codes, starts = timeline.codes(out["lineage"]), _days(out["first_start"])
     before, after = timeline.before(codes, starts), timeline.after(codes, starts)
     out["grade_before"] = pd.array(timeline.take(timeline.grade, before), dtype="Int64")
@@ -855,7 +860,7 @@ def comparison_pairs(data: SupportData, outcomes: pd.DataFrame) -> pd.DataFrame:
     if data.history is None or judged.empty or candidates.empty:
         return pd.DataFrame({c: pd.Series(dtype="string" if c in ("lineage", "comparison") else "float64")
                              for c in columns})
-    timeline = _Timeline(data.history, pd.Timestamp(data.as_at))
+    timeline = data.timeline
     pools = {}
     for phase, group in candidates.sort_values("lineage").groupby("phase"):
         lineages = group["lineage"].astype("string").to_numpy(dtype=object)
@@ -934,7 +939,7 @@ def attainment_changes(data: SupportData, outcomes: pd.DataFrame) -> tuple[pd.Da
         return pd.DataFrame(columns=change_cols), pd.DataFrame(columns=pair_cols)
     band = outcomes.set_index("lineage")["grade_before"].le(2) if "grade_before" in outcomes else pd.Series(dtype=bool)
     supported = _supported(data)
-    timeline = _Timeline(data.history, pd.Timestamp(data.as_at)) if data.history is not None else None
+    timeline = data.timeline
     min_days = config()["attainment_after_months"] * DAYS_PER_MONTH
     changes, pairs = [], []
     for key_stage, measure in attainment_measures():
