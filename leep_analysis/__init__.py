@@ -5,25 +5,16 @@ benchmarks and presents. The public API is small:
 
 - ``Section``: what a section notebook uses to show tables, figures and text;
 - ``run_pack``: build a period's pack (also ``leep run``);
-- the analysis modules ``achievement``, ``benchmark``, ``budget``, ``charts``, ``concerns``,
-  ``early_warning``, ``evaluation``, ``inspections``, ``summary``, ``support``.
+- one package per section (``sections/``): ``summary``, ``achievement``, ``inspections``,
+  ``support``, ``budget``, ``concerns``, each with ``analyse`` and its ``words`` and ``views``;
+- the shared ``benchmark`` (LAIT's rules), ``charts``, ``schools`` and ``wording``.
 """
 
-from . import (
-           achievement,
-           benchmark,
-           budget,
-           charts,
-           concerns,
-           early_warning,
-           evaluation,
-           inspections,
-           summary,
-           support,
-)
+from . import benchmark, charts, schools, wording
 from .report import Section
 from .runner import run_pack
+from .sections import achievement, budget, concerns, inspections, summary, support
 
 __version__ = "0.1.0"
-__all__ = ["Section", "achievement", "benchmark", "budget", "charts", "concerns", "early_warning", "evaluation",
-           "inspections", "run_pack", "summary", "support", "__version__"]
+__all__ = ["Section", "achievement", "benchmark", "budget", "charts", "concerns", "inspections", "run_pack",
+           "schools", "summary", "support", "wording", "__version__"]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from leep_analysis import achievement as ach
+from leep_analysis import wording
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.errors import InputError
 from leep_analysis.runner import run_pack
@@ -83,17 +84,17 @@ def test_bad_configuration_names_the_key(monkeypatch):
 @pytest.mark.parametrize(("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
                                          (13, "13th"), (21, "21st"), (97, "97th"), (101, "101st"), (111, "111th")])
 def test_ordinal(n, text):
-    assert ach.ordinal(n) == text
+    assert wording.ordinal(n) == text
 
 
 def test_number():
-    assert ach.number(63.0, "percent", 0) == "63%"
-    assert ach.number(58.43, "percent", 1) == "58.4%"
-    assert ach.number(-0.004, "score", 2) == "0.00"  # no negative zero
-    assert ach.number(-0.1, "score", 2) == "-0.10"
-    assert ach.number(1.0, "points", 0) == "1 point" and ach.number(20.0, "points", 0) == "20 points"
-    assert ach.number(20.0, "points", 0, words=False) == "20"
-    assert ach.number(float("nan"), "percent", 0) == "–"
+    assert wording.number(63.0, "percent", 0) == "63%"
+    assert wording.number(58.43, "percent", 1) == "58.4%"
+    assert wording.number(-0.004, "score", 2) == "0.00"  # no negative zero
+    assert wording.number(-0.1, "score", 2) == "-0.10"
+    assert wording.number(1.0, "points", 0) == "1 point" and wording.number(20.0, "points", 0) == "20 points"
+    assert wording.number(20.0, "points", 0, words=False) == "20"
+    assert wording.number(float("nan"), "percent", 0) == "–"
 
 
 def row(**values):

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from leep_analysis import early_warning as ew
 from leep_analysis.params import EarlyWarningSettings
+from leep_analysis.sections.concerns import early_warning as ew
 
 
 def results(rows: list[tuple[str, int, float]], stage: str = "ks2", measure: str = "PTRWM_EXP") -> pd.DataFrame:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from leep_analysis import evaluation
 from leep_analysis.params import EvaluationSettings, RagRule
+from leep_analysis.sections.summary import evaluation
 
 DEFAULT = EvaluationSettings()
 

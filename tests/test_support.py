@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leep_analysis import support
+from leep_analysis import schools, support
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.disclosure import Anonymiser
 from leep_analysis.errors import InputError
@@ -56,7 +56,7 @@ def mi_row(as_at, urn, date, overall, *, prev_date=None, prev_overall=None, phas
 
 def mi_frame(*rows: dict) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows))
-    for column in ("overall", "previous_overall", *support.KEY_JUDGEMENTS, *support.REPORT_CARD_AREAS):
+    for column in ("overall", "previous_overall", *schools.KEY_JUDGEMENTS, *schools.REPORT_CARD_AREAS):
         if column in frame:
             frame[column] = frame[column].astype("Int64")
     return frame.astype({"urn": "string", "la_code": "string", "phase": "string", "governance": "string"})
@@ -206,10 +206,10 @@ def test_sample_register():
 
 # ---------------------------------------------------------------------------- lineage and grades
 def test_lineage_joins_predecessors_and_successors():
-    found = support.lineages(["100009"], links(("100001", "100002"), ("100002", "100005"), ("100003", "100004")))
+    found = schools.lineages(["100009"], links(("100001", "100002"), ("100002", "100005"), ("100003", "100004")))
     assert found == {"100009": "100009", "100001": "100001", "100002": "100001", "100005": "100001",
                      "100003": "100003", "100004": "100003"}
-    assert support.lineages(["100002"], None) == {"100002": "100002"}
+    assert schools.lineages(["100002"], None) == {"100002": "100002"}
 
 
 def test_comparable_grade_across_frameworks():
@@ -227,9 +227,9 @@ def test_comparable_grade_across_frameworks():
         mi_row("2025-12-31", "7", "2025-12-01", None, framework="report_card", inclusion=3, category="SM"),
         mi_row("2025-12-31", "8", None, None),
     )
-    assert support.comparable_grade(rows).tolist() == [3, 3, 4, 2, 3, 4, 4, pd.NA]
+    assert schools.comparable_grade(rows).tolist() == [3, 3, 4, 2, 3, 4, 4, pd.NA]
     # quality of education and leadership only: behaviour's 3 no longer counts
-    assert support.comparable_grade(rows, "quality_and_leadership").tolist()[1] == 2
+    assert schools.comparable_grade(rows, "quality_and_leadership").tolist()[1] == 2
 
 
 def test_history_keeps_each_inspection_once_across_a_conversion():
@@ -239,7 +239,7 @@ def test_history_keeps_each_inspection_once_across_a_conversion():
         mi_row("2022-12-31", "100002", "2021-03-01", 3, prev_date="2018-01-10", prev_overall=2),
         mi_row("2023-08-31", "100002", "2023-05-10", 2, prev_date="2021-03-01", prev_overall=3),
     )
-    history = support.inspection_history(mi, support.lineages([], links(("100001", "100002"))))
+    history = schools.inspection_history(mi, schools.lineages([], links(("100001", "100002"))))
     assert history[["lineage", "inspection_date", "grade"]].values.tolist() == [
         ["100001", pd.Timestamp("2018-01-10"), 2], ["100001", pd.Timestamp("2021-03-01"), 3],
         ["100001", pd.Timestamp("2023-05-10"), 2]]
@@ -320,8 +320,8 @@ def test_reach_by_hand(reach_data):
         ("support_type", "teaching_school_alliance"): (1, 2, 10.0),
         ("funding_source", "LEEP"): (2, 3, 20.0),
     }
-    for key, (schools, episodes, pct) in expected.items():
-        assert tuple(table.loc[key, ["n_schools", "n_episodes", "pct_of_schools"]]) == (schools, episodes, pct), key
+    for key, (n_schools, episodes, pct) in expected.items():
+        assert tuple(table.loc[key, ["n_schools", "n_episodes", "pct_of_schools"]]) == (n_schools, episodes, pct), key
     assert list(table.columns) == ["n_schools", "n_episodes", "pct_of_schools"]
 
 

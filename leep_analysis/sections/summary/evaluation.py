@@ -15,10 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import disclosure
-from .achievement import number
-from .config import load_config
-from .params import EvaluationSettings
+from ... import disclosure
+from ...config import load_config
+from ...params import EvaluationSettings
+from ...wording import number
 
 RAG_ORDER = {"green": 0, "amber": 1, "red": 2, "not rated": -1}
 #: Columns of a measure row, before rating.

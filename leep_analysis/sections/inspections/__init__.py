@@ -33,17 +33,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import charts, disclosure
-from .config import load_config
-from .errors import InputError, Problem
-from .inputs import shared_analysis
-from .params import InspectionSettings
-from .sources import gias
-from .sources._read import normalise_header
+from ... import charts, disclosure
+from ...config import load_config
+from ...errors import InputError, Problem
+from ...inputs import shared_analysis
+from ...params import InspectionSettings
+from ...sources import gias
+from ...sources._read import normalise_header
 
 if TYPE_CHECKING:
-    from .inputs import Inputs
-    from .report import Section
+    from ...inputs import Inputs
+    from ...report import Section
 
 AREA_TYPES = ["la", "region", "statistical_neighbours", "england"]
 #: Columns of ``inspections__summary.csv``, in order.
@@ -690,7 +690,7 @@ def analyse(inputs: Inputs) -> Inspections:
     InputError
         As ``build``, naming the Ofsted files.
     """
-    from .inputs import SPECS
+    from ...inputs import SPECS
 
     params = inputs.params
     optional = {key: inputs.get(key) if key in SPECS else None for key in ("establishments", "establishment_links")}

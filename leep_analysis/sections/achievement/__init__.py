@@ -16,15 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import benchmark, charts
-from .config import load_config
-from .errors import InputError, Problem
-from .inputs import shared_analysis
-from .sources.lait import parse_year_label
+from ... import benchmark, charts
+from ...config import load_config
+from ...errors import InputError, Problem
+from ...inputs import shared_analysis
+from ...sources.lait import parse_year_label
+from ...wording import mean_decimals, number, ordinal
 
 if TYPE_CHECKING:
-    from .inputs import Inputs
-    from .report import Section
+    from ...inputs import Inputs
+    from ...report import Section
 
 UNITS = ("percent", "score", "points")
 #: Columns of ``achievement__benchmark.csv``.
@@ -202,31 +203,7 @@ def analyse(inputs: Inputs) -> Achievement:
     return Achievement(comp, rows, per_year, latest, missing, neighbour_names)
 
 
-# --------------------------------------------------------------------------- words and numbers
-def mean_decimals(decimals: int) -> int:
-    """Places for a neighbour mean: one more than whole-number measures have, else the measure's own."""
-    return max(int(decimals), 1)
-
-
-def number(value: float, unit: str, decimals: int, *, words: bool = True) -> str:
-    """A figure as a reader expects it: 63%, 46.2, 20 points (or 20 without words)."""
-    if value is None or pd.isna(value):
-        return "–"
-    rounded = round(float(value), decimals) + 0.0
-    text = f"{rounded:,.{decimals}f}"
-    if unit == "percent":
-        return text + "%"
-    if unit == "points" and words:
-        return text + (" point" if abs(rounded) == 1 else " points")
-    return text
-
-
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 101st, 111th."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
+# --------------------------------------------------------------------------- words
 def _difference(gap: float, versus: str | None, decimals: int, name: str, value: str) -> str:
     if versus == "in_line":
         return f"in line with {name} ({value})"

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import disclosure, support, tables
-from .config import load_config
-from .params import EarlyWarningSettings
+from ... import disclosure, tables
+from ... import schools as school_records
+from ...config import load_config
+from ...params import EarlyWarningSettings
 
 if TYPE_CHECKING:
-    from .inputs import Inputs
-    from .report import Section
+    from ...inputs import Inputs
+    from ...report import Section
 
 ALERT_COLUMNS = ["urn", "alert", "detail"]
 RISK_COLUMNS = ["urn", "school_name", "phase", "governance", "pupils", "pct_fsm_ever", "score", "suggested_tier",
@@ -127,7 +128,7 @@ def inspection_alerts(history: pd.DataFrame, lineage: Mapping[str, str], urns: p
     """Alerts from each school's inspections up to ``as_at``.
 
     ``grade_requires_improvement`` or ``grade_inadequate`` (latest grade 3 or
-    4, on the four-point scale of ``support.comparable_grade``),
+    4, on the four-point scale of ``school_records.comparable_grade``),
     ``declined_at_inspection`` (latest grade worse than the one before) and
     ``long_since_inspection`` (more than the configured years since the last
     graded inspection). Returns ``ALERT_COLUMNS``.
@@ -149,10 +150,10 @@ def inspection_alerts(history: pd.DataFrame, lineage: Mapping[str, str], urns: p
     parts = []
     for grade, alert in ((3, "grade_requires_improvement"), (4, "grade_inadequate")):
         rows = frame[frame["grade"].eq(grade).fillna(False).to_numpy(dtype=bool)]
-        parts.append(_alerts(rows, alert, support.grade_label(grade) + " on " + rows["when"]))
+        parts.append(_alerts(rows, alert, school_records.grade_label(grade) + " on " + rows["when"]))
     worse = frame[(frame["grade"] > frame["previous"]).fillna(False).to_numpy(dtype=bool)]
     parts.append(_alerts(worse, "declined_at_inspection", pd.Series(
-        [f"{support.grade_label(p)} to {support.grade_label(g).lower()} on {w}" for p, g, w in
+        [f"{school_records.grade_label(p)} to {school_records.grade_label(g).lower()} on {w}" for p, g, w in
          zip(worse["previous"], worse["grade"], worse["when"], strict=True)], index=worse.index, dtype=object)))
     old = frame[frame["date"].notna() & ((stamp - frame["date"]).dt.days > years * 365.25)]
     parts.append(_alerts(old, "long_since_inspection", "last graded inspection " + old["when"]))
@@ -337,9 +338,9 @@ def risks_view(result: EarlyWarning) -> dict[str, Any]:
     review = result.risks["suggested_tier"].isin(["intensive", "targeted"]).to_numpy()
     shown = table[review].drop(columns=[c for c in ("urn",) if c in table]).copy()
     risks = result.risks[review]
-    shown["phase"] = [support.label("phases", p) for p in risks["phase"]]
-    shown["governance"] = [support.label("governance", g) for g in risks["governance"]]
-    shown["suggested_tier"] = [support.label("tiers", t) for t in risks["suggested_tier"]]
+    shown["phase"] = [school_records.label("phases", p) for p in risks["phase"]]
+    shown["governance"] = [school_records.label("governance", g) for g in risks["governance"]]
+    shown["suggested_tier"] = [school_records.label("tiers", t) for t in risks["suggested_tier"]]
     shown["supported"] = ["yes" if s else "no" for s in risks["supported"]]
     shown["in_concerns_log"] = ["yes" if s else "no" for s in risks["in_concerns_log"]]
     note = (f"The {int((~review).sum()):,} schools whose score suggests collaborative support are in "

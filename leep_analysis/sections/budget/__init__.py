@@ -37,16 +37,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import charts, disclosure, tables
-from .config import load_config
-from .inputs import shared_analysis
-from .sources.budget import financial_year_of, looks_like_school, year_bounds
-from .sources.support_register import config as support_config
+from ... import charts, disclosure, tables
+from ...config import load_config
+from ...inputs import shared_analysis
+from ...sources.budget import financial_year_of, looks_like_school, year_bounds
+from ...sources.support_register import config as support_config
 
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
 
-    from .inputs import Inputs
+    from ...inputs import Inputs
 
 STATEMENT_COLUMNS = ["fund", "financial_year", "allocation", "committed", "spent", "remaining",
                      "forecast_outturn", "variance", "pct_spent"]
@@ -190,14 +190,14 @@ def build_accounts(
 @shared_analysis("budget")
 def accounts(inputs: Inputs) -> Accounts:
     """The period's accounts, with the support register, establishments and their links where registered."""
-    from .inputs import SPECS
+    from ...inputs import SPECS
 
     optional = {key: inputs.get(key) if key in SPECS else None
                 for key in ("support_register", "establishments", "establishment_links")}
     ledger, register = inputs.get("budget_ledger"), optional["support_register"]
     lineage = None
     if optional["establishment_links"] is not None:
-        from .support import lineages
+        from ...schools import lineages
 
         urns = [*ledger["urn"].dropna(), *([] if register is None else register["urn"].dropna())]
         lineage = lineages(urns, optional["establishment_links"])
@@ -526,7 +526,7 @@ def support_outcomes(inputs: Inputs) -> pd.DataFrame | None:
     """
     if "support" not in inputs.params.sections:
         return None
-    from . import support
+    from .. import support
 
     out = support.outcomes_by_tier(support.analyse(inputs))
     return out.replace({"tier": {"all": config()["all_tiers"]}})

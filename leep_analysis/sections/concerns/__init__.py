@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import disclosure, early_warning, support, tables
-from .inputs import shared_analysis
-from .sources import concerns_log
+from ... import disclosure, tables
+from ... import schools as school_records
+from ...inputs import shared_analysis
+from ...sources import concerns_log
+from . import early_warning
 
 if TYPE_CHECKING:
-    from .inputs import Inputs
-    from .report import Section
+    from ...inputs import Inputs
+    from ...report import Section
 
 SCHOOL_COLUMNS = ["urn", "school_name", "category", "date_entered", "months_in_category", "visits_since",
                   "latest_visit", "latest_outcome", "inspected_since", "grade_since", "powers", "progress"]
@@ -110,7 +112,7 @@ def latest_inspections(history: pd.DataFrame, lineage: Mapping[str, str], urns: 
 def progress_words(visits_since: int, latest_outcome: object, grade_since: object) -> str:
     """A school's progress since the last report, in words."""
     if not pd.isna(grade_since):
-        return f"inspected: {support.grade_label(grade_since).lower()}"
+        return f"inspected: {school_records.grade_label(grade_since).lower()}"
     if visits_since == 0:
         return "no monitoring visit since the last report"
     positive = config()["visit_outcomes"].get(str(latest_outcome), {}).get("positive", False)
@@ -207,8 +209,8 @@ def analyse(inputs: Inputs) -> Concerns:
     mi = inputs.get("ofsted_mi")
     mi = mi[mi["la_code"] == params.la_code]
     links = inputs.get("establishment_links")
-    lineage = support.lineages(pd.concat([mi["urn"], log["urn"]]).astype(str).unique(), links)
-    history = support.inspection_history(mi, lineage, params.inspections.good_equivalent)
+    lineage = school_records.lineages(pd.concat([mi["urn"], log["urn"]]).astype(str).unique(), links)
+    history = school_records.inspection_history(mi, lineage, params.inspections.good_equivalent)
     return Concerns(
         as_at=params.as_at, since=params.since, counts=category_counts(log, params.as_at, params.since),
         schools=schools(log, history, lineage, params.as_at, params.since),

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import achievement, budget, concerns, evaluation, inspections, support
-from .config import load_config
+from ... import wording
+from ...config import load_config
+from .. import achievement, budget, concerns, inspections, support
+from . import evaluation
 
 if TYPE_CHECKING:
-    from .inputs import Inputs
-    from .report import Section
+    from ...inputs import Inputs
+    from ...report import Section
 
 #: Tiles of the sections shown on the summary page, in order.
 TILES = ["inspections_pupils_good_or_better", "inspections_category_of_concern", "achievement_KS2RWM_Expected_STD",
@@ -106,7 +108,7 @@ def measures_view(result: Summary) -> dict[str, Any]:
     shown = table.copy()
     shown["versus_national"] = [str(v).replace("_", " ") if isinstance(v, str) else "–" for v in table["versus_national"]]
     for column in ("local", "national"):
-        shown[column] = [achievement.number(v, u, d, words=False) for v, u, d in zip(table[column], result.measures["unit"],
+        shown[column] = [wording.number(v, u, d, words=False) for v, u, d in zip(table[column], result.measures["unit"],
                                                                       result.measures["decimals"], strict=True)]
     shown["trend"] = [t if isinstance(t, str) else "–" for t in table["trend"]]
     shown["rag"] = [r.capitalize() for r in table["rag"]]
