@@ -12,7 +12,7 @@ import html
 import json
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,11 @@ def _display(markup: str) -> None:
     from IPython.display import HTML, display
 
     display(HTML(markup))
+
+
+#: The display methods a view's layout may name (``Section.render``).
+_BLOCKS = frozenset({"say", "points", "markdown", "sentences", "write_table", "heading", "show", "figure",
+                     "headlines"})
 
 
 @dataclass
@@ -158,6 +163,18 @@ class Section:
             )
             self._record("headlines", tile["key"], {k: tile.get(k, "") for k in ("label", "value", "detail")})
         _display('<div class="leep-tiles">' + "".join(markup) + "</div>")
+
+    def render(self, blocks: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+        """Show a view's layout: ``(method, keyword arguments)`` pairs in order, e.g. ``("say", {"text": ...})``.
+
+        A section's views build their layouts as plain data (testable without a
+        notebook, and with no loop in the notebook); only the display methods
+        above may be named.
+        """
+        for method, kwargs in blocks:
+            if method not in _BLOCKS:
+                raise ValueError(f"not a display method: {method!r}")
+            getattr(self, method)(**kwargs)
 
     def _record(self, kind: str, key: str, value: Any) -> None:
         """Add to ``<kind>/<section>.json`` in the pack (read by the runner for the index)."""

@@ -47,3 +47,15 @@ def test_notebooks_stay_thin(path):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "def " not in code and "class " not in code
     assert "import pandas" not in code and "read_csv" not in code and "read_excel" not in code
+
+
+def test_render_shows_a_views_layout_in_order_and_refuses_other_methods(monkeypatch):
+    from leep_analysis import report
+
+    shown: list[str] = []
+    monkeypatch.setattr(report, "_display", shown.append)
+    section = report.Section("support", params=None, inputs=None)  # type: ignore[arg-type]
+    section.render([("heading", {"text": "Reach", "level": 4}), ("say", {"text": "<b>5</b> schools"})])
+    assert shown == ['<h4 id="reach">Reach</h4>', "<p>&lt;b&gt;5&lt;/b&gt; schools</p>"]
+    with pytest.raises(ValueError, match="not a display method: '_record'"):
+        section.render([("_record", {"kind": "x", "key": "y", "value": 1})])
