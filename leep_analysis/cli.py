@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .config import OUTPUT_DIR, PARAMS_DIR, TEMPLATE_DIR
 from .errors import InputError, LeepError
-from .params import PERIOD_PATTERN
+from .params import PERIOD_PATTERN, PREVIOUS_TERM_END, SECTION_IDS
 
 EXIT_PROBLEM = 2
 
@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="build each period's pack into DIR/<period>/")
+    run = commands.add_parser("run", help="build each period's pack into DIR/<la_code>-<period>/")
     run.add_argument("params", nargs="+", type=Path, help="params/<period>.yaml file(s)")
     run.add_argument("--out", type=Path, default=OUTPUT_DIR, help="output folder (default: outputs/)")
     run.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sample = commands.add_parser("sample-data", help="write the embedded sample inputs (the LA's templates) to DIR")
     sample.add_argument("dir", type=Path)
+    sample.add_argument("--force", action="store_true", help="overwrite files already in DIR")
     sample.add_argument("--schools", type=int, default=None,
                         help="generate a fresh synthetic LA with this many schools instead of copying the sample")
 
@@ -78,8 +79,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
-    from .sample import copy_sample, write_sample
+    from .sample import copy_sample, sample_names, write_sample
 
+    clashes = [name for name in sample_names() if (args.dir / name).exists()] if args.schools is None else \
+        ([p.name for p in args.dir.iterdir()] if args.dir.is_dir() else [])
+    if clashes and not args.force:
+        more = f" and {len(clashes) - 1} more" if len(clashes) > 1 else ""
+        return _fail([f"{args.dir / clashes[0]}{more}: already there; choose an empty folder or add --force"])
     if args.schools is None:
         written = copy_sample(args.dir)
     else:
@@ -91,6 +97,19 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def data_key_lines(as_at: str) -> str:
+    """One commented line per ``data:`` key: an example path, the sections that read it, its format."""
+    from .inputs import SPECS
+
+    lines = []
+    for spec in SPECS.values():
+        users = ", ".join(s for s in SECTION_IDS if s in spec.sections)
+        example = (f"[{{path: ../data/{spec.key}_{as_at}.csv, as_at: {as_at}}}]" if spec.dated
+                   else f"../data/{spec.sample.split('/')[-1]}")
+        lines.append(f"#  {spec.key}: {example}\n#    # read by {users}: {spec.format}")
+    return "\n".join(lines)
+
+
 def cmd_new_period(args: argparse.Namespace) -> int:
     if not PERIOD_PATTERN.match(args.id):
         return _fail([f"'{args.id}' is not a period id such as 2026-27-autumn"])
@@ -99,9 +118,12 @@ def cmd_new_period(args: argparse.Namespace) -> int:
         return _fail([f"{dest}: already exists; edit it or remove it first"])
     start, _, term = args.id.split("-")
     as_at = {"autumn": f"{start}-12-31", "spring": f"{int(start) + 1}-03-31", "summer": f"{int(start) + 1}-07-31"}[term]
+    offset, month, day = PREVIOUS_TERM_END[term]
+    previous = f"{int(start) + offset}-{month:02d}-{day:02d}"
     text = (TEMPLATE_DIR / "period.yaml.tmpl").read_text(encoding="utf-8")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(text.replace("{period}", args.id).replace("{as_at}", as_at), encoding="utf-8")
+    dest.write_text(text.replace("{period}", args.id).replace("{as_at}", as_at).replace("{previous_as_at}", previous)
+                    .replace("{data_keys}", data_key_lines(previous)), encoding="utf-8")
     print(dest)
     return 0
 

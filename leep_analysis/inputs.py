@@ -1,7 +1,10 @@
 """The pack's inputs: which file each key means, how it is loaded, and validation of all of them.
 
 Each input key of the params file's ``data:`` block has a loader in
-``leep_analysis.sources``. A key left out means the embedded synthetic sample.
+``leep_analysis.sources``. A pack is wholly on the embedded synthetic sample (no
+``data:`` key at all) or on the LA's files: then every input of the chosen
+sections must be named, and ``sample`` for a key takes the sample for that input
+on purpose, shown on every page it affects (``coverage``).
 Loaded inputs are cached as pickles in ``LEEP_CACHE_DIR`` when the runner sets
 it, so the notebooks of one run share one parse of each file.
 """
@@ -20,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import releases
 from .config import ENV_CACHE_DIR, SAMPLE_DIR
 from .errors import InputError, Problem
-from .params import DatedFile, PeriodParams
+from .params import SAMPLE, SECTION_IDS, DatedFile, PeriodParams
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class InputSpec:
     sample: str
     sections: frozenset[str]
     dated: bool = False
+    #: what file the key expects, for the params template and the README
+    format: str = ""
 
 
 ALL = frozenset({"summary", "achievement", "inspections", "support", "budget", "concerns"})
@@ -48,37 +54,52 @@ SPECS: dict[str, InputSpec] = {
     spec.key: spec
     for spec in [
         InputSpec("lait", "LAIT benchmark data", "lait:load_lait", "lait.parquet",
-                  frozenset({"summary", "achievement", "concerns"})),
+                  frozenset({"summary", "achievement", "concerns"}),
+                  format="DfE LAIT benchmark data, bds_long_*.parquet or the same table as CSV"),
         InputSpec("lait_dictionary", "LAIT data dictionary", "lait_dictionary:load_dictionary",
-                  "lait_data_dictionary.csv", frozenset({"summary", "achievement", "concerns"})),
+                  "lait_data_dictionary.csv", frozenset({"summary", "achievement", "concerns"}),
+                  format="LAIT data dictionary CSV, as published with the benchmark data"),
         InputSpec("neighbours", "Statistical neighbours", "neighbours:load_neighbours",
-                  "neighbours.xlsx", ALL),
+                  "neighbours.xlsx", ALL,
+                  format="DfE children's services statistical neighbours workbook (XLSX)"),
         InputSpec("budgets", "Budgets (allocations by fund and financial year)", "budget:load_budgets",
-                  "budgets.csv", frozenset({"budget"})),
+                  "budgets.csv", frozenset({"budget"}),
+                  format="the LA's budgets template (CSV or XLSX; docs/templates.md)"),
         InputSpec("budget_ledger", "Budget ledger (commitments, payments, refunds)", "budget:load_ledger",
-                  "budget_ledger.csv", frozenset({"budget"})),
+                  "budget_ledger.csv", frozenset({"budget"}),
+                  format="the LA's ledger template (CSV or XLSX; docs/templates.md)"),
         InputSpec("school_performance", "School performance tables", "performance:load_performance",
-                  "performance/*", frozenset({"support", "concerns"}), dated=True),
+                  "performance/*", frozenset({"support", "concerns"}), dated=True,
+                  format="performance tables KS2/KS4 school files (CSV), a list of {path, as_at}"),
         InputSpec("support_register", "Support register (episodes of support by school)",
                   "support_register:load_register", "support_register.csv",
-                  frozenset({"support", "budget", "summary", "concerns"})),
+                  frozenset({"support", "budget", "summary", "concerns"}),
+                  format="the LA's support register template (CSV or XLSX; docs/templates.md)"),
         InputSpec("ofsted_mi", "Ofsted management information (latest inspections)", "ofsted_mi:load_snapshots",
-                  "ofsted_mi/*", frozenset({"summary", "inspections", "support", "concerns"}), dated=True),
+                  "ofsted_mi/*", frozenset({"summary", "inspections", "support", "concerns"}), dated=True,
+                  format="Ofsted monthly management information (XLSX, CSV or ZIP), a list of {path, as_at}"),
         InputSpec("establishments", "Establishments (GIAS or school information)", "gias:load_establishments",
                   "gias_establishments.csv",
-                  frozenset({"inspections", "support", "budget", "concerns", "summary"})),
+                  frozenset({"inspections", "support", "budget", "concerns", "summary"}),
+                  format="GIAS establishments CSV or the performance tables' school information file"),
         InputSpec("establishment_links", "Establishment links (predecessors and successors, GIAS)",
-                  "gias:load_links", "gias_links.csv", frozenset({"inspections", "support", "concerns"})),
+                  "gias:load_links", "gias_links.csv", frozenset({"inspections", "support", "concerns"}),
+                  format="GIAS links CSV (links_edubasealldata.csv)"),
         InputSpec("concerns_log", "Concerns log (schools in a category of concern or at risk)",
-                  "concerns_log:load_concerns_log", "concerns_log.csv", frozenset({"summary", "concerns"})),
+                  "concerns_log:load_concerns_log", "concerns_log.csv", frozenset({"summary", "concerns"}),
+                  format="the LA's concerns log template (CSV or XLSX; docs/templates.md)"),
         InputSpec("school_intelligence", "School intelligence (the LA's knowledge of each school)",
-                  "school_intelligence:load_intelligence", "school_intelligence.csv", frozenset({"concerns"})),
+                  "school_intelligence:load_intelligence", "school_intelligence.csv", frozenset({"concerns"}),
+                  format="the LA's school intelligence template (CSV or XLSX; docs/templates.md)"),
         InputSpec("school_census", "School census (pupils on roll, SEN, EAL, free school meals; performance tables)",
-                  "school_context:load_census", "2024-2025_england_census.csv", frozenset({"concerns"})),
+                  "school_context:load_census", "2024-2025_england_census.csv", frozenset({"concerns"}),
+                  format="performance tables census file (england_census.csv)"),
         InputSpec("school_absence", "School absence (overall and persistent; performance tables)",
-                  "school_context:load_absence", "2024-2025_england_abs.csv", frozenset({"concerns"})),
+                  "school_context:load_absence", "2024-2025_england_abs.csv", frozenset({"concerns"}),
+                  format="performance tables absence file (england_abs.csv)"),
         InputSpec("narrative", "Narrative (priorities, enablers, blockers, actions)", "narrative:load_narrative",
-                  "narrative.md", frozenset({"summary"})),
+                  "narrative.md", frozenset({"summary"}),
+                  format="the LA's narrative (markdown; docs/templates.md)"),
     ]
 }
 
@@ -130,6 +151,8 @@ class Inputs:
 
     params: PeriodParams
     cache_dir: Path | None = field(default=None)
+    #: the params file, named in problems and against which published paths are given
+    params_file: Path | None = field(default=None)
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -144,17 +167,63 @@ class Inputs:
     def files(self, key: str) -> list[DatedFile]:
         """The file(s) behind an input key: the params' own, or the sample's."""
         spec = SPECS[key]
-        given = getattr(self.params.data, key)
-        if given is None:
+        if self.is_sample(key):
             return sample_files(spec, self.params.as_at)
-        return list(given) if spec.dated else [DatedFile(path=given)]
+        given = getattr(self.params.data, key)
+        if not spec.dated:
+            return [DatedFile(path=given)]
+        return [f for f in given if f.as_at is None or f.as_at <= self.params.as_at]
 
     def is_sample(self, key: str) -> bool:
-        return getattr(self.params.data, key) is None
+        """Whether an input is the embedded sample: a pack naming no input, or ``key: sample``."""
+        return getattr(self.params.data, key) in (None, SAMPLE)
+
+    @property
+    def on_sample(self) -> bool:
+        """True when the whole pack is on the embedded sample (the params name no input)."""
+        return not self.params.data.named()
 
     def uses_sample(self) -> bool:
         """True when any input of the chosen sections is the synthetic sample."""
         return any(self.is_sample(spec.key) for spec in self.needed())
+
+    def sample_in(self, section: str) -> list[InputSpec]:
+        """Inputs of a section on the LA's files that the params take from the sample on purpose."""
+        if self.on_sample:
+            return []
+        return [s for s in self.needed() if section in s.sections and getattr(self.params.data, s.key) == SAMPLE]
+
+    def coverage(self) -> list[Problem]:
+        """Sample or real, never both: what a pack on the LA's files fails to name, and names unused.
+
+        One problem per chosen section with unnamed inputs (so a section is never
+        built on a mix), and a warning per named input no chosen section uses.
+        """
+        if self.on_sample:
+            return []
+        source = str(self.params_file) if self.params_file else "params"
+        named = self.params.data.named()
+        problems = []
+        for section in self.params.sections:
+            missing = [s.key for s in SPECS.values() if section in s.sections and s.key not in named]
+            if missing:
+                problems.append(Problem(source, f"{section} needs {', '.join(missing)}: name them under data: "
+                                        f"(or 'sample' to take the sample's on purpose), or leave {section} out "
+                                        "of sections", key="data"))
+        for key, given in named.items():
+            later = [f for f in given if f.as_at is not None and f.as_at > self.params.as_at] \
+                if isinstance(given, list) else []
+            if later:
+                problems.append(Problem(source, f"{len(later)} file(s) dated after as_at {self.params.as_at} left "
+                                        f"out: {', '.join(str(f.as_at) for f in later)}", key=f"data.{key}",
+                                        warning=True))
+        wanted = set(self.params.sections)
+        for key in named:
+            if not SPECS[key].sections & wanted:
+                users = ", ".join(s for s in SECTION_IDS if s in SPECS[key].sections)
+                problems.append(Problem(source, f"no chosen section uses it (it is read by {users})",
+                                        key=f"data.{key}", warning=True))
+        return problems
 
     def get(self, key: str) -> Any:
         """Load an input (once per process; once per run with a cache folder)."""
@@ -167,7 +236,8 @@ class Inputs:
                 value = pickle.load(handle)  # noqa: S301 - written by this run
         else:
             files = self.files(key)
-            value = _call(spec.loader)(files if spec.dated else files[0].path)
+            value = releases.as_at(key, _call(spec.loader)(files if spec.dated else files[0].path),
+                                   self.params.as_at)
             if cache is not None:
                 cache.parent.mkdir(parents=True, exist_ok=True)
                 with open(cache, "wb") as handle:
@@ -219,14 +289,17 @@ class Inputs:
 
     def validate(self) -> list[Problem]:
         """Load every needed input and run the cross-checks; return every problem found."""
-        problems: list[Problem] = []
+        problems = self.coverage()
+        if any(not p.warning for p in problems):
+            return problems  # nothing is loaded for a pack that would mix the sample in
         for spec in self.needed():
             files = self.files(spec.key)
             missing = [f for f in files if not Path(f.path).exists()]
             for f in missing:
                 problems.append(Problem(str(f.path), "file not found", key=f"data.{spec.key}"))
             if spec.dated and not files:
-                problems.append(Problem("params", f"no {spec.title} files as at or before {self.params.as_at}",
+                problems.append(Problem(str(self.params_file or "params"),
+                                        f"no {spec.title} files as at or before {self.params.as_at}",
                                         key=f"data.{spec.key}"))
             if missing or not files:
                 continue
@@ -274,8 +347,27 @@ def shared_analysis(name: str) -> Callable[[Callable[[Inputs], Any]], Callable[[
     return wrap
 
 
+def published_path(path: Path, inputs: Inputs) -> str:
+    """How a pack names an input file: never by a path of the analyst's machine.
+
+    The sample's files as ``sample_data/...``; the LA's relative to the params
+    file's folder (``../data/lait.parquet``, as the params file names them), or
+    by file name alone where the two share no folder but the root (a relative
+    path climbing to the root would spell out the absolute one).
+    """
+    path = Path(path).resolve()
+    if path.is_relative_to(SAMPLE_DIR):
+        return f"sample_data/{path.relative_to(SAMPLE_DIR).as_posix()}"
+    if inputs.params_file is not None:
+        folder = inputs.params_file.resolve().parent
+        with contextlib.suppress(ValueError):  # another drive (Windows)
+            if Path(os.path.commonpath([path, folder])) != Path(path.anchor):
+                return Path(os.path.relpath(path, folder)).as_posix()
+    return path.name
+
+
 def describe_files(inputs: Inputs) -> list[dict[str, Any]]:
-    """Each input file used: key, title, path, size, SHA-256, as-at date, sample or not."""
+    """Each input file used: key, title, path (``published_path``), size, SHA-256, as-at date, sample or not."""
     rows = []
     for spec in inputs.needed():
         for f in inputs.files(spec.key):
@@ -284,7 +376,7 @@ def describe_files(inputs: Inputs) -> list[dict[str, Any]]:
             rows.append({
                 "key": spec.key,
                 "title": spec.title,
-                "path": f"sample_data/{path.relative_to(SAMPLE_DIR)}" if inputs.is_sample(spec.key) else str(path),
+                "path": published_path(path, inputs),
                 "bytes": len(data),
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "as_at": f.as_at.isoformat() if f.as_at else None,

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import PROJECT_DIR
-from .inputs import Inputs, describe_files
-from .params import notebook_parameters
+from .inputs import Inputs, describe_files, published_path
+from .params import SAMPLE, notebook_parameters
 
 LIBRARIES = ["leep-analysis", "pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
              "nbconvert", "nbformat", "ipykernel", "pydantic", "pandera", "openpyxl", "python-calamine"]
@@ -40,11 +40,22 @@ def _git_commit() -> dict[str, Any] | None:
     return {"commit": commit, "uncommitted_changes": bool(dirty)}
 
 
+def _published_params(inputs: Inputs) -> dict[str, Any]:
+    """The params as run, each input path as the pack names it (``inputs.published_path``)."""
+    values = notebook_parameters(inputs.params)
+    for key, value in values["data"].items():
+        if isinstance(value, list):
+            values["data"][key] = [{**f, "path": published_path(Path(f["path"]), inputs)} for f in value]
+        elif value != SAMPLE:
+            values["data"][key] = published_path(Path(value), inputs)
+    return values
+
+
 def build_manifest(inputs: Inputs, params_file: Path, notebooks: list[dict[str, Any]]) -> dict[str, Any]:
     """The manifest as a JSON-ready dict."""
     return {
-        "params_file": str(params_file),
-        "params": notebook_parameters(inputs.params),
+        "params_file": params_file.name,
+        "params": _published_params(inputs),
         "synthetic_sample": inputs.uses_sample(),
         "inputs": describe_files(inputs),
         "software": {

@@ -11,7 +11,7 @@ import jinja2
 
 from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
 from .export import Page, house_css
-from .inputs import Inputs, describe_files
+from .inputs import Inputs, InputSpec, describe_files
 
 AUDIENCE = {
     "internal": "Internal: for the partnership's strategic group; schools are named",
@@ -67,10 +67,18 @@ def section_page(inputs: Inputs, section: str, name: str) -> Page:
         la_name=f"{name} (LA {inputs.params.la_code})",
         pack_title=pack,
         sections=section_links(inputs.params.sections, section),
-        synthetic=inputs.uses_sample(),
-        banner=SYNTHETIC_BANNER,
+        synthetic=inputs.on_sample or bool(inputs.sample_in(section)),
+        banner=SYNTHETIC_BANNER if inputs.on_sample else _sample_note(inputs.sample_in(section)),
         footer=_footer(inputs),
     )
+
+
+def _sample_note(specs: list[InputSpec]) -> str:
+    """The banner of a page on the LA's files that takes some input from the sample on purpose."""
+    if not specs:
+        return ""
+    return ("Sample, not the LA's own: " + "; ".join(s.title for s in specs)
+            + ": taken from the embedded synthetic sample, as the params file asks.")
 
 
 def _footer(inputs: Inputs) -> str:
@@ -104,8 +112,9 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         as_at=_long_date(params.as_at),
         since=_long_date(params.since),
         audience_label=AUDIENCE[params.audience],
-        synthetic=inputs.uses_sample(),
+        synthetic=inputs.on_sample,
         banner=SYNTHETIC_BANNER,
+        sample_note=_sample_note([s for s in inputs.needed() if inputs.is_sample(s.key)]),
         sections=section_links(params.sections, None),
         tiles=list(tiles.values()),
         files=files,

@@ -34,7 +34,7 @@ PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(autumn|spring|summer)$")
 SECTION_IDS = list(SECTIONS.values())
 
 #: Usual "as at" date of the term before, used when ``previous_as_at`` is left out.
-_PREVIOUS_TERM_END = {"autumn": (0, 8, 31), "spring": (0, 12, 31), "summer": (1, 3, 31)}
+PREVIOUS_TERM_END = {"autumn": (0, 8, 31), "spring": (0, 12, 31), "summer": (1, 3, 31)}
 
 
 class _Strict(BaseModel):
@@ -56,27 +56,41 @@ class DatedFile(_Strict):
 FileList = list[Annotated[DatedFile, BeforeValidator(_as_file_entry)]]
 
 
+#: A ``data:`` value that asks, in so many words, for the embedded sample of that input in a pack
+#: otherwise on the LA's files (shown on every page it affects).
+SAMPLE = "sample"
+
+OneFile = Literal["sample"] | Path
+Series = Literal["sample"] | FileList
+
+
 class DataPaths(_Strict):
-    """Input files. A key left out means the embedded synthetic sample for that input.
+    """Input files. With no key at all the whole pack is on the embedded synthetic sample;
+    once any key is named, every input of the chosen sections must be named (a path, or
+    ``sample`` to take the sample for that input on purpose).
 
     Paths are relative to the params file (absolute paths also work).
     """
 
-    lait: Path | None = None
-    lait_dictionary: Path | None = None
-    neighbours: Path | None = None
-    ofsted_mi: FileList | None = None
-    establishments: Path | None = None
-    establishment_links: Path | None = None
-    school_performance: FileList | None = None
-    support_register: Path | None = None
-    budgets: Path | None = None
-    budget_ledger: Path | None = None
-    concerns_log: Path | None = None
-    school_intelligence: Path | None = None
-    school_census: Path | None = None
-    school_absence: Path | None = None
-    narrative: Path | None = None
+    lait: OneFile | None = None
+    lait_dictionary: OneFile | None = None
+    neighbours: OneFile | None = None
+    ofsted_mi: Series | None = None
+    establishments: OneFile | None = None
+    establishment_links: OneFile | None = None
+    school_performance: Series | None = None
+    support_register: OneFile | None = None
+    budgets: OneFile | None = None
+    budget_ledger: OneFile | None = None
+    concerns_log: OneFile | None = None
+    school_intelligence: OneFile | None = None
+    school_census: OneFile | None = None
+    school_absence: OneFile | None = None
+    narrative: OneFile | None = None
+
+    def named(self) -> dict[str, Any]:
+        """The keys the params file names (a path or ``sample``)."""
+        return {key: value for key, value in self if value is not None}
 
 
 class InspectionSettings(_Strict):
@@ -148,7 +162,8 @@ class PeriodParams(_Strict):
         None, description="as-at date of the previous report (default: end of the term before)"
     )
     title: str | None = Field(None, description="pack title (default built from LA and period)")
-    data: DataPaths = Field(default_factory=DataPaths, description="input files by key")
+    data: Annotated[DataPaths, BeforeValidator(lambda v: {} if v is None else v)] = Field(
+        default_factory=DataPaths, description="input files by key")
     sections: list[str] = Field(
         default_factory=lambda: list(SECTION_IDS), description="section ids to build, in order"
     )
@@ -235,7 +250,7 @@ class PeriodParams(_Strict):
         """As-at date of the previous report: the start of 'since the last report'."""
         if self.previous_as_at is not None:
             return self.previous_as_at
-        offset, month, day = _PREVIOUS_TERM_END[self.term]
+        offset, month, day = PREVIOUS_TERM_END[self.term]
         return dt.date(int(self.period[:4]) + offset, month, day)
 
     @property
@@ -281,7 +296,7 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> tuple[str, str]:
             model = annotation if isinstance(annotation, type) else DataPaths
         close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return key, f"unknown key{hint}"
+        return key, f"unknown key '{loc[-1]}'{hint}"
     if error["type"] == "missing":
         return key, "required key is missing"
     message = error["msg"].removeprefix("Value error, ")
@@ -322,8 +337,9 @@ def load_params(path: str | Path) -> tuple[PeriodParams, Path]:
     try:
         params = PeriodParams.model_validate(raw)
     except ValidationError as exc:
-        problems = [Problem(source, msg, key=key) for key, msg in
-                    (_describe(e, raw) for e in exc.errors())]
+        # an unknown key first: a misspelt key is the cause of the "missing" one it was meant to be
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        problems = [Problem(source, msg, key=key) for key, msg in (_describe(e, raw) for e in errors)]
         raise InputError(problems) from None
     return params, path.resolve().parent
 
@@ -336,7 +352,7 @@ def resolve_data_paths(params: PeriodParams, base: Path) -> PeriodParams:
 
     updates: dict[str, Any] = {}
     for key, value in params.data:
-        if value is None:
+        if value is None or value == SAMPLE:
             continue
         if isinstance(value, list):
             updates[key] = [f.model_copy(update={"path": absolute(f.path)}) for f in value]

@@ -1,13 +1,15 @@
 """Build a period's report pack: validate, parameterise, execute, export, publish.
 
 The pack is built in a temporary folder beside the destination and moved into
-``<out>/<period>/`` in one step only when every notebook succeeded, so a failed
-run never leaves a partial pack or touches an earlier one.
+``<out>/<la_code>-<period>/`` in one step only when every notebook succeeded, so a
+failed run never leaves a partial pack or touches an earlier one, and two LAs'
+packs for one period live side by side.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SECTIONS, load_config
 from .errors import InputError, NotebookError, Problem
-from .inputs import Inputs
+from .inputs import Inputs, published_path
 from .params import PeriodParams, load_params, notebook_parameters, resolve_data_paths
 
 if TYPE_CHECKING:
@@ -45,7 +47,7 @@ class Job:
 def load_period(params_file: str | Path) -> Inputs:
     """Validate a params file and resolve its input paths (inputs not yet loaded)."""
     params, base = load_params(params_file)
-    return Inputs(resolve_data_paths(params, base))
+    return Inputs(resolve_data_paths(params, base), params_file=Path(params_file))
 
 
 def notebooks_for(params: PeriodParams, notebook_dir: Path = NOTEBOOK_DIR) -> list[tuple[str, Path]]:
@@ -106,7 +108,26 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]) -> float:
+def pack_folder(params: PeriodParams) -> str:
+    """The pack's folder name under ``--out``: ``<la_code>-<period>``, e.g. ``855-2025-26-autumn``."""
+    return f"{params.la_code}-{params.period}"
+
+
+def scrub(notebook: Path, published: dict[str, str]) -> None:
+    """Replace each path of the analyst's machine in an executed notebook with its published name.
+
+    Kernels are handed absolute paths (they run in the build folder); what the
+    pack keeps names each input as the index does, and the notebook by its
+    place in the project.
+    """
+    text = notebook.read_text(encoding="utf-8")
+    for path in sorted(published, key=len, reverse=True):  # a folder after the files inside it
+        text = text.replace(json.dumps(path)[1:-1], json.dumps(published[path])[1:-1])
+    notebook.write_text(text, encoding="utf-8")
+
+
+def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str],
+            published: dict[str, str]) -> float:
     """Run one notebook with papermill and write its page; return the notebook's wall time in seconds.
 
     The page is written by the same worker, so pages are exported in parallel
@@ -150,6 +171,7 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
     except Exception as exc:  # kernel died, timeout, unreadable notebook
         raise NotebookError(f"{job.notebook.name} could not run: {type(exc).__name__}: {exc}") from None
     seconds = time.perf_counter() - started
+    scrub(job.executed, published)
     write_page(job.executed, job.html, job.page)
     return seconds
 
@@ -167,6 +189,7 @@ def execute_all(
     parameters: dict[str, Any],
     cwd: Path,
     env: dict[str, str],
+    published: dict[str, str],
     workers: int,
     report: Callable[[str, set[str]], None],
 ) -> dict[str, float]:
@@ -175,7 +198,7 @@ def execute_all(
     if workers <= 1:
         for job in jobs:
             report("start", {job.notebook.stem})
-            seconds[job.section] = execute(job, parameters, cwd, env)
+            seconds[job.section] = execute(job, parameters, cwd, env, published)
             report("done", {job.notebook.stem})
         return seconds
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
@@ -185,7 +208,7 @@ def execute_all(
             while queue or pending:
                 while queue and len(pending) < workers:
                     job = queue.pop(0)
-                    pending[pool.submit(execute, job, parameters, cwd, env)] = job
+                    pending[pool.submit(execute, job, parameters, cwd, env, published)] = job
                 report("start", {j.notebook.stem for j in pending.values()})
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -253,12 +276,12 @@ def run_pack(
     for _, notebook in chosen:
         check_parameters(notebook)
 
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()  # kernels run in the build folder: every path they get is absolute
     out_dir.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".building-{params.period}-", dir=out_dir))
+    build = Path(tempfile.mkdtemp(prefix=f".building-{pack_folder(params)}-", dir=out_dir))
     try:
         cache = build / ".cache"
-        inputs = Inputs(params, cache_dir=cache)
+        inputs = Inputs(params, cache_dir=cache, params_file=params_file)
         problems = [p for p in inputs.validate() if not p.warning]
         if problems:
             raise InputError(problems)
@@ -266,10 +289,13 @@ def run_pack(
         (build / "executed").mkdir()
         work = [Job(section, nb, build / "executed" / nb.name, build / f"{section}.html",
                     pages.section_page(inputs, section, name)) for section, nb in chosen]
+        published = {str(f.path): published_path(f.path, inputs) for spec in inputs.needed()
+                     for f in inputs.files(spec.key)}
+        published.update({str(notebook_dir.resolve()): "notebooks", str(build): "."})
         report, close = _progress(len(work), progress)
         try:
             seconds = execute_all(schedule(work), notebook_parameters(params), build,
-                                  kernel_environment(build, cache), jobs, report)
+                                  kernel_environment(build, cache), published, jobs, report)
         finally:
             close()
         captions = _read_json_dir(build / "captions")
@@ -283,7 +309,7 @@ def run_pack(
                                 manifest.build_manifest(inputs, params_file.resolve(), notebooks))
         for scratch in (cache, build / "captions", build / "headlines"):
             shutil.rmtree(scratch, ignore_errors=True)
-        final = out_dir / params.period
+        final = out_dir / pack_folder(params)
         build.chmod(0o755)  # mkdtemp makes the folder private; a published pack is shared
         publish(build, final)
     except BaseException:
@@ -293,8 +319,6 @@ def run_pack(
 
 
 def _read_json_dir(folder: Path) -> dict[str, Any]:
-    import json
-
     merged: dict[str, Any] = {}
     for path in sorted(folder.glob("*.json")):
         merged.update(json.loads(path.read_text(encoding="utf-8")))

@@ -24,7 +24,7 @@ def test_validate_default_period():
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"audiance": "internal"}, "key 'audiance': unknown key (did you mean 'audience'?)"),
+        ({"audiance": "internal"}, "key 'audiance': unknown key 'audiance' (did you mean 'audience'?)"),
         ({"la_code": "999"}, "key 'la_code': LA code 999 is not in this benchmark file"),
         ({"data": {"neighbours": "nowhere.xlsx"}}, "nowhere.xlsx, key 'data.neighbours': file not found"),
     ],

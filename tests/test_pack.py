@@ -103,7 +103,7 @@ def test_unknown_notebook_parameter_stops_before_running(tmp_path, params_file):
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"audiance": "internal"}, "key 'audiance': unknown key (did you mean 'audience'?)"),
+        ({"audiance": "internal"}, "key 'audiance': unknown key 'audiance' (did you mean 'audience'?)"),
         ({"period": "2025-26-winter"}, "key 'period': '2025-26-winter' is not a period id"),
         ({"la_code": "999"}, "key 'la_code': LA code 999 is not in this benchmark file"),
         ({"data": {"lait": "missing.parquet"}}, "missing.parquet, key 'data.lait': file not found"),

@@ -32,15 +32,20 @@ def write_sample(dest: str | Path, n_schools: int = 250) -> list[Path]:
     return sorted(p for p in dest.rglob("*") if p.is_file())
 
 
+def sample_names() -> list[str]:
+    """The shipped sample's files, relative to its folder (what ``copy_sample`` writes)."""
+    return [p.relative_to(SAMPLE_DIR).as_posix() for p in sorted(SAMPLE_DIR.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts]
+
+
 def copy_sample(dest: str | Path) -> list[Path]:
     """Copy the shipped sample files (and their README) into ``dest``."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in sorted(SAMPLE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            target = dest / path.relative_to(SAMPLE_DIR)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            written.append(target)
+    for name in sample_names():
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SAMPLE_DIR / name, target)
+        written.append(target)
     return written

@@ -196,16 +196,44 @@ def _rename(problem: Problem, mapping: dict[str, list[str]]) -> Problem:
     return problem
 
 
+PLACEHOLDER = "placeholder 0 of a reorganised LA"
+
+
+def _drop_placeholders(frame: pd.DataFrame, pred: set[str], succ: set[str]) -> None:
+    """Set missing the 0s LAIT holds for one side of a reorganisation in years only the other side reported.
+
+    The September 2025 release gives 0 (not a marker) for LAs in years they did
+    not exist, e.g. Cumberland and Westmorland and Furness in 2022, when Cumbria
+    reported: such a 0 is missing, never a value. Where both sides report only
+    zeros the zeros may be real, and are left to the rule below.
+    """
+    part = frame.loc[frame["la_code"].isin(pred | succ) & frame["value"].notna()]
+    if part.empty:
+        return
+    side = part["la_code"].isin(succ).map({True: "succ", False: "pred"})
+    nonzero = part["value"].ne(0).groupby([part["indicator"], part["year_label"], side]).any().unstack(fill_value=False)
+    for this, other in (("succ", "pred"), ("pred", "succ")):
+        if this not in nonzero or other not in nonzero:
+            continue
+        only_other = nonzero.index[~nonzero[this] & nonzero[other]]
+        keys = pd.MultiIndex.from_frame(part[["indicator", "year_label"]])
+        hit = part.index[(side == this).to_numpy() & part["value"].eq(0).to_numpy() & keys.isin(only_other)]
+        frame.loc[hit, "value"] = float("nan")
+        frame.loc[hit, "missing_reason"] = PLACEHOLDER
+
+
 def count_reorganised_areas_once(frame: pd.DataFrame) -> pd.DataFrame:
     """Set aside predecessor values in years a successor LA reports, so no area counts twice.
 
-    For each reorganisation in ``config/merged_las.yaml``, indicator and year: if
-    any successor LA has a value, the predecessors' values for that year are set
+    For each reorganisation in ``config/merged_las.yaml``, indicator and year:
+    placeholder zeros are first set missing (``_drop_placeholders``); then if any
+    successor LA has a value, the predecessors' values for that year are set
     missing with the reason ``counted in successor LA``.
     """
     frame = frame.copy()
     for group in load_config("merged_las"):
         pred, succ = set(group["predecessors"]), set(group["successors"])
+        _drop_placeholders(frame, pred, succ)
         part = frame.loc[frame["la_code"].isin(pred | succ) & frame["value"].notna()]
         reported = part.loc[part["la_code"].isin(succ), ["indicator", "year_label"]]
         if reported.empty:
