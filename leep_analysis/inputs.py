@@ -289,19 +289,18 @@ class Inputs:
 
     def validate(self) -> list[Problem]:
         """Load every needed input and run the cross-checks; return every problem found."""
-        problems = self.coverage()
+        problems = [Problem(str(f.path), "file not found", key=f"data.{spec.key}") for spec in self.needed()
+                    for f in self.files(spec.key) if not Path(f.path).exists()]
+        problems += self.coverage()
         if any(not p.warning for p in problems):
             return problems  # nothing is loaded for a pack that would mix the sample in
         for spec in self.needed():
             files = self.files(spec.key)
-            missing = [f for f in files if not Path(f.path).exists()]
-            for f in missing:
-                problems.append(Problem(str(f.path), "file not found", key=f"data.{spec.key}"))
             if spec.dated and not files:
                 problems.append(Problem(str(self.params_file or "params"),
                                         f"no {spec.title} files as at or before {self.params.as_at}",
                                         key=f"data.{spec.key}"))
-            if missing or not files:
+            if not files:
                 continue
             try:
                 self.get(spec.key)

@@ -16,6 +16,7 @@ import yaml
 
 from leep_analysis import cli
 from leep_analysis.config import PROJECT_DIR
+from leep_analysis.inputs import SPECS
 from tests.conftest import write_params
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -28,7 +29,9 @@ def params_for(case: dict, tmp_path: Path) -> Path:
         return CORPUS / case["file"]
     base = yaml.safe_load((PROJECT_DIR / "params" / "2025-26-autumn.yaml").read_text(encoding="utf-8"))
     path = str(CORPUS / case["file"])
-    data = {case["key"]: [{"path": path, "as_at": "2025-08-31"}] if case["key"] == "ofsted_mi" else path}
+    # every other input of the section is the sample's, in so many words: only the broken file is wrong
+    data: dict = {spec.key: "sample" for spec in SPECS.values() if case["section"] in spec.sections}
+    data[case["key"]] = [{"path": path, "as_at": "2025-08-31"}] if case["key"] == "ofsted_mi" else path
     data.update({k: str((CORPUS / v).resolve()) for k, v in case.get("extra", {}).items()})
     return write_params(tmp_path / "period.yaml", **dict(base, sections=[case["section"]], data=data))
 
@@ -58,7 +61,7 @@ def test_broken_input_one_line_exit_2_no_pack(case, tmp_path):
     assert not any("Traceback" in line for line in lines)
 
     out = tmp_path / "out"
-    earlier = out / "2025-26-autumn"
+    earlier = out / "050-2025-26-autumn"
     earlier.mkdir(parents=True)
     (earlier / "index.html").write_text("<p>the earlier pack</p>", encoding="utf-8")
     (earlier / "tables").mkdir()

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from leep_analysis.config import PROJECT_DIR
-from leep_analysis.inputs import Inputs
+from leep_analysis.inputs import Inputs, data_block
 from leep_analysis.params import load_params
 from leep_analysis.runner import run_pack
 from leep_analysis.sample import copy_sample
@@ -80,7 +80,8 @@ def test_input_text_is_escaped(tmp_path):
         "## Key enablers\n", "## Key enablers\n\n<img src=x onerror=alert(1)> and <b>bold</b>\n"), encoding="utf-8")
     path = write_params(tmp_path / "period.yaml", period="2025-26-autumn", la_code="050", as_at="2025-12-31",
                         previous_as_at="2025-08-31", sections=["summary", "concerns"],
-                        data={"concerns_log": str(folder / "concerns_log.csv"), "narrative": str(narrative)})
+                        data={**data_block(folder), "concerns_log": str(folder / "concerns_log.csv"),
+                              "narrative": str(narrative)})
     pack = run_pack(path, tmp_path / "out", progress=False).parent
     for page in ("concerns.html", "summary.html"):
         text = (pack / page).read_text(encoding="utf-8")

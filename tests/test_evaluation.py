@@ -134,7 +134,9 @@ def real_summary_params(real, tmp_path, **extra):
                             "lait_dictionary": str(lait / "lait_data_dictionary.csv"),
                             "neighbours": str(lait / "sn_may_2025.xlsx"), "ofsted_mi": snapshots,
                             "establishments": str(real / "gias" / "2021-12-31" / "edubaseallacademiesandfree.csv"),
-                            "establishment_links": str(real / "gias" / "2026-08-21" / "links_edubasealldata.csv")},
+                            "establishment_links": str(real / "gias" / "2026-08-21" / "links_edubasealldata.csv"),
+                            # no real registers exist: the sample's, asked for in so many words
+                            "support_register": "sample", "concerns_log": "sample", "narrative": "sample"},
                         evaluation={"complaints": 3, "complaints_previous": 3}, **extra)
 
 

@@ -40,12 +40,12 @@ def one_problem(path) -> str:
 
 def test_misspelt_key(params_file):
     path = params_file(audiance="committee")
-    assert one_problem(path) == f"{path}, key 'audiance': unknown key (did you mean 'audience'?)"
+    assert one_problem(path) == f"{path}, key 'audiance': unknown key 'audiance' (did you mean 'audience'?)"
 
 
 def test_misspelt_data_key(params_file):
     path = params_file(data={"liat": "x.parquet"})
-    assert one_problem(path) == f"{path}, key 'data.liat': unknown key (did you mean 'lait'?)"
+    assert one_problem(path) == f"{path}, key 'data.liat': unknown key 'liat' (did you mean 'lait'?)"
 
 
 @pytest.mark.parametrize(
