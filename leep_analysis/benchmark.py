@@ -55,6 +55,19 @@ class Comparators:
     neighbours: tuple[str, ...]
     description: str
     region_fallback: str | None = None
+    region_fallback_name: str | None = None
+
+    def region_label(self, areas: pd.Series) -> str | None:
+        """The region's name for a table, chart or sentence of these rows (``region_area``).
+
+        The LA's own region, unless every figure shown is the fallback's (London
+        for a borough whose Inner or Outer London has no value): never a
+        figure of London labelled "London (Outer)". Mixed rows name both.
+        """
+        names = list(dict.fromkeys(areas.dropna()))
+        if not names:
+            return self.region_name
+        return " or ".join(names)
 
 
 def comparators(
@@ -74,13 +87,14 @@ def comparators(
     regions = rows["region_code"].dropna()
     region_code = str(regions.iloc[0]) if not regions.empty else None
     region_name = None
-    fallback = None
+    fallback = fallback_name = None
     if region_code is not None:
         names = lait.loc[lait["la_code"] == region_code, "area"]
         region_name = str(names.iloc[0]) if not names.empty else None
         if region_name and " (" in region_name:  # "London (Inner)" -> "London"
             parent = lait.loc[(lait["area_type"] == "region") & (lait["area"] == region_name.split(" (")[0]), "la_code"]
             fallback = str(parent.iloc[0]) if not parent.empty else None
+            fallback_name = region_name.split(" (")[0] if fallback else None
     if custom:
         codes = tuple(c for c in custom if c != la_code)
         description = f"a custom list of {len(codes)} comparator LAs set in the params file"
@@ -88,7 +102,7 @@ def comparators(
         mine = neighbours[(neighbours["la_code"] == la_code) & neighbours["current"]].sort_values("rank")
         codes = tuple(mine["neighbour_code"])
         description = f"its {len(codes)} statistical neighbours (DfE children's services statistical neighbours)"
-    return Comparators(la_code, la_name, region_code, region_name, codes, description, fallback)
+    return Comparators(la_code, la_name, region_code, region_name, codes, description, fallback, fallback_name)
 
 
 # --------------------------------------------------------------------------- derived indicators
@@ -333,6 +347,8 @@ def benchmark(
         One row per indicator and year, oldest first: ``indicator``,
         ``year_label``, ``year``, ``la_value``, ``england``, ``region`` (the LA's
         region, or ``comp.region_fallback`` where that has no value),
+        ``region_area`` (the name of the area the region figure is: the LA's
+        region, ``London`` where the fallback was used, missing with no figure),
         ``sn_mean`` (unweighted mean of the comparators with a value),
         ``sn_count``, ``gap_england`` and ``gap_sn`` (LA minus benchmark, in the
         indicator's units), ``rank``, ``n_ranked``, ``band`` (among all LAs),
@@ -344,14 +360,18 @@ def benchmark(
     la_codes = [c for c in wide.columns if c != "year_label" and areas.get(c) == "la"]
     las = wide[la_codes].astype("float64")
     ranked = rank_and_band(las, measures)
-    region = _area(wide, comp.region_code)
-    region = region.fillna(_area(wide, comp.region_fallback))
+    own = _area(wide, comp.region_code)
+    region = own.fillna(_area(wide, comp.region_fallback))
+    region_area = pd.Series(np.where(own.notna(), comp.region_name or "",
+                                     np.where(region.notna(), comp.region_fallback_name or "", "")),
+                            index=wide.index, dtype="string").replace("", pd.NA)
     sn = wide[[c for c in comp.neighbours if c in wide.columns]].astype("float64")
     out = pd.DataFrame({
         "year_label": wide["year_label"].astype("string"),
         "la_value": _area(wide, comp.la_code),
         "england": _area(wide, ENGLAND),
         "region": region,
+        "region_area": region_area,
         "sn_mean": sn.mean(axis=1).round(COMPARE_DECIMALS),
         "sn_count": sn.notna().sum(axis=1).astype("int64"),
     })
