@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from leep_analysis.params import EvaluationSettings, RagRule
-from leep_analysis.sections.summary import evaluation
+from leep_analysis.sections.summary import evaluation, views, words
 
 DEFAULT = EvaluationSettings()
 
@@ -55,7 +55,7 @@ def test_params_can_replace_rules():
     ], columns=evaluation.MEASURE_COLUMNS)
     rated = evaluation.rate_measures(measures, strict)
     assert rated["rag"].tolist() == ["red", "amber"]
-    assert evaluation.rules_text(strict)[0] == "Green: better than national, and improving or stable."
+    assert words.rules_text(strict)[0] == "Green: better than national, and improving or stable."
 
 
 def test_entered_f_and_g():
@@ -179,3 +179,18 @@ def test_category_progress_suppresses_small_counts_for_committee():
     assert evaluation.category_progress(schools, 5) == (
         "Of 7 schools causing concern, fewer than 5 were not taking effective action at their latest visit and "
         "fewer than 5 had been in their category for 18 months or more.")
+
+
+def test_summary_layouts_are_blocks_in_order():
+    from leep_analysis.sections.summary.analysis import Summary
+
+    result = Summary(measures=pd.DataFrame(), indicators=pd.DataFrame(), tiles=[], settings=DEFAULT,
+                     messages={"support": ["12 schools supported."], "budget": ["Spent 40%."]},
+                     narrative={"priorities": {"autumn": "Raise KS4.", "spring": "Keep going."}, "enablers": "People."})
+    assert views.messages(result) == [("heading", {"text": "Schools receiving support", "level": 3}),
+                                      ("points", {"items": ["12 schools supported."]}),
+                                      ("heading", {"text": "Use of funding", "level": 3}),
+                                      ("points", {"items": ["Spent 40%."]})]
+    assert [m for m, _ in views.narrative(result, "priorities")] == ["heading", "markdown", "heading", "markdown"]
+    assert views.narrative(result, "priorities")[0][1]["text"] == "Autumn term"
+    assert views.narrative(result, "enablers") == [("markdown", {"text": "People."})]

@@ -141,22 +141,6 @@ def indicator_table(rated: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indicator", "description", "rag", "measures"])
 
 
-def rules_text(settings: EvaluationSettings) -> list[str]:
-    """The RAG rules in force, in words, for printing under the table."""
-    words = {"better": "better than national", "in_line": "in line with national", "worse": "worse than national",
-             "improving": "improving", "stable": "stable", "declining": "declining", "unknown": "no trend"}
-    lines = []
-    for rule in rules(settings):
-        comparison = " or ".join(words[v] for v in rule["versus_national"])
-        trend = " or ".join(words[t] for t in rule["trend"])
-        lines.append(f"{rule['rag'].capitalize()}: {comparison}, and {trend}.")
-    tol = ", ".join(f"{k} {tolerance(k, settings):g}" for k in "ABCDE")
-    lines.append(f"In line means within the tolerance of national, in each measure's units ({tol}); "
-                 "an indicator takes the worst rating of its measures. F: red if complaints rose on the previous "
-                 "period, green if not. G: red if the Secretary of State has concerns.")
-    return lines
-
-
 # --------------------------------------------------------------------------- the measures, from the sections
 def _direction(change: float, polarity: str, tol: float) -> str | None:
     """improving, stable or declining for a change in a measure's units, judged by polarity."""
