@@ -14,8 +14,9 @@ import pandas as pd
 from ... import charts
 from ...sources.budget import year_bounds
 from ...sources.support_register import config as support_config
+from ...wording import long_date
 from .position import MONEY, config, fund_label, reported_funds, years
-from .words import gbp, long_date
+from .words import gbp
 
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt

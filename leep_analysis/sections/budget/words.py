@@ -7,7 +7,6 @@ working out every breakdown.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from ... import tables
 from ...sources.budget import year_bounds
+from ...wording import long_date
 from .position import Accounts, config, fund_label
 
 if TYPE_CHECKING:
@@ -24,11 +24,6 @@ if TYPE_CHECKING:
 def gbp(value: object) -> str:
     """Money as the report shows it: £12,400 (the same rounding as the tables)."""
     return tables.FORMATS["gbp"](value)
-
-
-def long_date(when: dt.date) -> str:
-    """A date as the report writes it: 31 December 2025."""
-    return f"{when.day} {when.strftime('%B %Y')}"
 
 
 def _off_budget(variance: Decimal) -> tuple[str, str] | None:

@@ -6,16 +6,11 @@ says "fewer than N" where a table shows "c".
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ... import disclosure
+from ...wording import long_date
 from . import early_warning
 from .analysis import Concerns, config, label
 from .early_warning import EarlyWarning
-
-
-def _long(when: dt.date) -> str:
-    return f"{when.day} {when.strftime('%B %Y')}"
 
 
 def _count(result: Concerns, n: int) -> str:
@@ -28,9 +23,9 @@ def messages(result: Concerns) -> list[str]:
     ofsted = [c for c, e in config()["categories"].items() if e["ofsted"]]
     in_ofsted = int(result.counts.set_index("category").loc[ofsted, "n_now"].sum())
     lines = [
-        f"On {_long(result.as_at)} {_count(result, int(total['n_now']))} schools were in a category of concern or at "
+        f"On {long_date(result.as_at)} {_count(result, int(total['n_now']))} schools were in a category of concern or at "
         f"risk ({_count(result, in_ofsted)} in an Ofsted category), against {_count(result, int(total['n_previous']))} "
-        f"at the last report on {_long(result.since)}; {_count(result, int(total['entered_since']))} entered and "
+        f"at the last report on {long_date(result.since)}; {_count(result, int(total['entered_since']))} entered and "
         f"{_count(result, int(total['exited_since']))} left since.",
     ]
     if not result.schools.empty:

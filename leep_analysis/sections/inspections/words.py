@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ... import disclosure
+from ...wording import long_date
 from .analysis import Inspections, last_report_file, summary_row
 from .outcomes import config, group_label, groups
 
 
 def when(value: object) -> str:
     """A date as the report writes it: ``31 May 2015``."""
-    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
-    return f"{stamp.day} {stamp.strftime('%B %Y')}"
+    return long_date(pd.Timestamp(value))  # type: ignore[arg-type]
 
 
 def percent(value: object) -> str:

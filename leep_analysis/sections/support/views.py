@@ -11,6 +11,7 @@ import pandas as pd
 from ... import charts, disclosure, tables
 from ...schools import grade_label, label
 from ...sources.support_register import config, vocabulary
+from ...wording import long_date
 from . import analysis
 from .analysis import ALL, Analysis
 from .data import SupportData
@@ -64,7 +65,7 @@ def year(result: Analysis) -> dict[str, Any]:
     """``Section.show`` arguments for the reach breakdowns of the academic year to date (``support__summary_year.csv``)."""
     first = result.data.year_start
     return _reach_view(result, result.summary_year, "summary_year",
-                       f"Schools receiving support this academic year, {first.day} {first.strftime('%B %Y')} "
+                       f"Schools receiving support this academic year, {long_date(first)} "
                        f"to {as_of(result.data)}", _REACH_NOTE)
 
 

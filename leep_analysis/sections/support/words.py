@@ -6,6 +6,7 @@ import pandas as pd
 
 from ... import disclosure
 from ...sources.support_register import config
+from ...wording import long_date
 from .analysis import ALL, Analysis, following, inspection_summary
 from .data import SupportData
 from .matching import impact_measures
@@ -35,12 +36,12 @@ def measure_unit(measure: str) -> str:
 
 def as_of(data: SupportData) -> str:
     """The report's date as a caption gives it: ``31 December 2025``."""
-    return f"{data.as_at.day} {data.as_at.strftime('%B %Y')}"
+    return long_date(data.as_at)
 
 
 def since(data: SupportData) -> str:
     """The last report's date, as ``as_of`` gives it."""
-    return f"{data.since.day} {data.since.strftime('%B %Y')}"
+    return long_date(data.since)
 
 
 def shown_count(data: SupportData, n: int) -> str:
