@@ -1,16 +1,21 @@
-"""The summary's figures: every chosen section's analysis gathered, and the A to G evaluation rated."""
+"""The summary's figures: each chosen section's analysis, the A to G measures and their ratings.
+
+The summary gathers: it runs the analyses of the sections in the pack
+(achievement, inspections, support, budget, concerns: each only if the params
+choose it), takes their headline tiles and key messages as those sections word
+them, and turns their figures into the evaluation's measures (``evaluation``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ...params import EvaluationSettings
 from .. import achievement, budget, concerns, inspections, support
-from . import evaluation
+from . import evaluation, words
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
@@ -22,21 +27,14 @@ TILES = ["inspections_pupils_good_or_better", "inspections_category_of_concern",
 
 @dataclass(frozen=True)
 class Summary:
-    """What the summary page shows (built by ``analyse``).
+    """What the summary page shows (built by ``analyse``)."""
 
-    ``measures``: ``evaluation.rate_measures`` output; ``indicators``: the A to G
-    table (``evaluation.INDICATOR_COLUMNS``); ``messages``: section id -> that
-    section's key messages, in its own words; ``tiles``: the headline tiles in
-    ``TILES`` order; ``narrative``: the period's narrative (``sources.narrative``);
-    ``settings``: the evaluation settings the ratings used.
-    """
-
-    measures: pd.DataFrame
-    indicators: pd.DataFrame
-    messages: Mapping[str, list[str]]
+    measures: pd.DataFrame  # evaluation.rate_measures output
+    indicators: pd.DataFrame  # evaluation.INDICATOR_COLUMNS
+    messages: dict[str, list[str]]  # section id -> key messages
     tiles: list[dict[str, str]]
     narrative: Mapping[str, Any]
-    settings: EvaluationSettings
+    rules: list[str] = field(default_factory=list)
 
 
 def analyse(inputs: Inputs) -> Summary:
@@ -53,8 +51,9 @@ def analyse(inputs: Inputs) -> Summary:
         ach = achievement.analyse(inputs)
         parts.append(evaluation.attainment_measures(ach.latest))
         tiles += achievement.headline_tiles(ach)
-        messages["achievement"] = [achievement.sentence(r, ach.comp.la_name) for r in ach.latest.to_dict("records")
-                                   if r["tile"] and not pd.isna(r["la_value"])]
+        notable = [achievement.sentence(r, ach.comp.la_name) for r in ach.latest.to_dict("records")
+                   if r["tile"] and not pd.isna(r["la_value"])]
+        messages["achievement"] = notable
     if "inspections" in chosen:
         ins = inspections.analyse(inputs)
         parts.append(evaluation.inspection_measures(ins.summary, params.evaluation))
@@ -72,12 +71,14 @@ def analyse(inputs: Inputs) -> Summary:
         messages["budget"] = budget.summary(acc, stmt)
     if "concerns" in chosen:
         con = concerns.analyse(inputs)
-        extra["B"] = evaluation.category_progress(con.schools, params.suppression_threshold if params.committee else None)
+        extra["B"] = words.category_progress(evaluation.category_counts(con.schools),
+                                             params.suppression_threshold if params.committee else None)
         messages["concerns"] = concerns.messages(con)
     parts.append(evaluation.entered_measures(params.evaluation))
     measures = pd.concat([p for p in parts if not p.empty], ignore_index=True).sort_values("indicator", kind="stable")
     rated = evaluation.rate_measures(measures, params.evaluation)
     narrative = inputs.get("narrative")
     by_key = {t["key"]: t for t in tiles}
-    return Summary(measures=rated, indicators=evaluation.summary_table(rated, narrative, extra), messages=messages,
-                   tiles=[by_key[k] for k in TILES if k in by_key], narrative=narrative, settings=params.evaluation)
+    return Summary(measures=rated, indicators=evaluation.summary_table(rated, narrative, extra),
+                   messages=messages, tiles=[by_key[k] for k in TILES if k in by_key], narrative=narrative,
+                   rules=words.rules_text(evaluation.rules(params.evaluation), evaluation.tolerances(params.evaluation)))

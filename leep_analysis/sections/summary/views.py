@@ -1,4 +1,9 @@
-"""The summary's tables and page layouts, from a ``Summary``."""
+"""The summary page's tables and layouts, from a ``Summary``: what the notebook shows.
+
+``indicators`` and ``measures`` return the keyword arguments of
+``Section.show``; ``messages`` and ``narrative`` return ``(method, arguments)``
+blocks for ``Section.render``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from ... import wording
 from ...config import load_config
 from .analysis import Summary
 
-Block = tuple[str, dict[str, Any]]
+Blocks = list[tuple[str, dict[str, Any]]]
 
 
 def indicators(result: Summary) -> dict[str, Any]:
@@ -32,8 +37,8 @@ def measures(result: Summary) -> dict[str, Any]:
     shown = table.copy()
     shown["versus_national"] = [str(v).replace("_", " ") if isinstance(v, str) else "–" for v in table["versus_national"]]
     for column in ("local", "national"):
-        shown[column] = [wording.number(v, u, d, words=False) for v, u, d in
-                         zip(table[column], result.measures["unit"], result.measures["decimals"], strict=True)]
+        shown[column] = [wording.number(v, u, d, words=False) for v, u, d in zip(table[column], result.measures["unit"],
+                                                                      result.measures["decimals"], strict=True)]
     shown["trend"] = [t if isinstance(t, str) else "–" for t in table["trend"]]
     shown["rag"] = [r.capitalize() for r in table["rag"]]
     return {"frame": shown, "name": "measures", "csv": table.reset_index(drop=True),
@@ -42,21 +47,19 @@ def measures(result: Summary) -> dict[str, Any]:
                        "versus_national": "Against national", "trend": "Trend", "rag": "Rating"}}
 
 
-def messages(result: Summary) -> list[Block]:
-    """Each section's key messages under its title, for ``Section.render``."""
+def messages(result: Summary) -> Blocks:
+    """Each section's key messages under its title."""
     titles = load_config("sections")
-    blocks: list[Block] = []
+    blocks: Blocks = []
     for section_id, lines in result.messages.items():
         blocks += [("heading", {"text": titles[section_id]["title"], "level": 3}), ("points", {"items": lines})]
     return blocks
 
 
-def narrative(result: Summary, part: str) -> list[Block]:
-    """One part of the narrative (``priorities`` by term, or ``enablers``, ``blockers``, ...), for ``Section.render``."""
+def narrative(result: Summary, part: str) -> Blocks:
+    """One part of the narrative (``priorities`` by term, or ``enablers``, ``blockers``, ...)."""
     value = result.narrative.get(part, "")
-    if not isinstance(value, Mapping):
-        return [("markdown", {"text": str(value)})]
-    blocks: list[Block] = []
-    for term, text in value.items():
-        blocks += [("heading", {"text": f"{term.capitalize()} term", "level": 3}), ("markdown", {"text": text})]
-    return blocks
+    if isinstance(value, Mapping):
+        return [block for term, text in value.items() for block in
+                (("heading", {"text": f"{term.capitalize()} term", "level": 3}), ("markdown", {"text": text}))]
+    return [("markdown", {"text": str(value)})]
