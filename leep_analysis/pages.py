@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import jinja2
 from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
 from .export import Page, house_css
 from .inputs import Inputs, InputSpec, describe_files
+from .wording import long_date
 
 AUDIENCE = {
     "internal": "Internal: for the partnership's strategic group; schools are named",
@@ -32,10 +32,6 @@ def la_name(inputs: Inputs) -> str:
         if not names.empty:
             return str(names.iloc[0])
     return f"LA {code}"
-
-
-def _long_date(when: dt.date) -> str:
-    return f"{when.day} {when.strftime('%B %Y')}"
 
 
 def period_label(period: str) -> str:
@@ -82,7 +78,7 @@ def _sample_note(specs: list[InputSpec]) -> str:
 
 
 def _footer(inputs: Inputs) -> str:
-    return (f"Figures as at {_long_date(inputs.params.as_at)}. Produced with leep-analysis; "
+    return (f"Figures as at {long_date(inputs.params.as_at)}. Produced with leep-analysis; "
             "the pack's manifest.json lists every input file and software version.")
 
 
@@ -109,8 +105,8 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         la_short=name,
         pack_title=pack_title(inputs, name),
         period_label=period_label(params.period),
-        as_at=_long_date(params.as_at),
-        since=_long_date(params.since),
+        as_at=long_date(params.as_at),
+        since=long_date(params.since),
         audience_label=AUDIENCE[params.audience],
         synthetic=inputs.on_sample,
         banner=SYNTHETIC_BANNER,

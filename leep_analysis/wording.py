@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 
@@ -27,3 +29,8 @@ def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 101st, 111th."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def long_date(when: dt.date | pd.Timestamp) -> str:
+    """A date as the report writes it: ``31 December 2025`` (no leading zero)."""
+    return f"{when.day} {when.strftime('%B %Y')}"

@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 import re
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from leep_analysis import achievement as ach
 from leep_analysis import wording
-from leep_analysis.config import SAMPLE_DIR
+from leep_analysis.config import PROJECT_DIR, SAMPLE_DIR
 from leep_analysis.errors import InputError
+from leep_analysis.inputs import Inputs
+from leep_analysis.params import load_params
 from leep_analysis.runner import run_pack
+from leep_analysis.sections.achievement import analysis, views
 from leep_analysis.sources.lait_dictionary import load_dictionary
 
 from .conftest import write_params
@@ -69,7 +73,7 @@ def test_bad_configuration_names_the_key(monkeypatch):
         {"code": "B", "label": "B", "gap": ["A"]},
         {"code": "A", "label": "again"},
     ]}]}
-    monkeypatch.setattr(ach, "load_config", lambda name: config)
+    monkeypatch.setattr(analysis, "load_config", lambda name: config)
     with pytest.raises(InputError) as err:
         ach.phases.__wrapped__()
     messages = [str(p) for p in err.value.problems]
@@ -132,6 +136,26 @@ def test_notable():
     assert ach.notable(row(band="A")) and ach.notable(row(band="D"))
     assert not ach.notable(row(band="B")) and not ach.notable(row(band=pd.NA))
     assert ach.notable(row(band="C", concern=True))
+
+
+# --------------------------------------------------------------------------- views
+def test_phase_view_is_a_layout_of_display_blocks(clean_env):
+    params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
+    result = ach.analyse(Inputs(params))
+    blocks = views.phase(result, "ks2")
+    # one note, the table and its key, a heading and sentences per group of pupils, trend, neighbours and gap charts
+    assert [method for method, _ in blocks] == ["say", "show", "say"] + ["heading", "sentences"] * 5 + ["figure"] * 3
+    assert blocks[3] == ("heading", {"text": "Key stage 2 – All pupils", "level": 4})
+    show = dict(blocks)["show"]
+    assert show["name"] == "ks2" and show["caption"].startswith("Key stage 2: ")
+    assert list(show["csv"].columns) == ach.BENCHMARK_COLUMNS
+    captions = [kwargs["caption"] for method, kwargs in blocks if method == "figure"]
+    assert captions[0] == "Reading, writing and maths: expected standard: Sampleshire (synthetic) and its benchmarks over time"
+    for method, kwargs in blocks:
+        if method == "figure":
+            plt.close(kwargs["fig"])
+    overview = views.overview(result)
+    assert [(m, k["name"]) for m, k in overview] == [("show", "benchmark"), ("write_table", "timeseries")]
 
 
 # --------------------------------------------------------------------------- the section on real and sample data

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leep_analysis import budget
 from leep_analysis.checks import budget_ledger_consistent
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.disclosure import Anonymiser
 from leep_analysis.errors import InputError
 from leep_analysis.inputs import Inputs
 from leep_analysis.params import PeriodParams
+from leep_analysis.sections.budget import analysis, position, views, words
 from leep_analysis.sources._read import parse_pence
 from leep_analysis.sources.budget import (
     ledger_warnings,
@@ -107,8 +107,8 @@ def test_parse_financial_year(text, year):
 # ----------------------------------------------------------------------------- statements by hand
 def test_statement_by_hand(tiny):
     budgets, ledger = tiny
-    acc = budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30))
-    stmt = as_dict(budget.statement(acc), "fund", "financial_year")
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30))
+    stmt = as_dict(position.statement(acc), "fund", "financial_year")
     leep = stmt[("LEEP", "2025-26")]
     # spent 100 + 61 - 10; committed 300 - 100 (P3 is after the as-at date); run rate:
     # 61.00 paid without a commitment in 183 days, times 182 days left = 60.6667 -> 60.67
@@ -121,55 +121,55 @@ def test_statement_by_hand(tiny):
     assert (scc["spent"], scc["committed"], scc["forecast_outturn"], scc["variance"]) == (
         D("150.00"), D("0.00"), D("150.00"), D("-350.00"))
     assert scc["pct_spent"] == 30.0
-    assert list(budget.statement(acc).columns) == budget.STATEMENT_COLUMNS
+    assert list(position.statement(acc).columns) == position.STATEMENT_COLUMNS
     assert (len(acc.later), len(acc.other)) == (1, 1)  # P3 after the date; P5 from other funding
 
 
 def test_payment_after_as_at_closes_commitment_later(tiny):
     budgets, ledger = tiny
-    stmt = as_dict(budget.statement(budget.build_accounts(budgets, ledger, dt.date(2025, 10, 31))), "fund", "financial_year")
+    stmt = as_dict(position.statement(position.build_accounts(budgets, ledger, dt.date(2025, 10, 31))), "fund", "financial_year")
     assert (stmt[("LEEP", "2025-26")]["spent"], stmt[("LEEP", "2025-26")]["committed"]) == (D("351.00"), D("0.00"))
 
 
 def test_committed_only_profile(tiny, monkeypatch):
     budgets, ledger = tiny
-    config = {**budget.config(), "profile": {**budget.config()["profile"], "method": "committed_only"}}
-    monkeypatch.setattr(budget, "config", lambda: config)
-    stmt = as_dict(budget.statement(budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30))), "fund", "financial_year")
+    config = {**position.config(), "profile": {**position.config()["profile"], "method": "committed_only"}}
+    monkeypatch.setattr(position, "config", lambda: config)
+    stmt = as_dict(position.statement(position.build_accounts(budgets, ledger, dt.date(2025, 9, 30))), "fund", "financial_year")
     assert stmt[("LEEP", "2025-26")]["forecast_outturn"] == D("351.00")
 
 
 def test_breakdowns_by_hand(tiny):
     budgets, ledger = tiny
-    acc = budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER)
-    categories = as_dict(budget.by_category(acc), "fund", "category")
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER)
+    categories = as_dict(analysis.by_category(acc), "fund", "category")
     assert (categories[("LEEP", "school-to-school support")]["spent"],
             categories[("LEEP", "school-to-school support")]["committed"]) == (D("100.00"), D("200.00"))
     assert categories[("LEEP", "training and events")]["spent"] == D("51.00")
     assert categories[("LEEP", "training and events")]["pct_of_spent"] == 33.8  # 51 / 151
-    schools = budget.by_school(acc)
+    schools = analysis.by_school(acc)
     assert schools[["fund", "urn", "school_name", "tier", "spent", "committed"]].values.tolist() == [
         ["LEEP", "100001", "Alpha Primary School", "targeted", D("100.00"), D("200.00")],
         ["LEEP", pd.NA, "No school linked", pd.NA, D("51.00"), D("0.00")],
         ["SCC", "100002", "100002", "Not on the support register", D("150.00"), D("0.00")],
     ]
-    tiers = as_dict(budget.cost_per_tier(acc), "tier")
+    tiers = as_dict(analysis.cost_per_tier(acc), "tier")
     assert (tiers["targeted"]["schools"], tiers["targeted"]["episodes"], tiers["targeted"]["per_school"]) == (1, 1, D("100.00"))
     assert tiers["intensive"]["schools"] == 0 and tiers["intensive"]["per_school"] is None
     assert (tiers["Not on the support register"]["spent"], tiers["All supported schools"]["spent"]) == (D("150.00"), D("100.00"))
-    payees = as_dict(budget.by_payee(acc), "fund", "payee")
+    payees = as_dict(analysis.by_payee(acc), "fund", "payee")
     assert payees[("LEEP", "Venue Ltd")]["transactions"] == 2 and payees[("LEEP", "Venue Ltd")]["spent"] == D("51.00")
 
 
 def test_monthly_and_year_on_year_by_hand(tiny):
     budgets, ledger = tiny
-    acc = budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30))
-    months = budget.monthly(acc)
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30))
+    months = analysis.monthly(acc)
     leep = months[months["fund"] == "LEEP"]
     # 1000.00 over twelve months: 83.33 after April, 1000.00 after March; April to September spent
     assert leep["profile"].tolist()[:2] + leep["profile"].tolist()[-1:] == [D("83.33"), D("166.67"), D("1000.00")]
     assert leep["cumulative_spent"].tolist()[:7] == [D("0.00"), D("100.00"), D("151.00"), D("151.00"), D("151.00"), D("151.00"), None]
-    yoy = budget.year_on_year(acc, budget.statement(acc))
+    yoy = analysis.year_on_year(acc, position.statement(acc))
     assert yoy.loc[yoy["fund"] == "LEEP", "spent_by_same_date"].tolist() == [D("151.00")]
 
 
@@ -186,7 +186,7 @@ def test_episode_matching():
         "fund": ["LEEP", "LEEP", "SCC", "LEEP", "LEEP", "LEEP", "LEEP"],
         "payee": ["Oak School", "Oak School", "Kestrel Ltd", "Oak School", "Venue Ltd", "Oak School", "Oak School"],
     })
-    matched = budget.episodes_of(frame, register)
+    matched = analysis.episodes_of(frame, register)
     # paid before any episode: the school's first; then the latest started by the date, same fund
     # and provider first (rows 2 and 3 start on the same day), then same fund; none for others
     assert matched["episode"].tolist() == [0, 0, 1, 2, 2, pd.NA, pd.NA]
@@ -197,36 +197,49 @@ def test_episode_matching():
 def test_committee_mode_hides_schools(tiny):
     budgets, ledger = tiny
     anonymiser = Anonymiser(True, {"100001": "School B", "100009": "School A"})
-    acc = budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER, anonymiser=anonymiser)
-    schools = budget.by_school(acc)
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER, anonymiser=anonymiser)
+    schools = analysis.by_school(acc)
     assert "urn" not in schools.columns
     assert schools["school_name"].tolist() == ["School B", "No school linked", "School (not listed)"]
-    assert set(budget.by_payee(acc)["payee"]) == {"School A", "Venue Ltd", "Payee Ltd"}
-    tiers = as_dict(budget.cost_per_tier(acc), "tier")
+    assert set(analysis.by_payee(acc)["payee"]) == {"School A", "Venue Ltd", "Payee Ltd"}
+    tiers = as_dict(analysis.cost_per_tier(acc), "tier")
     assert (tiers["targeted"]["schools"], tiers["targeted"]["per_school"]) == ("c", "c")  # 1 school, below 5
     assert tiers["intensive"]["schools"] == 0
 
 
 def test_school_words_hide_payees_without_urn():
     committee = Anonymiser(True, {})
-    assert budget.payee_label("Oak Lane Primary School", None, committee) == "School (not listed)"
-    assert budget.payee_label("Kestrel Consultancy", None, committee) == "Kestrel Consultancy"
-    assert budget.payee_label("Oak Lane Primary School", None, Anonymiser(False, {})) == "Oak Lane Primary School"
+    assert analysis.payee_label("Oak Lane Primary School", None, committee) == "School (not listed)"
+    assert analysis.payee_label("Kestrel Consultancy", None, committee) == "Kestrel Consultancy"
+    assert analysis.payee_label("Oak Lane Primary School", None, Anonymiser(False, {})) == "Oak Lane Primary School"
 
 
 def test_sentences(tiny):
     budgets, ledger = tiny
-    acc = budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30))
-    assert budget.summary(acc, budget.statement(acc)) == [
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30))
+    assert words.summary(acc, position.statement(acc)) == [
         "The LEEP fund is 15% spent as at 30 September 2025 (£151 of £1,000), with £200 more committed. "
         "It is forecast to underspend by £588 (forecast outturn £412).",
         "The Schools Causing Concern budget is 30% spent as at 30 September 2025 (£150 of £500), with £0 more "
         "committed. It is forecast to underspend by £350 (forecast outturn £150).",
     ]
-    closed = budget.build_accounts(budgets, ledger, dt.date(2026, 3, 31))
-    assert budget.summary(closed, budget.statement(closed))[0] == (
+    closed = position.build_accounts(budgets, ledger, dt.date(2026, 3, 31))
+    assert words.summary(closed, position.statement(closed))[0] == (
         "The LEEP fund is 35% spent at the end of 2025-26 (£351 of £1,000). Its outturn is £351: "
         "an underspend of £649.")
+
+
+def test_views_and_notes_from_a_result(tiny):
+    budgets, ledger = tiny
+    result = analysis.figures(position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER))
+    signed = views.signed_statement(result, "LEEP")
+    assert signed["caption"] == "LEEP fund: financial position statement, as at 30 September 2025"
+    assert signed["frame"]["line"].iloc[4] == "Forecast further spend (rest of year)"
+    assert signed["frame"]["2025-26"].tolist() == [D("1000.00"), D("151.00"), D("200.00"), D("649.00"), D("60.67"),
+                                                    D("411.67"), D("-588.33")]  # further: the run rate above
+    assert views.tiers(result)["caption"] == "Cost of support by tier, both funds, 1 April 2025 to 30 September 2025"
+    assert "£1,000 recorded in the ledger against other funding is part of neither budget and is left out." in \
+        words.notes(result)
 
 
 # ----------------------------------------------------------------------------- reconciliation
@@ -270,8 +283,8 @@ def test_totals_reconcile_to_the_penny(case):
         ledger = load_ledger(write_csv(Path(folder) / "ledger.csv", HEADER, rows))
         budgets = load_budgets(write_csv(Path(folder) / "budgets.csv", ["fund", "financial_year", "allocation"],
                                          [[f, y, f"{p // 100}.{p % 100:02d}"] for (f, y), p in allocations.items()]))
-    acc = budget.build_accounts(budgets, ledger, as_at, register=REGISTER)
-    stmt = budget.statement(acc)
+    acc = position.build_accounts(budgets, ledger, as_at, register=REGISTER)
+    stmt = position.statement(acc)
     upto = [r for r in rows if dt.date.fromisoformat(r[1]) <= as_at]
     for line in stmt.to_dict("records"):
         mine = [r for r in upto if (r[3], r[2]) == (line["fund"], line["financial_year"])]
@@ -283,7 +296,7 @@ def test_totals_reconcile_to_the_penny(case):
         assert line["remaining"] == allocation - spent - committed
         assert line["forecast_outturn"] - spent - committed >= 0
         assert line["variance"] == line["forecast_outturn"] - allocation
-    for table in (budget.by_category(acc), budget.by_school(acc), budget.by_payee(acc)):
+    for table in (analysis.by_category(acc), analysis.by_school(acc), analysis.by_payee(acc)):
         sums = table.groupby(["fund", "financial_year"])[["spent", "committed"]].sum()
         for line in stmt.to_dict("records"):
             key = (line["fund"], line["financial_year"])
@@ -452,8 +465,8 @@ def sample():
 
 
 def test_sample_statement_by_hand(sample):
-    acc = budget.build_accounts(*sample, dt.date(2025, 12, 31))
-    stmt = as_dict(budget.statement(acc), "fund", "financial_year")
+    acc = position.build_accounts(*sample, dt.date(2025, 12, 31))
+    stmt = as_dict(position.statement(acc), "fund", "financial_year")
     raw = pd.read_csv(SAMPLE_DIR / "budget_ledger.csv", dtype=str, keep_default_na=False)
     raw = raw[raw["date"] <= "2025-12-31"]
     for fund in ("LEEP", "SCC"):
@@ -471,8 +484,8 @@ def test_sample_statement_by_hand(sample):
 
 
 def test_sample_year_end(sample):
-    acc = budget.build_accounts(*sample, dt.date(2026, 3, 31))
-    scc = as_dict(budget.statement(acc), "fund", "financial_year")[("SCC", "2025-26")]
+    acc = position.build_accounts(*sample, dt.date(2026, 3, 31))
+    scc = as_dict(position.statement(acc), "fund", "financial_year")[("SCC", "2025-26")]
     # at the year end nothing is profiled: outturn is spent plus the invoices still awaited
     assert (scc["spent"], scc["committed"], scc["forecast_outturn"]) == (D("223390.00"), D("9470.00"), D("232860.00"))
     assert len(acc.later) > 0 and set(acc.other["fund"]) == {"other"}
@@ -507,8 +520,8 @@ def _pack(params_file, tmp_path, **overrides):
 def test_pack_tables(params_file, tmp_path, sample):
     pack = _pack(params_file, tmp_path)
     table = pd.read_csv(pack / "tables" / "budget__statement.csv", dtype=str, keep_default_na=False)
-    assert list(table.columns) == budget.STATEMENT_COLUMNS
-    expected = budget.statement(budget.build_accounts(*sample, dt.date(2025, 12, 31)))
+    assert list(table.columns) == position.STATEMENT_COLUMNS
+    expected = position.statement(position.build_accounts(*sample, dt.date(2025, 12, 31)))
     assert table.loc[table["financial_year"] == "2025-26", "spent"].tolist() == ["276432.75", "196147.43"]
     assert table["forecast_outturn"].tolist() == [str(v) for v in expected["forecast_outturn"]]
     for name in ("by_category", "by_school"):
@@ -551,24 +564,23 @@ def test_episode_follows_a_school_across_a_change_of_urn(tiny):
     # the register holds the academy's new URN 100011; the ledger paid the maintained school 100001
     register = REGISTER.assign(urn=["100011"])
     lineage = {"100001": "100001", "100011": "100001"}
-    acc = budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=register, lineage=lineage)
-    tiers = as_dict(budget.cost_per_tier(acc), "tier")
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=register, lineage=lineage)
+    tiers = as_dict(analysis.cost_per_tier(acc), "tier")
     assert (tiers["targeted"]["schools"], tiers["targeted"]["spent"]) == (1, D("100.00"))
-    unlinked = budget.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=register)
-    assert as_dict(budget.cost_per_tier(unlinked), "tier")["targeted"]["schools"] == 0
+    unlinked = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=register)
+    assert as_dict(analysis.cost_per_tier(unlinked), "tier")["targeted"]["schools"] == 0
 
 
 def test_cost_per_tier_beside_support_outcomes():
-    from leep_analysis import budget as bud
     from leep_analysis.config import PROJECT_DIR
     from leep_analysis.inputs import Inputs
     from leep_analysis.params import load_params
 
     params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
     inputs = Inputs(params)
-    acc = bud.accounts(inputs)
-    plain = bud.cost_per_tier(acc)
-    joined = bud.cost_per_tier(acc, bud.support_outcomes(inputs)).set_index("tier")
+    acc = position.accounts(inputs)
+    plain = analysis.cost_per_tier(acc)
+    joined = analysis.cost_per_tier(acc, analysis.support_outcomes(inputs)).set_index("tier")
     assert list(joined.columns[-3:]) == ["inspected_after", "pct_improved", "pct_good_after"]
     pd.testing.assert_frame_equal(joined[plain.columns[1:]].reset_index(), plain, check_dtype=False)  # costs as before
     # support__schools.csv of the same pack: 27 supported schools inspected since support began, 4 improved
@@ -577,4 +589,4 @@ def test_cost_per_tier_beside_support_outcomes():
         [27, 14.8, 51.9]
     assert joined.loc[["collaborative", "targeted", "intensive"], "inspected_after"].tolist() == [6, 16, 5]
     assert pd.isna(joined.at["Not on the support register", "inspected_after"])
-    assert bud.support_outcomes(Inputs(params.model_copy(update={"sections": ["budget"]}))) is None
+    assert analysis.support_outcomes(Inputs(params.model_copy(update={"sections": ["budget"]}))) is None

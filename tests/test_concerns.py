@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leep_analysis import concerns as con
+from leep_analysis import concerns
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.errors import InputError
+from leep_analysis.sections.concerns import analysis as con
 from leep_analysis.sources.concerns_log import load_concerns_log, visits
 from leep_analysis.sources.school_intelligence import load_intelligence
 
@@ -146,3 +147,20 @@ def test_sample_log_and_intelligence():
         "at_risk": 14, "special_measures": 4, "serious_weaknesses": 2}
     intel = load_intelligence(SAMPLE_DIR / "school_intelligence.csv")
     assert len(intel) == 250 and intel["urn"].is_unique
+
+
+def test_page_views_are_blocks():
+    from leep_analysis.config import PROJECT_DIR
+    from leep_analysis.inputs import Inputs
+    from leep_analysis.params import load_params
+
+    params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
+    result = concerns.analyse(Inputs(params))
+    page = concerns.views.concerns_page(result)
+    assert [method for method, _ in page] == ["points", "show", "show", "show", "show"]
+    assert page[0][1]["items"] == concerns.words.messages(result)
+    assert [kwargs["name"] for _, kwargs in page[1:]] == ["categories", "schools", "powers", "exits"]
+    assert page[2][1]["caption"] == "Schools causing concern on 31 Dec 2025 and their progress since 31 Aug 2025"
+    alerts = concerns.views.early_warning_page(result.alerts)
+    assert [method for method, _ in alerts] == ["points", "show"]
+    assert alerts[1][1]["caption"].startswith("Schools whose early-warning score suggests targeted or intensive")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from leep_analysis.params import EvaluationSettings, RagRule
-from leep_analysis.sections.summary import evaluation
+from leep_analysis.sections.summary import Summary, evaluation, views, words
 
 DEFAULT = EvaluationSettings()
 
@@ -55,7 +55,7 @@ def test_params_can_replace_rules():
     ], columns=evaluation.MEASURE_COLUMNS)
     rated = evaluation.rate_measures(measures, strict)
     assert rated["rag"].tolist() == ["red", "amber"]
-    assert evaluation.rules_text(strict)[0] == "Green: better than national, and improving or stable."
+    assert words.rules_text(evaluation.rules(strict), evaluation.tolerances(strict))[0] == "Green: better than national, and improving or stable."
 
 
 def test_entered_f_and_g():
@@ -175,9 +175,29 @@ def test_a_to_g_on_real_files_for_leicestershire(real, tmp_path):
 def test_category_progress_suppresses_small_counts_for_committee():
     schools = pd.DataFrame({"progress": ["not taking effective action: escalate"] * 2 + ["taking effective action"] * 5,
                             "months_in_category": [20, 3, 4, 5, 6, 30, 40]})
-    assert evaluation.category_progress(schools) == ("Of 7 schools causing concern, 2 were not taking effective action "
+    assert words.category_progress(evaluation.category_counts(schools)) == ("Of 7 schools causing concern, 2 were not taking effective action "
                                                      "at their latest visit and 3 had been in their category for 18 "
                                                      "months or more.")
-    assert evaluation.category_progress(schools, 5) == (
+    assert words.category_progress(evaluation.category_counts(schools), 5) == (
         "Of 7 schools causing concern, fewer than 5 were not taking effective action at their latest visit and "
         "fewer than 5 had been in their category for 18 months or more.")
+
+
+def test_category_progress_without_schools():
+    assert evaluation.category_counts(pd.DataFrame()) == (0, 0, 0)
+    assert words.category_progress((0, 0, 0), 5) == "No school is in a category of concern or at risk."
+
+
+def test_page_layouts_are_blocks():
+    result = Summary(measures=pd.DataFrame(), indicators=pd.DataFrame(), tiles=[],
+                     messages={"inspections": ["Most schools are good."], "budget": ["Half is spent."]},
+                     narrative={"priorities": {"autumn": "Reading.", "spring": "Maths."}, "enablers": "Trust."})
+    blocks = views.messages(result)
+    assert [method for method, _ in blocks] == ["heading", "points", "heading", "points"]
+    assert blocks[0][1] == {"text": "Ofsted inspections", "level": 3}
+    assert blocks[1][1] == {"items": ["Most schools are good."]}
+    priorities = views.narrative(result, "priorities")
+    assert [method for method, _ in priorities] == ["heading", "markdown", "heading", "markdown"]
+    assert priorities[0][1]["text"] == "Autumn term" and priorities[3][1] == {"text": "Maths."}
+    assert views.narrative(result, "enablers") == [("markdown", {"text": "Trust."})]
+    assert views.narrative(result, "blockers") == [("markdown", {"text": ""})]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leep_analysis import inspections as insp
 from leep_analysis.disclosure import Anonymiser
 from leep_analysis.errors import InputError
 from leep_analysis.params import InspectionSettings
 from leep_analysis.runner import run_pack
+from leep_analysis.sections.inspections import analysis, movement, outcomes, views, words
 
 from .conftest import write_params
 
@@ -56,7 +56,7 @@ def mi(*rows: dict, as_at: str = "2015-05-31") -> pd.DataFrame:
 
 NEIGHBOURS = pd.DataFrame({"la_code": ["001"], "la_name": ["One"], "region": ["East Midlands"], "rank": [1],
                            "neighbour_code": ["002"], "proximity": [None], "current": [True]})
-AREAS = insp.Areas("001", "One", "East Midlands", ("002",), (), "its 1 statistical neighbour")
+AREAS = outcomes.Areas("001", "One", "East Midlands", ("002",), (), "its 1 statistical neighbour")
 
 
 def links(*pairs: tuple[str, str, str]) -> pd.DataFrame:
@@ -77,8 +77,8 @@ def la_row(table: pd.DataFrame, group: str = "all", area_type: str = "la", as_at
 
 
 def build(frame: pd.DataFrame, *, since: str = "2014-12-31", committee: bool = False, labels=None,
-          settings: InspectionSettings | None = None, **kwargs) -> insp.Inspections:
-    return insp.build(frame, NEIGHBOURS, la_code="001", as_at=dt.date(2015, 5, 31),
+          settings: InspectionSettings | None = None, **kwargs) -> analysis.Inspections:
+    return analysis.build(frame, NEIGHBOURS, la_code="001", as_at=dt.date(2015, 5, 31),
                       since=dt.date.fromisoformat(since), settings=settings or InspectionSettings(),
                       anonymiser=Anonymiser(committee, labels or {}), threshold=5, **kwargs)
 
@@ -97,8 +97,8 @@ OVERALL = mi(
 
 
 def test_overall_era_counts_by_hand():
-    table = insp.summary(insp.outcomes(OVERALL), AREAS)
-    assert list(table.columns) == insp.SUMMARY_COLUMNS
+    table = analysis.summary(outcomes.outcomes(OVERALL), AREAS)
+    assert list(table.columns) == analysis.SUMMARY_COLUMNS
     row = la_row(table)
     # LA 001: grades 1, 2, 3, 4, 2 -> 3 of 5 good or better; pupils 100 + 200 of 100 + 200 + 1000 + 700 = 15%
     assert row[["n_schools", "n_graded", "n_good_or_better", "pct_good_or_better", "n_requires_improvement",
@@ -123,12 +123,12 @@ def test_overall_era_counts_by_hand():
 
 def test_no_pupil_numbers_means_not_available():
     frame = mi({"overall": 2}, {"overall": 3}, {"la_code": "002", "overall": 2}, as_at="2013-04-30")
-    result = insp.build(frame, NEIGHBOURS, la_code="001", as_at=dt.date(2013, 4, 30), since=dt.date(2013, 3, 31),
+    result = analysis.build(frame, NEIGHBOURS, la_code="001", as_at=dt.date(2013, 4, 30), since=dt.date(2013, 3, 31),
                         settings=InspectionSettings(), anonymiser=Anonymiser(False, {}), threshold=5)
     assert pd.isna(la_row(result.summary, as_at="2013-04-30")["pct_pupils_good_or_better"])
-    assert insp.pupils_sentence(result) == ("Ofsted's file as at 30 April 2013 gives no pupil numbers, so the share "
+    assert words.pupils_sentence(result) == ("Ofsted's file as at 30 April 2013 gives no pupil numbers, so the share "
                                             "of pupils in good or better schools is not available.")
-    assert insp.headline_tiles(result)[1]["value"] == "not available"
+    assert words.headline_tiles(result)[1]["value"] == "not available"
 
 
 # --------------------------------------------------------------------------- key judgements, September 2024 on
@@ -146,19 +146,19 @@ KEY_JUDGEMENTS = mi(
 
 
 def test_key_judgement_rule_all_four():
-    out = insp.outcomes(KEY_JUDGEMENTS, good_equivalent="all_key_judgements")
+    out = outcomes.outcomes(KEY_JUDGEMENTS, good_equivalent="all_key_judgements")
     # worst of the four: 2; 3 (behaviour); 4 (safeguarding not effective); 1 (safeguarding not recorded)
     assert out["grade"].tolist() == [2, 3, 4, 1]
     assert out["good_or_better"].tolist() == [True, False, False, True] and out["equivalent"].all()
-    row = la_row(insp.summary(out, AREAS), as_at="2025-08-31")
+    row = la_row(analysis.summary(out, AREAS), as_at="2025-08-31")
     assert row[["n_graded", "pct_good_or_better", "n_equivalent_grade", "n_inadequate"]].tolist() == [4, 50.0, 4, 1]
 
 
 def test_key_judgement_rule_quality_and_leadership():
-    out = insp.outcomes(KEY_JUDGEMENTS, good_equivalent="quality_and_leadership")
+    out = outcomes.outcomes(KEY_JUDGEMENTS, good_equivalent="quality_and_leadership")
     # worse of quality of education and leadership: 2; 2 (behaviour 3 does not count); 4 (safeguarding); 1
     assert out["grade"].tolist() == [2, 2, 4, 1]
-    assert la_row(insp.summary(out, AREAS), as_at="2025-08-31")["pct_good_or_better"] == 75.0
+    assert la_row(analysis.summary(out, AREAS), as_at="2025-08-31")["pct_good_or_better"] == 75.0
 
 
 # --------------------------------------------------------------------------- report cards, 10 November 2025 on
@@ -177,13 +177,13 @@ REPORT_CARDS = mi(
 
 
 def test_report_cards_are_counted_apart():
-    out = insp.outcomes(REPORT_CARDS)
-    row = la_row(insp.summary(out, AREAS), as_at="2025-12-31")
+    out = outcomes.outcomes(REPORT_CARDS)
+    row = la_row(analysis.summary(out, AREAS), as_at="2025-12-31")
     # the two report cards are schools, not graded; one is in special measures (a category, not "inadequate")
     assert row[["n_schools", "n_graded", "pct_good_or_better", "n_report_card", "n_category_of_concern",
                 "n_inadequate"]].tolist() == [3, 1, 100.0, 2, 1, 0]
-    cards = insp.report_cards(out, AREAS)
-    assert list(cards.columns) == insp.REPORT_CARD_COLUMNS
+    cards = analysis.report_cards(out, AREAS)
+    assert list(cards.columns) == analysis.REPORT_CARD_COLUMNS
     la = cards[cards["area_type"] == "la"].set_index(["evaluation_area", "outcome"])
     assert la.loc[("inclusion", "expected_standard"), ["n_schools", "pct"]].tolist() == [1, 50.0]
     assert la.loc[("inclusion", "urgent_improvement"), "n_schools"] == 1
@@ -198,28 +198,28 @@ def test_report_cards_are_counted_apart():
 def test_no_report_cards_yet():
     result = build(OVERALL)
     assert result.report_cards.empty
-    assert insp.report_card_sentences(result) == [
+    assert words.report_card_sentences(result) == [
         "No school in England had a report card by 31 May 2015 (report cards started on 10 November 2025), so "
         "every inspection here is on the four-point scale."]
 
 
 def test_only_report_cards_gives_no_percentage():
     frame = REPORT_CARDS[REPORT_CARDS["framework"].eq("report_card").fillna(False)]
-    result = insp.build(frame, NEIGHBOURS, la_code="001", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
+    result = analysis.build(frame, NEIGHBOURS, la_code="001", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
                         settings=InspectionSettings(), anonymiser=Anonymiser(False, {}), threshold=5)
-    assert insp.headline_sentence(result) == ("None of One's schools has a grade on the four-point scale as at "
+    assert words.headline_sentence(result) == ("None of One's schools has a grade on the four-point scale as at "
                                               "31 December 2025.")
-    assert insp.counting_sentence(result) == ("Of One's 2 schools, 0 have a grade: 2 with a report card are not graded "
+    assert words.counting_sentence(result) == ("Of One's 2 schools, 0 have a grade: 2 with a report card are not graded "
                                               "on the four-point scale and are reported separately below.")
-    assert insp.pupils_sentence(result) == "With no graded school, there is no share of pupils in good or better schools."
-    assert insp.transition_sentences(result) == [
+    assert words.pupils_sentence(result) == "With no graded school, there is no share of pupils in good or better schools."
+    assert words.transition_sentences(result) == [
         "None of One's schools has a grade from both its previous and latest inspection.",
         "2 schools with a report card are not in the table."]
-    assert insp.report_card_sentences(result) == [
+    assert words.report_card_sentences(result) == [
         "2 of One's schools have a report card (England 3). Report cards grade each evaluation area on a five-point "
         "scale and have no overall grade, so these schools are not in the % good or better.",
         "Safeguarding was met in 1 and not met in 1 of them (England: met in 67%)."]
-    assert insp.headline_tiles(result)[0]["value"] == "not available"
+    assert words.headline_tiles(result)[0]["value"] == "not available"
 
 
 # --------------------------------------------------------------------------- not yet inspected in current form
@@ -245,12 +245,12 @@ def converted() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 def test_carry_predecessor():
     frame, establishments, link_rows = converted()
-    out = insp.outcomes(frame, not_inspected="carry_predecessor", establishments=establishments, links=link_rows)
+    out = outcomes.outcomes(frame, not_inspected="carry_predecessor", establishments=establishments, links=link_rows)
     latest = out[out["as_at"] == pd.Timestamp("2015-05-31")].set_index("urn")
     assert latest["basis"].to_dict() == {"300": "predecessor", "301": "predecessor", "302": "own", "303": "none"}
     assert latest.at["300", "carried_from"] == "200" and latest.at["300", "grade"] == 3
     assert pd.isna(latest.at["301", "carried_from"])  # carried by Ofsted, not by us
-    row = la_row(insp.summary(out, AREAS))
+    row = la_row(analysis.summary(out, AREAS))
     # graded: 300 (3, from 200), 301 (2, predecessor's), 302 (1): 2 of 3
     assert row[["n_schools", "n_graded", "pct_good_or_better", "n_predecessor_grade", "n_not_inspected"]].tolist() \
         == [4, 3, 66.7, 2, 3]
@@ -258,25 +258,25 @@ def test_carry_predecessor():
 
 def test_exclude_schools_not_inspected_in_current_form():
     frame, establishments, link_rows = converted()
-    out = insp.outcomes(frame, not_inspected="exclude", establishments=establishments, links=link_rows)
-    row = la_row(insp.summary(out, AREAS))
+    out = outcomes.outcomes(frame, not_inspected="exclude", establishments=establishments, links=link_rows)
+    row = la_row(analysis.summary(out, AREAS))
     assert row[["n_schools", "n_graded", "pct_good_or_better", "n_predecessor_grade", "n_not_inspected"]].tolist() \
         == [4, 1, 100.0, 0, 3]
     result = build(frame, settings=InspectionSettings(not_inspected="exclude"), establishments=establishments,
                    links=link_rows)
-    assert insp.counting_sentence(result) == (
+    assert words.counting_sentence(result) == (
         "Of One's 4 schools, 1 has a grade: 3 not yet inspected in their current form are left out, as the params "
         "ask.")
 
 
 def test_carry_looks_only_at_snapshots_up_to_the_school_s_own():
     frame = pd.concat([mi({"urn": "300"}, as_at="2014-12-31"), mi({"urn": "200", "overall": 2})], ignore_index=True)
-    out = insp.outcomes(frame, links=links(("300", "200", "")))
+    out = outcomes.outcomes(frame, links=links(("300", "200", "")))
     assert out.set_index("urn").at["300", "basis"] == "none"
 
 
 def test_predecessors_from_either_direction_once():
-    pairs = insp.predecessors(links(("300", "200", ""), ("303", "200", " - merged")))
+    pairs = outcomes.predecessors(links(("300", "200", ""), ("303", "200", " - merged")))
     assert pairs.to_dict("records") == [{"urn": "300", "predecessor": "200"}]
 
 
@@ -295,12 +295,12 @@ TRANSITIONS = mi(
 
 
 def test_transitions_matrix_by_hand():
-    out = insp.outcomes(TRANSITIONS)
-    table = insp.transitions(out, "001")
-    assert list(table.columns) == insp.TRANSITION_COLUMNS
+    out = outcomes.outcomes(TRANSITIONS)
+    table = movement.transitions(out, "001")
+    assert list(table.columns) == movement.TRANSITION_COLUMNS
     assert table[["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate", "total"]].values.tolist() \
         == [[0, 0, 1, 0, 1], [1, 1, 0, 0, 2], [0, 2, 0, 0, 2], [0, 1, 0, 0, 1]]
-    assert insp.transition_counts(out, "001") == {"improved": 4, "same": 1, "declined": 1, "equivalent": 0,
+    assert movement.transition_counts(out, "001") == {"improved": 4, "same": 1, "declined": 1, "equivalent": 0,
                                                   "no_previous": 1, "report_card": 1, "not_counted": 0}
 
 
@@ -308,8 +308,8 @@ def test_became_good_follows_a_change_of_urn():
     first = mi({"urn": "400", "overall": 3}, {"urn": "401", "overall": 2}, {"urn": "402", "overall": 4},
                as_at="2013-04-30")
     latest = mi({"urn": "500", "overall": 2}, {"urn": "401", "overall": 3}, {"urn": "402", "overall": 4})
-    out = insp.outcomes(pd.concat([first, latest], ignore_index=True))
-    moved = insp.became_good(out, "001", {"500": "400"}).set_index("lineage")["movement"].to_dict()
+    out = outcomes.outcomes(pd.concat([first, latest], ignore_index=True))
+    moved = movement.became_good(out, "001", {"500": "400"}).set_index("lineage")["movement"].to_dict()
     assert moved == {"400": "became_good", "401": "no_longer_good", "402": "same_side"}
 
 
@@ -324,9 +324,9 @@ def test_schools_inspected_since_the_last_report():
              {"urn": "70", "school_name": "Oak Academy", "overall": 2, "inspection_date": "2015-04-01"},
              {"urn": "13", "school_name": "Pine", "overall": 1, "inspection_date": "2015-04-02"},
              {"urn": "14", "school_name": "Quay", "overall": 3, "inspection_date": "2014-06-01"})
-    out = insp.outcomes(pd.concat([then, now], ignore_index=True))
-    table = insp.inspected_since(out, "001", dt.date(2014, 12, 31), {"70": "12"})
-    assert list(table.columns) == insp.SCHOOL_COLUMNS
+    out = outcomes.outcomes(pd.concat([then, now], ignore_index=True))
+    table = movement.inspected_since(out, "001", dt.date(2014, 12, 31), {"70": "12"})
+    assert list(table.columns) == movement.SCHOOL_COLUMNS
     # Quay was inspected before the last report; Oak Academy keeps its predecessor's good grade
     assert table[["school_name", "grade_before", "grade_now", "change"]].values.tolist() == [
         ["Nene", 2, 3, "declined"], ["Moss", 3, 2, "improved"], ["Oak Academy", 2, 2, "same"],
@@ -335,22 +335,22 @@ def test_schools_inspected_since_the_last_report():
 
 # --------------------------------------------------------------------------- comparison areas
 def test_region_names_match_between_files():
-    assert insp.region_key("Yorkshire and The Humber") == insp.region_key("Yorkshire and the Humber")
-    assert insp.region_key("London (Inner)") == insp.region_key("London") == "london"
+    assert outcomes.region_key("Yorkshire and The Humber") == outcomes.region_key("Yorkshire and the Humber")
+    assert outcomes.region_key("London (Inner)") == outcomes.region_key("London") == "london"
     frame = mi({"la_code": "003", "overall": 2}, {"overall": 2})
     inner = NEIGHBOURS.assign(la_code="003", la_name="Three", region="London (Inner)")
-    assert insp.comparison_areas(frame, inner, "003").region == "London"
+    assert outcomes.comparison_areas(frame, inner, "003").region == "London"
 
 
 def test_areas_problems():
     with pytest.raises(InputError) as err:
-        insp.comparison_areas(OVERALL, NEIGHBOURS, "009", source="mi.xlsx")
+        outcomes.comparison_areas(OVERALL, NEIGHBOURS, "009", source="mi.xlsx")
     assert str(err.value) == "mi.xlsx, key 'la_code': LA code 009 has no schools in this Ofsted file"
     with pytest.raises(InputError) as err:
-        insp.comparison_areas(OVERALL, NEIGHBOURS.assign(region="Wessex"), "001")
+        outcomes.comparison_areas(OVERALL, NEIGHBOURS.assign(region="Wessex"), "001")
     assert str(err.value) == ("neighbours, key 'la_code': region 'Wessex' of LA 001 is none of the regions in the "
                               "Ofsted file (East Midlands, London)")
-    custom = insp.comparison_areas(OVERALL, NEIGHBOURS, "001", ["003", "009"])
+    custom = outcomes.comparison_areas(OVERALL, NEIGHBOURS, "001", ["003", "009"])
     assert custom.neighbours == ("003", "009") and custom.missing_neighbours == ("009",)
     with pytest.raises(InputError, match="no Ofsted snapshot as at or before 2015-05-31"):
         build(mi({"overall": 2}, as_at="2015-06-30"))
@@ -387,35 +387,35 @@ def test_headline_sentences():
     result = build(two_snapshots())
     change = result.changes.set_index(["area_type", "group"]).loc[("la", "all")]
     assert change[["previous_pct_good_or_better", "pct_good_or_better", "change"]].tolist() == [25.0, 75.0, 50.0]
-    assert insp.headline_sentence(result) == (
+    assert words.headline_sentence(result) == (
         "75% of One's 4 graded schools are good or outstanding as at 31 May 2015, against 67% in England, 60% in "
         "East Midlands and 0% across its statistical neighbours; up 50 points since the last report "
         "(Ofsted's file as at 31 December 2014).")
     # pupils: 400 of 500 in good or better schools; England 450 of 600, region 400 of 550, neighbours 0 of 50;
     # the earlier snapshot has no pupil numbers, so no change is given
-    assert insp.pupils_sentence(result) == (
+    assert words.pupils_sentence(result) == (
         "80% of pupils in One's graded schools attend a good or outstanding school, against 75% in England, 73% in "
         "East Midlands and 0% across its statistical neighbours.")
-    assert insp.concern_sentence(result) == (
+    assert words.concern_sentence(result) == (
         "1 of One's 4 schools is in an Ofsted category of concern (special measures 1), 25.0% of its schools against "
         "16.7% in England; 1 is inadequate and 0 require improvement.")
-    assert insp.trend_sentence(result) == ("From 31 December 2014 to 31 May 2015 the share of One's graded schools "
+    assert words.trend_sentence(result) == ("From 31 December 2014 to 31 May 2015 the share of One's graded schools "
                                            "that are good or better went from 25% to 75%; in England from 40% to 67%.")
 
 
 def test_same_file_as_last_report():
     result = build(two_snapshots(), since="2015-05-31")
-    assert insp.headline_sentence(result).endswith("; the last report used the same Ofsted file (as at 31 May 2015).")
+    assert words.headline_sentence(result).endswith("; the last report used the same Ofsted file (as at 31 May 2015).")
 
 
 def test_key_judgement_schools_say_good_or_better():
-    result = insp.build(KEY_JUDGEMENTS, NEIGHBOURS, la_code="001", as_at=dt.date(2025, 8, 31),
+    result = analysis.build(KEY_JUDGEMENTS, NEIGHBOURS, la_code="001", as_at=dt.date(2025, 8, 31),
                         since=dt.date(2025, 3, 31), settings=InspectionSettings(),
                         anonymiser=Anonymiser(False, {}), threshold=5)
-    assert insp.headline_sentence(result).startswith("50% of One's 4 graded schools are good or better as at")
-    assert insp.counting_sentence(result) == ("Of One's 4 schools, 4 have a grade: 4 inspected from September 2024 "
+    assert words.headline_sentence(result).startswith("50% of One's 4 graded schools are good or better as at")
+    assert words.counting_sentence(result) == ("Of One's 4 schools, 4 have a grade: 4 inspected from September 2024 "
                                               "have a grade by the key-judgement rule below.")
-    assert insp.config()["good_equivalent"]["all_key_judgements"]["text"] in insp.method_points(result)
+    assert outcomes.config()["good_equivalent"]["all_key_judgements"]["text"] in words.method_points(result)
 
 
 def test_committee_mode_hides_names_and_small_counts():
@@ -423,19 +423,43 @@ def test_committee_mode_hides_names_and_small_counts():
     frame = pd.concat([two_snapshots(), mi({"urn": "105", "overall": 2, "inspection_date": "2015-02-02"})],
                       ignore_index=True)
     result = build(frame, committee=True, labels=labels)
-    assert insp.concern_sentence(result) == (
+    assert words.concern_sentence(result) == (
         "fewer than 5 of One's 5 schools are in an Ofsted category of concern (special measures fewer than 5); "
         "fewer than 5 are inadequate and 0 require improvement.")
-    assert insp.headline_tiles(result)[2]["value"] == "c"
-    table = insp.schools_table(result)
+    assert words.headline_tiles(result)[2]["value"] == "c"
+    table = views.schools_table(result)
     assert "urn" not in table and table["school_name"].tolist() == ["School E"]
-    csv = insp.summary_csv(result)
+    csv = views.summary_csv(result)
     row = csv[(csv["area_type"] == "la") & (csv["group"] == "all") & (csv["as_at"] == pd.Timestamp("2015-05-31"))]
     assert row[["n_schools", "n_graded", "pct_good_or_better", "n_inadequate", "n_requires_improvement"]].values.tolist() \
         == [[5, 5, 80.0, "c", 0]]
-    internal = insp.summary_csv(build(frame))
+    internal = views.summary_csv(build(frame))
     assert internal["n_inadequate"].dtype == "int64" and internal.equals(result.summary)
-    assert insp.schools_table(build(frame))[["urn", "school_name"]].values.tolist() == [["105", "School 105"]]
+    assert views.schools_table(build(frame))[["urn", "school_name"]].values.tolist() == [["105", "School 105"]]
+
+
+def test_views_are_blocks_for_render():
+    import matplotlib.pyplot as plt
+
+    result = build(two_snapshots())
+    comparison = views.comparison(result)
+    assert [method for method, _ in comparison] == ["say", "say", "say", "say", "show"]
+    assert comparison[0][1] == {"text": words.headline_sentence(result)}
+    table = comparison[-1][1]
+    assert (table["name"], table["caption"]) == ("summary", "Ofsted grades of One's schools and its benchmarks, "
+                                                            "as at 31 May 2015")
+    assert table["csv"].equals(views.summary_csv(result))
+    trend = views.trend(result)
+    assert [method for method, _ in trend] == ["say", "figure", "say"]  # no pupil numbers in the first snapshot
+    assert trend[1][1]["caption"] == ("% of graded schools good or better at each Ofsted snapshot: One, England, "
+                                      "East Midlands and its statistical neighbours")
+    breakdown = views.breakdown(result)
+    assert [method for method, _ in breakdown] == ["points", "show", "figure"]
+    assert breakdown[0][1] == {"items": words.breakdown_points(result)}
+    assert [method for method, _ in views.report_cards(result)] == ["say"]  # no report card: the sentence only
+    for method, kwargs in trend + breakdown:
+        if method == "figure":
+            plt.close(kwargs["fig"])
 
 
 # --------------------------------------------------------------------------- the five real snapshots, 2013 to 2015
@@ -464,9 +488,9 @@ def real_frames(real):
             gias.load_links(real / "gias" / "2026-08-21" / "links_edubasealldata.csv"))
 
 
-def real_result(frames, **settings) -> insp.Inspections:
+def real_result(frames, **settings) -> analysis.Inspections:
     mi_rows, sn, establishments, link_rows = frames
-    return insp.build(mi_rows, sn, la_code="855", as_at=dt.date(2015, 5, 31), since=dt.date(2015, 3, 31),
+    return analysis.build(mi_rows, sn, la_code="855", as_at=dt.date(2015, 5, 31), since=dt.date(2015, 3, 31),
                       settings=InspectionSettings(**settings), anonymiser=Anonymiser(False, {}), threshold=5,
                       establishments=establishments, links=link_rows)
 
@@ -503,7 +527,7 @@ def test_real_leicestershire_and_england(real_frames):
     sn = la_row(table, area_type="statistical_neighbours")
     assert sn[["n_schools", "pct_good_or_better", "pct_pupils_good_or_better", "n_category_of_concern"]].tolist() == \
         [2469, 83.6, 81.5, 43]
-    assert insp.headline_sentence(result) == (
+    assert words.headline_sentence(result) == (
         "86% of Leicestershire's 279 graded schools are good or outstanding as at 31 May 2015, against 83% in "
         "England, 80% in East Midlands and 84% across its statistical neighbours; up 1 point since the last report "
         "(Ofsted's file as at 31 December 2014).")
@@ -548,7 +572,7 @@ def test_pack_on_real_snapshots_for_leicestershire(real, tmp_path):
     index = run_pack(real_params(real, tmp_path), tmp_path / "out", progress=False)
     pack = index.parent
     table = pd.read_csv(pack / "tables" / "inspections__summary.csv")
-    assert list(table.columns) == insp.SUMMARY_COLUMNS
+    assert list(table.columns) == analysis.SUMMARY_COLUMNS
     la = table[(table["area_type"] == "la") & (table["group"] == "all")].set_index("as_at")
     assert la["pct_good_or_better"].to_dict() == dict(zip(REAL_DATES, [83.6, 81.5, 82.2, 84.6, 86.0], strict=True))
     assert la.loc["2015-05-31", ["area", "n_schools", "n_graded", "pct_pupils_good_or_better", "n_inadequate",
@@ -558,9 +582,9 @@ def test_pack_on_real_snapshots_for_leicestershire(real, tmp_path):
         [21047, 82.6, 445]
     assert set(table["area"]) == {"Leicestershire", "East Midlands", "Statistical neighbours", "England"}
     transitions = pd.read_csv(pack / "tables" / "inspections__transitions.csv")
-    assert list(transitions.columns) == insp.TRANSITION_COLUMNS and transitions["total"].sum() == 270
+    assert list(transitions.columns) == movement.TRANSITION_COLUMNS and transitions["total"].sum() == 270
     schools = pd.read_csv(pack / "tables" / "inspections__schools.csv", dtype={"urn": str})
-    assert list(schools.columns) == insp.SCHOOL_COLUMNS
+    assert list(schools.columns) == movement.SCHOOL_COLUMNS
     page = (pack / "inspections.html").read_text(encoding="utf-8")
     assert "86% of Leicestershire's 279 graded schools are good or outstanding" in page
     assert "Traceback" not in page and "Exception" not in page
@@ -586,7 +610,7 @@ def test_committee_pack_on_the_sample(tmp_path):
                         as_at="2025-12-31", previous_as_at="2025-08-31", sections=["inspections"])
     pack = run_pack(path, tmp_path / "out", progress=False).parent
     table = pd.read_csv(pack / "tables" / "inspections__summary.csv", dtype=str)
-    assert list(table.columns) == insp.SUMMARY_COLUMNS
+    assert list(table.columns) == analysis.SUMMARY_COLUMNS
     assert table["as_at"].unique().tolist() == ["2023-08-31", "2024-08-31", "2025-08-31", "2025-12-31"]
     latest = table[(table["as_at"] == "2025-12-31") & (table["group"] == "all")].set_index("area_type")
     counts = latest[["n_schools", "n_graded", "n_report_card", "n_not_inspected", "n_predecessor_grade"]].astype(int)
@@ -595,7 +619,7 @@ def test_committee_pack_on_the_sample(tmp_path):
             - counts["n_predecessor_grade"]).all()
     assert (counts["n_report_card"] > 0).all() and int(latest.at["la", "n_equivalent_grade"]) > 0
     cards = pd.read_csv(pack / "tables" / "inspections__report_cards.csv")
-    assert list(cards.columns) == insp.REPORT_CARD_COLUMNS
+    assert list(cards.columns) == analysis.REPORT_CARD_COLUMNS
     schools = pd.read_csv(pack / "tables" / "inspections__schools.csv")
     assert "urn" not in schools and schools["school_name"].str.fullmatch(r"School [A-Z]+").all()
     page = (pack / "inspections.html").read_text(encoding="utf-8")

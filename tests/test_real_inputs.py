@@ -208,3 +208,21 @@ def test_sample_data_refuses_to_overwrite_without_force(tmp_path):
     again = leep("sample-data", str(tmp_path))
     assert again.returncode == 2 and "already there; choose an empty folder or add --force" in again.stderr
     assert leep("sample-data", str(tmp_path), "--force").returncode == 0
+
+
+def test_a_real_achievement_and_inspections_pack_holds_no_sample_and_no_later_framework(real, tmp_path):
+    path = write_params(tmp_path / "leics.yaml", **LEICS_2015, sections=["achievement", "inspections"],
+                        data=real_block(real, "lait", "lait_dictionary", "neighbours", "ofsted_mi", "establishments",
+                                        "establishment_links"))
+    pack = run_pack(path, tmp_path / "out", progress=False).parent
+    manifest = json.loads((pack / "manifest.json").read_text())
+    assert not manifest["synthetic_sample"] and not any(f["sample"] for f in manifest["inputs"])
+    assert {f["key"] for f in manifest["inputs"]} == {"lait", "lait_dictionary", "neighbours", "ofsted_mi",
+                                                      "establishments", "establishment_links"}
+    for page in ("index.html", "achievement.html", "inspections.html"):
+        text = (pack / page).read_text(encoding="utf-8")
+        assert "leep-banner" not in text and "sample_data/" not in text, page
+    inspections = (pack / "inspections.html").read_text(encoding="utf-8")
+    # report cards began on 10 November 2025 and key judgements in September 2024: not in a 2015 pack
+    assert "Report card" not in inspections and "key judgement" not in inspections.lower()
+    assert not (pack / "tables" / "inspections__report_cards.csv").exists()

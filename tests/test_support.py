@@ -247,17 +247,17 @@ def test_history_keeps_each_inspection_once_across_a_conversion():
 
 
 # ---------------------------------------------------------------------------- the estimator
-def pairs_of(matrix) -> support.Matches:
+def pairs_of(matrix) -> support.bootstrap.Matches:
     """A (supported x comparison) array, NaN where not matched, as the estimator's matched pairs."""
     matrix = np.asarray(matrix, dtype=float)
     rows, columns = np.nonzero(~np.isnan(matrix))
-    return support.Matches(rows=rows, columns=columns, values=matrix[rows, columns])
+    return support.bootstrap.Matches(rows=rows, columns=columns, values=matrix[rows, columns])
 
 
 def test_matched_difference_by_hand():
     # school 1 improved (1) against comparisons 0 and 1 (mean 0.5); school 2 did not (0) against 0:
     # (1 - 0.5 + 0 - 0) / 2 = 0.25. School 3 has no match and comparison 3 matches nobody: both left out.
-    estimate = support.matched_difference(
+    estimate = support.bootstrap.matched_difference(
         np.array([1.0, 0.0, 1.0]), pairs_of([[0, 1, np.nan], [np.nan, 0, np.nan], [np.nan] * 3]),
         resamples=200, seed=1)
     assert estimate.effect == pytest.approx(0.25)
@@ -268,9 +268,9 @@ def test_matched_difference_by_hand():
 def test_matched_difference_reproduces_with_its_seed():
     rng = np.random.default_rng(3)
     y, c = rng.normal(size=20), pairs_of(rng.normal(size=(20, 30)))
-    first = support.matched_difference(y, c, resamples=300, seed=11)
-    assert first == support.matched_difference(y, c, resamples=300, seed=11)
-    assert first != support.matched_difference(y, c, resamples=300, seed=12)
+    first = support.bootstrap.matched_difference(y, c, resamples=300, seed=11)
+    assert first == support.bootstrap.matched_difference(y, c, resamples=300, seed=11)
+    assert first != support.bootstrap.matched_difference(y, c, resamples=300, seed=12)
 
 
 @pytest.mark.parametrize(
@@ -280,7 +280,7 @@ def test_matched_difference_reproduces_with_its_seed():
      (1.0, 2.0, 10, 4, "too few schools to judge"), (np.nan, np.nan, 0, 0, "too few schools to judge")],
 )
 def test_verdict_comes_from_the_interval(low, high, n, m, said):
-    assert support.verdict(support.Estimate(1.0, low, high, n, m), 5) == said
+    assert support.bootstrap.verdict(support.bootstrap.Estimate(1.0, low, high, n, m), 5) == said
 
 
 # ---------------------------------------------------------------------------- reach
@@ -299,12 +299,12 @@ def reach_data(tmp_path):
     schools = establishments(*[(f"1000{n}", "primary", None, None) for n in (11, 12, 16, 17, 18, 19, 20)],
                              ("100013", "secondary", None, None), ("100021", "secondary", None, None),
                              ("100014", "primary", None, "2025-09-30"), ("100015", "primary", "2025-10-01", None))
-    return support.build(reg, la_code="855", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
+    return support.data.build(reg, la_code="855", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
                          establishments=schools, links=links(("100014", "100015")), settings=SETTINGS)
 
 
 def test_reach_by_hand(reach_data):
-    table = support.reach(reach_data).set_index(["group_by", "group"])
+    table = support.reach.reach(reach_data).set_index(["group_by", "group"])
     # ten schools open on 31 December 2025 (100014 closed when it became 100015)
     expected = {
         ("reach", "period"): (3, 5, 30.0),  # 100012 (two episodes), 100013, 100014/100015 (two)
@@ -326,14 +326,14 @@ def test_reach_by_hand(reach_data):
 
 
 def test_reach_committee_suppresses_and_withholds_school_providers(reach_data):
-    data = support.SupportData(**{**reach_data.__dict__, "anonymiser": Anonymiser(True, {}), "threshold": 5})
-    result = support.analyse_data(data)
-    view = support.summary_view(result)
+    data = support.data.SupportData(**{**reach_data.__dict__, "anonymiser": Anonymiser(True, {}), "threshold": 5})
+    result = support.analysis.analyse_data(data)
+    view = support.views.summary(result)
     assert set(view["csv"]["n_schools"]) <= {"c", 0}
     providers = set(view["csv"].loc[view["csv"]["group_by"] == "provider", "group"])
     assert providers == {"A school or trust (name withheld)", "GDS", "Kestrel Ltd"}
     assert "Beech Primary School" not in view["frame"].to_string()
-    listed = support.school_list(result)
+    listed = support.analysis.school_list(result)
     assert "urn" not in listed and not listed["school_name"].str.contains("School 1000").any()
 
 
@@ -354,26 +354,26 @@ def converter(tmp_path):
 
 def test_outcome_followed_through_a_conversion(converter):
     reg, mi = converter
-    data = support.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
+    data = support.data.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
                          links=links(("100001", "100002")), settings=SETTINGS)
-    out = support.inspection_outcomes(data).set_index("urn")
+    out = support.analysis.inspection_outcomes(data).set_index("urn")
     assert out.loc["100001", ["grade_before", "grade_after", "urn_after", "outcome", "followed"]].tolist() == [
         3, 2, "100002", "improved", "new_urn"]
     # 1 September 2021 to 10 May 2023 is 616 days
     assert out.at["100001", "months_to_good"] == pytest.approx(616 / (365.25 / 12))
     assert out.loc["100003", ["outcome", "followed"]].tolist() == ["same", "same_urn"]
     assert pd.isna(out.at["100003", "months_to_good"])  # it started good
-    assert support.following(support.analyse_data(data)).values.tolist() == [
+    assert support.analysis.following(support.analysis.analyse_data(data)).values.tolist() == [
         ["same_urn", 1], ["new_urn", 1], ["not_followed", 0]]
 
 
 def test_without_links_the_converter_is_lost(converter):
     reg, mi = converter
-    data = support.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
+    data = support.data.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
                          settings=SETTINGS)
-    out = support.inspection_outcomes(data).set_index("urn")
+    out = support.analysis.inspection_outcomes(data).set_index("urn")
     assert out.loc["100001", ["grade_before", "outcome", "followed"]].tolist() == [3, "not_followed", "not_followed"]
-    assert "could not be followed" in " ".join(support.notes(support.analyse_data(data)))
+    assert "could not be followed" in " ".join(support.words.notes(support.analysis.analyse_data(data)))
 
 
 def test_comparison_needs_same_phase_same_grade_on_the_day_and_a_later_inspection(tmp_path):
@@ -392,12 +392,12 @@ def test_comparison_needs_same_phase_same_grade_on_the_day_and_a_later_inspectio
         mi_row("2023-12-31", "200005", "2021-02-01", 3),
         mi_row("2023-12-31", "200006", "2023-06-01", 2, prev_date="2021-02-01", prev_overall=3, la="856"),
     )
-    data = support.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
+    data = support.data.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
                          settings=SETTINGS)
-    result = support.analyse_data(data)
+    result = support.analysis.analyse_data(data)
     assert result.pairs[["lineage", "comparison", "grade_before", "grade_after"]].values.tolist() == [
         ["200001", "200002", 3, 3]]
-    summary = support.inspection_summary(result).set_index("group")
+    summary = support.analysis.inspection_summary(result).set_index("group")
     assert summary.loc["supported", ["n_schools", "pct_improved", "pct_good"]].tolist() == [1, 100.0, 100.0]
     assert summary.loc["comparison", ["n_schools", "pct_improved", "pct_same", "pct_good"]].tolist() == [
         1, 0.0, 100.0, 0.0]
@@ -417,23 +417,23 @@ def test_comparison_keeps_the_nearest_in_the_inspection_cycle(tmp_path):
     mi = mi_frame(*[mi_row("2021-12-31", urn, date, 3) for urn, date in before.items()],
                   *[mi_row("2023-12-31", urn, "2023-03-01", 2, prev_date=date, prev_overall=3)
                     for urn, date in before.items()])
-    data = support.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
+    data = support.data.build(reg, la_code="855", as_at=dt.date(2023, 12, 31), since=dt.date(2023, 8, 31), mi=mi,
                          settings=SupportSettings(min_group=5, bootstrap=500, seed=7, comparisons=2))
-    pairs = support.comparison_pairs(data, support.inspection_outcomes(data))
+    pairs = support.matching.comparison_pairs(data, support.analysis.inspection_outcomes(data))
     assert pairs["comparison"].tolist() == ["200002", "200003"]
     # 10 January 2022 to 1 March 2023 is 415 days
     assert pairs["months_to_good"].tolist() == [pytest.approx(415 / (365.25 / 12))] * 2
     everyone = dataclasses.replace(data, settings=SETTINGS)
-    assert support.comparison_pairs(everyone, support.inspection_outcomes(everyone))["comparison"].tolist() == [
+    assert support.matching.comparison_pairs(everyone, support.analysis.inspection_outcomes(everyone))["comparison"].tolist() == [
         "200002", "200003", "200005", "200004"]  # nearest first
 
 
 def test_bootstrap_drawn_in_chunks_is_the_same_bootstrap(monkeypatch):
     rng = np.random.default_rng(4)
     y, c = rng.normal(size=15), pairs_of(np.where(rng.random((15, 40)) < 0.3, rng.normal(size=(15, 40)), np.nan))
-    chunked = support.matched_difference(y, c, resamples=600, seed=2)
-    monkeypatch.setattr(support, "_CHUNK", 10_000)
-    whole = support.matched_difference(y, c, resamples=600, seed=2)
+    chunked = support.bootstrap.matched_difference(y, c, resamples=600, seed=2)
+    monkeypatch.setattr(support.bootstrap, "_CHUNK", 10_000)
+    whole = support.bootstrap.matched_difference(y, c, resamples=600, seed=2)
     assert (chunked.ci_low, chunked.ci_high) == (pytest.approx(whole.ci_low, abs=1e-12),
                                                  pytest.approx(whole.ci_high, abs=1e-12))
 
@@ -459,19 +459,19 @@ def test_difference_in_differences_by_hand(tmp_path):
         "300005": {2023: 50},  # no 2025 result
     })
     schools = establishments(*[(f"30000{n}", "primary", None, None) for n in range(1, 6)])
-    data = support.build(reg, la_code="855", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
+    data = support.data.build(reg, la_code="855", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
                          establishments=schools, performance=perf, settings=SupportSettings(min_group=2, seed=1))
-    result = support.analyse_data(data)
+    result = support.analysis.analyse_data(data)
     assert result.changes[["measure", "year_before", "year_after", "change"]].values.tolist() == [
         ["ks2_PTRWM_EXP", 2023, 2025, 8.0]]
     assert sorted(result.change_pairs["comparison"]) == ["300002", "300003"]
     row = result.impact.set_index(["measure", "group"]).loc[("ks2_PTRWM_EXP", "all")]
     # one supported school: 8 - mean(2, 4) = 5, but one school is too few to judge
     assert row["verdict"] == "too few schools to judge" and pd.isna(row["effect"])
-    estimate = support.matched_difference(np.array([8.0]), pairs_of([[2.0, 4.0]]), resamples=100, seed=1)
+    estimate = support.bootstrap.matched_difference(np.array([8.0]), pairs_of([[2.0, 4.0]]), resamples=100, seed=1)
     assert estimate.effect == 5.0
     # the chart's lines: each school's change since its 2023 baseline (comparisons have no 2022 or 2024 results)
-    lines = support.trajectories(result, "ks2_PTRWM_EXP")
+    lines = support.analysis.trajectories(result, "ks2_PTRWM_EXP")
     assert lines[["group", "offset", "mean", "n_schools"]].values.tolist() == [
         ["supported", -1, -2.0, 1], ["supported", 0, 0.0, 1], ["supported", 1, 3.0, 1], ["supported", 2, 8.0, 1],
         ["comparison", 0, 0.0, 1], ["comparison", 2, 3.0, 1]]
@@ -483,10 +483,10 @@ def test_attainment_keeps_the_nearest_starting_results(tmp_path):
     starts = {"300001": 50, "300002": 51, "300003": 49, "300004": 58, "300005": 50}
     perf = performance({urn: {2023: value, 2025: value + 2} for urn, value in starts.items()})
     schools = establishments(*[(urn, "primary", None, None) for urn in starts])
-    data = support.build(reg, la_code="855", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
+    data = support.data.build(reg, la_code="855", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
                          establishments=schools, performance=perf,
                          settings=SupportSettings(min_group=2, seed=1, comparisons=2))
-    _, pairs = support.attainment_changes(data, support.inspection_outcomes(data))
+    _, pairs = support.matching.attainment_changes(data, support.analysis.inspection_outcomes(data))
     assert pairs[["comparison", "before"]].values.tolist() == [["300005", 50.0], ["300002", 51.0]]
 
 
@@ -508,10 +508,10 @@ def planted(gain: float, seed: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, pd.
 @pytest.mark.parametrize(("gain", "said"), [(10.0, "improved more than similar schools"), (0.0, "no clear difference")])
 def test_planted_effect_is_found_and_a_null_is_not_claimed(tmp_path, gain, said):
     rows, perf, schools = planted(gain)
-    data = support.build(register(tmp_path, *rows), la_code="855", as_at=dt.date(2025, 12, 31),
+    data = support.data.build(register(tmp_path, *rows), la_code="855", as_at=dt.date(2025, 12, 31),
                          since=dt.date(2025, 8, 31), establishments=schools, performance=perf,
                          settings=SupportSettings(min_group=5, bootstrap=1000, seed=3))
-    row = support.analyse_data(data).impact.set_index(["measure", "group"]).loc[("ks2_PTRWM_EXP", "all")]
+    row = support.analysis.analyse_data(data).impact.set_index(["measure", "group"]).loc[("ks2_PTRWM_EXP", "all")]
     assert row["verdict"] == said
     assert row["n_supported"] == 30 and row["n_comparison"] == 60
     assert row["ci_low"] <= gain <= row["ci_high"]
@@ -524,9 +524,9 @@ def sample_result():
     reg = load_register(SAMPLE_DIR / "support_register.csv")
     perf = importlib.import_module("leep_analysis.sources.performance").load_performance(
         sample_files(SPECS["school_performance"], dt.date(2025, 12, 31)))
-    data = support.build(reg, la_code="050", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
+    data = support.data.build(reg, la_code="050", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
                          performance=perf)
-    return support.analyse_data(data)
+    return support.analysis.analyse_data(data)
 
 
 def test_sample_reach_by_hand(sample_result):
@@ -547,17 +547,17 @@ def test_sample_results_show_a_positive_but_uncertain_gain(sample_result):
 
 
 def test_views_and_words_on_the_sample(sample_result):
-    impact = support.impact_view(sample_result)
+    impact = support.views.impact(sample_result)
     assert list(impact["csv"].columns) == ["measure", "group", "n_supported", "n_comparison", "effect", "ci_low",
                                            "ci_high", "verdict"]
-    assert list(support.summary_view(sample_result)["csv"].columns) == [
+    assert list(support.views.summary(sample_result)["csv"].columns) == [
         "group_by", "group", "n_schools", "n_episodes", "pct_of_schools"]
-    words = " ".join(support.messages(sample_result) + support.notes(sample_result))
+    words = " ".join(support.words.messages(sample_result) + support.words.notes(sample_result))
     assert "No Ofsted management information was available" in words
     assert "each supported school is compared with the 10 most like it" in words
     assert "improved more than" not in words  # nothing the intervals do not support
-    assert len(support.caveats()) == 6 and support.caveats()[0].startswith("Regression to the mean")
-    listed = support.school_list(sample_result)
+    assert len(support.words.caveats()) == 6 and support.words.caveats()[0].startswith("Regression to the mean")
+    listed = support.analysis.school_list(sample_result)
     # 51 schools, but without GIAS links the one supported both before and after its conversion appears twice
     assert len(listed) == 52 and listed["school_name"].notna().all()
 
@@ -628,9 +628,9 @@ def test_real_schools_causing_concern_in_2013_followed_to_2015(real_mi, real_lin
                     provider="Education Quality team", funding="SCC")
             for u, g in zip(concern["urn"], concern["overall"], strict=True)]
     reg = register(tmp_path, *rows)
-    data = support.build(reg, la_code="855", as_at=dt.date(2015, 5, 31), since=dt.date(2015, 3, 31), mi=real_mi,
+    data = support.data.build(reg, la_code="855", as_at=dt.date(2015, 5, 31), since=dt.date(2015, 3, 31), mi=real_mi,
                          links=real_links, settings=SETTINGS)
-    result = support.analyse_data(data)
+    result = support.analysis.analyse_data(data)
     out = result.outcomes
     # Hand-checked with pandas on the raw files (read_excel of the "Provider level data" sheets, dtype=str):
     #   ri = apr[(apr["Local Authority (Education)"] == "Leicestershire")
@@ -642,7 +642,7 @@ def test_real_schools_causing_concern_in_2013_followed_to_2015(real_mi, real_lin
     #   Community College, whose 'Other' link leads to an academy also not in it (that academy's own 2016 link to
     #   Heath Lane Academy is made after as_at, so it is not followed)
     assert len(reg) == 46 and reg["tier"].value_counts().to_dict() == {"targeted": 41, "intensive": 5}
-    assert support.following(result).values.tolist() == [["same_urn", 35], ["new_urn", 7], ["not_followed", 4]]
+    assert support.analysis.following(result).values.tolist() == [["same_urn", 35], ["new_urn", 7], ["not_followed", 4]]
     # Of the 42 followed, the May 2015 row's latest inspection is after 30 April 2013 for 38 (33 by URN, 5 through
     # links): 27 graded good or outstanding, 10 requires improvement, 1 inadequate (URN 119931, RI -> inadequate).
     # The other 4 had no inspection since: two converters still carry their predecessor's 2012 grade, and
@@ -652,7 +652,7 @@ def test_real_schools_causing_concern_in_2013_followed_to_2015(real_mi, real_lin
                                                        "not_inspected": 4, "not_followed": 4}
     assert out.set_index("urn").loc[["120134", "138894"], "grade_before"].tolist() == [2, 3]
     assert out.set_index("urn").at["119931", "outcome"] == "declined"
-    summary = support.inspection_summary(result).set_index("group")
+    summary = support.analysis.inspection_summary(result).set_index("group")
     assert summary.loc["supported", "pct_good"] == pytest.approx(100 * 27 / 38)
     # every Leicestershire school graded RI or inadequate is on this register: no similar unsupported school
     row = result.impact.set_index(["measure", "group"]).loc[("inspection_improved", "all")]
@@ -719,9 +719,9 @@ def test_committee_pack_names_no_school(params_file, tmp_path):
 
 def test_wilson_interval_by_hand():
     # 0 of 6: centre (0 + 3.8415/12) / (1 + 3.8415/6) = 0.32013 / 1.64025 = 0.19517; half the same: (0, 0.390)
-    low, high = support.wilson(0, 6)
+    low, high = support.bootstrap.wilson(0, 6)
     assert low == 0.0 and high == pytest.approx(0.3903, abs=1e-4)
-    low, high = support.wilson(27, 38)  # 71.1%: the real schools causing concern that became good
+    low, high = support.bootstrap.wilson(27, 38)  # 71.1%: the real schools causing concern that became good
     assert (low, high) == (pytest.approx(0.5524, abs=1e-4), pytest.approx(0.8300, abs=1e-4))
 
 
@@ -731,12 +731,12 @@ def test_alike_yes_no_outcomes_claim_nothing():
     # 0 of 6 is quite likely at a 4% rate (0.96 ** 6 = 0.78), so the verdict must not claim a difference.
     outcome = np.zeros(6)
     comparison = pairs_of(np.tile(np.r_[np.full(4, 100.0), np.zeros(96)], (6, 1)))  # 4 of 100 = 4%
-    naive = support.matched_difference(outcome, comparison, resamples=2000, seed=1)
+    naive = support.bootstrap.matched_difference(outcome, comparison, resamples=2000, seed=1)
     assert naive.ci_high < 0  # the flaw the binary rule guards against
-    estimate = support.matched_difference(outcome, comparison, resamples=2000, seed=1, binary=True)
+    estimate = support.bootstrap.matched_difference(outcome, comparison, resamples=2000, seed=1, binary=True)
     assert estimate.effect == pytest.approx(-4.0)
     assert estimate.ci_high == pytest.approx(100 * 0.3903 - 4, abs=0.05)
-    assert support.verdict(estimate, min_group=5) == "no clear difference"
+    assert support.bootstrap.verdict(estimate, min_group=5) == "no clear difference"
 
 
 def test_sample_reach_year_to_date(sample_result):

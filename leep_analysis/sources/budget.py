@@ -28,6 +28,7 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
+from ..wording import long_date
 from ._read import match_columns, parse_dates, parse_pence
 from ._tables import read_register
 
@@ -293,7 +294,7 @@ def load_ledger(path: str | Path) -> pd.DataFrame:
             first, last = year_bounds(year)
             if not first <= when <= last:
                 bad(row, "date", f"date {when.isoformat()} is outside financial year {year} "
-                    f"({_long(first)} to {_long(last)})")
+                    f"({long_date(first)} to {long_date(last)})")
         years.append(year)
 
         fund = fund_of.get(_key(cell["fund"])) if cell["fund"] is not None else None
@@ -348,10 +349,6 @@ def load_ledger(path: str | Path) -> pd.DataFrame:
     out = LEDGER_SCHEMA.validate(out.reset_index(drop=True))
     out.attrs["headers"] = header  # tidy name -> the file's own header, for later problems
     return out
-
-
-def _long(when: dt.date) -> str:
-    return f"{when.day} {when.strftime('%B %Y')}"
 
 
 def _commitment_problems(ledger: pd.DataFrame, source: str, header: dict[str, str]) -> list[Problem]:

@@ -7,6 +7,7 @@ last graded inspection, and the LA's intelligence register. Each alert has a
 weight (``config/early_warning.yaml``, overridable in params); a school's score
 is the sum, and the score suggests a tier of support. Alerts are worked out
 again as at the last report's date, so the report can say which are new.
+The words about the alerts are in ``words``, the risk table in ``views``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from ...params import EarlyWarningSettings
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
-    from ...report import Section
 
 ALERT_COLUMNS = ["urn", "alert", "detail"]
 RISK_COLUMNS = ["urn", "school_name", "phase", "governance", "pupils", "pct_fsm_ever", "score", "suggested_tier",
@@ -224,7 +224,7 @@ def all_alerts(inputs: Inputs, history: pd.DataFrame, lineage: Mapping[str, str]
     return pd.concat(parts, ignore_index=True).drop_duplicates(["urn", "alert"], keep="first")
 
 
-@dataclass
+@dataclass(frozen=True)
 class EarlyWarning:
     """The risk table and every alert behind it (built by ``analyse``)."""
 
@@ -238,8 +238,12 @@ class EarlyWarning:
 
 
 def analyse(inputs: Inputs, *, history: pd.DataFrame, lineage: Mapping[str, str],
-            concerns: pd.DataFrame) -> EarlyWarning:
-    """Alerts and scores for every open school of the LA, as at the period and at the last report."""
+            in_concerns_log: set[str]) -> EarlyWarning:
+    """Alerts and scores for every open school of the LA, as at the period and at the last report.
+
+    ``history`` and ``lineage`` are the concerns analysis's inspections; ``in_concerns_log`` the
+    URNs with an episode open in the concerns log on the period's date.
+    """
     params = inputs.params
     schools = la_schools(inputs.get("establishments"), params.la_code, params.as_at)
     phases = schools.set_index("urn")["phase"]
@@ -259,8 +263,7 @@ def analyse(inputs: Inputs, *, history: pd.DataFrame, lineage: Mapping[str, str]
     current = register[register["start_date"].le(pd.Timestamp(params.as_at))
                        & (register["end_date"].isna() | register["end_date"].ge(pd.Timestamp(params.as_at)))]
     risks["supported"] = risks["urn"].isin(set(current["urn"]))
-    in_log = concerns_log_open(concerns, params.as_at)
-    risks["in_concerns_log"] = risks["urn"].isin(in_log)
+    risks["in_concerns_log"] = risks["urn"].isin(in_concerns_log)
     risks = risks.sort_values(["score", "urn"], ascending=[False, True], kind="stable")
     return EarlyWarning(alerts=now, risks=risks[RISK_COLUMNS].reset_index(drop=True), weights=alert_weights,
                         n_schools=len(schools), since=params.since, anonymiser=disclosure.anonymiser(inputs),
@@ -280,84 +283,3 @@ def context(census: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
                          "pupils": pd.array(wide.get("NOR", pd.Series(index=wide.index, dtype=float)).round(),
                                             dtype="Int64"),
                          "pct_fsm_ever": wide.get("PNUMFSMEVER", pd.Series(index=wide.index, dtype=float)).to_numpy()})
-
-
-def concerns_log_open(log: pd.DataFrame, as_at: dt.date) -> set[str]:
-    """URNs with an episode open in the concerns log on a date."""
-    stamp = pd.Timestamp(as_at)
-    open_ = log["date_entered"].le(stamp) & (log["date_exited"].isna() | log["date_exited"].gt(stamp))
-    return set(log.loc[open_, "urn"])
-
-
-# --------------------------------------------------------------------------- words and views
-
-
-def messages(result: EarlyWarning) -> list[str]:
-    """Key messages: how many schools have alerts, by suggested tier, new, and not yet supported."""
-    risks = result.risks
-    tiers = risks["suggested_tier"].value_counts()
-    unsupported = risks[~risks["supported"] & ~risks["in_concerns_log"]
-                        & risks["suggested_tier"].isin(["intensive", "targeted"])]
-    def n(k: int) -> str:
-        return disclosure.count_text(k, threshold=result.threshold, committee=result.anonymiser.committee)
-    return [
-        f"{n(len(risks))} of the authority's {result.n_schools:,} open schools have at least one alert; the scores "
-        f"suggest intensive support for {n(int(tiers.get('intensive', 0)))}, targeted for "
-        f"{n(int(tiers.get('targeted', 0)))} and collaborative for {n(int(tiers.get('collaborative', 0)))}.",
-        f"{n(int(risks['new_alerts'].ne('').sum()))} schools have an alert that is new since the last report.",
-        f"{n(len(unsupported))} schools whose score suggests targeted or intensive support are neither receiving "
-        "support nor in the concerns log: the partnership should review them first.",
-    ]
-
-
-def rules_points(result: EarlyWarning) -> list[str]:
-    """The rules and weights in force, for printing in the report."""
-    cfg = config()
-    alerts = [f"{spec['label']} (\"{spec['short']}\" in the table): weight {result.weights[name]:g}."
-              for name, spec in cfg["alerts"].items()]
-    results = "; ".join(f"{r['label']} (more than {r['margin']:g} below England's figure)"
-                        for r in cfg["results"].values())
-    tiers = ", ".join(f"{t['tier']} from {t['min_score']:g}" for t in cfg["tiers"])
-    return [*alerts,
-            f"Headline results: {results}; 'down two years running' means the last three results each fell.",
-            f"Persistent absence: more than {cfg['absence']['margin']:g} points above England's figure for the "
-            "school's phase, in the latest absence file.",
-            f"Long since inspection: more than {cfg['long_since_inspection_years']} years since the last graded "
-            "inspection. Change of head: within the last twelve months. Complaints: "
-            f"{cfg['complaints_from']} or more this academic year.",
-            f"A school's score is the sum of its alerts' weights; the suggested tier is {tiers}. An alert is new "
-            "when it did not apply at the last report's date on the data known then. Rules version "
-            f"{cfg['version']} (config/early_warning.yaml; weights can be set in the params file)."]
-
-
-def risks_view(result: EarlyWarning) -> dict[str, Any]:
-    """``Section.show`` arguments for the risk table (``concerns__risk_alerts.csv``)."""
-    table = result.anonymiser.apply(result.risks)
-    if result.anonymiser.committee:  # pupil numbers and FSM shares are published per school: they would name it
-        table = table.drop(columns=["pupils", "pct_fsm_ever"])
-    review = result.risks["suggested_tier"].isin(["intensive", "targeted"]).to_numpy()
-    shown = table[review].drop(columns=[c for c in ("urn",) if c in table]).copy()
-    risks = result.risks[review]
-    shown["phase"] = [school_records.label("phases", p) for p in risks["phase"]]
-    shown["governance"] = [school_records.label("governance", g) for g in risks["governance"]]
-    shown["suggested_tier"] = [school_records.label("tiers", t) for t in risks["suggested_tier"]]
-    shown["supported"] = ["yes" if s else "no" for s in risks["supported"]]
-    shown["in_concerns_log"] = ["yes" if s else "no" for s in risks["in_concerns_log"]]
-    note = (f"The {int((~review).sum()):,} schools whose score suggests collaborative support are in "
-            "tables/concerns__risk_alerts.csv with these."
-            + (" Schools are shown as School A, School B and so on, without pupil numbers or free school meal "
-               "shares, which are published for each school." if result.anonymiser.committee else ""))
-    return {"frame": shown, "name": "risk_alerts", "csv": table, "notes": note,
-            "caption": "Schools whose early-warning score suggests targeted or intensive support, highest score first",
-            "labels": {"school_name": "School", "phase": "Phase", "governance": "Governance", "pupils": "Pupils",
-                       "pct_fsm_ever": "% ever FSM", "score": "Score",
-                       "suggested_tier": "Suggested tier", "alerts": "Alerts",
-                       "new_alerts": "New since last report", "supported": "Supported now",
-                       "in_concerns_log": "In concerns log"},
-            "formats": {"score": "int", "pupils": "int", "pct_fsm_ever": "pct0"}}
-
-
-def show(section: Section, result: EarlyWarning) -> None:
-    """The early-warning part of the page: messages, the risk table and the rules."""
-    section.points(messages(result))
-    section.show(**risks_view(result))

@@ -5,7 +5,8 @@ and documented in ``docs/evaluation-indicators.md``); a params file may replace
 the RAG rules or the tolerances. Each measure is compared with national
 (better, in line, worse, judged by the indicator's polarity and tolerance),
 combined with its trend, and the first matching rule gives its rating; an
-indicator's rating is the worst of its measures' ratings.
+indicator's rating is the worst of its measures' ratings. The sentences
+(evidence, the rules in words) are written in ``words``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from ... import disclosure
 from ...config import load_config
 from ...params import EvaluationSettings
 from ...wording import number
+from . import words
 
 RAG_ORDER = {"green": 0, "amber": 1, "red": 2, "not rated": -1}
 #: Columns of a measure row, before rating.
@@ -38,7 +39,13 @@ def rules(settings: EvaluationSettings) -> list[dict[str, Any]]:
 
 
 def tolerance(indicator: str, settings: EvaluationSettings) -> float:
+    """How far from national an indicator's measures may be and still be in line: the params', else the configured."""
     return float(settings.tolerances.get(indicator, definitions()["indicators"][indicator]["tolerance"]))  # type: ignore[call-overload]
+
+
+def tolerances(settings: EvaluationSettings) -> dict[str, float]:
+    """The tolerance in force for each of A to E (F and G are not compared with national)."""
+    return {letter: tolerance(letter, settings) for letter in "ABCDE"}
 
 
 def versus_national(local: float, national: float, polarity: str, tol: float) -> str | None:
@@ -98,8 +105,8 @@ def entered_measures(settings: EvaluationSettings) -> pd.DataFrame:
     """
     rows = []
     if settings.complaints is None:
-        rows.append(("F", "Qualifying complaints to Ofsted", None, None, "complaints", None,
-                     "not entered in the params file", 0, "not rated"))
+        rows.append(("F", "Qualifying complaints to Ofsted", None, None, "complaints", None, words.NOT_ENTERED, 0,
+                     "not rated"))
     else:
         previous = settings.complaints_previous
         if previous is None:
@@ -107,16 +114,13 @@ def entered_measures(settings: EvaluationSettings) -> pd.DataFrame:
         else:
             rag = "red" if settings.complaints > previous else "green"
             trend = "improving" if settings.complaints < previous else ("stable" if settings.complaints == previous else "declining")
-        evidence = f"{settings.complaints} this period" + (f", {previous} in the previous period" if previous is not None else "")
         rows.append(("F", "Qualifying complaints to Ofsted", float(settings.complaints), None, "complaints",
-                     trend, evidence, 0, rag))
+                     trend, words.complaints_evidence(settings.complaints, previous), 0, rag))
     if settings.secretary_of_state_concerns is None:
-        rows.append(("G", "Secretary of State concerns", None, None, "", None, "not entered in the params file", 0,
-                     "not rated"))
+        rows.append(("G", "Secretary of State concerns", None, None, "", None, words.NOT_ENTERED, 0, "not rated"))
     else:
         concerns = settings.secretary_of_state_concerns
-        evidence = ("The Secretary of State has concerns" if concerns else "No concerns known") + (
-            f": {settings.secretary_of_state_note}" if settings.secretary_of_state_note else "")
+        evidence = words.secretary_of_state_evidence(concerns, settings.secretary_of_state_note)
         rows.append(("G", "Secretary of State concerns", None, None, "", None, evidence, 0,
                      "red" if concerns else "green"))
     return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "rag"])
@@ -139,22 +143,6 @@ def indicator_table(rated: pd.DataFrame) -> pd.DataFrame:
         rag = max(rated_part, key=RAG_ORDER.__getitem__) if rated_part else "not rated"
         rows.append((letter, config[letter]["description"], rag, len(rated_part)))
     return pd.DataFrame(rows, columns=["indicator", "description", "rag", "measures"])
-
-
-def rules_text(settings: EvaluationSettings) -> list[str]:
-    """The RAG rules in force, in words, for printing under the table."""
-    words = {"better": "better than national", "in_line": "in line with national", "worse": "worse than national",
-             "improving": "improving", "stable": "stable", "declining": "declining", "unknown": "no trend"}
-    lines = []
-    for rule in rules(settings):
-        comparison = " or ".join(words[v] for v in rule["versus_national"])
-        trend = " or ".join(words[t] for t in rule["trend"])
-        lines.append(f"{rule['rag'].capitalize()}: {comparison}, and {trend}.")
-    tol = ", ".join(f"{k} {tolerance(k, settings):g}" for k in "ABCDE")
-    lines.append(f"In line means within the tolerance of national, in each measure's units ({tol}); "
-                 "an indicator takes the worst rating of its measures. F: red if complaints rose on the previous "
-                 "period, green if not. G: red if the Secretary of State has concerns.")
-    return lines
 
 
 # --------------------------------------------------------------------------- the measures, from the sections
@@ -194,8 +182,7 @@ def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> 
         first = known["as_at"].min() if not known.empty else last
         change = local - value("la", first) if first != last else float("nan")
         trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings))
-        evidence = (f"{name}: {local:.1f}% against England {national:.1f}% on {last:%d %b %Y}"
-                    + (f"; {change:+.1f} points since {first:%d %b %Y}" if not pd.isna(change) else ""))
+        evidence = words.inspection_evidence(name, local, national, last, change, first)
         out.append((letter, name, round(local, 1), round(national, 1), "percent", trend, evidence, 1))
     return pd.DataFrame(out, columns=MEASURE_COLUMNS)
 
@@ -215,31 +202,26 @@ def attainment_measures(latest: pd.DataFrame) -> pd.DataFrame:
             if code not in by_code.index or pd.isna(by_code.at[code, "la_value"]):
                 continue
             row = by_code.loc[code]
-            unit, decimals = str(row["unit"]), int(row["decimals"])
             trend = row["trend"] if isinstance(row["trend"], str) else None
-            evidence = (f"{row['label']} {row['year_label']}: {number(row['la_value'], unit, decimals, words=False)} against "
-                        f"England {number(row['england'], unit, decimals, words=False)}; trend {trend or 'not known'}")
             out.append((letter, f"{row['label']} ({row['year_label']})", float(row["la_value"]),
-                        float(row["england"]) if not pd.isna(row["england"]) else float("nan"), unit,
-                        trend, evidence, decimals))
+                        float(row["england"]) if not pd.isna(row["england"]) else float("nan"), str(row["unit"]),
+                        trend, words.attainment_evidence(row, trend), int(row["decimals"])))
     return pd.DataFrame(out, columns=MEASURE_COLUMNS)
 
 
-def category_progress(schools: pd.DataFrame, threshold: int | None = None) -> str:
+def category_counts(schools: pd.DataFrame) -> tuple[int, int, int]:
     """B's second question, from the concerns section: are schools in a category improving fast enough?
 
-    ``threshold``: in committee packs, counts from 1 to ``threshold - 1`` are "fewer than N".
+    ``schools`` is ``Concerns.schools`` (``progress``, ``months_in_category``).
+    Returns how many schools cause concern, how many were not taking effective
+    action at their latest visit, and how many have been in their category for
+    18 months or more (``words.category_progress`` says it).
     """
     if schools.empty:
-        return "No school is in a category of concern or at risk."
-
-    def n(k: int) -> str:
-        return disclosure.count_text(k, threshold=threshold or 0, committee=threshold is not None)
-
+        return 0, 0, 0
     stuck = int(schools["progress"].str.startswith("not taking").sum())
     long = int(schools["months_in_category"].ge(18).sum())
-    return (f"Of {n(len(schools))} schools causing concern, {n(stuck)} were not taking effective action at their "
-            f"latest visit and {n(long)} had been in their category for 18 months or more.")
+    return len(schools), stuck, long
 
 
 INDICATOR_COLUMNS = ["indicator", "description", "national", "local", "trend", "rag", "evidence", "actions",

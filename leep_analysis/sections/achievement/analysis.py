@@ -1,0 +1,302 @@
+"""The achievement section's figures: the configured indicator sets, benchmarked for the LA.
+
+The indicator sets are configuration (``config/indicators.yaml``): per phase
+the LAIT codes, display labels, groups of pupils, derived gaps and notes on
+series breaks. ``analyse`` benchmarks them all at once with LAIT's rules
+(``benchmark``); ``benchmark_table`` and ``timeseries`` are the section's two
+data tables. No wording or display here (``words``, ``views``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ... import benchmark
+from ...config import load_config
+from ...errors import InputError, Problem
+from ...inputs import shared_analysis
+
+if TYPE_CHECKING:
+    from ...inputs import Inputs
+
+UNITS = ("percent", "score", "points")
+#: Columns of ``achievement__benchmark.csv``.
+BENCHMARK_COLUMNS = ["indicator", "label", "phase", "year", "la_value", "england", "region", "sn_mean",
+                     "rank", "n_ranked", "band", "change", "trend"]
+NEIGHBOURS_LABEL = "Statistical neighbours (mean)"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One configured indicator: a LAIT code, or a gap derived from two."""
+
+    code: str
+    label: str
+    phase: str
+    group: str
+    unit: str
+    says: str
+    decimals: int | None
+    in_line: float
+    series_start: int | None
+    skip_years: tuple[int, ...]
+    chart: bool = False
+    tile: bool = False
+    gap: tuple[str, str] | None = None
+    polarity: str | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A phase of education (or group of measures) and its indicators, in page order."""
+
+    id: str
+    title: str
+    notes: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+
+
+@functools.cache
+def phases() -> tuple[Phase, ...]:
+    """The indicator sets from ``config/indicators.yaml``.
+
+    Raises
+    ------
+    InputError
+        An unknown unit or polarity, a gap without two codes, or a code listed twice.
+    """
+    source = "config/indicators.yaml"
+    out, seen, problems = [], set(), []
+    for phase in load_config("indicators")["phases"]:
+        indicators = []
+        for item in phase.get("indicators") or []:
+            merged = {**{k: v for k, v in phase.items() if k not in ("id", "title", "notes", "indicators")}, **item}
+            code = str(item["code"])
+            key = f"phases.{phase['id']}.{code}"
+            unit = merged.get("unit", "percent")
+            gap = tuple(str(c) for c in merged["gap"]) if merged.get("gap") else None
+            if unit not in UNITS:
+                problems.append(Problem(source, f"unit '{unit}' is not one of {', '.join(UNITS)}", key=key))
+            if gap is not None and len(gap) != 2:
+                problems.append(Problem(source, "gap needs two codes: [minuend, subtrahend]", key=key))
+            if merged.get("polarity") not in (None, "High", "Low"):
+                problems.append(Problem(source, "polarity must be High or Low", key=key))
+            if code in seen:
+                problems.append(Problem(source, "indicator listed twice", key=key))
+            seen.add(code)
+            indicators.append(Indicator(
+                code=code, label=str(item["label"]), phase=str(phase["id"]), group=str(merged.get("group", "")),
+                unit=unit, says=str(merged.get("says", item["label"] + ": {value}")),
+                decimals=merged.get("decimals"), in_line=float(merged.get("in_line", 0.0)),
+                series_start=merged.get("series_start"), skip_years=tuple(merged.get("skip_years") or ()),
+                chart=bool(merged.get("chart", False)), tile=bool(merged.get("tile", False)), gap=gap,
+                polarity=merged.get("polarity", "Low" if gap else None),
+            ))
+        out.append(Phase(str(phase["id"]), str(phase["title"]), tuple(phase.get("notes") or ()), tuple(indicators)))
+    if problems:
+        raise InputError(problems)
+    return tuple(out)
+
+
+def all_indicators() -> list[Indicator]:
+    """Every configured indicator, in page order."""
+    return [i for p in phases() for i in p.indicators]
+
+
+def phase(phase_id: str) -> Phase:
+    """One phase by id."""
+    for p in phases():
+        if p.id == phase_id:
+            return p
+    raise KeyError(f"no phase '{phase_id}' in config/indicators.yaml; phases: {', '.join(p.id for p in phases())}")
+
+
+def derived() -> pd.DataFrame:
+    """The derived gaps: ``indicator``, ``label``, ``minuend``, ``subtrahend``."""
+    rows = [(i.code, i.label, i.gap[0], i.gap[1]) for i in all_indicators() if i.gap]
+    return pd.DataFrame(rows, columns=["indicator", "label", "minuend", "subtrahend"])
+
+
+def measures(dictionary: pd.DataFrame) -> pd.DataFrame:
+    """The benchmark rules of every configured indicator.
+
+    Polarity and quartile flag from the LAIT dictionary (configuration may
+    override polarity; derived gaps are Low and banded); the rest from
+    configuration.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator``, ``polarity``, ``no_quartile``, ``in_line``,
+        ``series_start``, ``skip_years`` (tuple), ``decimals`` (display places:
+        configured, else the dictionary's, else 0).
+    """
+    by_code = dictionary.set_index("indicator")
+    rows = []
+    for ind in all_indicators():
+        known = ind.code in by_code.index
+        polarity = ind.polarity or (by_code.at[ind.code, "polarity"] if known else None)
+        decimals = ind.decimals
+        if decimals is None:
+            dps = by_code.at[ind.code, "decimals"] if known else None
+            decimals = 0 if dps is None or pd.isna(dps) else int(dps)
+        rows.append({
+            "indicator": ind.code,
+            "polarity": None if polarity is None or pd.isna(polarity) else str(polarity),
+            "no_quartile": bool(by_code.at[ind.code, "no_quartile"]) if known else False,
+            "in_line": ind.in_line,
+            "series_start": ind.series_start,
+            "skip_years": ind.skip_years,
+            "decimals": int(decimals),
+        })
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """The benchmarked indicator sets of one LA (built by ``analyse``).
+
+    Attributes
+    ----------
+    comp
+        The LA, its region and its comparators (``benchmark.Comparators``).
+    lait
+        The configured indicators' LAIT rows, with the derived gaps added
+        (``benchmark.add_derived`` output).
+    per_year
+        Every indicator, year and benchmark (``benchmark.benchmark`` output).
+    latest
+        One row per indicator in page order: ``benchmark.summarise`` output with
+        the configuration (``label``, ``phase_id``, ``phase``, ``group``,
+        ``unit``, ``says``, ``chart``, ``tile``), ``decimals`` and
+        ``la_reason`` (why the LA has no figure, if it has none).
+    missing
+        Phase id -> configured codes not in the LAIT file.
+    neighbour_names
+        The comparators' names, in order.
+    """
+
+    comp: benchmark.Comparators
+    lait: pd.DataFrame
+    per_year: pd.DataFrame
+    latest: pd.DataFrame
+    missing: Mapping[str, list[str]]
+    neighbour_names: tuple[str, ...]
+
+
+@shared_analysis("achievement")
+def analyse(inputs: Inputs) -> Achievement:
+    """Benchmark every configured indicator for the params' LA.
+
+    Uses the inputs ``lait``, ``lait_dictionary`` and ``neighbours``, and the
+    params' ``la_code`` and ``comparators``.
+    """
+    lait = inputs.get("lait")
+    comp = benchmark.comparators(lait, inputs.get("neighbours"), inputs.params.la_code, inputs.params.comparators)
+    rules = measures(inputs.get("lait_dictionary"))
+    indicators = all_indicators()
+    components = {c for i in indicators for c in (i.gap or (i.code,))}
+    rows = benchmark.add_derived(lait[lait["indicator"].isin(components)], derived())
+    present = set(rows.loc[rows["value"].notna(), "indicator"])
+    per_year = benchmark.benchmark(rows, rules, comp, [i.code for i in indicators if i.code in present])
+    latest = benchmark.summarise(per_year, rules)
+    meta = pd.DataFrame([{
+        "indicator": i.code, "label": i.label, "phase_id": i.phase, "phase": phase(i.phase).title,
+        "group": i.group, "unit": i.unit, "says": i.says, "chart": i.chart, "tile": i.tile, "order": n,
+    } for n, i in enumerate(indicators)])
+    latest = meta.merge(latest, on="indicator").merge(rules[["indicator", "decimals"]], on="indicator")
+    reasons = rows.loc[rows["la_code"] == comp.la_code].set_index(["indicator", "year_label"])["missing_reason"]
+    keys = pd.MultiIndex.from_arrays([latest["indicator"], latest["year_label"]])
+    latest["la_reason"] = reasons.reindex(keys).to_numpy()
+    latest = latest.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
+    missing = {p.id: [i.code for i in p.indicators if i.code not in present] for p in phases()}
+    names = lait.drop_duplicates("la_code").set_index("la_code")["area"]
+    neighbour_names = tuple(str(names.get(c, c)) for c in comp.neighbours)
+    return Achievement(comp, rows, per_year, latest, missing, neighbour_names)
+
+
+def benchmark_table(ach: Achievement) -> pd.DataFrame:
+    """One row per indicator for its latest year (``achievement__benchmark.csv``).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator`` (LAIT short code; ``GAP_`` codes are derived gaps),
+        ``label``, ``phase`` (title), ``year`` (LAIT's year label), ``la_value``,
+        ``england``, ``region``, ``sn_mean``, ``rank``, ``n_ranked``, ``band``,
+        ``change`` (from the previous comparable year), ``trend``.
+    """
+    out = ach.latest.rename(columns={"year": "year_number", "year_label": "year"})
+    return out[BENCHMARK_COLUMNS].reset_index(drop=True)
+
+
+def timeseries(ach: Achievement) -> pd.DataFrame:
+    """Every year of every indicator for the LA and its benchmarks (``achievement__timeseries.csv``).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator``, ``year`` (LAIT's year label), ``area`` (the LA's name,
+        England, the region's name, or "Statistical neighbours (mean)"),
+        ``value``; years with no value left out.
+    """
+    names = {"la_value": ach.comp.la_name, "england": "England", "region": ach.comp.region_name or "Region",
+             "sn_mean": NEIGHBOURS_LABEL}
+    order = {code: n for n, code in enumerate(ach.latest["indicator"])}
+    frame = ach.per_year[ach.per_year["indicator"].isin(order)]
+    long = frame.melt(id_vars=["indicator", "year_label", "year"], value_vars=list(names), var_name="series",
+                      value_name="value").dropna(subset=["value"])
+    long["area"] = long["series"].map(names)
+    long["order"] = long["indicator"].map(order)
+    long["series_order"] = long["series"].map({k: n for n, k in enumerate(names)})
+    long = long.sort_values(["order", "year", "series_order"], kind="stable")
+    out = long[["indicator", "year_label", "area", "value"]].rename(columns={"year_label": "year"})
+    return out.reset_index(drop=True)
+
+
+def trend_years(ach: Achievement, row: Mapping[str, Any]) -> pd.DataFrame:
+    """An indicator's comparable years up to its latest (``row``: a record of ``latest``).
+
+    Returns
+    -------
+    DataFrame
+        The indicator's ``per_year`` rows from its configured ``series_start``
+        to the latest year, index from 0.
+    """
+    spec = next(i for i in all_indicators() if i.code == row["indicator"])
+    frame = ach.per_year[ach.per_year["indicator"] == row["indicator"]]
+    if spec.series_start is not None:
+        frame = frame[frame["year"] >= spec.series_start]
+    return frame[frame["year"] <= row["year"]].reset_index(drop=True)
+
+
+def gap_values(ach: Achievement, row: Mapping[str, Any], indicator: Indicator) -> pd.DataFrame | None:
+    """The two groups behind a derived gap in its latest year, for the LA and each benchmark.
+
+    Returns
+    -------
+    DataFrame
+        ``area`` (the LA's name, "Statistical neighbours (mean)", the region's
+        name, England), ``group`` (the subtrahend's value), ``others`` (the
+        minuend's); areas with neither left out. None if either group has no
+        row that year.
+    """
+    assert indicator.gap is not None
+    others_code, group_code = indicator.gap
+    values = ach.per_year[(ach.per_year["year"] == row["year"])
+                          & ach.per_year["indicator"].isin([others_code, group_code])]
+    if len(values) < 2:
+        return None
+    pick = values.set_index("indicator")
+    comp = ach.comp
+    areas = [(comp.la_name, "la_value"), (NEIGHBOURS_LABEL, "sn_mean"), (comp.region_name or "Region", "region"),
+             ("England", "england")]
+    frame = pd.DataFrame({"area": [a for a, _ in areas],
+                          "group": [pick.at[group_code, c] for _, c in areas],
+                          "others": [pick.at[others_code, c] for _, c in areas]})
+    return frame.dropna(how="all", subset=["group", "others"])

@@ -1,0 +1,345 @@
+"""The section's figures: counts, comparisons and trends of inspection grades, and the result the page shows.
+
+``summary`` counts every snapshot, comparison area and group of schools
+(``inspections__summary.csv``); ``change_since`` compares each with the file
+the last report used; ``report_cards`` gives the distribution of report-card
+grades; ``build`` puts them, with ``outcomes`` and ``movement``, into an
+``Inspections`` result; ``analyse`` runs it on the period's inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ... import disclosure
+from ...errors import InputError, Problem
+from ...inputs import shared_analysis
+from ...params import InspectionSettings
+from ...sources import gias
+from .movement import became_good, inspected_since, transition_counts, transitions
+from .outcomes import (
+    AREA_TYPES,
+    Areas,
+    area_names,
+    comparison_areas,
+    config,
+    groups,
+    label_code,
+    outcomes,
+    region_key,
+    snapshot_at,
+)
+
+if TYPE_CHECKING:
+    from ...inputs import Inputs
+
+#: Columns of ``inspections__summary.csv``, in order.
+SUMMARY_COLUMNS = [
+    "as_at", "area_type", "area", "group", "n_schools", "n_graded", "pct_good_or_better",
+    "pct_pupils_good_or_better", "n_inadequate", "n_category_of_concern", "n_requires_improvement",
+    "n_good", "n_outstanding", "n_good_or_better", "n_special_measures", "n_serious_weaknesses",
+    "n_notice_to_improve", "n_equivalent_grade", "n_predecessor_grade", "n_report_card", "n_not_inspected",
+    "pupils_graded", "pupils_good_or_better",
+]
+#: Columns of ``inspections__report_cards.csv``.
+REPORT_CARD_COLUMNS = ["as_at", "area_type", "area", "evaluation_area", "outcome", "n_schools", "pct"]
+#: Decimal places of every percentage in the tables.
+PCT_DECIMALS = 1
+
+
+def _members(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
+    """The rows of each comparison area, stacked, with ``area_type`` and ``area``."""
+    keys = {r: region_key(r) for r in out["region"].dropna().unique()}
+    masks = {"la": out["la_code"].eq(areas.la_code).fillna(False),
+             "region": out["region"].map(keys).eq(region_key(areas.region)).fillna(False),
+             "statistical_neighbours": out["la_code"].isin(list(areas.neighbours)),
+             "england": pd.Series(True, index=out.index)}
+    return pd.concat([out[masks[kind].to_numpy()].assign(area_type=kind, area=name)
+                      for kind, name in area_names(areas).items()], ignore_index=True)
+
+
+def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
+    """Counts and percentages for every snapshot, comparison area and group of schools.
+
+    Parameters
+    ----------
+    out : ``outcomes`` rows.
+    areas : the LA and its comparators (``comparison_areas``).
+
+    Returns
+    -------
+    DataFrame
+        ``SUMMARY_COLUMNS``: ``as_at``, ``area_type`` (``la``, ``region``,
+        ``statistical_neighbours`` (their schools pooled), ``england``), ``area``
+        (name), ``group`` (``all``, a phase, ``academy``, ``maintained``; every
+        group for every area, zero where it has no school), ``n_schools``,
+        ``n_graded`` (with a four-point grade), ``pct_good_or_better`` (of graded,
+        one decimal), ``pct_pupils_good_or_better`` (pupils in good or better
+        schools as a % of pupils in graded schools with a pupil number; missing
+        where there is none), ``n_inadequate``, ``n_category_of_concern`` (any
+        framework), ``n_requires_improvement``, ``n_good``, ``n_outstanding``,
+        ``n_good_or_better``, ``n_special_measures``, ``n_serious_weaknesses``,
+        ``n_notice_to_improve``, ``n_equivalent_grade`` (graded by the
+        key-judgement rule), ``n_predecessor_grade`` (counted on a predecessor's
+        inspection), ``n_report_card`` (report cards, not graded),
+        ``n_not_inspected`` (no inspection of their own, whether or not a
+        predecessor's counts), ``pupils_graded``, ``pupils_good_or_better``.
+    """
+    rows = _members(out, areas)
+    grade = rows["grade"]
+    pupils = rows["pupils"].astype("Float64")
+    category = rows["category"].astype("string").where(rows["in_category"])
+    flags = pd.DataFrame({
+        "as_at": rows["as_at"], "area_type": rows["area_type"], "area": rows["area"],
+        "phase": rows["phase"].astype("string"), "governance": rows["governance"].astype("string"),
+        "n_schools": 1,
+        "n_graded": grade.notna().astype(int),
+        "n_inadequate": grade.eq(4).fillna(False).astype(int),
+        "n_category_of_concern": rows["in_category"].astype(int),
+        "n_requires_improvement": grade.eq(3).fillna(False).astype(int),
+        "n_good": grade.eq(2).fillna(False).astype(int),
+        "n_outstanding": grade.eq(1).fillna(False).astype(int),
+        "n_good_or_better": rows["good_or_better"].astype(int),
+        "n_special_measures": category.eq("special_measures").fillna(False).astype(int),
+        "n_serious_weaknesses": category.eq("serious_weaknesses").fillna(False).astype(int),
+        "n_notice_to_improve": category.eq("notice_to_improve").fillna(False).astype(int),
+        "n_equivalent_grade": rows["equivalent"].astype(int),
+        "n_predecessor_grade": (rows["counted"] & rows["basis"].eq("predecessor")).astype(int),
+        "n_report_card": rows["report_card"].astype(int),
+        "n_not_inspected": rows["basis"].ne("own").astype(int),
+        "pupils_graded": pupils.where(grade.notna()).astype("float64"),
+        "pupils_good_or_better": pupils.where(rows["good_or_better"]).astype("float64"),
+    })
+    keys = ["as_at", "area_type", "area"]
+    counts = [c for c in SUMMARY_COLUMNS if c.startswith("n_")]
+    sums = {c: "sum" for c in counts}
+    sums.update({"pupils_graded": lambda s: s.sum(min_count=1), "pupils_good_or_better": "sum"})
+    parts = [flags.groupby(keys, sort=False).agg(sums).reset_index().assign(group="all")]
+    for column in ("phase", "governance"):
+        part = flags.groupby([*keys, column], sort=False).agg(sums).reset_index()
+        parts.append(part.rename(columns={column: "group"}))
+    table = pd.concat(parts, ignore_index=True)
+    table = table[table["group"].isin(groups())]
+    grid = pd.MultiIndex.from_product(
+        [sorted(table["as_at"].unique()), AREA_TYPES, groups()], names=["as_at", "area_type", "group"])
+    names = area_names(areas)
+    table = table.set_index(["as_at", "area_type", "group"]).drop(columns="area").reindex(grid).reset_index()
+    table = table[table["area_type"].isin(list(names))]
+    table["area"] = table["area_type"].map(names)
+    table[counts] = table[counts].fillna(0).astype("int64")
+    graded = table["n_graded"].where(table["n_graded"] > 0)
+    table["pct_good_or_better"] = (100 * table["n_good_or_better"] / graded).round(PCT_DECIMALS)
+    table["pupils_good_or_better"] = table["pupils_good_or_better"].where(table["pupils_graded"].notna())
+    known = table["pupils_graded"].where(table["pupils_graded"] > 0)
+    table["pct_pupils_good_or_better"] = (100 * table["pupils_good_or_better"] / known).round(PCT_DECIMALS)
+    for column in ("pupils_graded", "pupils_good_or_better"):
+        table[column] = table[column].astype("Int64")
+    table["as_at"] = pd.to_datetime(table["as_at"])
+    return table[SUMMARY_COLUMNS].reset_index(drop=True)
+
+
+def change_since(table: pd.DataFrame, since: dt.date) -> pd.DataFrame:
+    """Each area and group now against the snapshot the last report used.
+
+    The last report's snapshot is the latest on or before ``since`` (the
+    previous report's as-at date).
+
+    Returns
+    -------
+    DataFrame
+        ``area_type``, ``area``, ``group``, ``as_at`` (latest snapshot),
+        ``previous_as_at`` (missing where no snapshot is that old),
+        ``pct_good_or_better``, ``previous_pct_good_or_better``,
+        ``change`` (percentage points), ``pct_pupils_good_or_better``,
+        ``previous_pct_pupils_good_or_better``, ``change_pupils``,
+        ``n_category_of_concern``, ``previous_n_category_of_concern``.
+    """
+    latest = table["as_at"].max()
+    previous = snapshot_at(table["as_at"], since)
+    now = table[table["as_at"] == latest]
+    keys = ["area_type", "area", "group"]
+    measures = ["pct_good_or_better", "pct_pupils_good_or_better", "n_category_of_concern"]
+    out = now[["as_at", *keys, *measures]].copy()
+    if previous is not None:
+        before = table.loc[table["as_at"] == previous, [*keys, *measures]]
+        out = out.merge(before.rename(columns={m: f"previous_{m}" for m in measures}), on=keys, how="left")
+    else:
+        for m in measures:
+            out[f"previous_{m}"] = np.nan
+    out["previous_as_at"] = previous if previous is not None else pd.NaT
+    out["change"] = (out["pct_good_or_better"] - out["previous_pct_good_or_better"]).round(PCT_DECIMALS)
+    out["change_pupils"] = (out["pct_pupils_good_or_better"]
+                            - out["previous_pct_pupils_good_or_better"]).round(PCT_DECIMALS)
+    columns = [*keys, "as_at", "previous_as_at", "pct_good_or_better", "previous_pct_good_or_better", "change",
+               "pct_pupils_good_or_better", "previous_pct_pupils_good_or_better", "change_pupils",
+               "n_category_of_concern", "previous_n_category_of_concern"]
+    return out[columns].reset_index(drop=True)
+
+
+
+def report_cards(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
+    """Distribution of each report-card evaluation area, and safeguarding, in the latest snapshot.
+
+    Only schools counted on a report card (inspected from 10 November 2025).
+
+    Returns
+    -------
+    DataFrame
+        ``REPORT_CARD_COLUMNS``: ``as_at``, ``area_type``, ``area``,
+        ``evaluation_area`` (``config/inspections.yaml`` ``report_card_areas``,
+        then ``safeguarding``), ``outcome`` (``exceptional`` ...
+        ``urgent_improvement``; ``met``, ``not_met`` for safeguarding),
+        ``n_schools``, ``pct`` (of the area's schools with that evaluation area
+        graded, one decimal). Empty where no school has a report card.
+    """
+    latest = out["as_at"].max()
+    cards = _members(out[(out["as_at"] == latest) & out["report_card"]], areas)
+    if cards.empty:
+        return pd.DataFrame(columns=REPORT_CARD_COLUMNS)
+    scale = {g: label_code(label) for g, label in config()["report_card_grades"].items()}
+    parts = []
+    for area_type, rows in cards.groupby("area_type", sort=False):
+        name = rows["area"].iloc[0]
+        for evaluation_area in config()["report_card_areas"]:
+            values = rows[evaluation_area].dropna().astype(int)
+            for grade, outcome in scale.items():
+                parts.append((area_type, name, evaluation_area, outcome, int((values == grade).sum()), len(values)))
+        met = rows["safeguarding_met"].astype("boolean").dropna()
+        for outcome, value in (("met", True), ("not_met", False)):
+            parts.append((area_type, name, "safeguarding", outcome, int((met == value).sum()), len(met)))
+    table = pd.DataFrame(parts, columns=["area_type", "area", "evaluation_area", "outcome", "n_schools", "of"])
+    table["pct"] = (100 * table["n_schools"] / table["of"].where(table["of"] > 0)).round(PCT_DECIMALS)
+    table["as_at"] = latest
+    table["_order"] = table["area_type"].map({a: n for n, a in enumerate(AREA_TYPES)})
+    table = table.sort_values("_order", kind="stable")
+    return table[REPORT_CARD_COLUMNS].reset_index(drop=True)
+
+
+
+# --------------------------------------------------------------------------- the section's analysis
+@dataclass(frozen=True)
+class Inspections:
+    """Everything the section shows (built by ``analyse``).
+
+    ``outcomes``: ``outcomes`` rows; ``summary``: ``SUMMARY_COLUMNS``; ``changes``:
+    ``change_since``; ``transitions``: ``TRANSITION_COLUMNS``; ``transition_counts``,
+    ``became_good``: as the functions of ``movement`` that make them;
+    ``report_cards``: ``REPORT_CARD_COLUMNS``; ``schools``: ``SCHOOL_COLUMNS``.
+    """
+
+    areas: Areas
+    settings: InspectionSettings
+    as_at: pd.Timestamp  # latest snapshot
+    first_as_at: pd.Timestamp
+    since: dt.date
+    outcomes: pd.DataFrame
+    summary: pd.DataFrame
+    changes: pd.DataFrame
+    transitions: pd.DataFrame
+    transition_counts: dict[str, int]
+    became_good: pd.DataFrame
+    report_cards: pd.DataFrame
+    schools: pd.DataFrame
+    anonymiser: disclosure.Anonymiser
+    threshold: int
+
+    @property
+    def committee(self) -> bool:
+        return self.anonymiser.committee
+
+
+@shared_analysis("inspections")
+def analyse(inputs: Inputs) -> Inspections:
+    """Run the section's analysis on the period's inputs (``build`` on the loaded frames).
+
+    Uses ``ofsted_mi``, ``neighbours``, and where registered ``establishments``
+    and ``establishment_links``; the params' ``la_code``, ``as_at``,
+    ``comparators``, ``since``, ``inspections`` settings, audience and
+    suppression threshold.
+
+    Raises
+    ------
+    InputError
+        As ``build``, naming the Ofsted files.
+    """
+    from ...inputs import SPECS
+
+    params = inputs.params
+    optional = {key: inputs.get(key) if key in SPECS else None for key in ("establishments", "establishment_links")}
+    return build(
+        inputs.get("ofsted_mi"), inputs.get("neighbours"), la_code=params.la_code, as_at=params.as_at,
+        since=params.since, settings=params.inspections, comparators=params.comparators,
+        establishments=optional["establishments"], links=optional["establishment_links"],
+        anonymiser=disclosure.anonymiser(inputs), threshold=params.suppression_threshold,
+        source=", ".join(str(f.path) for f in inputs.files("ofsted_mi")),
+    )
+
+
+def build(
+    mi: pd.DataFrame,
+    neighbours: pd.DataFrame,
+    *,
+    la_code: str,
+    as_at: dt.date,
+    since: dt.date,
+    settings: InspectionSettings,
+    anonymiser: disclosure.Anonymiser,
+    threshold: int,
+    comparators: list[str] | None = None,
+    establishments: pd.DataFrame | None = None,
+    links: pd.DataFrame | None = None,
+    source: str = "ofsted_mi",
+) -> Inspections:
+    """Every table of the section from the loaded frames.
+
+    Parameters
+    ----------
+    mi : Ofsted MI snapshots; those after ``as_at`` are ignored.
+    neighbours : the statistical neighbours workbook (``sources.neighbours``).
+    since : as-at date of the previous report.
+    settings : the params' inspection counting rules.
+    anonymiser : names or labels schools (``disclosure.anonymiser``).
+    threshold : committee mode suppresses counts below this.
+    comparators, establishments, links : as in ``comparison_areas`` and ``outcomes``.
+
+    Raises
+    ------
+    InputError
+        No snapshot as at or before ``as_at``, or the LA not in the file.
+    """
+    mi = mi[pd.to_datetime(mi["as_at"]) <= pd.Timestamp(as_at)]
+    if mi.empty:
+        raise InputError(Problem(source, f"no Ofsted snapshot as at or before {as_at}", key="data.ofsted_mi"))
+    areas = comparison_areas(mi, neighbours, la_code, comparators, source=source)
+    out = outcomes(mi, good_equivalent=settings.good_equivalent, not_inspected=settings.not_inspected,
+                   establishments=establishments, links=links)
+    lineage = dict(gias.lineage(links).itertuples(index=False, name=None)) if links is not None else {}
+    table = summary(out, areas)
+    return Inspections(
+        areas=areas, settings=settings, as_at=table["as_at"].max(), first_as_at=table["as_at"].min(),
+        since=since, outcomes=out, summary=table, changes=change_since(table, since),
+        transitions=transitions(out, la_code), transition_counts=transition_counts(out, la_code),
+        became_good=became_good(out, la_code, lineage), report_cards=report_cards(out, areas),
+        schools=inspected_since(out, la_code, since, lineage), anonymiser=anonymiser, threshold=threshold,
+    )
+
+
+def last_report_file(result: Inspections) -> pd.Timestamp:
+    """Date of the Ofsted file the last report used (latest snapshot on or before ``since``), else ``since``."""
+    previous = snapshot_at(result.summary["as_at"], result.since)
+    return pd.Timestamp(result.since) if previous is None else previous
+
+
+def summary_row(result: Inspections, area_type: str, group: str = "all",
+                as_at: pd.Timestamp | None = None) -> dict:
+    """One row of the summary as a dict (latest snapshot unless ``as_at``); empty where there is none."""
+    table = result.summary
+    pick = table[(table["as_at"] == (result.as_at if as_at is None else as_at)) & (table["area_type"] == area_type)
+                 & (table["group"] == group)]
+    return pick.iloc[0].to_dict() if not pick.empty else {}
+

@@ -1,0 +1,323 @@
+"""What the inspections page shows, from an ``Inspections`` result: its tables and figures, as plain data.
+
+Each view returns the page's blocks for ``Section.render``: ``(method,
+keyword arguments)`` pairs, the sentences from ``words`` between the tables
+(``Section.show``, which also writes ``tables/inspections__<name>.csv``) and
+the figures (``Section.figure``). In committee mode small counts are suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ... import charts, disclosure
+from ...schools import grade_label
+from . import words
+from .analysis import SUMMARY_COLUMNS, Inspections, last_report_file, summary_row
+from .outcomes import (
+    AREA_TYPES,
+    NEIGHBOURS_LABEL,
+    Areas,
+    area_names,
+    config,
+    group_label,
+    label_code,
+)
+from .words import percent, when
+
+#: One block of a page: a ``Section`` display method and its keyword arguments.
+Block = tuple[str, dict[str, Any]]
+
+_SUMMARY_COUNTS = [c for c in SUMMARY_COLUMNS if c.startswith("n_")]
+_SUMMARY_SHARES = ["pct_good_or_better", "pct_pupils_good_or_better", "pupils_graded", "pupils_good_or_better"]
+_SUMMARY_DEPENDENTS = {"n_graded": _SUMMARY_SHARES, "n_schools": _SUMMARY_SHARES}
+
+
+def _suppressed(result: Inspections, frame: pd.DataFrame, counts: list[str],
+                dependents: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
+    return disclosure.suppress(frame, counts, threshold=result.threshold, dependents=dependents,
+                               committee=result.committee)
+
+
+def _said(lines: list[str]) -> list[Block]:
+    """One paragraph block per sentence."""
+    return [("say", {"text": line}) for line in lines]
+
+
+def summary_csv(result: Inspections) -> pd.DataFrame:
+    """``inspections__summary.csv``: the summary, small counts suppressed in committee mode."""
+    return _suppressed(result, result.summary, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS)
+
+
+# --------------------------------------------------------------------------- the LA against its benchmarks
+def comparison(result: Inspections) -> list[Block]:
+    """The LA against its region, statistical neighbours and England, latest snapshot, all schools.
+
+    The headline sentences and the comparison table, whose CSV
+    (``inspections__summary.csv``) has every snapshot, area and group.
+    """
+    lines = [words.headline_sentence(result), words.pupils_sentence(result), words.concern_sentence(result),
+             words.counting_sentence(result)]
+    rows = result.summary[(result.summary["as_at"] == result.as_at) & (result.summary["group"] == "all")]
+    change = result.changes[result.changes["group"] == "all"].set_index("area_type")["change"]
+    shown = rows[["area", "n_schools", "n_graded", "pct_good_or_better", "pct_pupils_good_or_better",
+                  "n_requires_improvement", "n_inadequate", "n_category_of_concern"]].copy()
+    shown["change"] = rows["area_type"].map(change).to_numpy()
+    shown = _suppressed(result, shown, ["n_schools", "n_graded", "n_requires_improvement", "n_inadequate",
+                                        "n_category_of_concern"], _SUMMARY_DEPENDENTS | {"n_graded": [
+                                            "pct_good_or_better", "pct_pupils_good_or_better", "change"]})
+    previous = result.changes["previous_as_at"].iloc[0]
+    table = dict(
+        frame=shown, name="summary", caption=f"Ofsted grades of {result.areas.la_name}'s schools and its benchmarks, "
+        f"as at {when(result.as_at)}",
+        formats={"pct_good_or_better": "pct0", "pct_pupils_good_or_better": "pct0", "change": "signed0"},
+        labels={"area": "Area", "n_schools": "Schools", "n_graded": "Graded", "pct_good_or_better":
+                "% good or better", "pct_pupils_good_or_better": "% of pupils", "n_requires_improvement":
+                "Requires improvement", "n_inadequate": "Inadequate", "n_category_of_concern": "In a category",
+                "change": "Change"},
+        notes=("% of pupils: pupils in good or better schools, of pupils in graded schools. In a category: of "
+               "concern. Statistical neighbours: all their schools together. Change: in % good or better, "
+               "percentage points since "
+               + (f"the snapshot as at {when(previous)}." if not pd.isna(previous) else "the last report (no snapshot "
+                  "that old in the pack).")
+               + " The pack's table inspections__summary.csv has every snapshot, area, phase and governance group."),
+        csv=summary_csv(result),
+    )
+    return [*_said(lines), ("show", table)]
+
+
+# --------------------------------------------------------------------------- over time
+def _trend_frame(result: Inspections, column: str) -> pd.DataFrame:
+    """One row per snapshot (``year_label``), a column per area, in the shape ``charts.trend_chart`` draws."""
+    table = result.summary[result.summary["group"] == "all"]
+    wide = table.pivot(index="as_at", columns="area_type", values=column).sort_index()
+    frame = pd.DataFrame({"year_label": [pd.Timestamp(d).strftime("%b %Y") for d in wide.index]})
+    for area_type, series in (("la", "la_value"), ("england", "england"), ("region", "region"),
+                              ("statistical_neighbours", "sn_mean")):
+        frame[series] = wide[area_type].to_numpy(dtype=float) if area_type in wide else np.nan
+    return frame
+
+
+def _trend_figure(frame: pd.DataFrame, labels: dict[str, str], la_name: str, *, title: str, y_label: str,
+                  caption: str, subject: str, span: str = "") -> Block:
+    """A trend chart of one measure (``_trend_frame``), with alt text giving the LA's and England's first and last."""
+    fig = charts.trend_chart(frame, title=title, y_label=y_label, labels=labels)
+    return ("figure", dict(
+        fig=fig, caption=caption,
+        alt=f"Line chart of the % of {subject} at {len(frame)} snapshots{span}. {la_name} went from "
+            f"{percent(frame['la_value'].iloc[0])} to {percent(frame['la_value'].iloc[-1])}; England from "
+            f"{percent(frame['england'].iloc[0])} to {percent(frame['england'].iloc[-1])}."))
+
+
+def trend(result: Inspections) -> list[Block]:
+    """Line charts of % good or better (and % of pupils, where known) across the snapshots."""
+    areas = result.areas
+    labels = {"la_value": areas.la_name, "england": "England"}
+    if areas.region:
+        labels["region"] = areas.region
+    labels["sn_mean"] = f"{NEIGHBOURS_LABEL} (pooled)"
+    frame = _trend_frame(result, "pct_good_or_better")
+    blocks = _said([words.trend_sentence(result)])
+    blocks.append(_trend_figure(
+        frame, labels, areas.la_name, title="Graded schools that are good or better", y_label="% of graded schools",
+        caption=f"% of graded schools good or better at each Ofsted snapshot: {areas.la_name}, England, "
+                f"{areas.region or 'the region'} and its statistical neighbours",
+        subject="graded schools that are good or better",
+        span=f" from {frame['year_label'].iloc[0]} to {frame['year_label'].iloc[-1]}"))
+    pupils = _trend_frame(result, "pct_pupils_good_or_better").dropna(subset=["la_value"]).reset_index(drop=True)
+    if len(pupils) >= 2:
+        blocks.append(_trend_figure(
+            pupils, labels, areas.la_name, title="Pupils in good or better schools", y_label="% of pupils",
+            caption=f"% of pupils in good or better schools at each snapshot with pupil numbers: {areas.la_name} "
+                    "and its benchmarks",
+            subject="pupils in good or better schools"))
+    elif len(pupils) < len(frame):
+        blocks += _said(["Pupil numbers are not in every snapshot (Ofsted's files before May 2014 have none), so "
+                         "there is no trend in the share of pupils to show."])
+    return blocks
+
+
+# --------------------------------------------------------------------------- by phase and governance
+def breakdown(result: Inspections) -> list[Block]:
+    """% good or better by phase and by governance, the LA against its benchmarks (points, table and chart)."""
+    table = result.summary[(result.summary["as_at"] == result.as_at) & (result.summary["group"] != "all")]
+    la = table[table["area_type"] == "la"].set_index("group")
+    la = la[la["n_schools"] > 0]
+    shown = pd.DataFrame({"group": [group_label(g) for g in la.index], "n_schools": la["n_schools"].to_numpy(),
+                          "n_graded": la["n_graded"].to_numpy(),
+                          "n_category_of_concern": la["n_category_of_concern"].to_numpy(),
+                          "la": la["pct_good_or_better"].to_numpy()})
+    names = area_names(result.areas)
+    for area_type in ("region", "statistical_neighbours", "england"):
+        if area_type in names:
+            other = table[table["area_type"] == area_type].set_index("group")["pct_good_or_better"]
+            shown[area_type] = other.reindex(la.index).to_numpy()
+    shown = _suppressed(result, shown, ["n_schools", "n_graded", "n_category_of_concern"], {"n_graded": ["la"]})
+    points = words.breakdown_points(result)
+    return [
+        ("points", {"items": points}),
+        ("show", dict(
+            frame=shown, name="groups", caption=f"% of graded schools good or better by phase and governance, as at "
+                                                f"{when(result.as_at)}",
+            formats={area_type: "pct0" for area_type in AREA_TYPES},
+            labels={"group": "Schools", "n_schools": "Number", "n_graded": "Graded",
+                    "n_category_of_concern": "In a category", **names, "statistical_neighbours": "Neighbours"},
+            notes=f"Number, graded and in a category: {result.areas.la_name}'s schools. The table "
+                  "inspections__groups.csv also has the pupil percentages and every count for every area.",
+            csv=_suppressed(result, table, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS))),
+        ("figure", dict(
+            fig=_groups_chart(table, la.index.tolist(), result.areas),
+            caption=f"% of graded schools good or better by phase and governance: {result.areas.la_name} "
+                    "against England and its statistical neighbours",
+            alt="Bar chart of the % of graded schools that are good or better in each phase and governance "
+                "group. " + " ".join(points))),
+    ]
+
+
+def _finish_bars(fig: plt.Figure, ax: plt.Axes, y: np.ndarray, ticks: list[str], *, x_label: str,
+                 title: str) -> plt.Figure:
+    """The house finish of a horizontal bar chart: row labels, x grid only, legend to the right."""
+    ax.set_yticks(y, ticks)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel(x_label)
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def _groups_chart(table: pd.DataFrame, group_codes: list[str], areas: Areas) -> plt.Figure:
+    """Horizontal bars per group: the LA, its neighbours (pooled) and England."""
+    height = max(2.6, 0.55 * len(group_codes) + 1.2)
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    series = [("la", areas.la_name, charts.SERIES_COLOURS["la"]),
+              ("statistical_neighbours", NEIGHBOURS_LABEL, charts.SERIES_COLOURS["neighbours"]),
+              ("england", "England", charts.SERIES_COLOURS["england"])]
+    y = np.arange(len(group_codes))[::-1]
+    width = 0.26
+    for offset, (area_type, name, colour) in enumerate(series):
+        values = table[table["area_type"] == area_type].set_index("group")["pct_good_or_better"]
+        values = values.reindex(group_codes).to_numpy(dtype=float)
+        ax.barh(y + (1 - offset) * width, values, height=width, color=colour, label=name)
+    ax.set_xlim(0, 100)
+    return _finish_bars(fig, ax, y, [group_label(g) for g in group_codes],
+                        x_label="% of graded schools good or better", title="Good or better by phase and governance")
+
+
+# --------------------------------------------------------------------------- between inspections
+def transitions(result: Inspections) -> list[Block]:
+    """The sentences and the 4x4 table of previous against latest grade (``inspections__transitions.csv``)."""
+    counts = ["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate", "total"]
+    table = _suppressed(result, result.transitions, counts)
+    shown = table.drop(columns=["as_at", "previous_grade"])
+    return [*_said(words.transition_sentences(result)), ("show", dict(
+        frame=shown, name="transitions",
+        caption=f"{result.areas.la_name}'s schools by previous and latest grade, as at {when(result.as_at)}",
+        formats={c: "int" for c in counts},
+        labels={"previous": "Previous inspection", "to_outstanding": "Now outstanding",
+                "to_good": "Now good", "to_requires_improvement": "Now requires improvement",
+                "to_inadequate": "Now inadequate", "total": "Total"},
+        notes="Rows: grade at the previous inspection; columns: grade at the latest. Above the diagonal "
+              "improved, below it declined.", csv=table))]
+
+
+# --------------------------------------------------------------------------- report cards
+def report_cards(result: Inspections) -> list[Block]:
+    """The distribution of each report-card area for the LA, against England; safeguarding met or not."""
+    blocks = _said(words.report_card_sentences(result))
+    cards = result.report_cards
+    if cards.empty or not summary_row(result, "la")["n_report_card"]:
+        return blocks
+    outcomes_ = [label_code(label) for label in config()["report_card_grades"].values()]
+    la = cards[(cards["area_type"] == "la") & (cards["evaluation_area"] != "safeguarding")]
+    wide = la.pivot(index="evaluation_area", columns="outcome", values="n_schools")
+    wide = wide.reindex(index=list(config()["report_card_areas"]), columns=outcomes_).fillna(0).astype(int)
+    wide = wide[wide.sum(axis=1) > 0]
+    england = cards[(cards["area_type"] == "england")].copy()
+    england["ok"] = england["outcome"].isin(outcomes_[:3])
+    share = england[england["ok"]].groupby("evaluation_area")["pct"].sum()
+    shown = pd.DataFrame({"evaluation_area": [config()["report_card_areas"][a] for a in wide.index]})
+    for outcome in outcomes_:
+        shown[outcome] = wide[outcome].to_numpy()
+    shown["england"] = share.reindex(wide.index).to_numpy()
+    shown = _suppressed(result, shown, outcomes_)
+    labels = {"evaluation_area": "Evaluation area", "england": "England: % expected or above",
+              **{label_code(v): v for v in config()["report_card_grades"].values()}}
+    blocks.append(("show", dict(
+        frame=shown, name="report_cards", caption=f"Report-card grades of {result.areas.la_name}'s schools by "
+                                                  f"evaluation area, as at {when(result.as_at)}",
+        formats={**{o: "int" for o in outcomes_}, "england": "pct0"}, labels=labels,
+        notes="Number of schools at each grade. Early years and sixth form apply only to schools that "
+              "have them.",
+        csv=_suppressed(result, cards, ["n_schools"], {"n_schools": ["pct"]}))))
+    blocks.append(("figure", dict(
+        fig=_cards_chart(wide), caption=f"Report-card grades of {result.areas.la_name}'s schools by evaluation area",
+        alt="Stacked bar chart of the number of schools at each report-card grade, from exceptional to "
+            "urgent improvement, for each evaluation area: " + "; ".join(
+                f"{config()['report_card_areas'][a]}: " + ", ".join(
+                    f"{n} {config()['report_card_grades'][g + 1].lower()}" for g, n in enumerate(values)
+                    if n) for a, values in zip(wide.index, wide.to_numpy().tolist(), strict=True)) + ".")))
+    return blocks
+
+
+def _cards_chart(wide: pd.DataFrame) -> plt.Figure:
+    """Stacked horizontal bars: schools at each report-card grade per evaluation area."""
+    colours = ["#12436D", "#2073BC", "#6BACE6", "#F46A25", "#801650"]  # exceptional .. urgent improvement
+    height = max(2.6, 0.45 * len(wide) + 1.4)
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    y = np.arange(len(wide))[::-1]
+    left = np.zeros(len(wide))
+    for n, (grade, label) in enumerate(config()["report_card_grades"].items()):
+        values = wide.iloc[:, n].to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=colours[int(grade) - 1], label=label, height=0.6)
+        left += values
+    return _finish_bars(fig, ax, y, [config()["report_card_areas"][a] for a in wide.index],
+                        x_label="number of schools", title="Report-card grades by evaluation area")
+
+
+# --------------------------------------------------------------------------- schools inspected since the last report
+def schools_table(result: Inspections) -> pd.DataFrame:
+    """The schools inspected since the last report, named (internal) or labelled School A, B (committee).
+
+    Returns
+    -------
+    DataFrame
+        ``SCHOOL_COLUMNS`` with ``school_name`` replaced by the label in committee
+        mode and ``urn`` dropped there.
+    """
+    return result.anonymiser.apply(result.schools)
+
+
+def schools(result: Inspections) -> list[Block]:
+    """The sentence and the schools inspected since the last report (``inspections__schools.csv``)."""
+    blocks = _said([words.schools_sentence(result)])
+    table = schools_table(result)
+    if table.empty:
+        return blocks
+    changes = config()["changes"]
+    shown = table.assign(
+        grade_before=table["grade_before"].map(grade_label), grade_now=[
+            "Report card" if c == "report_card" else grade_label(g) for g, c in
+            zip(table["grade_now"], table["change"], strict=True)],
+        change=table["change"].map(changes), category=table["category"].map(
+            lambda c: config()["categories"].get(c, "") if isinstance(c, str) else ""),
+        phase=table["phase"].map(lambda p: config()["school_labels"].get(p, p)),
+        governance=table["governance"].map(lambda g: config()["school_labels"].get(g, g)),
+    ).drop(columns=["framework"] + (["urn"] if "urn" in table else []))
+    blocks.append(("show", dict(
+        frame=shown, name="schools", caption=f"{result.areas.la_name}'s schools inspected since the Ofsted file the "
+                                             f"last report used ({when(last_report_file(result))}), declined first",
+        formats={"inspection_date": "date"},
+        labels={"school_name": "School", "phase": "Phase", "governance": "Governance",
+                "inspection_date": "Inspected", "grade_before": "Grade at last report",
+                "grade_now": "Grade now", "change": "Change", "category": "Category"},
+        notes="Grade at last report: in the Ofsted file the last report used (the previous inspection's "
+              "grade where that file does not list the school). Grades from September 2024 follow the "
+              "key-judgement rule below.", csv=table)))
+    return blocks

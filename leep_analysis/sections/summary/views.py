@@ -1,0 +1,65 @@
+"""The summary page's tables and layouts, from a ``Summary``: what the notebook shows.
+
+``indicators`` and ``measures`` return the keyword arguments of
+``Section.show``; ``messages`` and ``narrative`` return ``(method, arguments)``
+blocks for ``Section.render``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ... import wording
+from ...config import load_config
+from .analysis import Summary
+
+Blocks = list[tuple[str, dict[str, Any]]]
+
+
+def indicators(result: Summary) -> dict[str, Any]:
+    """``Section.show`` arguments for the A to G table (``summary__indicators.csv``)."""
+    table = result.indicators
+    shown = table.drop(columns=["actions", "comments"]).copy()
+    shown["rag"] = [r.capitalize() if r != "not rated" else "Not rated" for r in table["rag"]]
+    shown["actions"] = [" ".join(x for x in (a, c) if x) or "–" for a, c in
+                        zip(table["actions"], table["comments"], strict=True)]
+    return {"frame": shown, "name": "indicators", "csv": table,
+            "caption": "Summary evaluation: the DfE indicators A to G, national and local figures, trend and rating",
+            "labels": {"indicator": "", "description": "Indicator", "national": "National", "local": "Local",
+                       "trend": "Trend", "rag": "RAG", "evidence": "Evidence", "actions": "Actions and comments"}}
+
+
+def measures(result: Summary) -> dict[str, Any]:
+    """``Section.show`` arguments for every measure behind the ratings (``summary__measures.csv``)."""
+    columns = ["indicator", "measure", "local", "national", "versus_national", "trend", "rag"]
+    table = result.measures[columns]
+    shown = table.copy()
+    shown["versus_national"] = [str(v).replace("_", " ") if isinstance(v, str) else "–" for v in table["versus_national"]]
+    for column in ("local", "national"):
+        shown[column] = [wording.number(v, u, d, words=False) for v, u, d in zip(table[column], result.measures["unit"],
+                                                                      result.measures["decimals"], strict=True)]
+    shown["trend"] = [t if isinstance(t, str) else "–" for t in table["trend"]]
+    shown["rag"] = [r.capitalize() for r in table["rag"]]
+    return {"frame": shown, "name": "measures", "csv": table.reset_index(drop=True),
+            "caption": "The measures behind each rating",
+            "labels": {"indicator": "", "measure": "Measure", "local": "Local", "national": "National",
+                       "versus_national": "Against national", "trend": "Trend", "rag": "Rating"}}
+
+
+def messages(result: Summary) -> Blocks:
+    """Each section's key messages under its title."""
+    titles = load_config("sections")
+    blocks: Blocks = []
+    for section_id, lines in result.messages.items():
+        blocks += [("heading", {"text": titles[section_id]["title"], "level": 3}), ("points", {"items": lines})]
+    return blocks
+
+
+def narrative(result: Summary, part: str) -> Blocks:
+    """One part of the narrative (``priorities`` by term, or ``enablers``, ``blockers``, ...)."""
+    value = result.narrative.get(part, "")
+    if isinstance(value, Mapping):
+        return [block for term, text in value.items() for block in
+                (("heading", {"text": f"{term.capitalize()} term", "level": 3}), ("markdown", {"text": text}))]
+    return [("markdown", {"text": str(value)})]

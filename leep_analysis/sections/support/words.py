@@ -1,0 +1,163 @@
+"""The support section in words: headline tiles, key messages, method notes, caveats and the labels of measures."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import disclosure
+from ...sources.support_register import config
+from ...wording import long_date
+from .analysis import ALL, Analysis, following, inspection_summary
+from .data import SupportData
+from .matching import impact_measures
+
+
+def measure_label(measure: str) -> str:
+    """Label of an impact measure: an inspection measure or a key stage's headline (``ks2_PTRWM_EXP``)."""
+    if measure in config()["impact_measures"]:
+        return config()["impact_measures"][measure]["label"]
+    key_stage, _, code = measure.partition("_")
+    return config()["attainment"][key_stage]["measures"][code]["label"]
+
+
+def measure_short(measure: str) -> str:
+    """Short label of an attainment measure, for chart panels."""
+    key_stage, _, code = measure.partition("_")
+    return config()["attainment"][key_stage]["measures"][code]["short"]
+
+
+def measure_unit(measure: str) -> str:
+    """Unit of an impact measure's difference: ``percentage points`` or ``points``."""
+    if measure in config()["impact_measures"]:
+        return config()["impact_measures"][measure]["unit"]
+    key_stage, _, code = measure.partition("_")
+    return config()["attainment"][key_stage]["measures"][code]["unit"]
+
+
+def as_of(data: SupportData) -> str:
+    """The report's date as a caption gives it: ``31 December 2025``."""
+    return long_date(data.as_at)
+
+
+def since(data: SupportData) -> str:
+    """The last report's date, as ``as_of`` gives it."""
+    return long_date(data.since)
+
+
+def shown_count(data: SupportData, n: int) -> str:
+    """A count as the pack may show it: ``c`` for a small non-zero count in committee packs."""
+    return disclosure.SUPPRESSED if data.committee and 0 < n < data.threshold else f"{n:,}"
+
+
+def _said(data: SupportData, n: int) -> str:
+    """A count as a sentence may give it: "fewer than N" for a small one in committee packs."""
+    return disclosure.count_text(n, threshold=data.threshold, committee=data.committee)
+
+
+def _signed(value: float, unit: str) -> str:
+    decimals = 2 if unit == "points" and abs(value) < 2 else 1
+    text = f"{value:+.{decimals}f}"
+    return text.replace("-", "−")
+
+
+def _summary_row(result: Analysis, key: str) -> pd.Series:
+    table = result.summary
+    return table[(table["group_by"] == "reach") & (table["group"] == key)].iloc[0]
+
+
+def headlines(result: Analysis) -> list[dict[str, str]]:
+    """Headline tiles: schools supported this period, new to support, good at the next inspection, not followed."""
+    data = result.data
+    period, new, started = (_summary_row(result, key) for key in ("period", "new", "started"))
+    share = "" if pd.isna(period["pct_of_schools"]) or shown_count(data, period["n_schools"]) == disclosure.SUPPRESSED \
+        else f"{period['pct_of_schools']:.0f}% of the LA's schools"
+    tiles = [
+        {"key": "support_schools", "label": "Schools supported this period", "value": shown_count(data, int(period["n_schools"])),
+         "detail": share},
+        {"key": "support_new", "label": f"Schools new to support since {since(data)}",
+         "value": shown_count(data, int(new["n_schools"])),
+         "detail": f"{shown_count(data, int(started['n_episodes']))} episodes started"},
+    ]
+    row = result.impact[(result.impact["measure"] == "inspection_good") & (result.impact["group"] == ALL)].iloc[0]
+    summary = inspection_summary(result)
+    supported = summary[summary["group"] == "supported"].iloc[0]
+    comparison = summary[summary["group"] == "comparison"].iloc[0]
+    if row["verdict"] == config()["verdicts"]["too_few"] or pd.isna(supported["pct_good"]):
+        value, detail = "–", row["verdict"]
+    else:
+        value = f"{supported['pct_good']:.0f}%"
+        detail = f"similar schools {comparison['pct_good']:.0f}%: {row['verdict']}"
+    tiles.append({"key": "support_good_next", "label": "Good or better at the next inspection after support",
+                  "value": value, "detail": detail})
+    lost = following(result)
+    if data.present is not None:
+        n = int(lost.loc[lost["status"] == "not_followed", "n_schools"].sum())
+        tiles.append({"key": "support_not_followed", "label": "Supported schools that could not be followed",
+                      "value": shown_count(data, n), "detail": "URN closed with no successor link"})
+    return tiles
+
+
+def messages(result: Analysis) -> list[str]:
+    """Key messages in words, each figure with the schools behind it and the verdict its interval allows."""
+    data = result.data
+    period = _summary_row(result, "period")
+    year = _summary_row(result, "year")
+    points = [f"{_said(data, int(period['n_schools']))} schools received support between {since(data)} and "
+              f"{as_of(data)} ({_said(data, int(period['n_episodes']))} episodes); "
+              f"{_said(data, int(year['n_schools']))} so far this academic year."]
+    for measure in impact_measures():
+        row = result.impact[(result.impact["measure"] == measure) & (result.impact["group"] == ALL)].iloc[0]
+        name = measure_label(measure)
+        if row["verdict"] == config()["verdicts"]["too_few"]:
+            points.append(f"{name}: too few schools to judge ({_said(data, int(row['n_supported']))} supported "
+                          f"and {_said(data, int(row['n_comparison']))} comparison schools).")
+            continue
+        unit = measure_unit(measure)
+        finding = f"supported schools {row['verdict']}" if row["verdict"] != config()["verdicts"]["unclear"] \
+            else "no clear difference between supported and similar schools"
+        points.append(
+            f"{name}: {finding} ({_signed(row['effect'], unit)} {unit}, 95% interval "
+            f"{_signed(row['ci_low'], unit)} to {_signed(row['ci_high'], unit)}; "
+            f"{_said(data, int(row['n_supported']))} supported and {_said(data, int(row['n_comparison']))} "
+            "comparison schools).")
+    return points
+
+
+def notes(result: Analysis) -> list[str]:
+    """How the figures were made and what could not be done with the inputs given."""
+    data = result.data
+    said = [
+        f"Comparison schools are the LA's schools with no support started by {as_of(data)}; each supported "
+        f"school is compared with the {data.settings.comparisons} most like it (last inspected nearest in time "
+        "with the same grade, or nearest in starting result). Results are judged "
+        f"over the same years as each supported school; intervals come from {data.settings.bootstrap:,} bootstrap "
+        f"resamples (seed {data.settings.seed}); groups of fewer than {data.settings.min_group} schools are "
+        "not judged.",
+    ]
+    if data.history is None:
+        said.append("No Ofsted management information was available, so there is no inspection comparison.")
+    if data.results is None:
+        said.append("No school performance tables were available, so there is no comparison of results.")
+    if data.schools is None:
+        said.append("No list of the LA's schools was available, so shares of all schools are not shown.")
+    if not data.linked:
+        said.append("No predecessor and successor links were available: schools that changed URN could not be "
+                    "followed.")
+    judged = result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)
+    unmatched = judged & ~result.outcomes["lineage"].isin(result.pairs["lineage"])
+    if data.history is not None and unmatched.any():
+        said.append(f"{_said(data, int(unmatched.sum()))} supported schools inspected since support started had "
+                    "no unsupported school of the same phase with the same grade on the same date, so they are not "
+                    "in the inspection comparison.")
+    follow = following(result)
+    if data.present is not None:
+        counts = dict(zip(follow["status"], follow["n_schools"], strict=True))
+        said.append(f"Following schools across URN changes: {_said(data, counts['same_urn'])} found under the "
+                    f"same URN, {_said(data, counts['new_urn'])} under a new URN through GIAS links, "
+                    f"{_said(data, counts['not_followed'])} could not be followed.")
+    return said
+
+
+def caveats() -> list[str]:
+    """The standing caveats of any judgement of the impact of support (``config/support.yaml``)."""
+    return [" ".join(text.split()) for text in config()["caveats"]]
