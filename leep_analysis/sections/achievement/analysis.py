@@ -242,16 +242,20 @@ def timeseries(ach: Achievement) -> pd.DataFrame:
     -------
     DataFrame
         ``indicator``, ``year`` (LAIT's year label), ``area`` (the LA's name,
-        England, the region's name, or "Statistical neighbours (mean)"),
+        England, the name of the area the region figure is (``region_area``), or
+        "Statistical neighbours (mean)"),
         ``value``; years with no value left out.
     """
     names = {"la_value": ach.comp.la_name, "england": "England", "region": ach.comp.region_name or "Region",
              "sn_mean": NEIGHBOURS_LABEL}
     order = {code: n for n, code in enumerate(ach.latest["indicator"])}
     frame = ach.per_year[ach.per_year["indicator"].isin(order)]
-    long = frame.melt(id_vars=["indicator", "year_label", "year"], value_vars=list(names), var_name="series",
+    long = frame.melt(id_vars=["indicator", "year_label", "year", "region_area"], value_vars=list(names), var_name="series",
                       value_name="value").dropna(subset=["value"])
     long["area"] = long["series"].map(names)
+    # the region's figure is London's in years a London borough's own region has none: say so
+    region = long["series"].eq("region") & long["region_area"].notna()
+    long.loc[region, "area"] = long.loc[region, "region_area"]
     long["order"] = long["indicator"].map(order)
     long["series_order"] = long["series"].map({k: n for n, k in enumerate(names)})
     long = long.sort_values(["order", "year", "series_order"], kind="stable")
@@ -294,8 +298,8 @@ def gap_values(ach: Achievement, row: Mapping[str, Any], indicator: Indicator) -
         return None
     pick = values.set_index("indicator")
     comp = ach.comp
-    areas = [(comp.la_name, "la_value"), (NEIGHBOURS_LABEL, "sn_mean"), (comp.region_name or "Region", "region"),
-             ("England", "england")]
+    region = comp.region_label(values["region_area"]) or "Region"
+    areas = [(comp.la_name, "la_value"), (NEIGHBOURS_LABEL, "sn_mean"), (region, "region"), ("England", "england")]
     frame = pd.DataFrame({"area": [a for a, _ in areas],
                           "group": [pick.at[group_code, c] for _, c in areas],
                           "others": [pick.at[others_code, c] for _, c in areas]})

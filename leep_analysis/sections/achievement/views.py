@@ -33,6 +33,8 @@ Block = tuple[str, dict[str, Any]]
 
 def _display(rows: pd.DataFrame, comp: benchmark.Comparators) -> tuple[pd.DataFrame, dict[str, str]]:
     """Rows of the latest table formatted per indicator for the page, and their column labels."""
+    main = comp.region_name or "Region"
+
     def fmt(column: str, mean: bool = False) -> list[str]:
         return [number(v, u, mean_decimals(d) if mean else d, words=False)
                 for v, u, d in zip(rows[column], rows["unit"], rows["decimals"], strict=True)]
@@ -42,7 +44,8 @@ def _display(rows: pd.DataFrame, comp: benchmark.Comparators) -> tuple[pd.DataFr
         "year": rows["year_label"].to_numpy(),
         "la_value": fmt("la_value"),
         "england": fmt("england"),
-        "region": fmt("region"),
+        "region": [v if area == main or v == "–" else f"{v} ({area})" for v, area in
+                   zip(fmt("region"), rows["region_area"].fillna(main), strict=True)],
         "sn_mean": fmt("sn_mean", mean=True),
         "rank": [f"{int(r)} of {int(n)}" if not pd.isna(r) else "–" for r, n in zip(rows["rank"], rows["n_ranked"], strict=True)],
         "band": [b if isinstance(b, str) else "–" for b in rows["band"]],
@@ -68,16 +71,20 @@ def phase(ach: Achievement, phase_id: str) -> list[Block]:
     spec = phase_spec(phase_id)
     blocks: list[Block] = [("say", {"text": note}) for note in spec.notes]
     if ach.missing.get(phase_id):
-        blocks.append(("say", {"text": "Not in this LAIT file, so not reported: "
+        blocks.append(("say", {"text": "No figure in this LAIT file published by the report's as-at date, so not "
+                               "reported: "
                                + ", ".join(ach.missing[phase_id]) + "."}))
     rows = ach.latest[ach.latest["phase_id"] == phase_id]
     if rows.empty:
+        if spec.indicators and not ach.missing.get(phase_id):
+            blocks.append(("say", {"text": "No figure of this phase's indicators in this LAIT file had been "
+                                   "published by the report's as-at date, so none is reported."}))
         return blocks
     comp = ach.comp
     shown, labels = _display(rows, comp)
     blocks.append(("show", {
         "frame": shown, "name": phase_id,
-        "caption": f"{spec.title}: {comp.la_name} against England, {comp.region_name or 'its region'} "
+        "caption": f"{spec.title}: {comp.la_name} against England, {comp.region_label(rows['region_area']) or 'its region'} "
                    f"and its comparators, latest year of each indicator",
         "formats": _NUMERIC_LOOK, "labels": labels,
         "notes": "Rank among all LAs with a figure, 1 best. Band: quarter of LAs, A best. Change: since the "
@@ -133,7 +140,7 @@ def _trend_figure(ach: Achievement, row: Mapping[str, Any]) -> Block:
               if pd.isna(la) and pd.isna(en)]
     labels = {"la_value": comp.la_name, "england": "England"}
     if comp.region_name:
-        labels["region"] = comp.region_name
+        labels["region"] = comp.region_label(frame["region_area"])
     labels["sn_mean"] = "Neighbours (mean)"
     fig = charts.trend_chart(frame, title=str(row["label"]), y_label=_y_label(str(row["unit"])), labels=labels,
                              breaks=breaks)

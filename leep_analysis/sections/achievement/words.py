@@ -83,6 +83,8 @@ def introduction(ach: Achievement) -> str:
     """Who the LA is compared with, in one sentence."""
     comp = ach.comp
     region = f", {comp.region_name}" if comp.region_name else ""
+    if comp.region_fallback_name:
+        region += f" ({comp.region_fallback_name} in years {comp.region_name} has no figure)"
     names = ", ".join(ach.neighbour_names)
     return (f"{comp.la_name} is compared with England{region} and {comp.description}"
             + (f": {names}." if names else "."))

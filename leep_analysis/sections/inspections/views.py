@@ -17,6 +17,7 @@ import pandas as pd
 
 from ... import charts, disclosure
 from ...schools import grade_label
+from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from . import words
 from .analysis import SUMMARY_COLUMNS, Inspections, last_report_file, summary_row
 from .outcomes import (
@@ -229,8 +230,15 @@ def transitions(result: Inspections) -> list[Block]:
 
 # --------------------------------------------------------------------------- report cards
 def report_cards(result: Inspections) -> list[Block]:
-    """The distribution of each report-card area for the LA, against England; safeguarding met or not."""
-    blocks = _said(words.report_card_sentences(result))
+    """The distribution of each report-card area for the LA, against England; safeguarding met or not.
+
+    Nothing where the snapshots end before report cards began (10 November 2025).
+    """
+    if result.as_at < REPORT_CARDS_FROM:
+        return []
+    blocks: list[Block] = [("heading", {"text": "Report cards", "level": 2}),
+                           ("say", {"text": config()["report_cards_intro"]}),
+                           *_said(words.report_card_sentences(result))]
     cards = result.report_cards
     if cards.empty or not summary_row(result, "la")["n_report_card"]:
         return blocks
@@ -318,6 +326,7 @@ def schools(result: Inspections) -> list[Block]:
                 "inspection_date": "Inspected", "grade_before": "Grade at last report",
                 "grade_now": "Grade now", "change": "Change", "category": "Category"},
         notes="Grade at last report: in the Ofsted file the last report used (the previous inspection's "
-              "grade where that file does not list the school). Grades from September 2024 follow the "
-              "key-judgement rule below.", csv=table)))
+              "grade where that file does not list the school)."
+              + (" Grades from September 2024 follow the key-judgement rule below."
+                 if result.as_at >= KEY_JUDGEMENTS_FROM else ""), csv=table)))
     return blocks

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ... import disclosure
+from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from ...wording import long_date
 from .analysis import Inspections, last_report_file, summary_row
 from .outcomes import config, group_label, groups
@@ -197,12 +198,15 @@ def headline_tiles(result: Inspections) -> list[dict[str, str]]:
 def method_points(result: Inspections) -> list[str]:
     """The counting rules in force, for the report (from the params and ``config/inspections.yaml``)."""
     settings = result.settings
+    # a framework's rule is stated only where the snapshots reach its start
+    frameworks = [config()["good_equivalent"][settings.good_equivalent]["text"]] \
+        if result.as_at >= KEY_JUDGEMENTS_FROM else []
+    frameworks += [config()["report_cards"]] if result.as_at >= REPORT_CARDS_FROM else []
     return [
         "Good or better: the latest overall effectiveness grade, outstanding or good, as a share of the schools "
         "with a grade; schools in special measures, with serious weaknesses or (before 2015) a notice to improve "
         "are in a category of concern.",
-        config()["good_equivalent"][settings.good_equivalent]["text"],
-        config()["report_cards"],
+        *frameworks,
         config()["not_inspected"][settings.not_inspected],
         config()["pupils"],
         f"Region: the LA's region in the statistical neighbours workbook ({result.areas.region or 'none'} in "
