@@ -221,8 +221,23 @@ def test_a_real_achievement_and_inspections_pack_holds_no_sample_and_no_later_fr
                                                       "establishments", "establishment_links"}
     for page in ("index.html", "achievement.html", "inspections.html"):
         text = (pack / page).read_text(encoding="utf-8")
-        assert "leep-banner" not in text and "sample_data/" not in text, page
+        assert 'class="leep-banner"' not in text and "sample_data/" not in text, page
     inspections = (pack / "inspections.html").read_text(encoding="utf-8")
     # report cards began on 10 November 2025 and key judgements in September 2024: not in a 2015 pack
     assert "Report card" not in inspections and "key judgement" not in inspections.lower()
     assert not (pack / "tables" / "inspections__report_cards.csv").exists()
+
+
+def test_a_london_borough_names_london_where_its_region_figure_is_londons(real, tmp_path):
+    path = write_params(tmp_path / "westminster.yaml", period="2025-26-autumn", la_code="213", as_at="2025-12-31",
+                        sections=["achievement"], data=real_block(real, "lait", "lait_dictionary", "neighbours"))
+    pack = run_pack(path, tmp_path / "out", progress=False).parent
+    series = pd.read_csv(pack / "tables" / "achievement__timeseries.csv", dtype=str)
+    # LAIT has no Inner London (987) NEET figure for 2025 (Values "-"); the region figure is London's (986:
+    # Values "1.9" in the raw file), and is called so
+    neet = series[(series["indicator"] == "16-17 NEET") & (series["year"] == "2025")]
+    assert "London" in set(neet["area"]) and "London (Inner)" not in set(neet["area"])
+    ks2 = series[(series["indicator"] == "KS2RWM_Expected_STD") & (series["year"] == "2025")]
+    assert "London (Inner)" in set(ks2["area"])  # KS2 has an Inner London figure
+    page = (pack / "achievement.html").read_text(encoding="utf-8")
+    assert "1.9% (London)" in page
