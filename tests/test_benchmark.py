@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from leep_analysis import benchmark as bm
+from leep_analysis.comparators import Comparators, comparators
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.sources.lait import load_lait
 from leep_analysis.sources.lait_dictionary import load_dictionary
@@ -49,8 +50,8 @@ def neighbours_of(la: str, codes: list[str]) -> pd.DataFrame:
                          "neighbour_code": codes, "proximity": None, "current": True})
 
 
-def comp(la: str = "001", neighbours: tuple[str, ...] = (), region: str | None = "980", fallback=None) -> bm.Comparators:
-    return bm.Comparators(la, f"LA {la}", region, REGIONS.get(region or ""), neighbours, "test", fallback)
+def comp(la: str = "001", neighbours: tuple[str, ...] = (), region: str | None = "980", fallback=None) -> Comparators:
+    return Comparators(la, f"LA {la}", region, REGIONS.get(region or ""), neighbours, "test", fallback)
 
 
 # --------------------------------------------------------------------------- ranks and bands
@@ -135,14 +136,14 @@ def test_england_region_and_gaps():
 def test_london_boroughs_fall_back_to_london():
     lait = tidy({"2024": {"001": 1.0, "986": 2.0, "987": 3.0}, "2025": {"001": 1.0, "986": 2.5, "987": np.nan}},
                 region={"001": "987"})
-    c = bm.comparators(lait, neighbours_of("001", ["002"]), "001")
+    c = comparators(lait, neighbours_of("001", ["002"]), "001")
     assert (c.region_code, c.region_name, c.region_fallback) == ("987", "London (Inner)", "986")
     assert bm.benchmark(lait, rules(), c)["region"].tolist() == [3.0, 2.5]
 
 
 def test_custom_comparators_replace_neighbours():
     lait = tidy(FIVE)
-    c = bm.comparators(lait, neighbours_of("001", ["002", "003"]), "001", custom=["001", "004", "005"])
+    c = comparators(lait, neighbours_of("001", ["002", "003"]), "001", custom=["001", "004", "005"])
     assert c.neighbours == ("004", "005") and "custom" in c.description
     assert latest_of(lait, rules(), neighbours=c.neighbours)["sn_mean"] == 4.5
 
@@ -242,7 +243,7 @@ def test_all_las_agrees_with_one_la(sample):
     lait, dictionary, neighbours = sample
     every = bm.all_las(lait, dictionary, neighbours)
     for code in ("050", "017"):
-        c = bm.comparators(lait, neighbours, code)
+        c = comparators(lait, neighbours, code)
         one = bm.benchmark(lait, dictionary, c).dropna(subset=["la_value"])
         mine = every[every["la_code"] == code].merge(one, on=["indicator", "year"])
         assert len(mine) == len(one)
@@ -254,7 +255,7 @@ def test_all_las_agrees_with_one_la(sample):
 
 def test_series_keeps_its_columns(sample):
     lait, _, neighbours = sample
-    out = bm.series(lait, "KS2RWM_Expected_STD", bm.comparators(lait, neighbours, "050"))
+    out = bm.series(lait, "KS2RWM_Expected_STD", comparators(lait, neighbours, "050"))
     assert list(out.columns) == ["year_label", "year", "la_value", "england", "region", "sn_mean", "sn_count",
                                  "gap_england", "gap_sn"]
     assert out["year_label"].tolist() == [str(y) for y in range(2016, 2026)]
@@ -271,7 +272,7 @@ def real_inputs(real):
 @pytest.fixture(scope="module")
 def leics(real_inputs):
     lait, dictionary, neighbours = real_inputs
-    c = bm.comparators(lait, neighbours, "855")
+    c = comparators(lait, neighbours, "855")
     per_year = bm.benchmark(lait, dictionary, c, ["KS2RWM_Expected_STD", "16-17 NEET", "AVG_Attain8_Score",
                                                   "AVG_Prog8_Score", "FSP_NEW_GOODDEV", "APSE_Alevel", "KS1P_all"])
     return c, per_year, bm.summarise(per_year, dictionary).set_index("indicator")

@@ -17,9 +17,9 @@ from leep_analysis.sample import ofsted as sample_ofsted
 from leep_analysis.sample import world
 from leep_analysis.sample._xlsx import write_rows
 from leep_analysis.sources import gias, ofsted_mi
+from leep_analysis.sources.file_dates import dates_in_name
 from leep_analysis.sources.ofsted_mi import (
     add_establishment_details,
-    dates_in_name,
     framework,
     load_ofsted_perf_tables,
     load_snapshots,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ... import benchmark
+from ...comparators import Comparators, comparators
 from ...config import load_config
 from ...errors import InputError, Problem
 from ...inputs import shared_analysis
@@ -164,7 +165,7 @@ class Achievement:
     Attributes
     ----------
     comp
-        The LA, its region and its comparators (``benchmark.Comparators``).
+        The LA, its region and its comparators (``Comparators``).
     lait
         The configured indicators' LAIT rows, with the derived gaps added
         (``benchmark.add_derived`` output).
@@ -181,7 +182,7 @@ class Achievement:
         The comparators' names, in order.
     """
 
-    comp: benchmark.Comparators
+    comp: Comparators
     lait: pd.DataFrame
     per_year: pd.DataFrame
     latest: pd.DataFrame
@@ -197,7 +198,7 @@ def analyse(inputs: Inputs) -> Achievement:
     params' ``la_code`` and ``comparators``.
     """
     lait = inputs.get("lait")
-    comp = benchmark.comparators(lait, inputs.get("neighbours"), inputs.params.la_code, inputs.params.comparators)
+    comp = comparators(lait, inputs.get("neighbours"), inputs.params.la_code, inputs.params.comparators)
     rules = measures(inputs.get("lait_dictionary"))
     indicators = all_indicators()
     components = {c for i in indicators for c in (i.gap or (i.code,))}

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ... import benchmark, charts
+from ...comparators import Comparators
 from ...wording import mean_decimals, number, ordinal
 from .analysis import (
     Achievement,
@@ -31,7 +32,7 @@ from .words import notable, sentence
 Block = tuple[str, dict[str, Any]]
 
 
-def _display(rows: pd.DataFrame, comp: benchmark.Comparators) -> tuple[pd.DataFrame, dict[str, str]]:
+def _display(rows: pd.DataFrame, comp: Comparators) -> tuple[pd.DataFrame, dict[str, str]]:
     """Rows of the latest table formatted per indicator for the page, and their column labels."""
     main = comp.region_name or "Region"
 
