@@ -210,15 +210,13 @@ class Inputs:
                 problems.append(Problem(source, f"{section} needs {', '.join(missing)}: name them under data: "
                                         f"(or 'sample' to take the sample's on purpose), or leave {section} out "
                                         "of sections", key="data"))
+        wanted = set(self.params.sections)
         for key, given in named.items():
-            later = [f for f in given if f.as_at is not None and f.as_at > self.params.as_at] \
-                if isinstance(given, list) else []
+            later = [f for f in given if f not in self.files(key)] if isinstance(given, list) else []
             if later:
                 problems.append(Problem(source, f"{len(later)} file(s) dated after as_at {self.params.as_at} left "
                                         f"out: {', '.join(str(f.as_at) for f in later)}", key=f"data.{key}",
                                         warning=True))
-        wanted = set(self.params.sections)
-        for key in named:
             if not SPECS[key].sections & wanted:
                 users = ", ".join(s for s in SECTION_IDS if s in SPECS[key].sections)
                 problems.append(Problem(source, f"no chosen section uses it (it is read by {users})",

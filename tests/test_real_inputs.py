@@ -241,3 +241,14 @@ def test_a_london_borough_names_london_where_its_region_figure_is_londons(real, 
     assert "London (Inner)" in set(ks2["area"])  # KS2 has an Inner London figure
     page = (pack / "achievement.html").read_text(encoding="utf-8")
     assert "1.9% (London)" in page
+
+
+def test_snapshots_dated_after_as_at_are_left_out_with_a_warning(tmp_path):
+    params, _ = load_params(write_params(tmp_path / "p.yaml", **LEICS_2015, sections=["achievement"], data={
+        "lait": "sample", "lait_dictionary": "sample", "neighbours": "sample",
+        "ofsted_mi": [{"path": "may.xlsx", "as_at": "2015-05-31"}, {"path": "june.xlsx", "as_at": "2015-06-30"}]}))
+    inputs = Inputs(params, params_file=tmp_path / "p.yaml")
+    assert [f.path.name for f in inputs.files("ofsted_mi")] == ["may.xlsx"]
+    later, unused = inputs.coverage()
+    assert later.warning and later.message == "1 file(s) dated after as_at 2015-05-31 left out: 2015-06-30"
+    assert unused.warning and unused.key == "data.ofsted_mi" and "no chosen section uses it" in unused.message
