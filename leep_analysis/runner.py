@@ -145,23 +145,7 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
 
     started = time.perf_counter()
     try:
-        with environment(env):  # the kernel inherits it; the caller's stays as it was
-            papermill.execute_notebook(
-                str(job.notebook),
-                str(job.executed),
-                parameters=parameters,
-                kernel_name=KERNEL,
-                cwd=str(cwd),
-                progress_bar=False,
-                log_output=False,
-                record_timing=False,
-                # write the executed notebook once, at the end (or on a failure), not twice per cell: a failed
-                # run is thrown away, and each save of a notebook with its charts costs time
-                request_save_on_cell_execute=False,
-                # the kernel's own log is noise here: it warns that local TCP is unencrypted, and logs an
-                # "error" when it is interrupted on shutdown; a failing cell or a dead kernel is raised below
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
+        _with_kernel_start_retry(lambda: _papermill(papermill, job, parameters, cwd, env))
     except PapermillExecutionError as exc:
         message = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
         # papermill counts the injected parameters cell; report the cell as the analyst sees it
@@ -174,6 +158,41 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
     scrub(job.executed, published)
     write_page(job.executed, job.html, job.page)
     return seconds
+
+
+#: jupyter_client picks free TCP ports before the kernel binds them, so two kernels starting at once
+#: can pick the same port; the loser dies before its first reply (zmq "Address already in use").
+KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
+
+
+def _with_kernel_start_retry(run: Callable[[], None]) -> None:
+    """Run a notebook; once more if its kernel died while starting (no cell had run), never otherwise."""
+    try:
+        run()
+    except RuntimeError as exc:
+        if KERNEL_START_FAILED not in str(exc):
+            raise
+        run()
+
+
+def _papermill(papermill: Any, job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]) -> None:
+    with environment(env):  # the kernel inherits it; the caller's stays as it was
+        papermill.execute_notebook(
+            str(job.notebook),
+            str(job.executed),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            record_timing=False,
+            # write the executed notebook once, at the end (or on a failure), not twice per cell: a failed
+            # run is thrown away, and each save of a notebook with its charts costs time
+            request_save_on_cell_execute=False,
+            # the kernel's own log is noise here: it warns that local TCP is unencrypted, and logs an
+            # "error" when it is interrupted on shutdown; a failing cell or a dead kernel is raised below
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
 
 
 def schedule(work: list[Job]) -> list[Job]:

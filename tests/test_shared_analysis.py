@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from leep_analysis.config import ENV_CACHE_DIR, PROJECT_DIR
 from leep_analysis.inputs import Inputs
 from leep_analysis.params import load_params
@@ -57,3 +59,26 @@ def test_two_notebooks_at_once_work_it_out_once(tmp_path):
     builders = (tmp_path / "builds.txt").read_text().split()
     assert len(builders) == 1
     assert said == [f"built by {builders[0]}"] * 2
+
+
+def test_a_kernel_that_died_while_starting_is_started_once_more_and_nothing_else_is_retried():
+    from leep_analysis.runner import KERNEL_START_FAILED, _with_kernel_start_retry
+
+    calls: list[int] = []
+
+    def flaky() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError(KERNEL_START_FAILED)
+
+    _with_kernel_start_retry(flaky)
+    assert len(calls) == 2
+
+    def broken() -> None:
+        calls.append(1)
+        raise RuntimeError("Kernel died")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        _with_kernel_start_retry(broken)
+    assert len(calls) == 1
