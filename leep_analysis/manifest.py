@@ -48,6 +48,8 @@ def _published_params(inputs: Inputs) -> dict[str, Any]:
             values["data"][key] = [{**f, "path": published_path(Path(f["path"]), inputs)} for f in value]
         elif value != SAMPLE:
             values["data"][key] = published_path(Path(value), inputs)
+    if values.get("previous_pack"):
+        values["previous_pack"] = f"../{Path(values['previous_pack']).name}"  # a sibling of this pack's folder
     return values
 
 

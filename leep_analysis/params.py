@@ -162,6 +162,10 @@ class PeriodParams(_Strict):
         None, description="as-at date of the previous report (default: end of the term before)"
     )
     title: str | None = Field(None, description="pack title (default built from LA and period)")
+    previous_pack: Path | None = Field(
+        None, description="folder of the previous period's published pack (default: the period before, "
+        "in the same output folder)"
+    )
     data: Annotated[DataPaths, BeforeValidator(lambda v: {} if v is None else v)] = Field(
         default_factory=DataPaths, description="input files by key")
     sections: list[str] = Field(
@@ -362,7 +366,7 @@ def resolve_data_paths(params: PeriodParams, base: Path) -> PeriodParams:
 
 
 _CELL_TYPES = {"data": "dict", "sections": "list", "comparators": "Optional[list]",
-               "previous_as_at": "Optional[str]", "title": "Optional[str]"}
+               "previous_as_at": "Optional[str]", "title": "Optional[str]", "previous_pack": "Optional[str]"}
 
 
 def parameters_cell(params: PeriodParams) -> str:

@@ -286,7 +286,7 @@ def run_pack(
     NotebookError
         A notebook failed (the earlier pack, if any, is left as it was).
     """
-    from . import manifest, pages, tables
+    from . import manifest, pages, previous, tables
 
     params_file = Path(params_file)
     inputs = load_period(params_file)
@@ -296,6 +296,7 @@ def run_pack(
         check_parameters(notebook)
 
     out_dir = Path(out_dir).resolve()  # kernels run in the build folder: every path they get is absolute
+    params = previous.attach(params, out_dir, params_file.resolve().parent)  # the pack set against this one
     out_dir.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".building-{pack_folder(params)}-", dir=out_dir))
     try:
@@ -311,6 +312,8 @@ def run_pack(
         published = {str(f.path): published_path(f.path, inputs) for spec in inputs.needed()
                      for f in inputs.files(spec.key)}
         published.update({str(notebook_dir.resolve()): "notebooks", str(build): "."})
+        if params.previous_pack is not None:
+            published[str(params.previous_pack)] = f"../{params.previous_pack.name}"
         report, close = _progress(len(work), progress)
         try:
             seconds = execute_all(schedule(work), notebook_parameters(params), build,

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ... import previous
 from .. import achievement, budget, concerns, inspections, support
-from . import evaluation, words
+from . import evaluation, since, words
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
@@ -35,6 +36,7 @@ class Summary:
     tiles: list[dict[str, str]]
     narrative: Mapping[str, Any]
     rules: list[str] = field(default_factory=list)
+    since_last: since.SinceLastReport | None = None  # against the previous pack
 
 
 def analyse(inputs: Inputs) -> Summary:
@@ -47,6 +49,7 @@ def analyse(inputs: Inputs) -> Summary:
     chosen = set(params.sections)
     parts, messages, tiles = [], {}, []
     extra: dict[str, str] = {}
+    found: dict[str, Any] = {}  # the section results "since the last report" reads its events from
     if "achievement" in chosen:
         ach = achievement.analyse(inputs)
         parts.append(evaluation.attainment_measures(ach.latest))
@@ -56,12 +59,16 @@ def analyse(inputs: Inputs) -> Summary:
         messages["achievement"] = notable
     if "inspections" in chosen:
         ins = inspections.analyse(inputs)
-        parts.append(evaluation.inspection_measures(ins.summary, params.evaluation))
+        snapshot = ins.summary.loc[ins.summary["group"] == "all", "as_at"].max()
+        parts.append(evaluation.inspection_measures(ins.summary, params.evaluation)
+                     .assign(figure_of=f"{snapshot:%Y-%m-%d}"))  # a reissued snapshot is a revision, not a change
+        found["inspections"] = ins
         tiles += inspections.headline_tiles(ins)
         messages["inspections"] = [inspections.headline_sentence(ins), inspections.pupils_sentence(ins),
                                    inspections.concern_sentence(ins)]
     if "support" in chosen:
         sup = support.analyse(inputs)
+        found["support"] = sup
         tiles += support.headlines(sup)
         messages["support"] = support.messages(sup)
     if "budget" in chosen:
@@ -71,6 +78,7 @@ def analyse(inputs: Inputs) -> Summary:
         messages["budget"] = budget.summary(acc, stmt)
     if "concerns" in chosen:
         con = concerns.analyse(inputs)
+        found["concerns"] = con
         extra["B"] = words.category_progress(evaluation.category_counts(con.schools),
                                              params.suppression_threshold if params.committee else None)
         messages["concerns"] = concerns.messages(con)
@@ -79,6 +87,23 @@ def analyse(inputs: Inputs) -> Summary:
     rated = evaluation.rate_measures(measures, params.evaluation)
     narrative = inputs.get("narrative")
     by_key = {t["key"]: t for t in tiles}
-    return Summary(measures=rated, indicators=evaluation.summary_table(rated, narrative, extra),
-                   messages=messages, tiles=[by_key[k] for k in TILES if k in by_key], narrative=narrative,
-                   rules=words.rules_text(evaluation.rules(params.evaluation), evaluation.tolerances(params.evaluation)))
+    shown = [by_key[k] for k in TILES if k in by_key]
+    indicators = evaluation.summary_table(rated, narrative, extra)
+    return Summary(measures=rated, indicators=indicators, messages=messages, tiles=shown, narrative=narrative,
+                   rules=words.rules_text(evaluation.rules(params.evaluation), evaluation.tolerances(params.evaluation)),
+                   since_last=since_last_report(inputs, rated, indicators, shown, found))
+
+
+def since_last_report(inputs: Inputs, rated: pd.DataFrame, indicators: pd.DataFrame, tiles: list[dict[str, str]],
+                      found: Mapping[str, Any]) -> since.SinceLastReport:
+    """This pack against the previous pack the params name (``previous.load``), as that pack published it."""
+    params = inputs.params
+    dictionary = inputs.get("lait_dictionary") if "achievement" in params.sections else None
+    kinds = tuple(k for k, section in (("entered_concern", "concerns"), ("left_concern", "concerns"),
+                                       ("started_support", "support"), ("ended_support", "support"),
+                                       ("inspected", "inspections")) if section in found)
+    return since.compare(
+        previous.load(params), indicators=indicators, measures=rated, tiles=tiles,
+        polarity=since.tile_polarity(tiles, dictionary), reasons=since.rating_reasons(rated, params.evaluation),
+        events=since.events(**found, since=params.since, as_at=params.as_at), kinds=kinds, period=params.period, since=params.since,
+        committee=params.committee, threshold=params.suppression_threshold)

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from ... import wording
 from ...config import load_config
+from . import words
 from .analysis import Summary
 
 Blocks = list[tuple[str, dict[str, Any]]]
@@ -35,6 +38,8 @@ def measures(result: Summary) -> dict[str, Any]:
     columns = ["indicator", "measure", "local", "national", "versus_national", "trend", "rag"]
     table = result.measures[columns]
     shown = table.copy()
+    # the snapshot A to C are of (D and E name their year), so the next pack tells a reissue from a change
+    table = table.assign(figure_of=result.measures.get("figure_of"))
     shown["versus_national"] = [str(v).replace("_", " ") if isinstance(v, str) else "–" for v in table["versus_national"]]
     for column in ("local", "national"):
         shown[column] = [wording.number(v, u, d, words=False) for v, u, d in zip(table[column], result.measures["unit"],
@@ -63,3 +68,33 @@ def narrative(result: Summary, part: str) -> Blocks:
         return [block for term, text in value.items() for block in
                 (("heading", {"text": f"{term.capitalize()} term", "level": 3}), ("markdown", {"text": text}))]
     return [("markdown", {"text": str(value)})]
+
+
+def headlines(result: Summary) -> dict[str, Any]:
+    """``Section.write_table`` arguments for the tiles as shown (``summary__headlines.csv``, read by the next pack)."""
+    frame = pd.DataFrame([{k: t.get(k, "") for k in ("key", "label", "value", "detail")} for t in result.tiles],
+                         columns=["key", "label", "value", "detail"])
+    return {"frame": frame, "name": "headlines", "caption": "The headline figures shown above"}
+
+
+def since_last_report(result: Summary) -> Blocks:
+    """"Since the last report": the table against the previous pack and the sentences, or that there is none."""
+    found = result.since_last
+    if found is None:
+        return []
+    if found.previous is None:
+        return [("say", {"text": words.no_previous_report(found.previous_period, found.since)})]
+    table = found.table
+    shown = table.copy()
+    shown["direction"] = [d.capitalize() if d else "–" for d in table["direction"]]
+    for column in ("previous", "now", "change", "note"):
+        shown[column] = [v if v else "–" for v in table[column]]
+    sentences = [words.compared_with(found), *words.biggest_movements(found.movements),
+                 *words.rating_changes(found.ratings), *words.revisions(found.movements, table),
+                 *words.event_sentences(found.events, found.kinds, committee=found.committee,
+                                        threshold=found.threshold)]
+    return [("show", {"frame": shown, "name": "since_last_report", "csv": table,
+                      "caption": "Since the last report: each rating, local figure and headline figure then and now",
+                      "labels": {"measure": "Measure", "previous": "Previous report", "now": "This report",
+                                 "change": "Change", "direction": "Direction", "note": "Note"}}),
+            ("points", {"items": sentences})]

@@ -1,0 +1,130 @@
+"""The previous period's pack, as published: the figures a committee last saw.
+
+A pack is set against the one before it ("since the last report"). The previous
+pack is found among the published packs (``<out>/<la_code>-<period>/``, see
+``runner.pack_folder``) as the period before this one, or named in the params
+(``previous_pack:``, relative to the params file). Its ``tables/*.csv`` and
+``manifest.json`` are read as published, every value as text: its figures are
+never recomputed, since the committee saw them as they are. No previous pack is
+a fact the page states, not an error; a ``previous_pack:`` that names no
+published pack of the same LA and an earlier date is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import InputError, Problem
+from .params import PERIOD_PATTERN, PeriodParams
+
+#: The term before each term, and how many years back its academic year starts.
+TERM_BEFORE = {"autumn": ("summer", 1), "spring": ("autumn", 0), "summer": ("spring", 0)}
+
+
+def period_before(period: str) -> str:
+    """The period id of the term before: ``2025-26-spring`` -> ``2025-26-autumn``, autumn -> last summer."""
+    match = PERIOD_PATTERN.match(period)
+    if not match:
+        raise ValueError(f"'{period}' is not a period id")
+    term, back = TERM_BEFORE[match.group(3)]
+    start = int(match.group(1)) - back
+    return f"{start}-{(start + 1) % 100:02d}-{term}"
+
+
+@dataclass(frozen=True)
+class PreviousPack:
+    """A published pack read back: its folder, period, as-at date, manifest and tables (as text)."""
+
+    folder: Path
+    period: str
+    as_at: dt.date
+    audience: str
+    manifest: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The pack's folder name, as the pack names it (never a path of the machine)."""
+        return self.folder.name
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """``tables/<name>.csv`` as published, every column text (None where the pack has no such table)."""
+        path = self.folder / "tables" / f"{name}.csv"
+        if not path.is_file():
+            return None
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def read(folder: Path, *, key: str = "previous_pack") -> PreviousPack:
+    """Read a published pack's manifest; raise a one-line problem where the folder is not a published pack.
+
+    Raises
+    ------
+    InputError
+        Naming the folder (by its name) and ``key``: a build folder (``.building-...``),
+        no ``manifest.json``, or a manifest without the params of the run.
+    """
+    folder = Path(folder)
+    if folder.name.startswith("."):
+        raise InputError(Problem(str(folder), "is a build folder, not a published pack", key=key))
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise InputError(Problem(str(folder), "is not a published pack (no manifest.json)", key=key))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        params = manifest["params"]
+        return PreviousPack(folder=folder, period=str(params["period"]), as_at=dt.date.fromisoformat(params["as_at"]),
+                            audience=str(params.get("audience", "internal")), manifest=manifest)
+    except (ValueError, KeyError, TypeError):
+        raise InputError(Problem(str(path), "has no readable params (period, as_at)",
+                                 key=key)) from None
+
+
+def locate(params: PeriodParams, out_dir: Path, base: Path) -> Path | None:
+    """The previous pack's folder (absolute), or None where there is none to compare with.
+
+    ``params.previous_pack`` (relative to ``base``, the params file's folder)
+    wins; otherwise ``<out_dir>/<la_code>-<period before>`` if it was published.
+
+    Raises
+    ------
+    InputError
+        ``previous_pack`` names a folder that is not a published pack, is of
+        another LA, or is not as at an earlier date.
+    """
+    if params.previous_pack is not None:
+        named = params.previous_pack
+        folder = (named if named.is_absolute() else base / named).resolve()
+        if not folder.is_dir():
+            raise InputError(Problem(str(named), "previous pack folder not found", key="previous_pack"))
+    else:
+        folder = (out_dir / f"{params.la_code}-{period_before(params.period)}").resolve()
+        if not (folder / "manifest.json").is_file():
+            return None
+    pack = read(folder)
+    la = str(pack.manifest["params"].get("la_code", ""))
+    if la != params.la_code:
+        raise InputError(Problem(str(folder), f"is a pack for LA {la}, not {params.la_code}", key="previous_pack"))
+    if pack.as_at >= params.as_at:
+        raise InputError(Problem(str(folder), f"is as at {pack.as_at}, not before as_at {params.as_at}",
+                                 key="previous_pack"))
+    return folder
+
+
+def attach(params: PeriodParams, out_dir: Path, base: Path) -> PeriodParams:
+    """The params with ``previous_pack`` set to the previous pack's absolute folder (None where there is none).
+
+    The runner calls this before the notebooks run, so a kernel is handed an
+    absolute path and never looks for the output folder itself.
+    """
+    return params.model_copy(update={"previous_pack": locate(params, out_dir, base)})
+
+
+def load(params: PeriodParams) -> PreviousPack | None:
+    """The previous pack named by the (attached) params, or None."""
+    return None if params.previous_pack is None else read(params.previous_pack)
