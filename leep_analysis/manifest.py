@@ -1,7 +1,8 @@
 """The manifest: what produced a pack, for audit and peer review (RAP habit).
 
-Records the params, every input file with its size and SHA-256, the package and
-library versions, the notebooks run and how long each took.
+Records the params, every input file with its size and SHA-256, each input's
+freshness (as-at date, latest data, next release due: ``freshness``), the package
+and library versions, the notebooks run and how long each took.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import freshness
 from .config import PROJECT_DIR
 from .inputs import Inputs, describe_files, published_path
 from .params import SAMPLE, notebook_parameters
@@ -60,6 +62,7 @@ def build_manifest(inputs: Inputs, params_file: Path, notebooks: list[dict[str, 
         "params": _published_params(inputs),
         "synthetic_sample": inputs.uses_sample(),
         "inputs": describe_files(inputs),
+        "freshness": freshness.records(inputs),
         "software": {
             "python": platform.python_version(),
             **{name: _version(name) for name in LIBRARIES},

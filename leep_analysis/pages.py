@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from . import freshness
 from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
 from .export import Page, house_css
 from .inputs import Inputs, InputSpec, describe_files
@@ -114,6 +115,7 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         sections=section_links(params.sections, None),
         tiles=list(tiles.values()),
         files=files,
+        freshness=freshness.index_rows(inputs),
         footer=_footer(inputs),
     )
     (pack_dir / "index.html").write_text(html, encoding="utf-8")

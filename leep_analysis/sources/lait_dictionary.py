@@ -28,6 +28,8 @@ COLUMNS = {
     "decimals": ["dps"],
     "year_type": ["Year_Type"],
     "no_quartile": ["No_Quartile"],
+    "last_update": ["Last Update", "Last_Update"],
+    "next_update": ["Next Update", "Next_Update"],
 }
 REQUIRED = ["indicator", "topic", "label", "polarity"]
 
@@ -43,9 +45,24 @@ SCHEMA = pa.DataFrameSchema(
         "decimals": pa.Column("Int64", nullable=True),
         "year_type": pa.Column("string", nullable=True),
         "no_quartile": pa.Column("bool"),
+        "last_update": pa.Column("datetime64[ns]", nullable=True),
+        "next_update": pa.Column("datetime64[ns]", nullable=True),
     },
     strict=True,
 )
+
+
+def release_dates(values: pd.Series) -> pd.Series:
+    """``Last Update`` / ``Next Update`` as dates: LAIT writes them as Excel day numbers (``46266``, 1 Sep 2026).
+
+    A written date (``01/09/2026``, ``2026-09-01``) is read day first; ``TBC``,
+    ``Discontinued`` and other words are missing (no date is known).
+    """
+    text = values.astype("string").str.strip()
+    serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(\.0+)?").fillna(False)), errors="coerce")
+    dates = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
+    written = pd.to_datetime(text.where(serial.isna()), errors="coerce", dayfirst=True, format="mixed")
+    return dates.fillna(written).astype("datetime64[ns]")
 
 
 def load_dictionary(path: str | Path) -> pd.DataFrame:
@@ -57,7 +74,9 @@ def load_dictionary(path: str | Path) -> pd.DataFrame:
         Columns (see ``SCHEMA``): ``indicator`` (LAIT short code, the key into
         the benchmark data), ``measure_code``, ``topic``, ``label``,
         ``chart_title``, ``polarity`` (``High``, ``Low`` or missing), ``units``,
-        ``decimals``, ``year_type``, ``no_quartile``. Measures marked
+        ``decimals``, ``year_type``, ``no_quartile``, ``last_update`` and
+        ``next_update`` (the dates of the measure's latest and next release;
+        missing where the file says ``TBC`` or gives none). Measures marked
         ``Discontinued`` are dropped; where a short code is listed under two
         topics the first listing is kept.
 
@@ -90,6 +109,8 @@ def load_dictionary(path: str | Path) -> pd.DataFrame:
     frame["decimals"] = decimals.astype("Int64")
     # LAIT marks measures it shows without quartile bands with "N" in No_Quartile.
     frame["no_quartile"] = frame["no_quartile"].notna().astype(bool)
+    for column in ("last_update", "next_update"):
+        frame[column] = release_dates(frame[column])
     current = ~frame["table_status"].str.lower().eq("discontinued").fillna(False)
     frame = frame[current & frame["indicator"].notna()].drop(columns="table_status")
     frame = frame.drop_duplicates("indicator", keep="first").reset_index(drop=True)

@@ -1,0 +1,248 @@
+"""Since the last report: the previous pack found and read as published, and set against this pack (tiny frames)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from leep_analysis import previous
+from leep_analysis.errors import InputError
+from leep_analysis.params import PeriodParams
+from leep_analysis.sections.summary import since, words
+
+AUTUMN = {"period": "2025-26-autumn", "la_code": "050", "as_at": dt.date(2025, 12, 31)}
+SPRING = {"period": "2025-26-spring", "la_code": "050", "as_at": dt.date(2026, 3, 31)}
+
+
+def publish(out: Path, folder: str, *, tables: dict[str, pd.DataFrame] | None = None, **params) -> Path:
+    """A published pack as the runner leaves one: manifest.json with its params, tables/*.csv."""
+    pack = out / folder
+    (pack / "tables").mkdir(parents=True)
+    (pack / "manifest.json").write_text(json.dumps({"params": {k: str(v) for k, v in params.items()}}))
+    for name, frame in (tables or {}).items():
+        frame.to_csv(pack / "tables" / f"{name}.csv", index=False)
+    return pack
+
+
+@pytest.mark.parametrize(("period", "before"), [("2025-26-spring", "2025-26-autumn"),
+                                                ("2025-26-summer", "2025-26-spring"),
+                                                ("2025-26-autumn", "2024-25-summer"),
+                                                ("2000-01-autumn", "1999-00-summer")])
+def test_period_before(period, before):
+    assert previous.period_before(period) == before
+
+
+def test_previous_pack_found_in_the_output_folder_or_none(tmp_path):
+    params = PeriodParams(**SPRING)
+    assert previous.locate(params, tmp_path, tmp_path) is None  # nothing published: a fact, not an error
+    # a build folder of the previous period is never taken for it
+    publish(tmp_path, ".building-050-2025-26-autumn-abc", **AUTUMN)
+    assert previous.locate(params, tmp_path, tmp_path) is None
+    publish(tmp_path, "050-2025-26-autumn", **AUTUMN)
+    publish(tmp_path, "851-2025-26-autumn", **{**AUTUMN, "la_code": "851"})  # another LA's: not ours
+    found = previous.attach(params, tmp_path, tmp_path).previous_pack
+    assert found == (tmp_path / "050-2025-26-autumn").resolve()
+    pack = previous.read(found)
+    assert (pack.period, pack.as_at, pack.name) == ("2025-26-autumn", dt.date(2025, 12, 31), "050-2025-26-autumn")
+    assert pack.table("summary__indicators") is None  # a table the pack lacks
+
+
+def test_previous_pack_named_in_params_is_checked(tmp_path):
+    publish(tmp_path, "851-2025-26-autumn", **{**AUTUMN, "la_code": "851"})
+    publish(tmp_path, ".building-050-2025-26-autumn-x", **AUTUMN)
+    publish(tmp_path, "050-2026-27-autumn", **{**AUTUMN, "as_at": dt.date(2026, 12, 31)})
+    cases = {"851-2025-26-autumn": "is a pack for LA 851, not 050",
+             ".building-050-2025-26-autumn-x": "is a build folder, not a published pack",
+             "050-2026-27-autumn": "is as at 2026-12-31, not before as_at 2026-03-31",
+             "nowhere": "previous pack folder not found"}
+    for name, message in cases.items():
+        params = PeriodParams(**SPRING, previous_pack=Path(name))  # relative to the params file's folder
+        with pytest.raises(InputError) as caught:
+            previous.locate(params, tmp_path / "elsewhere", tmp_path)
+        assert message in str(caught.value), name
+        assert caught.value.problems[0].key == "previous_pack"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Attainment 8 (2025 (prov))", ("Attainment 8", "2025", "prov")),
+    ("Attainment 8, 2025 (prov)", ("Attainment 8", "2025", "prov")),
+    ("Reading, writing and maths: expected standard (2025)", ("Reading, writing and maths: expected standard",
+                                                              "2025", None)),
+    ("LEEP fund spent, 2025-26", ("LEEP fund spent", "2025-26", None)),
+    ("Pupils in good or better schools", ("Pupils in good or better schools", None, None)),
+])
+def test_split_period(text, expected):
+    assert since.split_period(text) == expected
+
+
+def measures_now() -> pd.DataFrame:
+    """Rated measures of this pack (evaluation.rate_measures plus figure_of)."""
+    return pd.DataFrame([
+        ("A", "Pupils in good or better schools", 89.6, 84.0, "percent", 1, "2026-03-31", "better", "stable", "green"),
+        ("B", "Schools in a category of concern", 2.8, 6.6, "percent", 1, "2026-03-31", "better", "stable", "green"),
+        ("C", "Graded schools not good or better", 11.2, 15.0, "percent", 1, "2025-12-31", "better", "stable", "green"),
+        ("D", "Attainment 8 (2025)", 44.4, 46.0, "score", 1, None, "worse", "declining", "red"),
+        ("D", "Reading, writing and maths: expected standard (2026)", 63.0, 62.0, "percent", 0, None, "in_line",
+         "improving", "green"),
+        ("E", "Progress 8 (2025)", -0.2, 0.0, "score", 2, None, "worse", "stable", "amber"),
+        ("F", "Qualifying complaints to Ofsted", 7.0, float("nan"), "complaints", 0, None, None, "improving", "green"),
+        ("G", "Secretary of State concerns", float("nan"), float("nan"), "", 0, None, None, None, "green"),
+    ], columns=["indicator", "measure", "local", "national", "unit", "decimals", "figure_of", "versus_national",
+                "trend", "rag"]).assign(evidence=lambda f: f["measure"])
+
+
+def measures_then() -> pd.DataFrame:
+    """The previous pack's summary__measures.csv, as text."""
+    return pd.DataFrame([
+        ("A", "Pupils in good or better schools", "89.2", "2025-12-31"),
+        ("B", "Schools in a category of concern", "2.4", "2025-12-31"),
+        ("C", "Graded schools not good or better", "11.0", "2025-12-31"),  # the same snapshot, reissued
+        ("D", "Attainment 8 (2025 (prov))", "44.0", ""),  # provisional then, revised now
+        ("D", "Reading, writing and maths: expected standard (2025)", "61.0", ""),  # last year's figure
+        ("F", "Qualifying complaints to Ofsted", "9.0", ""),
+        ("G", "Secretary of State concerns", "", ""),
+    ], columns=["indicator", "measure", "local", "figure_of"])
+
+
+def test_measures_against_the_previous_pack():
+    moved = since.compare_measures(measures_then(), measures_now()).set_index("measure")
+    # A: 89.2 -> 89.6, higher is better: +0.4, better; 0.4 tolerances of A (1.0)
+    assert moved.loc["Pupils in good or better schools", ["change", "direction"]].tolist() == pytest.approx([0.4, "better"])
+    assert moved.loc["Pupils in good or better schools", "size"] == pytest.approx(0.4)
+    # B: 2.4 -> 2.8, lower is better: worse; 0.4 / tolerance 0.5 = 0.8
+    assert moved.loc["Schools in a category of concern", "direction"] == "worse"
+    assert moved.loc["Schools in a category of concern", "size"] == pytest.approx(0.8)
+    # C: the same snapshot (31 Dec 2025) with another figure is a revision, not a change
+    c = moved.loc["Graded schools not good or better"]
+    assert bool(c["revised"]) and c["direction"] == "same" and pd.isna(c["change"])
+    assert c["note"] == "revised: Graded schools not good or better 2025-12-31 was 11.0% in the previous report and is 11.2% now"
+    # D: Attainment 8 2025 was provisional and is final now: revised, even with the figure moved
+    a8 = moved.loc["Attainment 8 (2025)"]
+    assert bool(a8["revised"]) and a8["note"] == "revised: Attainment 8 2025 was 44.0 (prov) in the previous report and is 44.4 now"
+    # D: a new year's figure is a change from last year's: 61 -> 63, better
+    assert moved.loc["Reading, writing and maths: expected standard (2026)", ["change", "direction"]].tolist() == \
+        pytest.approx([2.0, "better"])
+    # E's measure was not in the previous pack; F fell 9 -> 7, lower is better; G has no figure
+    assert moved.loc["Progress 8 (2025)", "direction"] == "new"
+    assert moved.loc["Qualifying complaints to Ofsted", ["change", "direction"]].tolist() == pytest.approx([-2.0, "better"])
+    assert "Secretary of State concerns" not in moved.index
+
+
+@pytest.mark.parametrize(("then", "now", "expected"), [("green", "amber", "worse"), ("red", "amber", "better"),
+                                                      ("amber", "amber", "same"), ("", "green", "new"),
+                                                      ("not rated", "green", "new"), ("green", "not rated", "")])
+def test_rating_direction(then, now, expected):
+    assert since.rating_direction(then, now) == expected
+
+
+def tiles(category: str = "7", spent: str = "80%") -> list[dict[str, str]]:
+    return [{"key": "inspections_pupils_good_or_better", "label": "Pupils in good or better schools", "value": "90%"},
+            {"key": "inspections_category_of_concern", "label": "Schools in a category of concern", "value": category},
+            {"key": "achievement_AVG_Attain8_Score", "label": "Attainment 8, 2025", "value": "44.0"},
+            {"key": "budget_leep_pct_spent", "label": "LEEP fund spent, 2025-26", "value": spent},
+            {"key": "support_schools", "label": "Schools supported this period", "value": "16"}]
+
+
+TILES_THEN = pd.DataFrame([
+    ("inspections_pupils_good_or_better", "Pupils in good or better schools", "89%"),
+    ("inspections_category_of_concern", "Schools in a category of concern", "3"),
+    ("achievement_AVG_Attain8_Score", "Attainment 8, 2025 (prov)", "44.0"),
+    ("budget_leep_pct_spent", "LEEP fund spent, 2025-26", "79%"),
+], columns=["key", "label", "value"]).assign(detail="")
+
+
+def test_tiles_against_the_previous_pack():
+    polarity = since.tile_polarity(tiles(), None)
+    assert polarity["inspections_category_of_concern"] == "Low" and polarity["support_schools"] is None
+    rows = {r[0]: r[1:] for r in since.tile_rows(TILES_THEN, tiles(), polarity, committee=False, threshold=5)}
+    assert rows["Pupils in good or better schools"] == ("89%", "90%", "+1 points", "better", "")
+    assert rows["Schools in a category of concern"] == ("3", "7", "+4", "worse", "")  # lower is better
+    # the same year, provisional then: a revision, both shown
+    assert rows["Attainment 8, 2025"][0] == "44.0 (Attainment 8, 2025 (prov))"
+    assert rows["Attainment 8, 2025"][2:4] == ("revised", "same")
+    # money spent so far in the year is progress, not a revision; neither better nor worse
+    assert rows["LEEP fund spent, 2025-26"] == ("79%", "80%", "+1 points", "", "")
+    assert rows["Schools supported this period"] == ("", "16", "", "new", "")
+
+
+def test_committee_suppresses_the_previous_small_count():
+    # the previous (internal) pack showed 3 schools in a category; a committee pack shows it as c, and no change
+    rows = {r[0]: r[1:] for r in since.tile_rows(TILES_THEN, tiles(category="c"), {}, committee=True, threshold=5)}
+    assert rows["Schools in a category of concern"] == ("c", "c", "", "same", "suppressed")
+    rows = {r[0]: r[1:] for r in since.tile_rows(TILES_THEN, tiles(), {}, committee=True, threshold=5)}
+    assert rows["Schools in a category of concern"][:3] == ("c", "7", "")
+
+
+def indicators_now() -> pd.DataFrame:
+    return pd.DataFrame({"indicator": list("ABCDEFG"),
+                         "local": ["89.6%", "2.8%", "11.2%", "44.4; 63%", "-0.20", "7", "No concerns known"],
+                         "rag": ["green", "green", "green", "red", "amber", "green", "green"]})
+
+
+def test_compare_builds_the_table_from_the_published_tables(tmp_path):
+    then = pd.DataFrame({"indicator": list("ABCDEFG"),
+                         "local": ["89.2%", "2.4%", "11.0%", "44.0; 61%", "–", "9", "No concerns known"],
+                         "rag": ["green", "green", "amber", "red", "not rated", "red", "green"]})
+    pack = previous.read(publish(tmp_path, "050-2025-26-autumn", tables={
+        "summary__indicators": then, "summary__measures": measures_then(), "summary__headlines": TILES_THEN},
+        **AUTUMN))
+    events = pd.DataFrame(columns=since.EVENT_COLUMNS)
+    result = since.compare(pack, indicators=indicators_now(), measures=measures_now(), tiles=tiles(), polarity={},
+                           reasons={"C": "why C"}, events=events, kinds=(), period="2025-26-spring",
+                           since=dt.date(2025, 12, 31), committee=False, threshold=5)
+    table = result.table.set_index("measure")
+    assert list(result.table.columns) == since.TABLE_COLUMNS
+    for letter in "ABCDEFG":  # the previous pack's figures, exactly as it published them
+        assert table.at[f"{letter}: rating", "previous"] == then.set_index("indicator").at[letter, "rag"]
+        assert table.at[f"{letter}: local figure", "previous"] == then.set_index("indicator").at[letter, "local"]
+    assert table.loc["C: rating", ["change", "direction"]].tolist() == ["amber to green", "better"]
+    assert table.loc["E: rating", "direction"] == "new"
+    assert table.loc["D: local figure", ["change", "direction"]].tolist() == ["revised; +2 points", "better"]
+    assert table.loc["G: local figure", "direction"] == "same"
+    assert set(result.table["direction"]) <= {"better", "worse", "same", "new", ""}
+    ratings = words.rating_changes(result.ratings)
+    assert ratings[0] == "C moved from amber to green: why C."
+    # ranked by the change in tolerances of the indicator: D 2 / 1.0, F 2 / 1 (a count: at least 1), B 0.4 / 0.5
+    assert words.biggest_movements(result.movements) == [
+        "Biggest movements since the last report: D, Reading, writing and maths: expected standard (2026): rose from "
+        "61% to 63% (2 points), better. F, Qualifying complaints to Ofsted: fell from 9 to 7 (2), better. "
+        "B, Schools in a category of concern: rose from 2.4% to 2.8% (0.4 points), worse."]
+    assert words.revisions(result.movements, result.table)[0].startswith(
+        "Revised by the source since the previous report (shown in both versions, not counted as a change): "
+        "Graded schools not good or better 2025-12-31 was 11.0%")
+
+
+def test_no_previous_pack_says_so():
+    result = since.compare(None, indicators=indicators_now(), measures=measures_now(), tiles=tiles(), polarity={},
+                           reasons={}, events=pd.DataFrame(columns=since.EVENT_COLUMNS), kinds=(),
+                           period="2025-26-spring", since=dt.date(2025, 12, 31), committee=True, threshold=5)
+    assert result.previous is None and result.table.empty and result.previous_period == "2025-26-autumn"
+    assert words.no_previous_report(result.previous_period, result.since).startswith(
+        "There is no previous report to compare with: no pack for the autumn term 2025/26 has been published")
+
+
+EVENTS = pd.DataFrame([("entered_concern", "Oak Primary", "special_measures"),
+                       ("entered_concern", "Elm Academy", "at_risk"),
+                       ("inspected", "Ash School", "improved"),
+                       ("started_support", "Ash School", "core")] +
+                      [("ended_support", f"School {i}", "") for i in range(6)], columns=since.EVENT_COLUMNS)
+
+
+def test_events_internal_names_schools_committee_counts_only():
+    kinds = since.EVENT_KINDS
+    internal = words.event_sentences(EVENTS, kinds, committee=False, threshold=5)
+    assert internal[0] == ("2 schools entered a category of concern or at risk since the last report: "
+                           "Elm Academy (at risk), Oak Primary (special measures).")
+    assert internal[1] == "No school left a category of concern since the last report."
+    assert internal[4] == "1 school was inspected since the last report: Ash School (improved)."
+    committee = words.event_sentences(EVENTS, kinds, committee=True, threshold=5)
+    assert committee == ["Fewer than 5 schools entered a category of concern or at risk since the last report.",
+                         "No school left a category of concern since the last report.",
+                         "Fewer than 5 schools started an episode of support since the last report.",
+                         "6 schools ended an episode of support since the last report.",
+                         "Fewer than 5 schools were inspected since the last report."]
+    assert not any(name in " ".join(committee) for name in EVENTS["school"])
