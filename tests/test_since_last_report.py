@@ -159,13 +159,13 @@ def test_tiles_against_the_previous_pack():
     polarity = since.tile_polarity(tiles(), None)
     assert polarity["inspections_category_of_concern"] == "Low" and polarity["support_schools"] is None
     rows = {r[0]: r[1:] for r in since.tile_rows(TILES_THEN, tiles(), polarity, committee=False, threshold=5)}
-    assert rows["Pupils in good or better schools"] == ("89%", "90%", "+1 points", "better", "")
+    assert rows["Pupils in good or better schools"] == ("89%", "90%", "+1 point", "better", "")
     assert rows["Schools in a category of concern"] == ("3", "7", "+4", "worse", "")  # lower is better
     # the same year, provisional then: a revision, both shown
     assert rows["Attainment 8, 2025"][0] == "44.0 (Attainment 8, 2025 (prov))"
     assert rows["Attainment 8, 2025"][2:4] == ("revised", "same")
     # money spent so far in the year is progress, not a revision; neither better nor worse
-    assert rows["LEEP fund spent, 2025-26"] == ("79%", "80%", "+1 points", "", "")
+    assert rows["LEEP fund spent, 2025-26"] == ("79%", "80%", "+1 point", "", "")
     assert rows["Schools supported this period"] == ("", "16", "", "new", "")
 
 
@@ -246,3 +246,30 @@ def test_events_internal_names_schools_committee_counts_only():
                          "6 schools ended an episode of support since the last report.",
                          "Fewer than 5 schools were inspected since the last report."]
     assert not any(name in " ".join(committee) for name in EVENTS["school"])
+
+
+def test_view_blocks(tmp_path):
+    from leep_analysis.sections.summary import Summary, views
+
+    then = pd.DataFrame({"indicator": list("ABCDEFG"), "local": ["89.2%", "2.4%", "11.0%", "44.0; 61%", "–", "9", "x"],
+                         "rag": ["green", "green", "amber", "red", "not rated", "red", "green"]})
+    pack = previous.read(publish(tmp_path, "050-2025-26-autumn", tables={"summary__indicators": then}, **AUTUMN))
+    args = {"indicators": indicators_now(), "measures": measures_now(), "tiles": tiles(), "polarity": {},
+            "reasons": {}, "events": EVENTS, "kinds": ("inspected",), "period": "2025-26-spring",
+            "since": dt.date(2025, 12, 31), "committee": True, "threshold": 5}
+    summary = Summary(measures=measures_now(), indicators=indicators_now(), messages={}, tiles=tiles(), narrative={},
+                      since_last=since.compare(pack, **args))
+    blocks = views.since_last_report(summary)
+    assert [method for method, _ in blocks] == ["show", "points"]
+    shown = blocks[0][1]
+    assert shown["name"] == "since_last_report" and list(shown["csv"].columns) == since.TABLE_COLUMNS
+    assert shown["frame"].set_index("measure").loc["C: rating", ["previous", "now", "change", "direction"]].tolist() == \
+        ["Amber", "Green", "Amber to green", "Better"]
+    assert shown["csv"].set_index("measure").at["C: rating", "previous"] == "amber"  # the CSV keeps the values
+    assert blocks[1][1]["items"][-1] == "Fewer than 5 schools were inspected since the last report."
+    alone = Summary(measures=measures_now(), indicators=indicators_now(), messages={}, tiles=tiles(), narrative={},
+                    since_last=since.compare(None, **args))
+    [(method, kwargs)] = views.since_last_report(alone)
+    assert method == "say" and kwargs["text"].startswith("There is no previous report to compare with")
+    headlines = views.headlines(summary)
+    assert headlines["name"] == "headlines" and headlines["frame"]["key"].tolist() == [t["key"] for t in tiles()]

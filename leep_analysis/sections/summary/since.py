@@ -109,7 +109,7 @@ def format_change(change: float, unit: str, decimals: int) -> str:
         return ""
     rounded = round(change, decimals) + 0.0
     text = f"{rounded:+,.{decimals}f}" if rounded else f"{0:.{decimals}f}"
-    return f"{text} points" if unit in ("percent", "%") else text
+    return f"{text} {'point' if abs(rounded) == 1 else 'points'}" if unit in ("percent", "%") else text
 
 
 def compare_measures(previous: pd.DataFrame | None, measures: pd.DataFrame) -> pd.DataFrame:

@@ -89,6 +89,9 @@ def since_last_report(result: Summary) -> Blocks:
     shown["direction"] = [d.capitalize() if d else "–" for d in table["direction"]]
     for column in ("previous", "now", "change", "note"):
         shown[column] = [v if v else "–" for v in table[column]]
+    ratings = table["measure"].str.endswith(": rating")  # as the A to G table writes a rating
+    for column in ("previous", "now", "change"):
+        shown.loc[ratings, column] = shown.loc[ratings, column].str.capitalize()
     sentences = [words.compared_with(found), *words.biggest_movements(found.movements),
                  *words.rating_changes(found.ratings), *words.revisions(found.movements, table),
                  *words.event_sentences(found.events, found.kinds, committee=found.committee,
