@@ -349,6 +349,8 @@ def _read_json_dir(folder: Path) -> dict[str, Any]:
 
 def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> list[Problem]:
     """Every problem with a params file, its notebooks and its inputs, without running anything."""
+    from . import previous
+
     inputs = load_period(params_file)
     problems: list[Problem] = []
     try:
@@ -359,5 +361,10 @@ def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) 
                 problems.append(Problem(str(notebook), str(exc).split(": ", 1)[-1]))
     except InputError as exc:
         problems.extend(exc.problems)
+    if inputs.params.previous_pack is not None:  # a named previous pack must be one (the default is found at run time)
+        try:
+            previous.locate(inputs.params, Path(params_file).resolve().parent, Path(params_file).resolve().parent)
+        except InputError as exc:
+            problems.extend(exc.problems)
     problems.extend(inputs.validate())
     return problems

@@ -273,3 +273,12 @@ def test_view_blocks(tmp_path):
     assert method == "say" and kwargs["text"].startswith("There is no previous report to compare with")
     headlines = views.headlines(summary)
     assert headlines["name"] == "headlines" and headlines["frame"]["key"].tolist() == [t["key"] for t in tiles()]
+
+
+def test_validate_names_a_previous_pack_that_is_not_one(tmp_path, params_file):
+    from leep_analysis.runner import validate_period
+
+    publish(tmp_path, "050-2025-26-summer", **{**AUTUMN, "period": "2025-26-summer", "as_at": "2026-07-31"})
+    path = params_file(previous_pack="050-2025-26-summer", sections=["budget"])  # as at 31 Jul 2026: after 31 Dec 2025
+    problems = [p for p in validate_period(path) if p.key == "previous_pack"]
+    assert [p.message for p in problems] == ["is as at 2026-07-31, not before as_at 2025-12-31"]
