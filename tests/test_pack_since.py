@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 
 from leep_analysis.config import PARAMS_DIR
 from leep_analysis.runner import run_pack
+
+from .test_committee import identifiers, pack_texts
 
 pytestmark = pytest.mark.pack
 
@@ -52,7 +55,7 @@ def test_spring_rows_equal_autumns_published_figures(spring_after_autumn, defaul
 
 def test_spring_page_shows_the_table_and_sentences(spring_after_autumn, default_pack):
     page = (spring_after_autumn / "summary.html").read_text(encoding="utf-8")
-    assert 'id="summary-since_last_report"' in page
+    assert 'id="table-summary-since_last_report"' in page
     assert "Set against the previous report (autumn term 2025/26, figures as at 31 December 2025)" in page
     assert "Biggest movements since the last report:" in page
     assert "schools were inspected since the last report." in page
@@ -63,6 +66,15 @@ def test_spring_page_shows_the_table_and_sentences(spring_after_autumn, default_
     for path in spring_after_autumn.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".csv", ".ipynb"):
             assert str(spring_after_autumn.parent) not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_committee_pack_after_an_internal_one_names_no_school(spring_after_autumn):
+    # the autumn pack named its schools; the spring (committee) pack set against it names none, anywhere
+    names, urns = identifiers(PARAMS_DIR / "2025-26-spring.yaml")
+    texts = pack_texts(spring_after_autumn)
+    found = {(f, n) for f, t in texts.items() for n in names if n in t}
+    found |= {(f, u) for f, t in texts.items() for u in urns if re.search(rf"(?<![\d.]){u}(?![\d.])", t)}
+    assert sorted(found) == []
 
 
 def test_index_lists_each_sources_freshness(spring_after_autumn):
@@ -81,6 +93,6 @@ def test_spring_alone_says_there_is_no_previous_report(tmp_path):
     pack = run_pack(PARAMS_DIR / "2025-26-spring.yaml", tmp_path, jobs=2, progress=False).parent
     page = (pack / "summary.html").read_text(encoding="utf-8")
     assert "There is no previous report to compare with" in page
-    assert 'id="summary-since_last_report"' not in page
+    assert 'id="table-summary-since_last_report"' not in page
     assert not (pack / "tables" / "summary__since_last_report.csv").exists()
     assert json.loads((pack / "manifest.json").read_text())["params"]["previous_pack"] is None
