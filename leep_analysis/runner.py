@@ -371,7 +371,10 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
                       "seconds": round(seconds[job.section], 2)} for job in work]
         manifest.write_manifest(build / "manifest.json",
                                 manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks))
-        for scratch in (build / "captions", build / "headlines"):
+        # a committee pack leaves the council: its executed notebooks (every cell's output, the injected
+        # parameters and papermill's paths) stay behind; the internal pack keeps them for audit
+        executed = [build / "executed"] if params.committee else []
+        for scratch in (build / "captions", build / "headlines", *executed):
             shutil.rmtree(scratch, ignore_errors=True)
         final = out_dir / pack_folder(params)
         build.chmod(0o755)  # mkdtemp makes the folder private; a published pack is shared
