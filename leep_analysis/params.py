@@ -202,8 +202,7 @@ class PeriodParams(_Strict):
             raise ValueError(f"'{value}' is not a period id such as 2025-26-autumn")
         start, end = int(match.group(1)), int(match.group(2))
         if not FIRST_YEAR <= start <= LAST_YEAR:
-            raise ValueError(f"'{value}': a period from {FIRST_YEAR} to {LAST_YEAR}; the published data start in "
-                             f"{FIRST_YEAR}")
+            raise ValueError(f"'{value}': the year {start} is outside {FIRST_YEAR} to {LAST_YEAR} (a typo?)")
         if (start + 1) % 100 != end:
             raise ValueError(f"'{value}': {end:02d} does not follow {start}")
         return value

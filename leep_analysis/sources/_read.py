@@ -73,24 +73,30 @@ def _open_bytes(path: Path) -> bytes:
     return data
 
 
-def read_csv_text(path: str | Path, *, skip_bad_lines: bool = False) -> pd.DataFrame:
+def read_csv_text(path: str | Path, *, skip_bad_lines: bool = False, header_on_row_1: bool = False) -> pd.DataFrame:
     """Read a CSV with every column as text, whatever encoding Excel used.
 
     UTF-8 (a byte-order mark is removed) is tried first, then Windows-1252, the
     encoding of GIAS downloads and of CSVs saved by Excel on Windows. Rows with
     more fields than the header are an error naming the line, unless
-    ``skip_bad_lines`` (one GIAS extract has such a row).
+    ``skip_bad_lines`` (one GIAS extract has such a row). UTF-16, another
+    delimiter and a header twice are named as such; with ``header_on_row_1``
+    (the LA's templates) so is a title above the header.
     """
     path = Path(path)
     data = _open_bytes(path)
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise InputError(Problem(str(path), "is a spreadsheet workbook, not a CSV file"))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:200].count(b"\x00") > len(data[:200]) // 4:
+        raise InputError(Problem(str(path), "is UTF-16 text (Excel's 'Unicode Text'): save it as 'CSV UTF-8' "
+                                 "or 'CSV (Comma delimited)'"))
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    _check_header_line(path, text, title=header_on_row_1)
     bad: list[int] = []
 
     def on_bad(fields: list[str]) -> None:
@@ -116,6 +122,30 @@ def read_csv_text(path: str | Path, *, skip_bad_lines: bool = False) -> pd.DataF
         raise InputError(Problem(str(path), f"not a readable CSV ({exc})")) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _check_header_line(path: Path, text: str, *, title: bool) -> None:
+    """Say what is wrong with a header row that is not one: another delimiter, a title, a name twice."""
+    line = text.split("\n", 1)[0]
+    first = next(csv.reader(io.StringIO(line)), [])
+    for mark, name in _DELIMITERS.items():
+        if line.count(mark) >= 2 and line.count(mark) > line.count(","):
+            raise InputError(Problem(str(path), f"looks like a {name}-separated file: save it as CSV with commas "
+                                     "(in Excel: Save As, 'CSV UTF-8 (Comma delimited)')", row=1))
+    filled = [f for f in first if f.strip()]
+    if title and len(first) >= 3 and len(filled) == 1:
+        raise InputError(Problem(str(path), f"holds only '{filled[0].strip()}' (a title, or a merged title "
+                                 "row?): delete the rows above the header so the column names are on row 1", row=1))
+    seen: dict[str, int] = {}
+    for number, header in enumerate(first, start=1):
+        name = header.strip()
+        if name and name in seen:
+            raise InputError(Problem(str(path), f"the header '{name}' is in columns {seen[name]} and {number}: "
+                                     "rename or remove one", row=1, column=name))
+        seen.setdefault(name, number)
 
 
 def _excel_source(path: Path) -> bytes:
