@@ -202,7 +202,7 @@ class Inputs:
         """
         if self.on_sample:
             return []
-        source = str(self.params_file) if self.params_file else "params"
+        source = str(self.params_file) if self.params_file else "the params file"
         named = self.params.data.named()
         problems = []
         for section in self.params.sections:
@@ -296,7 +296,7 @@ class Inputs:
         for spec in self.needed():
             files = self.files(spec.key)
             if spec.dated and not files:
-                problems.append(Problem(str(self.params_file or "params"),
+                problems.append(Problem(str(self.params_file or "the params file"),
                                         f"no {spec.title} files as at or before {self.params.as_at}",
                                         key=f"data.{spec.key}"))
             if not files:

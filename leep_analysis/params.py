@@ -179,7 +179,7 @@ class PeriodParams(_Strict):
         None, description="LA codes replacing the statistical neighbours as comparators"
     )
     suppression_threshold: int = Field(
-        5, ge=1, description="counts below this are suppressed in committee mode (at least 5 there)"
+        5, ge=1, description="counts below this are suppressed in committee mode"
     )
     inspections: InspectionSettings = Field(
         default_factory=InspectionSettings, description="inspection counting rules; empty means the defaults"
