@@ -112,14 +112,15 @@ def test_a_run_uses_a_private_cache_outside_the_output_folder(tmp_path, params_f
     assert (tmp_path / "rel" / PACK / "index.html").exists()
 
 
-def test_sigterm_cleans_up_and_stops_the_workers(tmp_path, params_file):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigterm_cleans_up_and_stops_the_workers(tmp_path, params_file, jobs):
     params = params_file(sections=["summary", "budget"])
     notebooks = quick_notebooks(tmp_path / "nb")
     out, temp = tmp_path / "out", tmp_path / "tmp"
     temp.mkdir()
-    proc = start_run(params, out, notebooks, temp, sleep=120)
+    proc = start_run(params, out, notebooks, temp, sleep=120, jobs=jobs)
     run = psutil.Process(proc.pid)
-    wait_for(lambda: len(kernels(run)) >= 2 or proc.poll() is not None, "the kernels")
+    wait_for(lambda: len(kernels(run)) >= jobs or proc.poll() is not None, "the kernels")
     family = run.children(recursive=True)
     proc.terminate()
     proc.wait(timeout=30)
