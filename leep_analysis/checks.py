@@ -24,6 +24,13 @@ def la_code_known(inputs: Inputs) -> list[Problem]:
         if not (lait["la_code"] == code).any():
             where = inputs.files("lait")[0].path
             problems.append(Problem(str(where), f"LA code {code} is not in this benchmark file", key="la_code"))
+    if "lait" in keys and inputs.params.comparators:
+        known = set(inputs.get("lait")["la_code"])
+        unknown = [c for c in inputs.params.comparators if c not in known]
+        if unknown:
+            where = inputs.files("lait")[0].path
+            problems.append(Problem(str(where), f"comparator LA code(s) {', '.join(unknown)} not in this benchmark "
+                                    "file: their neighbour means would be blank", key="comparators"))
     if "neighbours" in keys:
         neighbours = inputs.get("neighbours")
         if not (neighbours["la_code"] == code).any() and not inputs.params.comparators:

@@ -20,6 +20,8 @@ from .errors import InputError, LeepError
 from .params import PERIOD_PATTERN, PREVIOUS_TERM_END, SECTION_IDS
 
 EXIT_PROBLEM = 2
+#: ``leep validate`` lists at most this many problems, then says how many more (a junk file has millions)
+MAX_LISTED = 50
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,8 +72,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     problems = validate_period(args.params)
     errors = [p for p in problems if not p.warning]
-    for p in problems:
+    for p in problems[:MAX_LISTED]:
         print(f"leep: {'warning' if p.warning else 'error'}: {str(p).replace(': warning: ', ': ')}", file=sys.stderr)
+    if len(problems) > MAX_LISTED:
+        print(f"leep: error: and {len(problems) - MAX_LISTED:,} more problems (the first {MAX_LISTED} are listed; "
+              "fix those and run 'leep validate' again)", file=sys.stderr)
     if errors:
         return EXIT_PROBLEM
     print(f"{args.params}: params and inputs are valid")

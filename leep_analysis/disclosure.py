@@ -13,7 +13,9 @@ reader holding the public list of URNs cannot rebuild the key.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -67,8 +69,44 @@ class Anonymiser:
         names = out[name] if name in out else pd.Series([None] * len(out), index=out.index)
         out[name] = [self.label(u, n) for u, n in zip(out[urn], names, strict=True)]
         if self.committee:
-            out = out.drop(columns=[c for c in drop if c in out and c != name])
+            out = coarsen_dates(out.drop(columns=[c for c in drop if c in out and c != name]))
         return out
+
+
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+#: a day in text: "18 Apr 2012" (the day), "2012-04-18" and "18/04/2012" (the day with its separator)
+_DAY_IN_TEXT = [
+    (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?={_MONTHS} \d{{4}}\b)"), ""),
+    (re.compile(r"\b(\d{4}-\d{2})-\d{2}\b"), r"\1"),
+    (re.compile(r"\b\d{1,2}/(\d{1,2}/\d{4})\b"), r"\1"),
+]
+
+
+def coarsen_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every date in a committee table of schools to its month: exact dates would name the school.
+
+    An anonymised school beside the day it entered special measures, or was inspected, is
+    named by anyone holding Ofsted's public reports; a month is shared by several schools.
+    Date columns become monthly periods (``2012-04`` in the CSV, "Apr 2012" on the page);
+    dates written in text ("Statement of action 28 Apr 2012") lose their day.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.dt.tz_localize(None).dt.to_period("M") if values.dt.tz else values.dt.to_period("M")
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(_coarsen_value)
+    return out
+
+
+def _coarsen_value(value: object) -> object:
+    if isinstance(value, pd.Timestamp | dt.date):
+        return pd.Period(value, "M") if not pd.isna(value) else value
+    if isinstance(value, str):
+        for pattern, replacement in _DAY_IN_TEXT:
+            value = pattern.sub(replacement, value)
+    return value
 
 
 def anonymiser(inputs: Inputs) -> Anonymiser:

@@ -18,6 +18,7 @@ import hashlib
 import importlib
 import os
 import pickle
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,7 +202,7 @@ class Inputs:
         """
         if self.on_sample:
             return []
-        source = str(self.params_file) if self.params_file else "params"
+        source = str(self.params_file) if self.params_file else "the params file"
         named = self.params.data.named()
         problems = []
         for section in self.params.sections:
@@ -287,15 +288,15 @@ class Inputs:
 
     def validate(self) -> list[Problem]:
         """Load every needed input and run the cross-checks; return every problem found."""
-        problems = [Problem(str(f.path), "file not found", key=f"data.{spec.key}") for spec in self.needed()
-                    for f in self.files(spec.key) if not Path(f.path).exists()]
+        problems = [p for spec in self.needed() for f in self.files(spec.key)
+                    if (p := _unreadable(Path(f.path), f"data.{spec.key}")) is not None]
         problems += self.coverage()
         if any(not p.warning for p in problems):
             return problems  # nothing is loaded for a pack that would mix the sample in
         for spec in self.needed():
             files = self.files(spec.key)
             if spec.dated and not files:
-                problems.append(Problem(str(self.params_file or "params"),
+                problems.append(Problem(str(self.params_file or "the params file"),
                                         f"no {spec.title} files as at or before {self.params.as_at}",
                                         key=f"data.{spec.key}"))
             if not files:
@@ -309,6 +310,22 @@ class Inputs:
 
             problems.extend(cross_checks(self))
         return problems
+
+
+def _unreadable(path: Path, key: str) -> Problem | None:
+    """Why a named input cannot be read at all (missing, a folder, a device, too large), or None."""
+    from .sources._read import MAX_BYTES, _size_text
+
+    if not path.exists():
+        return Problem(str(path), "file not found", key=key)
+    if path.is_dir():
+        return Problem(str(path), "is a folder, not a file", key=key)
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(str(path), "is not a regular file (a device or a pipe?); name the data file", key=key)
+    if info.st_size > MAX_BYTES:
+        return Problem(str(path), f"is larger than {_size_text(MAX_BYTES)}, the most an input may be", key=key)
+    return None
 
 
 @contextlib.contextmanager

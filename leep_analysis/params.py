@@ -33,6 +33,12 @@ from .errors import InputError, Problem
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(autumn|spring|summer)$")
 SECTION_IDS = list(SECTIONS.values())
 
+#: The least suppression threshold of a committee pack: DfE's and Ofqual's statistics suppress
+#: counts under 5 (and round to the nearest 5), so that a pupil or a school cannot be picked out.
+COMMITTEE_THRESHOLD = 5
+#: Academic years a period may start in: LAIT's series start in the 2000s; later years are a typo.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
 #: Usual "as at" date of the term before, used when ``previous_as_at`` is left out.
 PREVIOUS_TERM_END = {"autumn": (0, 8, 31), "spring": (0, 12, 31), "summer": (1, 3, 31)}
 
@@ -114,7 +120,7 @@ class SupportSettings(_Strict):
     min_group: int = Field(5, ge=2, description="fewer schools than this: 'too few schools to judge'")
     comparisons: int = Field(10, ge=1, description="comparison schools matched to each supported school: "
                              "the nearest this many of those that qualify")
-    bootstrap: int = Field(2000, ge=100, description="bootstrap resamples for confidence intervals")
+    bootstrap: int = Field(2000, ge=100, le=100_000, description="bootstrap resamples for confidence intervals")
     seed: int = Field(20251231, description="random seed of the bootstrap, so reports reproduce")
 
 
@@ -129,8 +135,10 @@ class RagRule(_Strict):
 class EvaluationSettings(_Strict):
     """The LA's own entries for the summary evaluation (DfE indicators F and G), and RAG overrides."""
 
-    complaints: int | None = Field(None, ge=0, description="F: qualifying complaints to Ofsted about schools this period")
-    complaints_previous: int | None = Field(None, ge=0, description="F: the same count in the previous period")
+    complaints: int | None = Field(None, ge=0, le=1_000_000,
+                                   description="F: qualifying complaints to Ofsted about schools this period")
+    complaints_previous: int | None = Field(None, ge=0, le=1_000_000,
+                                            description="F: the same count in the previous period")
     secretary_of_state_concerns: bool | None = Field(
         None, description="G: whether the Secretary of State is known to have concerns"
     )
@@ -197,6 +205,8 @@ class PeriodParams(_Strict):
         if not match:
             raise ValueError(f"'{value}' is not a period id such as 2025-26-autumn")
         start, end = int(match.group(1)), int(match.group(2))
+        if not FIRST_YEAR <= start <= LAST_YEAR:
+            raise ValueError(f"'{value}': the year {start} is outside {FIRST_YEAR} to {LAST_YEAR} (a typo?)")
         if (start + 1) % 100 != end:
             raise ValueError(f"'{value}': {end:02d} does not follow {start}")
         return value
@@ -243,6 +253,12 @@ class PeriodParams(_Strict):
             )
         if self.previous_as_at is not None and self.previous_as_at >= self.as_at:
             raise ValueError(f"previous_as_at {self.previous_as_at} is not before as_at")
+        if self.committee and self.suppression_threshold < COMMITTEE_THRESHOLD:
+            raise ValueError(
+                f"suppression_threshold {self.suppression_threshold} is below {COMMITTEE_THRESHOLD}, the least a "
+                f"committee pack may use: DfE and Ofqual suppress counts under {COMMITTEE_THRESHOLD} (and round to "
+                f"{COMMITTEE_THRESHOLD}) so that no pupil or school can be picked out"
+            )
         return self
 
     @property
@@ -287,6 +303,29 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
 )
+# dates stay text for the model to read: PyYAML would raise a bare ValueError for 2025-02-30
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    """A key given twice in one mapping (PyYAML would keep the last silently)."""
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise DuplicateKey(None, None, f"key '{key}' is given twice (rows {seen[key]} and "
+                               f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 def _describe(error: dict[str, Any], raw: dict[str, Any]) -> tuple[str, str]:
@@ -303,10 +342,47 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> tuple[str, str]:
         return key, f"unknown key '{loc[-1]}'{hint}"
     if error["type"] == "missing":
         return key, "required key is missing"
+    plain = _plain_message(error)
+    if plain is not None:
+        return key, plain
     message = error["msg"].removeprefix("Value error, ")
     if not loc and message.split(" ", 1)[0] in PeriodParams.model_fields:
         key = message.split(" ", 1)[0]  # a check across keys names the key it found wrong
     return key, message
+
+
+def _plain_message(error: dict[str, Any]) -> str | None:
+    """A pydantic error in the words of the params file, or None to keep pydantic's (our own checks)."""
+    kind, given, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    shown = f"'{given}'" if isinstance(given, str | int | float) else "this value"
+    if kind.startswith(("date_", "datetime_")):
+        if isinstance(given, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", given.strip()):
+            return f"{shown} is not a date: there is no such day"
+        return f"{shown} is not a date: write it as YYYY-MM-DD (e.g. 2025-12-31)"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return f"{shown} is not a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return f"{shown} is not a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{shown} is not true or false"
+    if kind == "greater_than_equal":
+        return f"{shown} is too small: at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"{shown} is too large: at most {ctx.get('le')}"
+    if kind == "literal_error":
+        return f"{shown} is not one of {ctx.get('expected')}"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        wanted = "a list" if kind == "list_type" else "a block of keys"
+        return f"expected {wanted} here, not {shown}"
+    if kind in ("string_type", "path_type"):
+        return f"{shown} is not text"
+    return None
+
+
+def _null_data_keys(raw: dict[str, Any]) -> list[str]:
+    """``data:`` keys given with no value: YAML reads them as null, which would mean the sample."""
+    data = raw.get("data")
+    return [str(k) for k, v in data.items() if v is None] if isinstance(data, dict) else []
 
 
 def load_params(path: str | Path) -> tuple[PeriodParams, Path]:
@@ -333,11 +409,16 @@ def load_params(path: str | Path) -> tuple[PeriodParams, Path]:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(Problem(source, f"not valid YAML: {reason}", row=row)) from None
+        prefix = "" if isinstance(exc, DuplicateKey) else "not valid YAML: "
+        raise InputError(Problem(source, f"{prefix}{reason}", row=row)) from None
     except UnicodeDecodeError:
         raise InputError(Problem(source, "not a UTF-8 text file")) from None
     if not isinstance(raw, dict):
         raise InputError(Problem(source, "expected a mapping of keys such as 'period:'"))
+    nulls = _null_data_keys(raw)
+    if nulls:
+        raise InputError([Problem(source, "no file given: name a file, or 'sample' to take the sample's on purpose, "
+                                  "or remove the key", key=f"data.{key}") for key in nulls])
     try:
         params = PeriodParams.model_validate(raw)
     except ValidationError as exc:

@@ -22,6 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import workspace
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SECTIONS, load_config
 from .errors import InputError, NotebookError, Problem
 from .inputs import Inputs, published_path
@@ -220,25 +221,39 @@ def execute_all(
             seconds[job.section] = execute(job, parameters, cwd, env, published)
             report("done", {job.notebook.stem})
         return seconds
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        pending: dict[Future[float], Job] = {}
-        queue = list(jobs)
-        try:
-            while queue or pending:
-                while queue and len(pending) < workers:
-                    job = queue.pop(0)
-                    pending[pool.submit(execute, job, parameters, cwd, env, published)] = job
-                report("start", {j.notebook.stem for j in pending.values()})
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = pending.pop(future)
-                    seconds[job.section] = future.result()
-                    report("done", {job.notebook.stem})
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    # workers (and so their kernels) exit when the run dies, even by kill -9 (workspace.die_with_parent)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=workspace.die_with_parent, initargs=(os.getpid(),))
+    pending: dict[Future[float], Job] = {}
+    queue = list(jobs)
+    try:
+        while queue or pending:
+            while queue and len(pending) < workers:
+                job = queue.pop(0)
+                pending[pool.submit(execute, job, parameters, cwd, env, published)] = job
+            report("start", {j.notebook.stem for j in pending.values()})
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = pending.pop(future)
+                seconds[job.section] = future.result()
+                report("done", {job.notebook.stem})
+    except BaseException:
+        # a failure, Ctrl-C or SIGTERM: stop the notebooks still running rather than wait for them
+        workers_left = list(getattr(pool, "_processes", None) or {})
+        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(workers_left)
+        raise
+    pool.shutdown()
     return seconds
+
+
+def _stop(pids: list[int]) -> None:
+    """Terminate pool workers by pid (their kernels exit when they see their parent gone)."""
+    import signal
+
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
 
 
 def _progress(total: int, enabled: bool) -> tuple[Callable[[str, set[str]], None], Callable[[], None]]:
@@ -286,7 +301,7 @@ def run_pack(
     NotebookError
         A notebook failed (the earlier pack, if any, is left as it was).
     """
-    from . import manifest, pages, previous, tables
+    from . import previous
 
     params_file = Path(params_file)
     inputs = load_period(params_file)
@@ -295,23 +310,56 @@ def run_pack(
     for _, notebook in chosen:
         check_parameters(notebook)
 
-    out_dir = Path(out_dir).resolve()  # kernels run in the build folder: every path they get is absolute
-    params = previous.attach(params, out_dir, params_file.resolve().parent)  # the pack set against this one
-    out_dir.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".building-{pack_folder(params)}-", dir=out_dir))
-    try:
-        cache = build / ".cache"
+    # the pack set against this one, handed to kernels as an absolute path
+    params = previous.attach(params, Path(out_dir).resolve(), params_file.resolve().parent)
+    workspace.sweep_caches()
+    with workspace.terminate_as_interrupt(), workspace.claimed(workspace.new_cache()) as cache:
         inputs = Inputs(params, cache_dir=cache, params_file=params_file)
         problems = [p for p in inputs.validate() if not p.warning]
         if problems:
             raise InputError(problems)
+        out_dir = output_folder(out_dir)
+        with workspace.pack_lock(out_dir, pack_folder(params)):
+            workspace.sweep(out_dir, pack_folder(params))
+            final = build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, jobs=jobs, progress=progress)
+    return final / "index.html"
+
+
+def output_folder(out_dir: str | Path) -> Path:
+    """``--out`` made absolute (kernels run in the build folder) and created, or one line saying why not."""
+    out = Path(out_dir).resolve()
+    if out.exists() and not out.is_dir():
+        raise InputError(Problem(str(out_dir), "--out is a file, not a folder"))
+    if any(parent.exists() and not parent.is_dir() for parent in out.parents):
+        raise InputError(Problem(str(out_dir), "--out cannot be used as the output folder (a part of the path is a file)"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise InputError(Problem(str(out_dir), f"--out cannot be used as the output folder ({reason})")) from None
+    return out
+
+
+def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: Path, cache: Path,
+                      notebook_dir: Path, *, jobs: int, progress: bool) -> Path:
+    """Execute and export the pack in a new build folder in ``out_dir``, then publish it; return its folder.
+
+    Call while holding the pack's lock (``workspace.pack_lock``); the build folder is removed on any failure.
+    """
+    from . import manifest, pages, tables
+
+    params, params_file = inputs.params, inputs.params_file
+    build = Path(tempfile.mkdtemp(prefix=f"{workspace.BUILDING}{pack_folder(params)}-", dir=out_dir))
+    try:
         name = pages.la_name(inputs)
         (build / "executed").mkdir()
         work = [Job(section, nb, build / "executed" / nb.name, build / f"{section}.html",
                     pages.section_page(inputs, section, name)) for section, nb in chosen]
         published = {str(f.path): published_path(f.path, inputs) for spec in inputs.needed()
                      for f in inputs.files(spec.key)}
-        published.update({str(notebook_dir.resolve()): "notebooks", str(build): "."})
+        published.update({str(notebook_dir.resolve()): "notebooks", str(build): ".", str(cache): "cache"})
         if params.previous_pack is not None:
             published[str(params.previous_pack)] = f"../{params.previous_pack.name}"
         report, close = _progress(len(work), progress)
@@ -328,8 +376,11 @@ def run_pack(
                       "title": load_config("sections")[job.section]["title"],
                       "seconds": round(seconds[job.section], 2)} for job in work]
         manifest.write_manifest(build / "manifest.json",
-                                manifest.build_manifest(inputs, params_file.resolve(), notebooks))
-        for scratch in (cache, build / "captions", build / "headlines"):
+                                manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks))
+        # a committee pack leaves the council: its executed notebooks (every cell's output, the injected
+        # parameters and papermill's paths) stay behind; the internal pack keeps them for audit
+        executed = [build / "executed"] if params.committee else []
+        for scratch in (build / "captions", build / "headlines", *executed):
             shutil.rmtree(scratch, ignore_errors=True)
         final = out_dir / pack_folder(params)
         build.chmod(0o755)  # mkdtemp makes the folder private; a published pack is shared
@@ -337,7 +388,7 @@ def run_pack(
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    return final / "index.html"
+    return final
 
 
 def _read_json_dir(folder: Path) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import html
 import math
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def _number(value: object, decimals: int, *, suffix: str = "", prefix: str = "",
 def _date(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return MISSING
+    if isinstance(value, pd.Period):  # a date a committee pack gives to the month (disclosure.coarsen_dates)
+        return value.strftime("%b %Y")
     when = pd.Timestamp(value)  # type: ignore[arg-type]
     return f"{when.day} {when.strftime('%b %Y')}"
 
@@ -115,8 +118,30 @@ def table_html(
     )
 
 
+#: What a spreadsheet program reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def escape_formula(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, with a leading apostrophe so it shows as text.
+
+    Input text (a school or payee name such as ``=HYPERLINK(...)``) reaches the CSVs; Excel
+    runs a cell starting ``=``, ``+``, ``-``, ``@``, tab or carriage return when the file is
+    opened. Numbers, and text that is a plain number (``-0.10``), are left alone.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    """The text ``escape_formula`` was given (the workbook writes text cells as text already)."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table's raw values as UTF-8 CSV, the same bytes for the same frame."""
+    """Write a table's raw values as UTF-8 CSV, the same bytes for the same frame; text never a formula."""
     path.parent.mkdir(parents=True, exist_ok=True)
     out = frame.copy()
     for column in out.columns:
@@ -124,6 +149,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
             out[column] = out[column].dt.strftime("%Y-%m-%d")
         elif out[column].dtype == object and any(isinstance(v, dt.date) for v in out[column]):
             out[column] = out[column].map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(escape_formula)
     out.to_csv(path, index=False, lineterminator="\n")
 
 
@@ -165,7 +192,7 @@ def write_workbook(tables_dir: Path, dest: Path, captions: Mapping[str, str], *,
                         continue
                 except ValueError:
                     pass
-                sheet.write_string(r, c, value)
+                sheet.write_string(r, c, unescape_formula(value))
     contents.set_column(0, 0, 32)
     contents.set_column(1, 1, 44)
     contents.set_column(2, 2, 80)

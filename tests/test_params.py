@@ -54,7 +54,7 @@ def test_misspelt_data_key(params_file):
         ({"period": "2025-autumn"}, "period", "'2025-autumn' is not a period id such as 2025-26-autumn"),
         ({"period": "2025-27-autumn"}, "period", "'2025-27-autumn': 27 does not follow 2025"),
         ({"la_code": "85"}, "la_code", "'85' is not a 3-digit DfE LA code such as '855'"),
-        ({"audience": "public"}, "audience", "Input should be 'internal' or 'committee'"),
+        ({"audience": "public"}, "audience", "'public' is not one of 'internal' or 'committee'"),  # not pydantic's words
         ({"sections": ["achievment"]}, "sections", "unknown section(s) achievment"),
         ({"as_at": "2024-12-31"}, "as_at", "as_at 2024-12-31 is outside the academic year of 2025-26-autumn"),
     ],

@@ -12,15 +12,24 @@ import csv
 import difflib
 import io
 import re
+import stat
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
 
 _MONEY = re.compile(r"^(-)?(\d+)(?:\.(\d*))?$")
+#: Amounts of a trillion pounds or more are typos (and beyond what int64 pence can hold near 10^17).
+MAX_POUND_DIGITS = 12
+#: Years a date of this work falls in; others are typos (pandas cannot hold 2300 in nanoseconds).
+DATE_YEARS = (1900, 2099)
+#: The largest input read, and the largest workbook inside a zip: the biggest published file used
+#: (LAIT as CSV) is about 300 MB; a wrong path such as /dev/zero must not fill the memory.
+MAX_BYTES = 1024**3
 
 #: Text markers that stand for a missing value in DfE/Ofsted files, and why it is missing.
 MISSING_MARKERS: dict[str, str] = {
@@ -40,9 +49,19 @@ MISSING_MARKERS: dict[str, str] = {
 }
 
 
+def _size_text(limit: int) -> str:
+    return f"{limit / 1024**3:g} GB" if limit >= 1024**3 else f"{limit / 1024**2:g} MB"
+
+
 def _open_bytes(path: Path) -> bytes:
+    """A file's bytes, at most ``MAX_BYTES``; a device, a pipe or a larger file is a problem."""
     try:
-        data = path.read_bytes()
+        if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
+            raise InputError(Problem(str(path), "is not a regular file (a device or a pipe?); name the data file"))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(Problem(str(path), f"is larger than {_size_text(MAX_BYTES)}, the most an input may be"))
     except FileNotFoundError:
         raise InputError(Problem(str(path), "file not found")) from None
     except IsADirectoryError:
@@ -54,24 +73,30 @@ def _open_bytes(path: Path) -> bytes:
     return data
 
 
-def read_csv_text(path: str | Path, *, skip_bad_lines: bool = False) -> pd.DataFrame:
+def read_csv_text(path: str | Path, *, skip_bad_lines: bool = False, header_on_row_1: bool = False) -> pd.DataFrame:
     """Read a CSV with every column as text, whatever encoding Excel used.
 
     UTF-8 (a byte-order mark is removed) is tried first, then Windows-1252, the
     encoding of GIAS downloads and of CSVs saved by Excel on Windows. Rows with
     more fields than the header are an error naming the line, unless
-    ``skip_bad_lines`` (one GIAS extract has such a row).
+    ``skip_bad_lines`` (one GIAS extract has such a row). UTF-16, another
+    delimiter and a header twice are named as such; with ``header_on_row_1``
+    (the LA's templates) so is a title above the header.
     """
     path = Path(path)
     data = _open_bytes(path)
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise InputError(Problem(str(path), "is a spreadsheet workbook, not a CSV file"))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:200].count(b"\x00") > len(data[:200]) // 4:
+        raise InputError(Problem(str(path), "is UTF-16 text (Excel's 'Unicode Text'): save it as 'CSV UTF-8' "
+                                 "or 'CSV (Comma delimited)'"))
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    _check_header_line(path, text, title=header_on_row_1)
     bad: list[int] = []
 
     def on_bad(fields: list[str]) -> None:
@@ -99,6 +124,30 @@ def read_csv_text(path: str | Path, *, skip_bad_lines: bool = False) -> pd.DataF
     return frame
 
 
+_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _check_header_line(path: Path, text: str, *, title: bool) -> None:
+    """Say what is wrong with a header row that is not one: another delimiter, a title, a name twice."""
+    line = text.split("\n", 1)[0]
+    first = next(csv.reader(io.StringIO(line)), [])
+    for mark, name in _DELIMITERS.items():
+        if line.count(mark) >= 2 and line.count(mark) > line.count(","):
+            raise InputError(Problem(str(path), f"looks like a {name}-separated file: save it as CSV with commas "
+                                     "(in Excel: Save As, 'CSV UTF-8 (Comma delimited)')", row=1))
+    filled = [f for f in first if f.strip()]
+    if title and len(first) >= 3 and len(filled) == 1:
+        raise InputError(Problem(str(path), f"holds only '{filled[0].strip()}' (a title, or a merged title "
+                                 "row?): delete the rows above the header so the column names are on row 1", row=1))
+    seen: dict[str, int] = {}
+    for number, header in enumerate(first, start=1):
+        name = header.strip()
+        if name and name in seen:
+            raise InputError(Problem(str(path), f"the header '{name}' is in columns {seen[name]} and {number}: "
+                                     "rename or remove one", row=1, column=name))
+        seen.setdefault(name, number)
+
+
 def _excel_source(path: Path) -> bytes:
     data = _open_bytes(path)
     if data[:4] == b"PK\x03\x04" and path.suffix.lower() == ".zip":
@@ -108,7 +157,15 @@ def _excel_source(path: Path) -> bytes:
                 raise InputError(
                     Problem(str(path), f"zip holds {len(members)} workbooks; expected one")
                 )
-            return archive.read(members[0])
+            if archive.getinfo(members[0]).file_size > MAX_BYTES:
+                raise InputError(Problem(str(path), f"{members[0]} in the zip is larger than "
+                                         f"{_size_text(MAX_BYTES)} unpacked, the most an input may be"))
+            with archive.open(members[0]) as member:  # the stated size may lie: read no more than the limit
+                data = member.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise InputError(Problem(str(path), f"{members[0]} in the zip is larger than "
+                                         f"{_size_text(MAX_BYTES)} unpacked, the most an input may be"))
+            return data
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and path.suffix.lower() == ".xlsx":
         raise InputError(
             Problem(str(path), "workbook is password-protected (encrypted); save it without a password")
@@ -237,8 +294,11 @@ def _parse_numbers_unique(raw: pd.Series, markers: Mapping[str, str]) -> pd.Data
     raw = raw.astype("string").str.strip()
     cleaned = raw.str.replace(",", "", regex=False).str.removesuffix("%")
     values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    infinite = pd.Series(np.isinf(values.to_numpy()), index=values.index)
+    values = values.mask(infinite)  # 1e400, inf: never a figure to rank
     reasons = raw.str.lower().map(markers).astype("string")
     reasons = reasons.where(values.isna(), pd.NA)
+    reasons = reasons.mask(infinite, "not a finite number")
     reasons = reasons.mask(values.isna() & reasons.isna(), "not a number")
     return pd.DataFrame({"value": values, "reason": reasons})
 
@@ -256,8 +316,8 @@ def parse_numbers(
     Returns
     -------
     (values, reasons)
-        float64 values; text reasons (``suppressed``, ``not applicable``,
-        ``not available``, ``not a number``) where the value is missing.
+        float64 values, always finite; text reasons (``suppressed``, ``not applicable``,
+        ``not available``, ``not a number``, ``not a finite number``) where the value is missing.
     """
     text = text.astype("string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
@@ -288,13 +348,18 @@ def parse_pence(text: str | None) -> tuple[int | None, str | None]:
     pence = pence or ""
     if len(pence) > 2:
         return None, "amount has more than two decimal places"
+    if len(pounds.lstrip("0")) > MAX_POUND_DIGITS:
+        return None, f"amount is too large (£{10 ** MAX_POUND_DIGITS:,} or more: a typo?)"
     value = int(pounds) * 100 + int(pence.ljust(2, "0"))
     return (-value if sign else value), None
 
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
-    """Dates as analysts type them: ISO (2025-09-01), UK (01/09/2025, 01-09-2025), or Excel serials."""
+    """Dates as analysts type them: ISO (2025-09-01), UK (01/09/2025, 01-09-2025), or Excel serials.
+
+    A date outside the years ``DATE_YEARS`` is missing (the caller reports it as not a date).
+    """
     raw = text.astype("string").str.strip().replace({"": pd.NA})
     out = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
     for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y", "%Y%m%d"):
@@ -306,6 +371,9 @@ def parse_dates(text: pd.Series) -> pd.Series:
     if todo.any():
         serial = pd.to_numeric(raw.where(todo), errors="coerce")
         out = out.mask(todo, pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D"))
+    # a year typo (2300) is not a date of this work, and beyond pandas' nanosecond range: missing,
+    # so the loader reports it as not a date with its file, row and column
+    out = out.where(out.dt.year.between(*DATE_YEARS))
     return out.astype("datetime64[ns]")
 
 

@@ -18,7 +18,9 @@ from ._read import match_columns, parse_dates
 from ._tables import read_register
 
 URN_PATTERN = r"^\d{6}$"
-DATE_HINT = "(use 2025-09-01, 01/09/2025 or an Excel date)"
+DATE_HINT = "(use 2025-09-01, 01/09/2025 or an Excel date, in the years 1900 to 2099)"
+#: a count of more digits than this is a typo (and beyond int64 at 19)
+MAX_COUNT_DIGITS = 9
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -117,6 +119,9 @@ class Register:
         text = self.text(column).str.replace(r"\.0$", "", regex=True)
         ok = text.fillna("0").str.fullmatch(r"\d+")
         self.bad(~ok, column, lambda i: f"not a whole number of 0 or more: '{text[i]}'")
+        large = ok & text.fillna("0").str.lstrip("0").str.len().gt(MAX_COUNT_DIGITS)
+        self.bad(large, column, lambda i: f"too large a count (a typo?): '{text[i]}'")
+        ok = ok & ~large
         return pd.to_numeric(text.where(ok), errors="coerce").fillna(0).astype("int64")
 
     def duplicated_urns(self, urn: pd.Series, what: str) -> None:

@@ -135,7 +135,7 @@ def read_register(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     source = str(path)
     if not is_workbook(path):
-        frame = read_csv_text(path)
+        frame = read_csv_text(path, header_on_row_1=True)
         frame.insert(0, "file_row", range(2, len(frame) + 2))
         return frame
     from python_calamine import CalamineWorkbook
@@ -150,7 +150,10 @@ def read_register(path: str | Path) -> pd.DataFrame:
     numbered = [(i + 1, [cell_text(v).strip() for v in r]) for i, r in enumerate(rows)]
     numbered = [(n, r) for n, r in numbered if any(r)]
     if not numbered:
-        raise InputError(Problem(source, "the first worksheet is empty"))
+        filled = [name for name in book.sheet_names[1:]
+                  if any(cell_text(v).strip() for r in book.get_sheet_by_name(name).to_python() for v in r)]
+        hint = f"; sheet '{filled[0]}' has one: move it to the first sheet" if filled else ""
+        raise InputError(Problem(source, f"the first worksheet ('{book.sheet_names[0]}') is empty: no table on it{hint}"))
     (_, header), body = numbered[0], numbered[1:]
     width = len(header)
     frame = pd.DataFrame([r[:width] + [""] * (width - len(r)) for _, r in body],

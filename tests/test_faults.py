@@ -1,0 +1,177 @@
+"""Faults: a killed run leaves no raw data and no process behind; two runs of one pack never interleave."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from leep_analysis import cli, workspace
+from leep_analysis.config import PROJECT_DIR
+from leep_analysis.runner import output_folder
+from tests.conftest import copy_notebooks
+
+PACK = "050-2025-26-autumn"
+
+
+def quick_notebooks(dest: Path) -> Path:
+    """A notebook folder whose summary and budget notebooks load an input, then sleep LEEP_TEST_SLEEP seconds."""
+    folder = copy_notebooks(dest, "slow_cell.ipynb")
+    for name in ("00_summary.ipynb", "04_budget.ipynb"):
+        (folder / name).write_bytes((folder / "slow_cell.ipynb").read_bytes())
+    (folder / "slow_cell.ipynb").unlink()
+    return folder
+
+
+def start_run(params: Path, out: Path, notebooks: Path, temp: Path, sleep: float, jobs: int = 2) -> subprocess.Popen:
+    """``run_pack`` in a process of its own, its temporary folder ``temp``, as ``leep run`` would call it."""
+    code = ("import sys; from pathlib import Path; from leep_analysis.runner import run_pack; "
+            f"print(run_pack(sys.argv[1], sys.argv[2], jobs={jobs}, progress=False, notebook_dir=Path(sys.argv[3])))")
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), TMPDIR=str(temp), LEEP_TEST_SLEEP=str(sleep))
+    return subprocess.Popen([sys.executable, "-c", code, str(params), str(out), str(notebooks)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for(condition, what: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def pickles(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.rglob("*.pickle")]
+
+
+def kernels(run: psutil.Process) -> list[psutil.Process]:
+    found = []
+    for child in run.children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+@pytest.mark.pack
+def test_kill_9_at_any_point_leaves_no_raw_data_and_no_process(tmp_path, params_file):
+    params = params_file(sections=["summary", "budget"], audience="committee")
+    notebooks = quick_notebooks(tmp_path / "nb")
+    out, temp = tmp_path / "out", tmp_path / "tmp"
+    temp.mkdir()
+    points = {
+        "inputs cached, no kernel yet": lambda run: bool(pickles(out, temp)),
+        "kernels running": lambda run: len(kernels(run)) >= 2 and bool(pickles(out, temp)),
+    }
+    for point, reached in points.items():
+        proc = start_run(params, out, notebooks, temp, sleep=120)
+        run = psutil.Process(proc.pid)
+        wait_for(lambda: reached(run) or proc.poll() is not None, point)  # noqa: B023 - used at once
+        assert proc.poll() is None, proc.communicate()
+        family = run.children(recursive=True)
+        proc.kill()
+        proc.wait()
+        _, alive = psutil.wait_procs(family, timeout=5)
+        assert not alive, f"killed at '{point}': {[p.cmdline() for p in alive]} still running after 5 s"
+
+    again = start_run(params, out, notebooks, temp, sleep=0, jobs=1)
+    stdout, stderr = again.communicate(timeout=600)
+    assert again.returncode == 0, stderr.decode()
+    assert sorted(p.name for p in out.iterdir()) == [PACK], "no build folder, cache or lock is left in --out"
+    assert pickles(out) == []
+    assert list(temp.glob(f"{workspace.CACHE}*")) == [], "the killed runs' caches are removed by the next run"
+
+
+def test_a_run_uses_a_private_cache_outside_the_output_folder(tmp_path, params_file):
+    """The pickles of every input live outside --out (even a relative one) and are gone after the run."""
+    params = params_file(sections=["summary", "budget"], audience="committee")
+    notebooks = quick_notebooks(tmp_path / "nb")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from leep_analysis.runner import run_pack; "
+         "run_pack(sys.argv[1], 'rel', jobs=2, progress=False, notebook_dir=Path(sys.argv[2]))",
+         str(params), str(notebooks)],
+        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR), TMPDIR=str(temp), LEEP_TEST_SLEEP="3"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run = psutil.Process(proc.pid)
+    wait_for(lambda: len(kernels(run)) >= 2 or proc.poll() is not None, "the kernels")
+    caches = list(temp.glob(f"{workspace.CACHE}*"))
+    assert pickles(tmp_path / "rel") == [] and pickles(*caches), "inputs are cached in the temp folder only"
+    assert all(oct(c.stat().st_mode & 0o777) == "0o700" for c in caches)
+    _, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 0, stderr.decode()
+    assert list(temp.glob(f"{workspace.CACHE}*")) == []
+    assert sorted(p.name for p in (tmp_path / "rel").iterdir()) == [PACK]
+    assert (tmp_path / "rel" / PACK / "index.html").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigterm_cleans_up_and_stops_the_workers(tmp_path, params_file, jobs):
+    params = params_file(sections=["summary", "budget"])
+    notebooks = quick_notebooks(tmp_path / "nb")
+    out, temp = tmp_path / "out", tmp_path / "tmp"
+    temp.mkdir()
+    proc = start_run(params, out, notebooks, temp, sleep=120, jobs=jobs)
+    run = psutil.Process(proc.pid)
+    wait_for(lambda: len(kernels(run)) >= jobs or proc.poll() is not None, "the kernels")
+    family = run.children(recursive=True)
+    proc.terminate()
+    proc.wait(timeout=30)
+    _, alive = psutil.wait_procs(family, timeout=5)
+    assert not alive
+    assert list(out.iterdir()) == [] and list(temp.glob(f"{workspace.CACHE}*")) == []
+
+
+def test_second_run_of_the_same_pack_fails_in_one_line(tmp_path, params_file, capsys):
+    params = params_file(sections=["budget"])
+    out = tmp_path / "out"
+    out.mkdir()
+    with workspace.pack_lock(out, PACK):
+        code = cli.main(["run", str(params), "--out", str(out), "--no-progress"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert lines == [f"leep: error: {out / PACK}: another run (pid {os.getpid()}) is building this pack; "
+                     "wait for it to finish, or choose another --out"]
+    assert list(out.iterdir()) == []
+
+
+def test_sweep_puts_back_a_pack_moved_aside_by_a_run_that_died(tmp_path):
+    (tmp_path / f"{workspace.REPLACED}{PACK}-123").mkdir()
+    (tmp_path / f"{workspace.REPLACED}{PACK}-123" / "index.html").write_text("earlier", encoding="utf-8")
+    (tmp_path / f"{workspace.BUILDING}{PACK}-abc" / ".cache").mkdir(parents=True)
+    (tmp_path / f"{workspace.BUILDING}055-2025-26-autumn-abc").mkdir()  # another LA's: not this run's to clear
+    removed = workspace.sweep(tmp_path, PACK)
+    assert [p.name for p in removed] == [f"{workspace.BUILDING}{PACK}-abc"]
+    assert (tmp_path / PACK / "index.html").read_text(encoding="utf-8") == "earlier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{workspace.BUILDING}055-2025-26-autumn-abc", PACK]
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [("file.txt", "file.txt: --out is a file, not a folder"),
+     ("file.txt/out", "--out cannot be used as the output folder (a part of the path is a file)")],
+    ids=["out-is-a-file", "out-under-a-file"],
+)
+def test_bad_out_is_one_line(tmp_path, params_file, capsys, out, expected):
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    code = cli.main(["run", str(params_file(sections=["budget"])), "--out", str(tmp_path / out), "--no-progress"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and expected in lines[0], lines
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_out_that_cannot_be_written_is_one_line(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        with pytest.raises(Exception, match="cannot be used as the output folder .permission denied."):
+            output_folder(locked / "out")
+    finally:
+        locked.chmod(0o700)
