@@ -17,6 +17,7 @@ from leep_analysis.sample import ofsted as sample_ofsted
 from leep_analysis.sample import world
 from leep_analysis.sample._xlsx import write_rows
 from leep_analysis.sources import gias, ofsted_mi
+from leep_analysis.sources._read import match_columns, near_matches, one_edit_apart
 from leep_analysis.sources.file_dates import dates_in_name
 from leep_analysis.sources.ofsted_mi import (
     add_establishment_details,
@@ -368,3 +369,54 @@ def test_real_mi_loads_from_a_copy_with_a_plain_name(real, tmp_path):
     shutil.copyfile(real / MI_FOLDER / REAL_NAMES["2015-05-31"], copy)
     mi = load_snapshots([DatedFile(path=copy, as_at=dt.date(2015, 5, 31))])
     assert len(mi) == 21047 and mi["pupils"].notna().mean() > 0.99
+
+
+# ------------------------------------------------------------------------ misspelt headers
+def test_misspelt_headers_are_read_and_recorded(tmp_path):
+    path = d2_csv(tmp_path / "mi.csv", [KJ])
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252").rename(columns={
+        "Latest OEIF overall effectiveness": "Latest OEIF overall effectivness",  # a dropped letter
+        "Latest OEIF category of concern": "Latest OEIF category of conecrn",  # two letters swapped
+        "Local authority": "Local  Authority",  # case and spacing: equal once normalised, not recorded
+        "Total number of pupils": "Total number ofpupils"})  # a space dropped
+    frame.to_csv(path, index=False)
+    mi = load_snapshots([DatedFile(path=path, as_at=dt.date(2025, 8, 31))])
+    assert (mi.at[0, "la_name"], mi.at[0, "pupils"], mi.at[0, "framework"]) == ("Leicestershire", 210, "key_judgements")
+    assert near_matches(str(path)) == {
+        "Latest OEIF overall effectivness": "Latest OEIF overall effectiveness",
+        "Latest OEIF category of conecrn": "Latest OEIF category of concern",
+        "Total number ofpupils": "Total number of pupils"}
+
+
+def test_misspelt_header_in_a_2015_layout(tmp_path):
+    header = ["URN", "Laestab", "School name", "Local Authority", "Government Office Region", "Type of school",
+              "Ofsted Phase", "Total pupils", "Latest inspection date", "Overall effectiveness: how good is the school",
+              "Leadership and management", "Category", "Previous inspection date", "previous overall effectiveness",
+              "Previous catgeory", "Effectiveness of the sixth form provision"]
+    row = ["120001", "8552001", "A School", "Leicestershire", "East Midlands", "Community school", "Primary", "200",
+           "2014-03-12", "2", "2", "", "2009-05-01", "3", "SM"]
+    path = tmp_path / "mi.csv"
+    pd.DataFrame([row + ["9"]], columns=header).to_csv(path, index=False)
+    mi = load_snapshots([DatedFile(path=path, as_at=dt.date(2015, 5, 31))])
+    assert (mi.at[0, "previous_category"], mi.at[0, "previous_overall"]) == ("special_measures", 3)
+    assert near_matches(str(path)) == {"Previous catgeory": "Previous category"}
+
+
+def test_a_header_near_two_known_columns_is_not_guessed():
+    mapping = {"one": ["Category one"], "two": ["Category ane"]}
+    with pytest.raises(InputError) as err:
+        match_columns(["URN", "Category bne"], mapping, source="f.csv", required=["one", "two"])
+    assert [str(p) for p in err.value.problems] == [
+        "f.csv, column 'Category one': required column is missing; nearest header found: 'Category bne'",
+        "f.csv, column 'Category ane': required column is missing; nearest header found: 'Category bne'"]
+    # short headers are matched only exactly: 'LEA' is not 'LA', 'URN2' not 'URN'
+    assert match_columns(["URN2", "LEA"], {"urn": ["URN"], "la": ["LA"]}, source="f.csv", required=[]) == {}
+
+
+@pytest.mark.parametrize(("a", "b", "near"), [
+    ("previouscategory", "previouscatgeory", True), ("previouscategory", "previouscategoory", True),
+    ("previouscategory", "previouscatgory", True), ("previouscategory", "previouscatxgory", True),
+    ("previouscategory", "previouscatgoery", False), ("previouscategory", "previouscategory", False),
+])
+def test_one_edit_apart(a, b, near):
+    assert one_edit_apart(a, b) is near

@@ -223,8 +223,9 @@ def detect_layout(columns: Sequence[object], source: str) -> Mapping:
     ------
     InputError
         For a file of another kind (saying what it looks like); for headers
-        close to a known layout, each missing column with the nearest header;
-        otherwise that no known layout matches.
+        close to a known layout, each missing column with the nearest header
+        (a header a small edit from a known one is matched, as
+        ``_read.match_columns`` does); otherwise that no known layout matches.
     """
     headers = {normalise_header(c) for c in columns}
     scored = []
@@ -257,6 +258,8 @@ def detect_layout(columns: Sequence[object], source: str) -> Mapping:
         raise InputError([Problem(p.source, f"{p.message} (the headers are closest to Ofsted MI layout "
                                             f"{nearest['id']})", column=p.column) for p in exc.problems]) from None
     identify = [h for h in nearest.get("identify", []) if normalise_header(h) not in headers]
+    if not identify:  # every column found, some by a near match (a misspelt header)
+        return nearest
     raise InputError([Problem(source, f"required column of Ofsted MI layout {nearest['id']} is missing", column=h)
                       for h in identify])
 
