@@ -51,7 +51,7 @@ SUMMARY_COLUMNS = [
     "as_at", "area_type", "area", "group", "n_schools", "n_graded", "pct_good_or_better",
     "pct_pupils_good_or_better", "n_inadequate", "n_category_of_concern", "n_requires_improvement",
     "n_good", "n_outstanding", "n_good_or_better", "n_special_measures", "n_serious_weaknesses",
-    "n_notice_to_improve", "n_equivalent_grade", "n_predecessor_grade", "n_report_card", "n_not_inspected",
+    "n_notice_to_improve", "n_requires_significant_improvement", "n_equivalent_grade", "n_predecessor_grade", "n_report_card", "n_not_inspected",
     "pupils_graded", "pupils_good_or_better",
 ]
 #: Columns of ``inspections__frameworks.csv``.
@@ -101,7 +101,8 @@ def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
         where there is none), ``n_inadequate``, ``n_category_of_concern`` (any
         framework), ``n_requires_improvement``, ``n_good``, ``n_outstanding``,
         ``n_good_or_better``, ``n_special_measures``, ``n_serious_weaknesses``,
-        ``n_notice_to_improve``, ``n_equivalent_grade`` (graded by the
+        ``n_notice_to_improve``, ``n_requires_significant_improvement`` (the
+        renewed framework's category), ``n_equivalent_grade`` (graded by the
         key-judgement rule), ``n_predecessor_grade`` (counted on a predecessor's
         inspection), ``n_report_card`` (report cards, not graded),
         ``n_not_inspected`` (no inspection of their own, whether or not a
@@ -125,6 +126,8 @@ def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
         "n_special_measures": category.eq("special_measures").fillna(False).astype(int),
         "n_serious_weaknesses": category.eq("serious_weaknesses").fillna(False).astype(int),
         "n_notice_to_improve": category.eq("notice_to_improve").fillna(False).astype(int),
+        "n_requires_significant_improvement": category.eq("requires_significant_improvement").fillna(False)
+        .astype(int),
         "n_equivalent_grade": rows["equivalent"].astype(int),
         "n_predecessor_grade": (rows["counted"] & rows["basis"].eq("predecessor")).astype(int),
         "n_report_card": rows["report_card"].astype(int),

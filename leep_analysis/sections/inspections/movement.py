@@ -195,8 +195,9 @@ def previous_below_good(out: pd.DataFrame, la_code: str, since: dt.date, links: 
     (either direction), the school gone from the latest file, the successor in
     it and not in the earlier one, the link dated after the earlier snapshot
     and on or before the latest (or undated). It was re-inspected when the
-    school followed has an inspection of its own dated after the one graded
-    then.
+    inspection the school followed is counted on now is dated after the one
+    graded then: its own, or (a successor not yet inspected in its new form)
+    its predecessor's, inspected again before it converted.
 
     Returns
     -------
@@ -249,10 +250,9 @@ def previous_below_good(out: pd.DataFrame, la_code: str, since: dt.date, links: 
     table["how_followed"] = pd.array(how, dtype="string")
     table["why_not_found"] = pd.array(why, dtype="string")
     now = now_rows.reindex(table["followed_to"].fillna("")).reset_index(drop=True)
-    own = now["basis"].eq("own").fillna(False).to_numpy()
     inspected_now = pd.to_datetime(now["inspection_date"]).to_numpy()
     table["inspected_now"] = pd.Series(inspected_now).where(table["followed_to"].notna())
-    table["reinspected"] = (own & (table["inspected_now"] > table["inspected_before"]).fillna(False)).astype(bool)
+    table["reinspected"] = (table["inspected_now"] > table["inspected_before"]).fillna(False).astype(bool)
     table["grade_now"] = now["grade"].astype("Int64").where(table["followed_to"].notna().to_numpy())
     table["report_card_now"] = now["report_card"].fillna(False).astype(bool).to_numpy()
     table = table.sort_values(["grade_before", "urn"], ascending=[False, True], kind="stable")
@@ -309,7 +309,7 @@ def inspection_gaps(out: pd.DataFrame, la_code: str, since: dt.date, as_at: dt.d
     Returns
     -------
     dict
-        ``latest_as_at``, ``latest_last_inspection`` (national latest
+        ``report_as_at``, ``latest_as_at``, ``latest_last_inspection`` (national latest
         inspection date in that file), ``gap_days`` (to ``as_at``);
         ``previous_as_at``, ``previous_last_inspection``, ``taken_from_later``
         (the LA's inspections in that window seen in later snapshots); the
@@ -318,7 +318,8 @@ def inspection_gaps(out: pd.DataFrame, la_code: str, since: dt.date, as_at: dt.d
     dates = pd.to_datetime(out["as_at"])
     latest = dates.max()
     last = pd.to_datetime(out.loc[dates == latest, "inspection_date"]).max()
-    result: dict[str, object] = {"latest_as_at": latest, "latest_last_inspection": last,
+    result: dict[str, object] = {"report_as_at": pd.Timestamp(as_at), "latest_as_at": latest,
+                                 "latest_last_inspection": last,
                                  "gap_days": int((pd.Timestamp(as_at) - last).days) if pd.notna(last) else None,
                                  "previous_as_at": None, "previous_last_inspection": None, "taken_from_later": 0}
     previous = snapshot_at(dates, since)
