@@ -276,8 +276,8 @@ def previous_below_good_counts(table: pd.DataFrame) -> dict[str, int]:
         ``ri_``.
     """
     def counts(rows: pd.DataFrame) -> dict[str, int]:
-        again = rows[rows["reinspected"]]
-        found = rows["how_followed"].ne("not found")
+        again = rows[rows["reinspected"].astype(bool).to_numpy()]
+        found = rows["how_followed"].ne("not found").astype(bool)
         return {
             "below_good": len(rows), "inadequate": int(rows["grade_before"].eq(4).sum()),
             "requires_improvement": int((rows["grade_before"].eq(3) & ~rows["satisfactory"]).sum()),
@@ -293,7 +293,7 @@ def previous_below_good_counts(table: pd.DataFrame) -> dict[str, int]:
             **{f"not_found_{why}": int(rows["why_not_found"].eq(why).sum()) for why in config()["not_found"]},
         }
 
-    ri = table[table["grade_before"].eq(3) & ~table["satisfactory"]]
+    ri = table[(table["grade_before"].eq(3) & ~table["satisfactory"].astype(bool)).fillna(False).to_numpy(dtype=bool)]
     return {**counts(table), **{f"ri_{k}": v for k, v in counts(ri).items()}}
 
 

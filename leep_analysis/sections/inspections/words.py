@@ -44,6 +44,11 @@ def _is(result: Inspections, n: int) -> str:
     return "is" if n == 1 and not (result.committee and result.threshold > 1) else "are"
 
 
+def _has(result: Inspections, n: int) -> str:
+    """'has' for exactly one school (shown), else 'have'."""
+    return "has" if _is(result, n) == "is" else "have"
+
+
 def _small(result: Inspections, row: Mapping[str, Any]) -> bool:
     """In committee mode, a group of fewer graded schools than the threshold gives no percentage."""
     return result.committee and 0 < int(row.get("n_graded", 0)) < result.threshold
@@ -364,11 +369,12 @@ def previous_below_good_sentences(result: Inspections) -> list[str]:
     found = (f"{_count(result, c['found'])} are followed to a school in Ofsted's file as at {when(result.as_at)} "
              f"({_count(result, c['same_urn'])} by the same URN, {_count(result, c['successor'])} to the academy or "
              "school that succeeded them)")
-    again = (f"{_count(result, c['reinspected'])} of them have been inspected since: {_count(result, c['now_good'])} "
-             f"are now good or better and {_count(result, c['still_below'])} are still below good"
+    again = (f"{_count(result, c['reinspected'])} of them {_has(result, c['reinspected'])} been inspected since: "
+             f"{_count(result, c['now_good'])} {_is(result, c['now_good'])} now good or better and "
+             f"{_count(result, c['still_below'])} {_is(result, c['still_below'])} still below good"
              + (f" ({_count(result, c['report_card'])} have a report card instead of a grade)" if c["report_card"]
                 else ""))
-    waiting = (f"{_count(result, c['not_reinspected'])} have not been inspected since"
+    waiting = (f"{_count(result, c['not_reinspected'])} {_has(result, c['not_reinspected'])} not been inspected since"
                + (f" ({_count(result, c['not_reinspected_successor'])} of them converted and not yet inspected in "
                   "their new form, so Ofsted's file shows the old grade)" if c["not_reinspected_successor"] else ""))
     lines.append(f"{found}; {again}; {waiting}.")
@@ -382,11 +388,10 @@ def previous_below_good_sentences(result: Inspections) -> list[str]:
         share = (f" ({100 * c['ri_now_good'] / c['ri_reinspected']:.0f}%)"
                  if c["ri_reinspected"] and not (result.committee and c["ri_reinspected"] < result.threshold) else "")
         lines.append(f"Of the {_count(result, c['ri_below_good'])} that required improvement, "
-                     f"{_count(result, c['ri_reinspected'])} have been inspected since and "
+                     f"{_count(result, c['ri_reinspected'])} {_has(result, c['ri_reinspected'])} been inspected since and "
                      f"{_count(result, c['ri_now_good'])} of those{share} are now good or better; "
                      f"{_count(result, c['ri_still_below'])} {_is(result, c['ri_still_below'])} still below good "
-                     f"and {_count(result, waiting_ri)} "
-                     f"{'has' if _is(result, waiting_ri) == 'is' else 'have'} not been inspected since.")
+                     f"and {_count(result, waiting_ri)} {_has(result, waiting_ri)} not been inspected since.")
     return lines
 
 
