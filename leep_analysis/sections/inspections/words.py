@@ -389,7 +389,8 @@ def previous_below_good_sentences(result: Inspections) -> list[str]:
                  if c["ri_reinspected"] and not (result.committee and c["ri_reinspected"] < result.threshold) else "")
         lines.append(f"Of the {_count(result, c['ri_below_good'])} that required improvement, "
                      f"{_count(result, c['ri_reinspected'])} {_has(result, c['ri_reinspected'])} been inspected since and "
-                     f"{_count(result, c['ri_now_good'])} of those{share} are now good or better; "
+                     f"{_count(result, c['ri_now_good'])} of those{share} {_is(result, c['ri_now_good'])} now good "
+                     "or better; "
                      f"{_count(result, c['ri_still_below'])} {_is(result, c['ri_still_below'])} still below good "
                      f"and {_count(result, waiting_ri)} {_has(result, waiting_ri)} not been inspected since.")
     return lines
@@ -405,8 +406,11 @@ def gap_sentence(result: Inspections) -> str:
                 f"report date ({when(g['report_as_at'])}) is not in this pack "
                 "(a gap, not a zero).")
     if g["previous_as_at"] is not None:
+        later = int(g["taken_from_later"])
+        which = (f"the {_count(result, later)} inspections of {result.areas.la_name}'s schools dated from then to "
+                 f"{when(result.since)} are taken from the later files" if later else
+                 f"the later files hold no inspection of {result.areas.la_name}'s schools dated from then to "
+                 f"{when(result.since)}")
         text += (f" The last report's file (as at {when(g['previous_as_at'])}) held inspections to "
-                 f"{when(g['previous_last_inspection'])}; the {_count(result, g['taken_from_later'])} inspections of "
-                 f"{result.areas.la_name}'s schools dated from then to {when(result.since)} are taken from the later "
-                 "files.")
+                 f"{when(g['previous_last_inspection'])}; {which}.")
     return text.strip()
