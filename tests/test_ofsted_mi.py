@@ -420,3 +420,27 @@ def test_a_header_near_two_known_columns_is_not_guessed():
 ])
 def test_one_edit_apart(a, b, near):
     assert one_edit_apart(a, b) is near
+
+
+def test_near_matches_reach_the_manifest_and_the_data_sources_list(tmp_path):
+    from leep_analysis import manifest, pages
+    from leep_analysis.inputs import Inputs
+    from leep_analysis.params import load_params
+
+    from .conftest import write_params
+
+    path = d2_csv(tmp_path / "mi 31 Aug 2025.csv", [KJ])
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252").rename(
+        columns={"Latest OEIF overall effectiveness": "Latest OEIF overal effectiveness"})
+    frame.to_csv(path, index=False)
+    params_path = write_params(tmp_path / "period.yaml", period="2024-25-summer", la_code="855", as_at="2025-08-31",
+                               sections=["inspections"], data={"ofsted_mi": [str(path)]})
+    inputs = Inputs(load_params(params_path)[0], params_file=params_path)
+    assert len(inputs.get("ofsted_mi")) == 1
+    described = manifest.build_manifest(inputs, params_path, [])["inputs"]
+    (mine,) = [f for f in described if f["key"] == "ofsted_mi"]
+    assert mine["header_matches"] == {"Latest OEIF overal effectiveness": "Latest OEIF overall effectiveness"}
+    assert all(f["header_matches"] == {} for f in described if f["key"] != "ofsted_mi")
+    pages.write_index(inputs, tmp_path, "Leicestershire")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "header 'Latest OEIF overal effectiveness' read as 'Latest OEIF overall effectiveness'" in page
