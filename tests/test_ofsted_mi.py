@@ -275,7 +275,11 @@ def test_sample_d2_round_trips_the_world(sample_mi, as_at):
     _same(loaded["category"], expected["category"].map(codes).astype("string"))
     kj = d2["graded_date"].ge(pd.Timestamp("2024-09-02"))
     _same(loaded["overall"], d2["graded_overall"].where(~card & ~kj).astype("Int64"))
-    _same(loaded["previous_overall"], d2["graded_overall"].where(card).astype("Int64"))
+    _same(loaded["previous_overall"][card], d2["graded_overall"][card].astype("Int64"))
+    # the others' previous inspection comes from the pack's earlier snapshots, before the latest one
+    others = loaded[~card & loaded["previous_inspection_date"].notna()]
+    assert (others["previous_inspection_date"] < others["inspection_date"]).all()
+    assert as_at == dt.date(2025, 8, 31) or len(others) > 1000
     for column in ofsted_mi.KEY_JUDGEMENTS:
         _same(loaded[column], d2[f"graded_{column}"].where(~card).astype("Int64"))
     for column in ofsted_mi.REPORT_CARD_AREAS:
@@ -444,3 +448,18 @@ def test_near_matches_reach_the_manifest_and_the_data_sources_list(tmp_path):
     pages.write_index(inputs, tmp_path, "Leicestershire")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "header 'Latest OEIF overal effectiveness' read as 'Latest OEIF overall effectiveness'" in page
+
+
+def test_current_layout_previous_inspection_from_an_earlier_snapshot(tmp_path):
+    """D2 gives no graded inspection before the latest: the pack's earlier snapshot supplies it."""
+    earlier = d2_csv(tmp_path / "a.csv", [{**SCHOOL, GRADED: "10/01/2023", "Latest OEIF overall effectiveness": "3",
+                                           "Latest OEIF category of concern": "SWK"}])
+    later = d2_csv(tmp_path / "b.csv", [KJ, {**SCHOOL, "URN": "100009", GRADED: "10/01/2023",
+                                             "Latest OEIF overall effectiveness": "2"}])
+    mi = load_snapshots([DatedFile(path=earlier, as_at=dt.date(2024, 8, 31)),
+                         DatedFile(path=later, as_at=dt.date(2025, 8, 31))])
+    now = mi[mi["as_at"] == pd.Timestamp("2025-08-31")].set_index("urn")
+    assert (now.at["100001", "previous_inspection_date"], now.at["100001", "previous_overall"],
+            now.at["100001", "previous_category"]) == (pd.Timestamp("2023-01-10"), 3, "serious_weaknesses")
+    assert pd.isna(now.at["100009", "previous_inspection_date"])  # not in the earlier file
+    assert pd.isna(mi.loc[mi["as_at"] == pd.Timestamp("2024-08-31"), "previous_inspection_date"]).all()

@@ -175,8 +175,40 @@ def load_snapshots(files: Sequence[DatedFile]) -> pd.DataFrame:
         raise InputError(problems)
     if not frames:
         return SCHEMA.validate(_empty())
-    out = pd.concat(frames, ignore_index=True).sort_values(["as_at", "urn"], kind="stable")
+    d2 = pd.concat([pd.Series(f.attrs.get("blocks") == "d2", index=f.index) for f in frames], ignore_index=True)
+    out = _previous_from_earlier(pd.concat(frames, ignore_index=True), d2)
+    out = out.sort_values(["as_at", "urn"], kind="stable")
     return SCHEMA.validate(out.reset_index(drop=True))
+
+
+def _previous_from_earlier(frame: pd.DataFrame, d2: pd.Series) -> pd.DataFrame:
+    """Fill the previous inspection of current-layout rows from the pack's earlier snapshots.
+
+    A D2 file has no graded inspection before a school's latest OEIF one; where
+    an earlier snapshot of the pack shows the same URN inspected before, the
+    latest such inspection (its date, overall grade and category) is the
+    previous one. Two inspections between snapshots show as one: the earlier
+    is not seen.
+    """
+    need = (frame["previous_inspection_date"].isna() & frame["inspection_date"].notna()
+            & frame["framework"].ne("report_card").fillna(False) & d2)
+    if not need.any():
+        return frame
+    seen = pd.concat([
+        frame[["urn", "as_at", "inspection_date", "overall", "category"]],
+        frame[["urn", "as_at", "previous_inspection_date", "previous_overall", "previous_category"]].set_axis(
+            ["urn", "as_at", "inspection_date", "overall", "category"], axis=1),
+    ], ignore_index=True).dropna(subset=["inspection_date"])
+    seen = seen.sort_values(["urn", "inspection_date", "as_at"]).drop_duplicates(["urn", "inspection_date"])
+    rows = frame.loc[need, ["urn", "as_at", "inspection_date"]].reset_index()
+    found = rows.merge(seen.rename(columns={"as_at": "seen_at", "inspection_date": "date"}), on="urn")
+    found = found[(found["seen_at"] < found["as_at"]) & (found["date"] < found["inspection_date"])]
+    found = found.sort_values(["index", "date"]).drop_duplicates("index", keep="last").set_index("index")
+    out = frame.copy()
+    out.loc[found.index, "previous_inspection_date"] = found["date"].to_numpy()
+    out.loc[found.index, "previous_overall"] = found["overall"].astype("Int64").to_numpy()
+    out.loc[found.index, "previous_category"] = found["category"].astype("string").to_numpy()
+    return out
 
 
 def load_snapshot(path: str | Path, as_at: dt.date) -> pd.DataFrame:
@@ -192,6 +224,7 @@ def load_snapshot(path: str | Path, as_at: dt.date) -> pd.DataFrame:
     frame = _parse(table, headers, source, layout)
     frame.insert(0, "as_at", pd.Series(pd.Timestamp(as_at), index=frame.index).astype("datetime64[ns]"))
     frame["source"] = pd.array([path.name] * len(frame), dtype="string")
+    frame.attrs["blocks"] = layout.get("blocks")  # 'd2': no graded inspection before the latest in the file
     _check_dates(frame, table, headers, source, as_at)
     _check_unique(frame, table, headers, source)
     return frame[COLUMNS]

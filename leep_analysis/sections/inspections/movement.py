@@ -97,17 +97,22 @@ def became_good(out: pd.DataFrame, la_code: str, lineage: Mapping[str, str]) -> 
         One row per lineage with a grade in both snapshots: ``lineage``, ``urn``
         and ``school_name`` (latest), ``first_as_at``, ``first_grade``,
         ``latest_grade``, ``movement`` (``became_good``: requires improvement or
-        inadequate then, good or better now; ``no_longer_good``; ``same_side``).
+        inadequate then, good or better now; ``became_good_from_satisfactory``:
+        grade 3 then at an inspection before September 2012, when it meant
+        satisfactory, not requires improvement; ``no_longer_good``; ``same_side``).
     """
     la = out[out["la_code"] == la_code]
     first, latest = la["as_at"].min(), la["as_at"].max()
-    then = _by_lineage(la[la["as_at"] == first], lineage)["grade"]
+    then = _by_lineage(la[la["as_at"] == first], lineage)
     now = _by_lineage(la[la["as_at"] == latest], lineage)
-    both = now[["urn", "school_name"]].assign(first_as_at=first, first_grade=then.reindex(now.index),
+    both = now[["urn", "school_name"]].assign(first_as_at=first, first_grade=then["grade"].reindex(now.index),
                                               latest_grade=now["grade"])
+    inspected_then = pd.to_datetime(then["inspection_date"]).reindex(now.index)
     both = both[both["first_grade"].notna() & both["latest_grade"].notna()]
     good_then, good_now = both["first_grade"].le(2), both["latest_grade"].le(2)
-    both["movement"] = np.where(~good_then & good_now, "became_good",
+    satisfactory = both["first_grade"].eq(3) & inspected_then.reindex(both.index).lt(REQUIRES_IMPROVEMENT_FROM)
+    both["movement"] = np.where(~good_then & good_now,
+                                np.where(satisfactory.fillna(False), "became_good_from_satisfactory", "became_good"),
                                 np.where(good_then & ~good_now, "no_longer_good", "same_side"))
     return both.rename_axis("lineage").reset_index()
 

@@ -278,8 +278,11 @@ def transition_sentences(result: Inspections) -> list[str]:
     if result.first_as_at != result.as_at:
         lines.append(f"Since {when(result.first_as_at)} (the first snapshot in this pack), schools that have "
                      f"become good or better from requires improvement or inadequate: "
-                     f"{_count(result, int(moved.get('became_good', 0)))}; schools no longer good or better: "
-                     f"{_count(result, int(moved.get('no_longer_good', 0)))}.")
+                     f"{_count(result, int(moved.get('became_good', 0)))}"
+                     + (f" (and {_count(result, int(moved['became_good_from_satisfactory']))} from satisfactory, "
+                        "grade 3 at an inspection before September 2012)"
+                        if moved.get("became_good_from_satisfactory") else "")
+                     + f"; schools no longer good or better: {_count(result, int(moved.get('no_longer_good', 0)))}.")
     return lines
 
 
