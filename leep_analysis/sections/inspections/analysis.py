@@ -21,6 +21,7 @@ from ...errors import InputError, Problem
 from ...inputs import shared_analysis
 from ...params import InspectionSettings
 from ...sources import gias
+from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from .movement import (
     became_good,
     inspected_since,
@@ -180,7 +181,8 @@ def frameworks(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
         ``framework`` (``overall``, ``key_judgements``, ``report_card``,
         ``none``), ``outcome`` (``FRAMEWORK_OUTCOMES``), ``n_schools``, ``pct``
         (of the area's schools, one decimal). Every outcome of every area and
-        snapshot, zero where none.
+        snapshot, zero where none; a framework that had not begun by the
+        latest snapshot has no rows (a pack shows nothing after its date).
     """
     rows = _members(out, areas)
     era = rows["framework"].astype("string").where(rows["counted"]).fillna("none")
@@ -190,7 +192,10 @@ def frameworks(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
     outcome = outcome.mask(era.eq("overall") & overall.notna(), overall)
     keys = ["as_at", "area_type", "area"]
     counted = rows[keys].assign(framework=era, outcome=outcome).value_counts().rename("n_schools").reset_index()
-    grid = [(f, o) for f, outcomes_ in FRAMEWORK_OUTCOMES.items() for o in outcomes_]
+    latest = pd.to_datetime(rows["as_at"]).max()
+    started = {"key_judgements": KEY_JUDGEMENTS_FROM, "report_card": REPORT_CARDS_FROM}  # none shown before it began
+    grid = [(f, o) for f, outcomes_ in FRAMEWORK_OUTCOMES.items() for o in outcomes_
+            if f not in started or latest >= started[f]]
     areas_seen = rows[keys].drop_duplicates()
     full = areas_seen.merge(pd.DataFrame(grid, columns=["framework", "outcome"]), how="cross")
     table = full.merge(counted, on=[*keys, "framework", "outcome"], how="left")

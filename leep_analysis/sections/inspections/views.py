@@ -110,8 +110,9 @@ def frameworks(result: Inspections) -> list[Block]:
         formats={"n_schools": "int", "pct": "pct1", "england": "pct1"},
         labels={"framework": "Framework", "outcome": "Grade", "n_schools": "Schools", "pct": "% of schools",
                 "england": "England: % of schools"},
-        notes="Each school once, by the framework of the inspection it is counted on. 'No overall grade under "
-              "this framework': the key judgements and report cards give none ('Not judged' in Ofsted's file).",
+        notes="Each school once, by the framework of the inspection it is counted on."
+              + (" 'No overall grade under this framework': inspections from 2 September 2024 give none ('Not "
+                 "judged' in Ofsted's file)." if result.as_at >= KEY_JUDGEMENTS_FROM else ""),
         csv=table))]
 
 

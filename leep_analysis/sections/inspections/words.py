@@ -342,9 +342,10 @@ def frameworks_sentence(result: Inspections) -> str:
         parts.append(f"{_count(result, ungraded)} were inspected before September 2024 without an overall grade")
     if n.get("none", 0):
         parts.append(f"{_count(result, int(n['none']))} have no inspection counted")
+    apart = (" The grades of the frameworks are never merged into one: a school with no grade under a framework "
+             "is counted as such." if result.as_at >= KEY_JUDGEMENTS_FROM else "")
     return (f"By the framework of their latest inspection, of {result.areas.la_name}'s {_count(result, total)} "
-            f"schools as at {when(result.as_at)}: " + "; ".join(parts) + ". The grades of the three frameworks "
-            "are never merged into one: a school with no grade under a framework is counted as such.")
+            f"schools as at {when(result.as_at)}: " + "; ".join(parts) + "." + apart)
 
 
 def _grade_words(counts: Mapping[str, int], result: Inspections) -> str:
