@@ -28,6 +28,7 @@ from . import releases
 from .config import ENV_CACHE_DIR, SAMPLE_DIR
 from .errors import InputError, Problem
 from .params import SAMPLE, SECTION_IDS, DatedFile, PeriodParams
+from .sources._read import near_matches
 
 
 @dataclass(frozen=True)
@@ -381,7 +382,8 @@ def published_path(path: Path, inputs: Inputs) -> str:
 
 
 def describe_files(inputs: Inputs) -> list[dict[str, Any]]:
-    """Each input file used: key, title, path (``published_path``), size, SHA-256, as-at date, sample or not."""
+    """Each input file used: key, title, path (``published_path``), size, SHA-256, as-at date, sample or not,
+    and ``header_matches`` (file header -> the known header it was read as, ``_read.near_matches``)."""
     rows = []
     for spec in inputs.needed():
         for f in inputs.files(spec.key):
@@ -395,5 +397,6 @@ def describe_files(inputs: Inputs) -> list[dict[str, Any]]:
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "as_at": f.as_at.isoformat() if f.as_at else None,
                 "sample": inputs.is_sample(spec.key),
+                "header_matches": near_matches(str(path)),  # misspelt headers read as known ones
             })
     return rows

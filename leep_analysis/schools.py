@@ -32,11 +32,22 @@ def label(kind: str, code: object) -> str:
     return entry["label"] if isinstance(entry, dict) else str(entry)
 
 
-def grade_label(grade: object) -> str:
-    """``2`` -> ``Good``; missing -> an en dash."""
+#: Grade 3 was "satisfactory" for inspections before this date, "requires improvement" from it.
+REQUIRES_IMPROVEMENT_FROM = pd.Timestamp("2012-09-01")
+
+
+def grade_label(grade: object, inspected: object = None) -> str:
+    """``2`` -> ``Good``; ``3`` of an inspection before September 2012 -> ``Satisfactory``; missing -> an en dash."""
     if grade is None or pd.isna(grade):
         return tables.MISSING
+    if int(grade) == 3 and satisfactory_era(inspected):
+        return "Satisfactory"
     return config()["grades"][int(grade)]
+
+
+def satisfactory_era(inspected: object) -> bool:
+    """True for an inspection dated before 1 September 2012, when grade 3 meant "satisfactory"."""
+    return inspected is not None and not pd.isna(inspected) and pd.Timestamp(inspected) < REQUIRES_IMPROVEMENT_FROM
 
 
 # ------------------------------------------------------------------------ lineage

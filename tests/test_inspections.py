@@ -443,9 +443,11 @@ def test_views_are_blocks_for_render():
 
     result = build(two_snapshots())
     comparison = views.comparison(result)
-    assert [method for method, _ in comparison] == ["say", "say", "say", "say", "show"]
+    assert [method for method, _ in comparison] == ["say", "say", "say", "say", "show", "say", "show"]
     assert comparison[0][1] == {"text": words.headline_sentence(result)}
-    table = comparison[-1][1]
+    assert comparison[5][1] == {"text": words.frameworks_sentence(result)}
+    assert comparison[6][1]["name"] == "frameworks" and comparison[6][1]["csv"].equals(result.frameworks)
+    table = comparison[4][1]
     assert (table["name"], table["caption"]) == ("summary", "Ofsted grades of One's schools and its benchmarks, "
                                                             "as at 31 May 2015")
     assert table["csv"].equals(views.summary_csv(result))

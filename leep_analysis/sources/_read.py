@@ -229,6 +229,59 @@ def normalise_header(name: object) -> str:
     return text.strip(" :?")
 
 
+#: Headers read as a known column they differ from by a small edit: source -> {file header: known header}.
+_NEAR_MATCHES: dict[str, dict[str, str]] = {}
+#: A header this short (without spaces) is matched only exactly: one letter makes another word of it.
+NEAR_MATCH_MIN_LENGTH = 6
+
+
+def _squashed(name: object) -> str:
+    """A header as a near match compares it: normalised, without spaces."""
+    return normalise_header(name).replace(" ", "")
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with one letter dropped, added (e.g. doubled), changed or two adjacent swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1:]
+
+
+def _near(header: str, spellings: Sequence[str]) -> bool:
+    """The header equals a spelling but for spacing, or is one small edit from one."""
+    mine = _squashed(header)
+    if len(mine) < NEAR_MATCH_MIN_LENGTH:
+        return False
+    return any(mine == _squashed(s) or one_edit_apart(mine, _squashed(s)) for s in spellings)
+
+
+def _near_matches(headers: Mapping[str, str], mapping: Mapping[str, Sequence[str]],
+                  found: Mapping[str, str]) -> dict[str, str]:
+    """Headers not matched exactly that are near exactly one tidy name not found, and it near only them.
+
+    Returns file header -> tidy name.
+    """
+    have = set(found.values())
+    free = [h for h in headers.values() if h not in found]
+    near = {h: [t for t, spellings in mapping.items() if t not in have and _near(h, spellings)] for h in free}
+    out = {}
+    for header, tidies in near.items():
+        if len(tidies) == 1 and sum(tidies[0] in other for other in near.values()) == 1:
+            out[header] = tidies[0]
+    return out
+
+
+def near_matches(source: str) -> dict[str, str]:
+    """The headers of ``source`` read as a known column they differ from by a small edit: file header -> known."""
+    return dict(_NEAR_MATCHES.get(source, {}))
+
+
 def match_columns(
     columns: Iterable[object],
     mapping: Mapping[str, Sequence[str]],
@@ -237,6 +290,13 @@ def match_columns(
     required: Iterable[str],
 ) -> dict[str, str]:
     """Map tidy column names to the file's headers, whatever their spelling.
+
+    A header is matched to a spelling when they are equal normalised
+    (``normalise_header``); failing that, when it differs from one by spacing or
+    a small edit (a dropped, doubled, changed or swapped letter) and exactly
+    one known column is that close (Ofsted's files misspell a header now and
+    then). Each such near match is recorded (``near_matches``), for the
+    manifest and the pack's list of data sources.
 
     Parameters
     ----------
@@ -262,6 +322,10 @@ def match_columns(
             if header is not None:
                 found[header] = tidy
                 break
+    near = _near_matches(headers, mapping, found)
+    if near:
+        found.update(near)
+        _NEAR_MATCHES.setdefault(source, {}).update({h: mapping[t][0] for h, t in near.items()})
     have = set(found.values())
     problems = []
     for tidy in required:

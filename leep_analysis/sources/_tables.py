@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +51,8 @@ class Table:
 
 
 def is_workbook(path: Path) -> bool:
-    """True for xlsx/xls files (by name or by content) and zips holding one."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".zip"):
+    """True for xlsx/xls/ods files (by name or by content) and zips holding an xlsx or xls."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".zip"):
         return True
     try:
         with open(path, "rb") as handle:
@@ -94,18 +95,27 @@ def read_table(path: Path, sheets: Sequence[str] | None = None, *, extra_fields_
     """Read a CSV, or a workbook's sheet (the first of ``sheets`` present, else the first sheet).
 
     The header row is the first of the top rows holding a ``URN`` header (row 1
-    where none does). ``extra_fields_to_last`` reads CSV rows longer than the
+    where none does), in a workbook or a CSV (Ofsted's current CSVs sometimes
+    have a title line above the header). ``extra_fields_to_last`` reads CSV rows longer than the
     header by joining the surplus fields onto the last column with ', ' (GIAS
     search extracts list each further linked establishment in a field of its
     own); otherwise such a row is an error naming its line.
     """
     if not is_workbook(path):
         try:
-            return Table(read_csv_text(path), 1)
+            frame = read_csv_text(path)
+            if any(normalise_header(c) == "urn" for c in frame.columns):
+                return Table(frame, 1)
         except InputError as exc:
-            if not extra_fields_to_last or "more fields than the header" not in exc.problems[0].message:
+            if "more fields than the header" not in exc.problems[0].message:
                 raise
-        return Table(_read_csv_joining_extra_fields(path), 1)
+            if extra_fields_to_last:
+                return Table(_read_csv_joining_extra_fields(path), 1)
+            titled = _read_csv_below_title(path)
+            if titled is None:
+                raise
+            return titled
+        return _read_csv_below_title(path) or Table(frame, 1)
     if sheets is None:
         names = workbook_sheets(path)
         sheets = names[:1]
@@ -171,7 +181,8 @@ def _unique_headers(headers: list[str]) -> list[str]:
     return out
 
 
-def _read_csv_joining_extra_fields(path: Path) -> pd.DataFrame:
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    """The rows of a CSV as fields, decoded as ``read_csv_text`` does (UTF-8, then Windows-1252)."""
     data = _open_bytes(path)
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
@@ -179,7 +190,32 @@ def _read_csv_joining_extra_fields(path: Path) -> pd.DataFrame:
             break
         except UnicodeDecodeError:
             continue
-    rows = list(csv.reader(io.StringIO(decoded, newline="")))
+    return csv.reader(io.StringIO(decoded, newline=""))
+
+
+def _read_csv_below_title(path: Path) -> Table | None:
+    """A CSV whose header (the first line holding ``URN``) is below title lines; None where none is.
+
+    A row with more fields than the header is an error naming its line.
+    """
+    rows = _csv_rows(path)
+    top_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    top = next((i for i, r in enumerate(top_rows) if any(normalise_header(c) == "urn" for c in r)), None)
+    if not top:
+        return None
+    header = _unique_headers([h.strip() for h in top_rows[top]])
+    width = len(header)
+    body = []
+    for number, row in enumerate(itertools.chain(top_rows[top + 1:], rows), start=top + 2):
+        if len(row) > width:
+            raise InputError(Problem(str(path), "a row has more fields than the header", row=number))
+        if row:
+            body.append(row + [""] * (width - len(row)))
+    return Table(pd.DataFrame(body, columns=header, dtype="string"), top + 1)
+
+
+def _read_csv_joining_extra_fields(path: Path) -> pd.DataFrame:
+    rows = list(_csv_rows(path))
     header = [h.strip() for h in rows[0]]
     width = len(header)
     body = []

@@ -1,14 +1,18 @@
 """Ofsted management information (MI): each school's latest inspection, one snapshot per file.
 
-Ofsted publishes, monthly, one row per state-funded school with its latest
-graded inspection and the one before. Layouts drift between editions (headers
-renamed, grades stored as numbers or text, ``SM `` with a trailing space, ``-``,
-``NULL`` or blanks for none, grade 9 for "not judged", a million blank formatted
-rows); each known layout is a header mapping in ``config/ofsted_layouts.yaml``,
-recognised from the headers. The inspection framework changed twice: the overall
-effectiveness grade until 1 September 2024, four key judgements and safeguarding
-from 2 September 2024, report cards (each evaluation area on a five-point scale,
-safeguarding met or not) from 10 November 2025. Files are xlsx (also zipped) or CSV.
+Ofsted publishes, monthly, one row per state-funded school. The 2013-2015
+files give its latest graded inspection and the one before; the current file
+(table ``D2_Most_recent_inspections``, since November 2025) gives its latest
+inspection of each kind: the latest full inspection (a report card from 10
+November 2025) and the latest OEIF graded inspection (the legacy overall grade,
+``Not judged`` from September 2024, with the key judgements), each saying
+whether it relates to the school's own URN. Layouts drift between editions
+(headers renamed, grades stored as numbers or text, ``SM `` with a trailing
+space, ``-``, ``NULL`` or blanks for none, grade 9 for "not judged" in the
+old files, a million blank formatted rows); each known layout is a header
+mapping in ``config/ofsted_layouts.yaml``, recognised from the headers. Files
+are xlsx (also zipped), ODS or CSV (UTF-8 or Windows-1252, a title line above
+the header allowed).
 """
 
 from __future__ import annotations
@@ -44,19 +48,20 @@ KEY_JUDGEMENTS = ["quality_of_education", "behaviour_and_attitudes", "personal_d
 REPORT_CARD_AREAS = ["inclusion", "curriculum_and_teaching", "achievement", "attendance_and_behaviour",
                      "personal_development_and_wellbeing", "leadership_and_governance", "early_years", "sixth_form"]
 FRAMEWORKS = ["overall", "key_judgements", "report_card"]
-CATEGORIES = ["special_measures", "serious_weaknesses", "notice_to_improve"]
+CATEGORIES = ["special_measures", "serious_weaknesses", "notice_to_improve", "requires_significant_improvement"]
 PHASES = ["primary", "secondary", "special", "pru", "nursery", "all-through", "other"]
 
 #: Tidy columns in order (the contract the inspection, support and summary sections rely on).
 COLUMNS = ["as_at", "urn", "laestab", "school_name", "la_code", "la_name", "region", "type_of_education",
            "governance", "phase", "pupils", "inspection_date", "framework", "overall", "category",
            *KEY_JUDGEMENTS, "safeguarding_effective", *REPORT_CARD_AREAS, "safeguarding_met",
-           "previous_inspection_date", "previous_overall", "previous_category", "source"]
+           "previous_inspection_date", "previous_overall", "previous_category", "inspected_urn", "source"]
 
-_DATES = {"inspection_date", "previous_inspection_date"}
+_DATES = {"inspection_date", "previous_inspection_date", "full_inspection_date", "graded_inspection_date"}
 _FOUR_POINT = {"overall", "previous_overall", *KEY_JUDGEMENTS}
 _FIVE_POINT = set(REPORT_CARD_AREAS)
-_CATEGORY = {"category", "previous_category"}
+_CATEGORY = {"category", "previous_category", "full_category", "graded_category"}
+_OWN_URN = {"full_own_urn", "graded_own_urn"}
 _TEXT = {"school_name", "la_name", "region", "type_of_education"}
 
 
@@ -89,6 +94,7 @@ SCHEMA = pa.DataFrameSchema(
         "previous_inspection_date": pa.Column("datetime64[ns]", nullable=True),
         "previous_overall": _grade_column(1, 4),
         "previous_category": pa.Column("string", pa.Check.isin(CATEGORIES), nullable=True),
+        "inspected_urn": pa.Column("string", pa.Check.str_matches(r"^\d+$"), nullable=True),
         "source": pa.Column("string"),
     },
     strict=True,
@@ -132,7 +138,12 @@ def load_snapshots(files: Sequence[DatedFile]) -> pd.DataFrame:
         ``safeguarding_effective``, the report-card areas (1 exceptional to 5
         urgent improvement) and ``safeguarding_met``; its previous graded
         inspection: ``previous_inspection_date``, ``previous_overall``,
-        ``previous_category``; ``source`` (file name). Grades not judged are
+        ``previous_category``; ``inspected_urn`` (the URN the latest
+        inspection was of, where the file says it is not the school's own:
+        a predecessor's); ``source`` (file name). A current-layout (D2) file
+        gives the report card as the latest inspection where the school has
+        one, with its latest OEIF graded inspection as the previous one;
+        otherwise its latest OEIF graded inspection and no previous one. Grades not judged are
         missing. Sorted by ``as_at`` and ``urn``.
 
     Raises
@@ -164,8 +175,40 @@ def load_snapshots(files: Sequence[DatedFile]) -> pd.DataFrame:
         raise InputError(problems)
     if not frames:
         return SCHEMA.validate(_empty())
-    out = pd.concat(frames, ignore_index=True).sort_values(["as_at", "urn"], kind="stable")
+    d2 = pd.concat([pd.Series(f.attrs.get("blocks") == "d2", index=f.index) for f in frames], ignore_index=True)
+    out = _previous_from_earlier(pd.concat(frames, ignore_index=True), d2)
+    out = out.sort_values(["as_at", "urn"], kind="stable")
     return SCHEMA.validate(out.reset_index(drop=True))
+
+
+def _previous_from_earlier(frame: pd.DataFrame, d2: pd.Series) -> pd.DataFrame:
+    """Fill the previous inspection of current-layout rows from the pack's earlier snapshots.
+
+    A D2 file has no graded inspection before a school's latest OEIF one; where
+    an earlier snapshot of the pack shows the same URN inspected before, the
+    latest such inspection (its date, overall grade and category) is the
+    previous one. Two inspections between snapshots show as one: the earlier
+    is not seen.
+    """
+    need = (frame["previous_inspection_date"].isna() & frame["inspection_date"].notna()
+            & frame["framework"].ne("report_card").fillna(False) & d2)
+    if not need.any():
+        return frame
+    seen = pd.concat([
+        frame[["urn", "as_at", "inspection_date", "overall", "category"]],
+        frame[["urn", "as_at", "previous_inspection_date", "previous_overall", "previous_category"]].set_axis(
+            ["urn", "as_at", "inspection_date", "overall", "category"], axis=1),
+    ], ignore_index=True).dropna(subset=["inspection_date"])
+    seen = seen.sort_values(["urn", "inspection_date", "as_at"]).drop_duplicates(["urn", "inspection_date"])
+    rows = frame.loc[need, ["urn", "as_at", "inspection_date"]].reset_index()
+    found = rows.merge(seen.rename(columns={"as_at": "seen_at", "inspection_date": "date"}), on="urn")
+    found = found[(found["seen_at"] < found["as_at"]) & (found["date"] < found["inspection_date"])]
+    found = found.sort_values(["index", "date"]).drop_duplicates("index", keep="last").set_index("index")
+    out = frame.copy()
+    out.loc[found.index, "previous_inspection_date"] = found["date"].to_numpy()
+    out.loc[found.index, "previous_overall"] = found["overall"].astype("Int64").to_numpy()
+    out.loc[found.index, "previous_category"] = found["category"].astype("string").to_numpy()
+    return out
 
 
 def load_snapshot(path: str | Path, as_at: dt.date) -> pd.DataFrame:
@@ -178,9 +221,10 @@ def load_snapshot(path: str | Path, as_at: dt.date) -> pd.DataFrame:
     required = [c for c in columns if c not in layout.get("optional", [])]
     headers = {tidy: header for header, tidy in
                match_columns(table.frame.columns, columns, source=source, required=required).items()}
-    frame = _parse(table, headers, source)
+    frame = _parse(table, headers, source, layout)
     frame.insert(0, "as_at", pd.Series(pd.Timestamp(as_at), index=frame.index).astype("datetime64[ns]"))
     frame["source"] = pd.array([path.name] * len(frame), dtype="string")
+    frame.attrs["blocks"] = layout.get("blocks")  # 'd2': no graded inspection before the latest in the file
     _check_dates(frame, table, headers, source, as_at)
     _check_unique(frame, table, headers, source)
     return frame[COLUMNS]
@@ -212,8 +256,9 @@ def detect_layout(columns: Sequence[object], source: str) -> Mapping:
     ------
     InputError
         For a file of another kind (saying what it looks like); for headers
-        close to a known layout, each missing column with the nearest header;
-        otherwise that no known layout matches.
+        close to a known layout, each missing column with the nearest header
+        (a header a small edit from a known one is matched, as
+        ``_read.match_columns`` does); otherwise that no known layout matches.
     """
     headers = {normalise_header(c) for c in columns}
     scored = []
@@ -246,15 +291,19 @@ def detect_layout(columns: Sequence[object], source: str) -> Mapping:
         raise InputError([Problem(p.source, f"{p.message} (the headers are closest to Ofsted MI layout "
                                             f"{nearest['id']})", column=p.column) for p in exc.problems]) from None
     identify = [h for h in nearest.get("identify", []) if normalise_header(h) not in headers]
+    if not identify:  # every column found, some by a near match (a misspelt header)
+        return nearest
     raise InputError([Problem(source, f"required column of Ofsted MI layout {nearest['id']} is missing", column=h)
                       for h in identify])
 
 
 # ------------------------------------------------------------------------ parsing
-def _parse(table: _tables.Table, headers: Mapping[str, str], source: str) -> pd.DataFrame:
+def _parse(table: _tables.Table, headers: Mapping[str, str], source: str, layout: Mapping) -> pd.DataFrame:
     cfg = config()
+    not_judged = layout.get("not_judged", cfg["grades"]["not_judged"])
     problems = _tables.Problems(table, source)
-    raw = {tidy: _tables.text(table.frame[header]) for tidy, header in headers.items()}
+    # 'NULL' is Ofsted's empty cell (every column of the current layout; some columns of December 2013)
+    raw = {tidy: _tables.text(table.frame[header]).replace("NULL", "") for tidy, header in headers.items()}
     n = len(table.frame)
     out = pd.DataFrame(index=table.frame.index)
 
@@ -275,24 +324,66 @@ def _parse(table: _tables.Table, headers: Mapping[str, str], source: str) -> pd.
     out["governance"] = by_uniques(out["type_of_education"], _governance)
     out["phase"] = _vocabulary(raw["phase"], cfg["phases"], headers["phase"], "Ofsted phase", problems)
     out["pupils"] = _pupils(raw, headers, problems, n)
-    for name in _DATES:
+    for name in _DATES & set(raw):
         out[name] = _dates(raw[name], headers[name], problems)
     for name in [*_FOUR_POINT, *_FIVE_POINT]:
         if name in raw:
             scale = "four_point" if name in _FOUR_POINT else "five_point"
-            out[name] = _grades(raw[name], scale, headers[name], problems)
+            out[name] = _grades(raw[name], scale, headers[name], problems, not_judged)
         else:
             out[name] = pd.array([pd.NA] * n, dtype="Int64")
-    for name in _CATEGORY:
+    for name in _CATEGORY & set(raw):
         out[name] = _categories(raw[name], headers[name], problems)
     for name, labels in [("safeguarding_effective", cfg["safeguarding_effective"]),
                          ("safeguarding_met", cfg["safeguarding_met"])]:
         out[name] = _flags(raw[name], labels, headers[name], problems) if name in raw else \
             pd.array([pd.NA] * n, dtype="boolean")
+    for name in _OWN_URN & set(raw):
+        out[name] = _flags(raw[name], cfg["own_urn"], headers[name], problems, "answer")
+    for name in ("full_urn", "graded_urn"):
+        if name in raw:
+            urns = raw[name].mask(_none(raw[name], cfg["grades"]["none"]))
+            problems.add(urns.notna() & ~urns.str.fullmatch(r"\d+").fillna(False), raw[name], headers[name],
+                         "URN is not a number")
+            out[name] = urns
+    if layout.get("blocks") == "d2":
+        out = _latest_of_d2(out)
+    else:
+        out["inspected_urn"] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["framework"] = framework(out["inspection_date"])
     if problems.found:
         raise InputError(problems.found)
     return out
+
+
+def _latest_of_d2(out: pd.DataFrame) -> pd.DataFrame:
+    """The tidy latest and previous inspection of each school from a D2 row's two blocks.
+
+    A school whose latest full inspection is dated from 10 November 2025 has a
+    report card: that is its latest inspection (its category of concern, the
+    areas, safeguarding met) and its latest OEIF graded inspection is the
+    previous one (date, overall grade, category). Any other school's latest
+    inspection is its latest OEIF graded inspection (overall grade, key
+    judgements, safeguarding effective, category); the file holds no earlier
+    graded inspection, so the previous one is missing. ``inspected_urn`` is the
+    URN at the time of the inspection used, where the file says it does not
+    relate to the current school's URN.
+    """
+    card = out["full_inspection_date"].ge(REPORT_CARDS_FROM).fillna(False).astype(bool)
+    graded = ~card
+    out["previous_inspection_date"] = out["graded_inspection_date"].where(card)
+    out["previous_overall"] = out["overall"].where(card)
+    out["previous_category"] = out["graded_category"].where(card)
+    out["inspection_date"] = out["full_inspection_date"].where(card, out["graded_inspection_date"])
+    out["category"] = out["full_category"].where(card, out["graded_category"])
+    for name in ["overall", *KEY_JUDGEMENTS, "safeguarding_effective"]:
+        out[name] = out[name].where(graded)
+    for name in [*REPORT_CARD_AREAS, "safeguarding_met"]:
+        out[name] = out[name].where(card)
+    own = out["full_own_urn"].where(card, out["graded_own_urn"])
+    urn = out["full_urn"].where(card, out["graded_urn"])
+    out["inspected_urn"] = urn.where(own.eq(False).fillna(False) & urn.ne(out["urn"]).fillna(False)).astype("string")
+    return out.drop(columns=[c for c in out.columns if c.startswith(("full_", "graded_"))])
 
 
 def framework(dates: pd.Series) -> pd.Series:
@@ -341,13 +432,19 @@ def _dates(values: pd.Series, header: str, problems: _tables.Problems) -> pd.Ser
     return parsed
 
 
-def _grades(values: pd.Series, scale: str, header: str, problems: _tables.Problems) -> pd.Series:
-    """Grades as Int64 on the scale (``four_point`` or ``five_point``); not judged and none are missing."""
+def _grades(values: pd.Series, scale: str, header: str, problems: _tables.Problems,
+            not_judged: Sequence[str] | None = None) -> pd.Series:
+    """Grades as Int64 on the scale (``four_point`` or ``five_point``); not judged and none are missing.
+
+    ``not_judged`` replaces the configured markers of "not judged" for a layout
+    that documents its own (the current layout has only ``Not judged``).
+    """
     grades = config()["grades"]
     spec = grades[scale]
     low, high = spec["numbers"]
     labels = {str(k).lower(): int(v) for k, v in spec["labels"].items()}
-    missing = {str(m).lower() for m in [*grades["not_judged"], *grades["none"]]}
+    not_judged = grades["not_judged"] if not_judged is None else not_judged
+    missing = {str(m).lower() for m in [*not_judged, *grades["none"]]}
 
     def parse(unique: pd.Series) -> pd.Series:
         out = []
@@ -381,13 +478,14 @@ def _categories(values: pd.Series, header: str, problems: _tables.Problems) -> p
     return out
 
 
-def _flags(values: pd.Series, labels: Mapping[str, bool], header: str, problems: _tables.Problems) -> pd.Series:
+def _flags(values: pd.Series, labels: Mapping[str, bool], header: str, problems: _tables.Problems,
+           what: str = "safeguarding judgement") -> pd.Series:
     known = {str(k).lower(): bool(v) for k, v in labels.items()}
     none = {str(m).lower() for m in config()["safeguarding_none"]}
     key = _tables.key(values)
     out = by_uniques(key, lambda u: pd.Series([known.get(x) for x in u], dtype="boolean"))
     problems.add(out.isna() & ~key.isin(none), values, header,
-                 f"unknown safeguarding judgement (known: {', '.join(labels)}, blank)")
+                 f"unknown {what} (known: {', '.join(labels)}, blank)")
     return out
 
 
@@ -396,9 +494,12 @@ def _check_dates(frame: pd.DataFrame, table: _tables.Table, headers: Mapping[str
     late = frame["inspection_date"] > pd.Timestamp(as_at)
     if late.any():
         first = frame.index[late.to_numpy()][0]
-        raise InputError(Problem(source, f"inspection dated {frame.at[first, 'inspection_date'].date()} is after "
+        when = frame.at[first, "inspection_date"]
+        column = headers.get("inspection_date") or headers[
+            "full_inspection_date" if when >= REPORT_CARDS_FROM else "graded_inspection_date"]
+        raise InputError(Problem(source, f"inspection dated {when.date()} is after "
                                          f"the snapshot's as-at date {as_at} ({int(late.sum())} rows); is the "
-                                         f"as_at right?", row=table.file_row(first), column=headers["inspection_date"]))
+                                         f"as_at right?", row=table.file_row(first), column=column))
 
 
 def _check_unique(frame: pd.DataFrame, table: _tables.Table, headers: Mapping[str, str], source: str) -> None:

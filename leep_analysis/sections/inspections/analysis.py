@@ -21,7 +21,16 @@ from ...errors import InputError, Problem
 from ...inputs import shared_analysis
 from ...params import InspectionSettings
 from ...sources import gias
-from .movement import became_good, inspected_since, transition_counts, transitions
+from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
+from .movement import (
+    became_good,
+    inspected_since,
+    inspection_gaps,
+    previous_below_good,
+    previous_below_good_counts,
+    transition_counts,
+    transitions,
+)
 from .outcomes import (
     AREA_TYPES,
     Areas,
@@ -43,9 +52,18 @@ SUMMARY_COLUMNS = [
     "as_at", "area_type", "area", "group", "n_schools", "n_graded", "pct_good_or_better",
     "pct_pupils_good_or_better", "n_inadequate", "n_category_of_concern", "n_requires_improvement",
     "n_good", "n_outstanding", "n_good_or_better", "n_special_measures", "n_serious_weaknesses",
-    "n_notice_to_improve", "n_equivalent_grade", "n_predecessor_grade", "n_report_card", "n_not_inspected",
+    "n_notice_to_improve", "n_requires_significant_improvement", "n_equivalent_grade", "n_predecessor_grade", "n_report_card", "n_not_inspected",
     "pupils_graded", "pupils_good_or_better",
 ]
+#: Columns of ``inspections__frameworks.csv``.
+FRAMEWORK_COLUMNS = ["as_at", "area_type", "area", "framework", "outcome", "n_schools", "pct"]
+#: Its outcomes per framework of the counted inspection, in table order.
+FRAMEWORK_OUTCOMES = {
+    "overall": ["outstanding", "good", "requires_improvement", "inadequate", "no_overall_grade"],
+    "key_judgements": ["no_overall_grade"],
+    "report_card": ["no_overall_grade"],
+    "none": ["not_inspected"],
+}
 #: Columns of ``inspections__report_cards.csv``.
 REPORT_CARD_COLUMNS = ["as_at", "area_type", "area", "evaluation_area", "outcome", "n_schools", "pct"]
 #: Decimal places of every percentage in the tables.
@@ -84,7 +102,8 @@ def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
         where there is none), ``n_inadequate``, ``n_category_of_concern`` (any
         framework), ``n_requires_improvement``, ``n_good``, ``n_outstanding``,
         ``n_good_or_better``, ``n_special_measures``, ``n_serious_weaknesses``,
-        ``n_notice_to_improve``, ``n_equivalent_grade`` (graded by the
+        ``n_notice_to_improve``, ``n_requires_significant_improvement`` (the
+        renewed framework's category), ``n_equivalent_grade`` (graded by the
         key-judgement rule), ``n_predecessor_grade`` (counted on a predecessor's
         inspection), ``n_report_card`` (report cards, not graded),
         ``n_not_inspected`` (no inspection of their own, whether or not a
@@ -108,6 +127,8 @@ def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
         "n_special_measures": category.eq("special_measures").fillna(False).astype(int),
         "n_serious_weaknesses": category.eq("serious_weaknesses").fillna(False).astype(int),
         "n_notice_to_improve": category.eq("notice_to_improve").fillna(False).astype(int),
+        "n_requires_significant_improvement": category.eq("requires_significant_improvement").fillna(False)
+        .astype(int),
         "n_equivalent_grade": rows["equivalent"].astype(int),
         "n_predecessor_grade": (rows["counted"] & rows["basis"].eq("predecessor")).astype(int),
         "n_report_card": rows["report_card"].astype(int),
@@ -141,6 +162,50 @@ def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
         table[column] = table[column].astype("Int64")
     table["as_at"] = pd.to_datetime(table["as_at"])
     return table[SUMMARY_COLUMNS].reset_index(drop=True)
+
+
+def frameworks(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
+    """Every school of each area once, by the framework of its counted inspection, with "no overall grade".
+
+    The three eras are never merged here: the legacy overall grade (inspections
+    to 1 September 2024, outstanding to inadequate), the key judgements (2
+    September 2024 to 9 November 2025: no overall grade under this framework,
+    'Not judged' in Ofsted's file) and report cards (from 10 November 2025: no
+    grade on the four-point scale); ``none`` is a school with no inspection
+    counted.
+
+    Returns
+    -------
+    DataFrame
+        ``FRAMEWORK_COLUMNS``: ``as_at``, ``area_type``, ``area``,
+        ``framework`` (``overall``, ``key_judgements``, ``report_card``,
+        ``none``), ``outcome`` (``FRAMEWORK_OUTCOMES``), ``n_schools``, ``pct``
+        (of the area's schools, one decimal). Every outcome of every area and
+        snapshot, zero where none; a framework that had not begun by the
+        latest snapshot has no rows (a pack shows nothing after its date).
+    """
+    rows = _members(out, areas)
+    era = rows["framework"].astype("string").where(rows["counted"]).fillna("none")
+    labels = {1: "outstanding", 2: "good", 3: "requires_improvement", 4: "inadequate"}
+    overall = rows["overall"].astype("Int64").map(labels).astype("string")
+    outcome = pd.Series(np.where(era.eq("none"), "not_inspected", "no_overall_grade"), index=rows.index, dtype="string")
+    outcome = outcome.mask(era.eq("overall") & overall.notna(), overall)
+    keys = ["as_at", "area_type", "area"]
+    counted = rows[keys].assign(framework=era, outcome=outcome).value_counts().rename("n_schools").reset_index()
+    latest = pd.to_datetime(rows["as_at"]).max()
+    started = {"key_judgements": KEY_JUDGEMENTS_FROM, "report_card": REPORT_CARDS_FROM}  # none shown before it began
+    grid = [(f, o) for f, outcomes_ in FRAMEWORK_OUTCOMES.items() for o in outcomes_
+            if f not in started or latest >= started[f]]
+    areas_seen = rows[keys].drop_duplicates()
+    full = areas_seen.merge(pd.DataFrame(grid, columns=["framework", "outcome"]), how="cross")
+    table = full.merge(counted, on=[*keys, "framework", "outcome"], how="left")
+    table["n_schools"] = table["n_schools"].fillna(0).astype("int64")
+    total = table.groupby(keys)["n_schools"].transform("sum")
+    table["pct"] = (100 * table["n_schools"] / total.where(total > 0)).round(PCT_DECIMALS)
+    table["as_at"] = pd.to_datetime(table["as_at"])
+    order = {a: n for n, a in enumerate(AREA_TYPES)}
+    table = table.assign(_o=table["area_type"].map(order)).sort_values(["as_at", "_o"], kind="stable")
+    return table[FRAMEWORK_COLUMNS].reset_index(drop=True)
 
 
 def change_since(table: pd.DataFrame, since: dt.date) -> pd.DataFrame:
@@ -229,7 +294,10 @@ class Inspections:
     ``outcomes``: ``outcomes`` rows; ``summary``: ``SUMMARY_COLUMNS``; ``changes``:
     ``change_since``; ``transitions``: ``TRANSITION_COLUMNS``; ``transition_counts``,
     ``became_good``: as the functions of ``movement`` that make them;
-    ``report_cards``: ``REPORT_CARD_COLUMNS``; ``schools``: ``SCHOOL_COLUMNS``.
+    ``report_cards``: ``REPORT_CARD_COLUMNS``; ``schools``: ``SCHOOL_COLUMNS``;
+    ``frameworks``: ``FRAMEWORK_COLUMNS``; ``previous_below_good``,
+    ``previous_below_good_counts``, ``gaps``: as ``movement.previous_below_good``,
+    ``previous_below_good_counts`` and ``inspection_gaps``.
     """
 
     areas: Areas
@@ -245,6 +313,10 @@ class Inspections:
     became_good: pd.DataFrame
     report_cards: pd.DataFrame
     schools: pd.DataFrame
+    frameworks: pd.DataFrame
+    previous_below_good: pd.DataFrame
+    previous_below_good_counts: dict[str, int]
+    gaps: dict
     anonymiser: disclosure.Anonymiser
     threshold: int
 
@@ -320,12 +392,15 @@ def build(
                    establishments=establishments, links=links)
     lineage = dict(gias.lineage(links).itertuples(index=False, name=None)) if links is not None else {}
     table = summary(out, areas)
+    below = previous_below_good(out, la_code, since, links)
     return Inspections(
         areas=areas, settings=settings, as_at=table["as_at"].max(), first_as_at=table["as_at"].min(),
         since=since, outcomes=out, summary=table, changes=change_since(table, since),
         transitions=transitions(out, la_code), transition_counts=transition_counts(out, la_code),
         became_good=became_good(out, la_code, lineage), report_cards=report_cards(out, areas),
-        schools=inspected_since(out, la_code, since, lineage), anonymiser=anonymiser, threshold=threshold,
+        schools=inspected_since(out, la_code, since, lineage), frameworks=frameworks(out, areas),
+        previous_below_good=below, previous_below_good_counts=previous_below_good_counts(below),
+        gaps=inspection_gaps(out, la_code, since, as_at), anonymiser=anonymiser, threshold=threshold,
     )
 
 

@@ -1,4 +1,5 @@
-"""Movement between inspections: previous against latest grade, the good line crossed, inspected since.
+"""Movement between inspections: previous against latest grade, the good line crossed, inspected since,
+and every school below good at the last report followed to now (with the inspections no snapshot holds).
 
 All for the LA's schools, from ``outcomes`` rows; a school is followed across
 a change of URN (academy conversion) through its GIAS lineage.
@@ -12,8 +13,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ...schools import grade_label
-from .outcomes import snapshot_at
+from ...schools import REQUIRES_IMPROVEMENT_FROM, grade_label
+from ...sources._read import normalise_header
+from .outcomes import config, snapshot_at
 
 #: Columns of ``inspections__transitions.csv``.
 TRANSITION_COLUMNS = ["as_at", "previous_grade", "previous", "to_outstanding", "to_good",
@@ -95,17 +97,22 @@ def became_good(out: pd.DataFrame, la_code: str, lineage: Mapping[str, str]) -> 
         One row per lineage with a grade in both snapshots: ``lineage``, ``urn``
         and ``school_name`` (latest), ``first_as_at``, ``first_grade``,
         ``latest_grade``, ``movement`` (``became_good``: requires improvement or
-        inadequate then, good or better now; ``no_longer_good``; ``same_side``).
+        inadequate then, good or better now; ``became_good_from_satisfactory``:
+        grade 3 then at an inspection before September 2012, when it meant
+        satisfactory, not requires improvement; ``no_longer_good``; ``same_side``).
     """
     la = out[out["la_code"] == la_code]
     first, latest = la["as_at"].min(), la["as_at"].max()
-    then = _by_lineage(la[la["as_at"] == first], lineage)["grade"]
+    then = _by_lineage(la[la["as_at"] == first], lineage)
     now = _by_lineage(la[la["as_at"] == latest], lineage)
-    both = now[["urn", "school_name"]].assign(first_as_at=first, first_grade=then.reindex(now.index),
+    both = now[["urn", "school_name"]].assign(first_as_at=first, first_grade=then["grade"].reindex(now.index),
                                               latest_grade=now["grade"])
+    inspected_then = pd.to_datetime(then["inspection_date"]).reindex(now.index)
     both = both[both["first_grade"].notna() & both["latest_grade"].notna()]
     good_then, good_now = both["first_grade"].le(2), both["latest_grade"].le(2)
-    both["movement"] = np.where(~good_then & good_now, "became_good",
+    satisfactory = both["first_grade"].eq(3) & inspected_then.reindex(both.index).lt(REQUIRES_IMPROVEMENT_FROM)
+    both["movement"] = np.where(~good_then & good_now,
+                                np.where(satisfactory.fillna(False), "became_good_from_satisfactory", "became_good"),
                                 np.where(good_then & ~good_now, "no_longer_good", "same_side"))
     return both.rename_axis("lineage").reset_index()
 
@@ -156,3 +163,180 @@ def inspected_since(out: pd.DataFrame, la_code: str, since: dt.date, lineage: Ma
     return table[SCHOOL_COLUMNS].reset_index(drop=True)
 
 
+
+
+def _succession_pairs(links: pd.DataFrame | None) -> pd.DataFrame:
+    """(``urn``, ``successor``, ``link_date``) of every succession link the rule follows, and every other link.
+
+    Either direction of a GIAS link gives the pair once; ``followed`` says whether
+    its type is a succession (``config/inspections.yaml``, ``successions``).
+    """
+    columns = {"urn": "string", "successor": "string", "link_date": "datetime64[ns]", "followed": "bool"}
+    if links is None or links.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    kinds = {normalise_header(t) for t in config()["successions"]["link_types"]}
+    relation = links["relation"].astype("string").str.lower()
+    forward = links[relation.eq("successor").fillna(False).to_numpy()]
+    back = links[relation.eq("predecessor").fillna(False).to_numpy()]
+    pairs = pd.concat([
+        pd.DataFrame({"urn": forward["urn"], "successor": forward["link_urn"], "link_date": forward["link_date"],
+                      "type": forward["link_type"]}),
+        pd.DataFrame({"urn": back["link_urn"], "successor": back["urn"], "link_date": back["link_date"],
+                      "type": back["link_type"]}),
+    ], ignore_index=True)
+    pairs["followed"] = pairs["type"].map(normalise_header).isin(kinds).astype(bool)
+    pairs = pairs.sort_values("followed", ascending=False, kind="stable")
+    pairs = pairs.drop_duplicates(["urn", "successor"]).astype({"urn": "string", "successor": "string"})
+    return pairs[list(columns)].reset_index(drop=True)
+
+
+def previous_below_good(out: pd.DataFrame, la_code: str, since: dt.date, links: pd.DataFrame | None) -> pd.DataFrame:
+    """Every school of the LA below good in the last report's snapshot, followed to now.
+
+    The last report's snapshot is the latest on or before ``since``; a school
+    is below good there when its counted grade is 3 or 4 (``outcomes``). It is
+    followed by its URN in the latest snapshot, or else to its one successor by
+    the rule of ``config/inspections.yaml`` (``successions``): a succession link
+    (either direction), the school gone from the latest file, the successor in
+    it and not in the earlier one, the link dated after the earlier snapshot
+    and on or before the latest (or undated). It was re-inspected when the
+    inspection the school followed is counted on now is dated after the one
+    graded then: its own, or (a successor not yet inspected in its new form)
+    its predecessor's, inspected again before it converted.
+
+    Returns
+    -------
+    DataFrame
+        ``urn`` (then), ``grade_before`` (1-4), ``inspected_before`` (date of
+        that inspection), ``satisfactory`` (grade 3 before September 2012),
+        ``followed_to`` (URN now; missing where not found), ``how_followed``
+        (``same URN``, ``successor``, ``not found``), ``why_not_found``
+        (``converted``: its successor is not yet in Ofsted's file, as a new
+        academy is not until inspected; ``other_link``: linked only in ways the
+        rule does not follow; ``closed``: no link; ``several`` successors:
+        ``config/inspections.yaml`` ``not_found``), ``reinspected`` (bool), ``inspected_now`` (date of the
+        latest inspection of the school followed), ``grade_now`` (Int64;
+        missing for a report card or where not found), ``report_card_now``.
+        Sorted by grade before (worst first) and URN. Empty where no snapshot is
+        as old as ``since``.
+    """
+    dates = out["as_at"]
+    then_at, now_at = snapshot_at(dates, since), pd.to_datetime(dates).max()
+    columns = ["urn", "grade_before", "inspected_before", "satisfactory", "followed_to", "how_followed",
+               "why_not_found", "reinspected", "inspected_now", "grade_now", "report_card_now"]
+    if then_at is None or then_at == now_at:
+        return pd.DataFrame(columns=columns)
+    then_rows = out[out["as_at"] == then_at]
+    now_rows = out[out["as_at"] == now_at].drop_duplicates("urn").set_index("urn")
+    below = then_rows[(then_rows["la_code"] == la_code) & then_rows["grade"].ge(3).fillna(False)]
+    table = pd.DataFrame({"urn": below["urn"].astype("string").to_numpy(),
+                          "grade_before": below["grade"].astype("Int64").to_numpy(),
+                          "inspected_before": pd.to_datetime(below["inspection_date"]).to_numpy()})
+    table["satisfactory"] = (table["grade_before"].eq(3) & (table["inspected_before"]
+                                                            < REQUIRES_IMPROVEMENT_FROM)).astype(bool)
+    pairs = _succession_pairs(links)
+    open_then = set(then_rows["urn"].astype(str))
+    in_period = pairs["link_date"].isna() | ((pairs["link_date"] > then_at) & (pairs["link_date"] <= now_at))
+    candidates = pairs[pairs["followed"] & in_period & ~pairs["successor"].isin(list(open_then))]
+    usable = candidates[candidates["successor"].isin(list(now_rows.index))]
+    followed, how, why = [], [], []
+    for urn in table["urn"]:
+        if urn in now_rows.index:
+            followed.append(urn), how.append("same URN"), why.append(pd.NA)
+            continue
+        found = usable.loc[usable["urn"] == urn, "successor"].unique()
+        if len(found) == 1:
+            followed.append(found[0]), how.append("successor"), why.append(pd.NA)
+            continue
+        reason = ("several" if len(found) > 1 else "converted" if (candidates["urn"] == urn).any()
+                  else "other_link" if (pairs["urn"] == urn).any() else "closed")
+        followed.append(pd.NA), how.append("not found"), why.append(reason)
+    table["followed_to"] = pd.array(followed, dtype="string")
+    table["how_followed"] = pd.array(how, dtype="string")
+    table["why_not_found"] = pd.array(why, dtype="string")
+    now = now_rows.reindex(table["followed_to"].fillna("")).reset_index(drop=True)
+    inspected_now = pd.to_datetime(now["inspection_date"]).to_numpy()
+    table["inspected_now"] = pd.Series(inspected_now).where(table["followed_to"].notna())
+    table["reinspected"] = (table["inspected_now"] > table["inspected_before"]).fillna(False).astype(bool)
+    table["grade_now"] = now["grade"].astype("Int64").where(table["followed_to"].notna().to_numpy())
+    table["report_card_now"] = now["report_card"].fillna(False).astype(bool).to_numpy()
+    table = table.sort_values(["grade_before", "urn"], ascending=[False, True], kind="stable")
+    return table[columns].reset_index(drop=True)
+
+
+def previous_below_good_counts(table: pd.DataFrame) -> dict[str, int]:
+    """The counts the page says: below good then (by grade), found, re-inspected, now good or better, not found.
+
+    Returns
+    -------
+    dict
+        ``below_good``, ``inadequate``, ``requires_improvement``,
+        ``satisfactory`` (grade 3 before September 2012), ``found``,
+        ``same_urn``, ``successor``, ``reinspected``, ``now_good`` (of the
+        re-inspected, good or better now), ``still_below`` (re-inspected and
+        still below good), ``report_card`` (re-inspected, with a report card),
+        ``not_reinspected``, ``not_reinspected_successor`` (converted and not
+        yet inspected), ``not_found`` and ``not_found_<why>``; and the same of
+        the schools that required improvement (not satisfactory), prefixed
+        ``ri_``.
+    """
+    def counts(rows: pd.DataFrame) -> dict[str, int]:
+        again = rows[rows["reinspected"].astype(bool).to_numpy()]
+        found = rows["how_followed"].ne("not found").astype(bool)
+        return {
+            "below_good": len(rows), "inadequate": int(rows["grade_before"].eq(4).sum()),
+            "requires_improvement": int((rows["grade_before"].eq(3) & ~rows["satisfactory"]).sum()),
+            "satisfactory": int(rows["satisfactory"].sum()),
+            "found": int(found.sum()), "same_urn": int(rows["how_followed"].eq("same URN").sum()),
+            "successor": int(rows["how_followed"].eq("successor").sum()),
+            "reinspected": len(again), "now_good": int(again["grade_now"].le(2).fillna(False).sum()),
+            "still_below": int(again["grade_now"].ge(3).fillna(False).sum()),
+            "report_card": int(again["report_card_now"].sum()),
+            "not_reinspected": int((found & ~rows["reinspected"]).sum()),
+            "not_reinspected_successor": int((rows["how_followed"].eq("successor") & ~rows["reinspected"]).sum()),
+            "not_found": int((~found).sum()),
+            **{f"not_found_{why}": int(rows["why_not_found"].eq(why).sum()) for why in config()["not_found"]},
+        }
+
+    ri = table[(table["grade_before"].eq(3) & ~table["satisfactory"].astype(bool)).fillna(False).to_numpy(dtype=bool)]
+    return {**counts(table), **{f"ri_{k}": v for k, v in counts(ri).items()}}
+
+
+def inspection_gaps(out: pd.DataFrame, la_code: str, since: dt.date, as_at: dt.date) -> dict[str, object]:
+    """Inspections a snapshot cannot hold: those after its last inspection date and up to the report's date.
+
+    Ofsted's file as at a date holds inspections to about two weeks before it.
+    For the last report's snapshot, the LA's inspections dated after its last
+    inspection and on or before ``since`` are in the later snapshots, and
+    counted from them (``taken_from_later``). For the latest snapshot, nothing
+    later is in the pack, so its gap to ``as_at`` is stated (``gap_days``).
+
+    Returns
+    -------
+    dict
+        ``report_as_at``, ``latest_as_at``, ``latest_last_inspection`` (national latest
+        inspection date in that file), ``gap_days`` (to ``as_at``);
+        ``previous_as_at``, ``previous_last_inspection``, ``taken_from_later``
+        (the LA's inspections in that window seen in later snapshots); the
+        previous ones None where there is no earlier snapshot.
+    """
+    dates = pd.to_datetime(out["as_at"])
+    latest = dates.max()
+    last = pd.to_datetime(out.loc[dates == latest, "inspection_date"]).max()
+    result: dict[str, object] = {"report_as_at": pd.Timestamp(as_at), "latest_as_at": latest,
+                                 "latest_last_inspection": last,
+                                 "gap_days": int((pd.Timestamp(as_at) - last).days) if pd.notna(last) else None,
+                                 "previous_as_at": None, "previous_last_inspection": None, "taken_from_later": 0}
+    previous = snapshot_at(dates, since)
+    if previous is None or previous == latest:
+        return result
+    previous_last = pd.to_datetime(out.loc[dates == previous, "inspection_date"]).max()
+    later = out[(dates > previous).to_numpy() & out["la_code"].eq(la_code).fillna(False).to_numpy()]
+    seen = pd.concat([later[["urn", "inspection_date"]],
+                      later[["urn", "previous_inspection_date"]].rename(columns={"previous_inspection_date":
+                                                                                 "inspection_date"})])
+    seen = seen.assign(inspection_date=pd.to_datetime(seen["inspection_date"])).dropna().drop_duplicates()
+    window = seen["inspection_date"].gt(previous_last) & seen["inspection_date"].le(pd.Timestamp(since))
+    result.update(previous_as_at=previous, previous_last_inspection=previous_last,
+                  taken_from_later=int(window.sum()))
+    return result

@@ -219,7 +219,8 @@ def outcomes(
 
     A school's *own* inspection is one dated on or after the school opened
     (``establishments.open_date``; every inspection is its own where the school
-    is not in the establishments list). Ofsted's file already shows a new
+    is not in the establishments list) and, where Ofsted's file says whose
+    inspection it is (``inspected_urn``, the current layout), of its own URN. Ofsted's file already shows a new
     academy with its predecessor's inspection; a school with no inspection in
     the file is given its predecessor's latest (``predecessors`` from ``links``)
     when ``not_inspected='carry_predecessor'``. With ``'exclude'`` only own
@@ -253,6 +254,8 @@ def outcomes(
         opened = establishments.dropna(subset=["open_date"]).drop_duplicates("urn", keep="last")
         opened_on = out["urn"].map(opened.set_index(opened["urn"].astype("string"))["open_date"])
         early = (inspected & pd.to_datetime(out["inspection_date"]).lt(opened_on)).fillna(False).astype(bool)
+    if "inspected_urn" in out:  # the file says whose inspection it is (Ofsted's current layout)
+        early = early | (inspected & out["inspected_urn"].notna()).astype(bool)
     basis = pd.Series(np.where(early, "predecessor", np.where(inspected, "own", "none")), index=out.index,
                       dtype="string")
     out["carried_from"] = pd.Series(pd.NA, index=out.index, dtype="string")

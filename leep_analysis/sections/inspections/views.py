@@ -89,7 +89,31 @@ def comparison(result: Inspections) -> list[Block]:
                + " The pack's table inspections__summary.csv has every snapshot, area, phase and governance group."),
         csv=summary_csv(result),
     )
-    return [*_said(lines), ("show", table)]
+    return [*_said(lines), ("show", table), *frameworks(result)]
+
+
+def frameworks(result: Inspections) -> list[Block]:
+    """The LA's schools by the framework of their counted inspection (``inspections__frameworks.csv``)."""
+    table = _suppressed(result, result.frameworks, ["n_schools"], {"n_schools": ["pct"]})
+    la = table[(table["as_at"] == result.as_at) & (table["area_type"] == "la")]
+    england = result.frameworks[(result.frameworks["as_at"] == result.as_at)
+                                & (result.frameworks["area_type"] == "england")]
+    shown = pd.DataFrame({
+        "framework": la["framework"].map(config()["frameworks"]).to_numpy(),
+        "outcome": la["outcome"].map(config()["framework_outcomes"]).to_numpy(),
+        "n_schools": la["n_schools"].to_numpy(), "pct": la["pct"].to_numpy(),
+        "england": england["pct"].to_numpy()})
+    return [*_said([words.frameworks_sentence(result)]), ("show", dict(
+        frame=shown, name="frameworks",
+        caption=f"{result.areas.la_name}'s schools by the framework of their latest inspection, as at "
+                f"{when(result.as_at)}",
+        formats={"n_schools": "int", "pct": "pct1", "england": "pct1"},
+        labels={"framework": "Framework", "outcome": "Grade", "n_schools": "Schools", "pct": "% of schools",
+                "england": "England: % of schools"},
+        notes="Each school once, by the framework of the inspection it is counted on."
+              + (" 'No overall grade under this framework': inspections from 2 September 2024 give none ('Not "
+                 "judged' in Ofsted's file)." if result.as_at >= KEY_JUDGEMENTS_FROM else ""),
+        csv=table))]
 
 
 # --------------------------------------------------------------------------- over time
@@ -303,6 +327,58 @@ def schools_table(result: Inspections) -> pd.DataFrame:
 
 
 def schools(result: Inspections) -> list[Block]:
+    """The schools inspected since the last report (``inspections__schools.csv``), then those below good then."""
+    return [*_inspected_since(result), *previous_below_good(result)]
+
+
+#: Columns of ``inspections__previous_below_good.csv``.
+PREVIOUS_BELOW_GOOD_COLUMNS = ["urn", "grade_before", "followed_to", "how_followed", "reinspected", "grade_now",
+                               "inspected_before", "inspected_now", "why_not_found"]
+
+
+def previous_below_good_table(result: Inspections) -> pd.DataFrame:
+    """``inspections__previous_below_good.csv``: grades as labels (``Satisfactory`` before September 2012).
+
+    In committee mode the URNs (``urn``, ``followed_to``) and dates are dropped.
+    """
+    rows = result.previous_below_good
+    table = pd.DataFrame({
+        "urn": rows["urn"], "followed_to": rows["followed_to"], "how_followed": rows["how_followed"],
+        "grade_before": [grade_label(g, d) for g, d in zip(rows["grade_before"], rows["inspected_before"],
+                                                           strict=True)],
+        "reinspected": rows["reinspected"].map({True: "yes", False: "no"}),
+        "grade_now": ["Report card" if card else (grade_label(g, d) if pd.notna(g) else "")
+                      for g, d, card in zip(rows["grade_now"], rows["inspected_now"], rows["report_card_now"],
+                                            strict=True)],
+        "inspected_before": rows["inspected_before"], "inspected_now": rows["inspected_now"],
+        "why_not_found": rows["why_not_found"].map(config()["not_found"]),
+    }, columns=PREVIOUS_BELOW_GOOD_COLUMNS)
+    if result.committee:
+        table = table.drop(columns=["urn", "followed_to", "inspected_before", "inspected_now"])
+    return table
+
+
+def previous_below_good(result: Inspections) -> list[Block]:
+    """The before-and-after story: every school below good at the last report, followed to now."""
+    blocks = [("heading", {"text": "Schools below good at the last report", "level": 2}),
+              *_said([*words.previous_below_good_sentences(result), words.gap_sentence(result)])]
+    table = previous_below_good_table(result)
+    if table.empty:
+        return blocks
+    blocks.append(("show", dict(
+        frame=table, name="previous_below_good",
+        caption=f"{result.areas.la_name}'s schools below good in Ofsted's file as at "
+                f"{when(last_report_file(result))}, followed to {when(result.as_at)}",
+        formats={"inspected_before": "date", "inspected_now": "date"},
+        labels={"urn": "URN then", "grade_before": "Grade then", "followed_to": "URN now",
+                "how_followed": "Followed by", "reinspected": "Inspected since", "grade_now": "Grade now",
+                "inspected_before": "Inspected (then)", "inspected_now": "Latest inspection",
+                "why_not_found": "Why not found"},
+        notes=config()["successions"]["text"] + " " + config()["satisfactory"], csv=table)))
+    return blocks
+
+
+def _inspected_since(result: Inspections) -> list[Block]:
     """The sentence and the schools inspected since the last report (``inspections__schools.csv``)."""
     blocks = _said([words.schools_sentence(result)])
     table = schools_table(result)

@@ -44,6 +44,11 @@ def _is(result: Inspections, n: int) -> str:
     return "is" if n == 1 and not (result.committee and result.threshold > 1) else "are"
 
 
+def _has(result: Inspections, n: int) -> str:
+    """'has' for exactly one school (shown), else 'have'."""
+    return "has" if _is(result, n) == "is" else "have"
+
+
 def _small(result: Inspections, row: Mapping[str, Any]) -> bool:
     """In committee mode, a group of fewer graded schools than the threshold gives no percentage."""
     return result.committee and 0 < int(row.get("n_graded", 0)) < result.threshold
@@ -273,8 +278,11 @@ def transition_sentences(result: Inspections) -> list[str]:
     if result.first_as_at != result.as_at:
         lines.append(f"Since {when(result.first_as_at)} (the first snapshot in this pack), schools that have "
                      f"become good or better from requires improvement or inadequate: "
-                     f"{_count(result, int(moved.get('became_good', 0)))}; schools no longer good or better: "
-                     f"{_count(result, int(moved.get('no_longer_good', 0)))}.")
+                     f"{_count(result, int(moved.get('became_good', 0)))}"
+                     + (f" (and {_count(result, int(moved['became_good_from_satisfactory']))} from satisfactory, "
+                        "grade 3 at an inspection before September 2012)"
+                        if moved.get("became_good_from_satisfactory") else "")
+                     + f"; schools no longer good or better: {_count(result, int(moved.get('no_longer_good', 0)))}.")
     return lines
 
 
@@ -312,3 +320,101 @@ def schools_sentence(result: Inspections) -> str:
             f"{result.areas.la_name} had an inspection of their own between {start} (the Ofsted file the last "
             f"report used) and {when(result.as_at)}: " + ", ".join(parts) + ".")
 
+
+
+def frameworks_sentence(result: Inspections) -> str:
+    """The LA's schools by the framework of their counted inspection, "no overall grade" counted apart."""
+    table = result.frameworks
+    la = table[(table["as_at"] == result.as_at) & (table["area_type"] == "la")]
+    n = la.groupby("framework")["n_schools"].sum()
+    legacy = int(la.loc[(la["framework"] == "overall") & (la["outcome"] != "no_overall_grade"), "n_schools"].sum())
+    total = int(la["n_schools"].sum())
+    parts = [f"{_count(result, legacy)} have a legacy overall effectiveness grade (inspected before 2 September "
+             "2024)"]
+    if n.get("key_judgements", 0):
+        parts.append(f"{_count(result, int(n['key_judgements']))} were last inspected under the key judgements "
+                     "(2 September 2024 to 9 November 2025), which give no overall grade")
+    if n.get("report_card", 0):
+        parts.append(f"{_count(result, int(n['report_card']))} have a report card, with no grade on the four-point "
+                     "scale")
+    ungraded = int(la.loc[(la["framework"] == "overall") & (la["outcome"] == "no_overall_grade"), "n_schools"].sum())
+    if ungraded:
+        parts.append(f"{_count(result, ungraded)} were inspected before September 2024 without an overall grade")
+    if n.get("none", 0):
+        parts.append(f"{_count(result, int(n['none']))} have no inspection counted")
+    apart = (" The grades of the frameworks are never merged into one: a school with no grade under a framework "
+             "is counted as such." if result.as_at >= KEY_JUDGEMENTS_FROM else "")
+    return (f"By the framework of their latest inspection, of {result.areas.la_name}'s {_count(result, total)} "
+            f"schools as at {when(result.as_at)}: " + "; ".join(parts) + "." + apart)
+
+
+def _grade_words(counts: Mapping[str, int], result: Inspections) -> str:
+    """'5 inadequate, 16 requiring improvement and 25 satisfactory (...)' (only the grades present)."""
+    parts = [f"{_count(result, counts['inadequate'])} inadequate" if counts["inadequate"] else "",
+             f"{_count(result, counts['requires_improvement'])} requiring improvement"
+             if counts["requires_improvement"] else "",
+             f"{_count(result, counts['satisfactory'])} satisfactory (grade 3 at an inspection before September "
+             "2012, when it meant satisfactory, not requires improvement)" if counts["satisfactory"] else ""]
+    parts = [p for p in parts if p]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+
+
+def previous_below_good_sentences(result: Inspections) -> list[str]:
+    """The before-and-after story with its denominators: below good then, found, re-inspected, good now."""
+    c = result.previous_below_good_counts
+    name, then = result.areas.la_name, last_report_file(result)
+    if then == result.as_at or pd.Timestamp(result.since) < result.first_as_at:
+        return [f"No Ofsted file as old as the last report ({when(result.since)}) is in the pack, so the schools "
+                "below good then cannot be followed."]
+    if not c["below_good"]:
+        return [f"None of {name}'s schools was below good in Ofsted's file as at {when(then)}."]
+    lines = [f"In Ofsted's file as at {when(then)} (the one the last report used), {_count(result, c['below_good'])} "
+             f"of {name}'s schools were below good: {_grade_words(c, result)}."]
+    found = (f"{_count(result, c['found'])} are followed to a school in Ofsted's file as at {when(result.as_at)} "
+             f"({_count(result, c['same_urn'])} by the same URN, {_count(result, c['successor'])} to the academy or "
+             "school that succeeded them)")
+    again = (f"{_count(result, c['reinspected'])} of them {_has(result, c['reinspected'])} been inspected since: "
+             f"{_count(result, c['now_good'])} {_is(result, c['now_good'])} now good or better and "
+             f"{_count(result, c['still_below'])} {_is(result, c['still_below'])} still below good"
+             + (f" ({_count(result, c['report_card'])} have a report card instead of a grade)" if c["report_card"]
+                else ""))
+    waiting = (f"{_count(result, c['not_reinspected'])} {_has(result, c['not_reinspected'])} not been inspected since"
+               + (f" ({_count(result, c['not_reinspected_successor'])} of them converted and not yet inspected in "
+                  "their new form, so Ofsted's file shows the old grade)" if c["not_reinspected_successor"] else ""))
+    lines.append(f"{found}; {again}; {waiting}.")
+    if c["not_found"]:
+        reasons = config()["not_found"]
+        why = "; ".join(f"{_count(result, c[f'not_found_{k}'])} {text}" for k, text in reasons.items()
+                        if c[f"not_found_{k}"])
+        lines.append(f"{_count(result, c['not_found'])} are not found in the latest file: {why}.")
+    if c["ri_below_good"]:
+        waiting_ri = c["ri_below_good"] - c["ri_reinspected"]
+        share = (f" ({100 * c['ri_now_good'] / c['ri_reinspected']:.0f}%)"
+                 if c["ri_reinspected"] and not (result.committee and c["ri_reinspected"] < result.threshold) else "")
+        lines.append(f"Of the {_count(result, c['ri_below_good'])} that required improvement, "
+                     f"{_count(result, c['ri_reinspected'])} {_has(result, c['ri_reinspected'])} been inspected since and "
+                     f"{_count(result, c['ri_now_good'])} of those{share} {_is(result, c['ri_now_good'])} now good "
+                     "or better; "
+                     f"{_count(result, c['ri_still_below'])} {_is(result, c['ri_still_below'])} still below good "
+                     f"and {_count(result, waiting_ri)} {_has(result, waiting_ri)} not been inspected since.")
+    return lines
+
+
+def gap_sentence(result: Inspections) -> str:
+    """The inspections no snapshot in the pack holds, and those the last report's file lacked but later ones have."""
+    g = result.gaps
+    text = ""
+    if g["latest_last_inspection"] is not None and not pd.isna(g["latest_last_inspection"]) and g["gap_days"]:
+        text = (f"Ofsted's file as at {when(g['latest_as_at'])} holds inspections to "
+                f"{when(g['latest_last_inspection'])}: any inspection in the {g['gap_days']} days from then to the "
+                f"report date ({when(g['report_as_at'])}) is not in this pack "
+                "(a gap, not a zero).")
+    if g["previous_as_at"] is not None:
+        later = int(g["taken_from_later"])
+        which = (f"the {_count(result, later)} inspections of {result.areas.la_name}'s schools dated from then to "
+                 f"{when(result.since)} are taken from the later files" if later else
+                 f"the later files hold no inspection of {result.areas.la_name}'s schools dated from then to "
+                 f"{when(result.since)}")
+        text += (f" The last report's file (as at {when(g['previous_as_at'])}) held inspections to "
+                 f"{when(g['previous_last_inspection'])}; {which}.")
+    return text.strip()
