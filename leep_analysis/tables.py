@@ -67,6 +67,15 @@ def decimals_format(decimals: int | None, *, signed: bool = False) -> str:
     return f"{'signed' if signed else 'num'}{min(places, 2)}" if (signed or places) else ("signed0" if signed else "int")
 
 
+def _label_column(frame: pd.DataFrame, candidates: list[str]) -> str | None:
+    """The column naming each row, given the room to keep to two lines: of the first two text columns, the longer.
+
+    (A short code or grouping, such as an indicator letter or a phase, may come before the name.)
+    """
+    longest = {c: frame[c].astype(str).str.len().max() if len(frame) else 0 for c in candidates}
+    return max(candidates, key=lambda c: longest[c]) if candidates else None
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -93,16 +102,14 @@ def table_html(
             kind = "num1" if pd.api.types.is_float_dtype(frame[column]) else (
                 "int" if pd.api.types.is_integer_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]) else "text")
         kinds[column] = kind
-    head = "".join(
-        f'<th scope="col" class="{"num" if kinds[c] in NUMERIC else "text"}">{html.escape(labels.get(c, c))}</th>'
-        for c in columns
-    )
+    label = _label_column(frame, [c for c in columns[:2] if kinds[c] not in NUMERIC])
+    css = {c: "num" if kinds[c] in NUMERIC else ("text label" if c == label else "text") for c in columns}
+    head = "".join(f'<th scope="col" class="{css[c]}">{html.escape(labels.get(c, c))}</th>' for c in columns)
     body = []
     for row in frame.itertuples(index=False, name=None):
         cells = []
         for column, value in zip(columns, row, strict=True):
-            cls = "num" if kinds[column] in NUMERIC else "text"
-            cells.append(f'<td class="{cls}">{FORMATS[kinds[column]](value)}</td>')
+            cells.append(f'<td class="{css[column]}">{FORMATS[kinds[column]](value)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = f'<p class="leep-table-note">{html.escape(notes)}</p>' if notes else ""
     empty = f'<tr><td colspan="{len(columns)}" class="text">No rows.</td></tr>' if not body else ""
