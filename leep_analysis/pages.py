@@ -45,6 +45,14 @@ def pack_title(inputs: Inputs, name: str) -> str:
     return params.title or f"School improvement report: {period_label(params.period)}"
 
 
+def facts(inputs: Inputs, name: str) -> dict[str, str]:
+    """What the cover of the PDF and of the workbook say: title, LA, period, as-at date, audience."""
+    params = inputs.params
+    return {"title": pack_title(inputs, name), "la": f"{name} (LA {params.la_code})",
+            "period": period_label(params.period), "as_at": long_date(params.as_at),
+            "audience": AUDIENCE[params.audience]}
+
+
 def section_links(sections: list[str], current: str | None) -> list[dict[str, Any]]:
     titles = load_config("sections")
     return [

@@ -21,7 +21,6 @@ import jinja2
 
 from .config import TEMPLATE_DIR, load_config
 from .inputs import Inputs
-from .wording import long_date
 
 PDF_NAME = "pack.pdf"
 #: Width of a page's text in points: A4 (595 x 842 pt) less 15 mm margins each side.
@@ -46,7 +45,7 @@ _CELL = re.compile(r'<t([hd])[^>]*class="(num|text)[^"]*"[^>]*>(.*?)</t[hd]>', r
 
 @dataclass(frozen=True)
 class Cover:
-    """What the cover page says."""
+    """What the cover page says (``pages.facts``), and the synthetic-data banner where it applies."""
 
     la: str
     title: str
@@ -133,14 +132,11 @@ def render(markup: str, dest: Path, base: Path) -> bool:
 def write_pdf(inputs: Inputs, pack_dir: Path, name: str) -> Path | None:
     """Write ``pack.pdf`` from the pack's section pages in ``pack_dir``; its path, or None if it could not be made."""
     from .config import SYNTHETIC_BANNER
-    from .pages import AUDIENCE, pack_title, period_label
+    from .pages import facts
 
-    params = inputs.params
     titles = load_config("sections")
-    cover = Cover(la=f"{name} (LA {params.la_code})", title=pack_title(inputs, name),
-                  period=period_label(params.period), audience=AUDIENCE[params.audience],
-                  as_at=long_date(params.as_at), synthetic=SYNTHETIC_BANNER if inputs.on_sample else "")
+    cover = Cover(**facts(inputs, name), synthetic=SYNTHETIC_BANNER if inputs.on_sample else "")
     pages = [(s, titles[s]["title"], (pack_dir / f"{s}.html").read_text(encoding="utf-8"))
-             for s in params.sections if (pack_dir / f"{s}.html").exists()]
+             for s in inputs.params.sections if (pack_dir / f"{s}.html").exists()]
     dest = pack_dir / PDF_NAME
     return dest if render(document(cover, pages), dest, pack_dir) else None

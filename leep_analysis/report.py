@@ -140,8 +140,14 @@ class Section:
         )
         if self.pack_dir is not None:
             stem = f"{self.section_id}__{name}"
-            tables.write_csv(frame if csv is None else csv, self.pack_dir / "tables" / f"{stem}.csv")
-            self._record("captions", stem, caption)
+            written = frame if csv is None else csv
+            tables.write_csv(written, self.pack_dir / "tables" / f"{stem}.csv")
+            # the workbook's headings and number formats: what the page shows, for the columns written
+            kinds = tables.column_formats(frame, formats)
+            self._record("captions", stem, {
+                "caption": caption,
+                "labels": {c: (labels or {}).get(c, c) for c in frame.columns if c in written.columns},
+                "formats": {c: kinds[c] for c in frame.columns if c in written.columns}})
 
     def figure(self, fig: Any, *, caption: str, alt: str) -> None:
         """Show a matplotlib figure with its number, caption and alt text."""

@@ -286,7 +286,7 @@ def run_pack(
     NotebookError
         A notebook failed (the earlier pack, if any, is left as it was).
     """
-    from . import manifest, pages, pdf, tables
+    from . import manifest, pages, pdf, workbook
 
     params_file = Path(params_file)
     inputs = load_period(params_file)
@@ -319,7 +319,8 @@ def run_pack(
             close()
         captions = _read_json_dir(build / "captions")
         (build / "tables").mkdir(exist_ok=True)
-        tables.write_workbook(build / "tables", build / "tables.xlsx", captions, created=params.as_at)
+        workbook.write_workbook(build / "tables", build / "tables.xlsx", captions,
+                                cover=pages.facts(inputs, name), created=params.as_at)
         pages.write_index(inputs, build, name)
         pdf.write_pdf(inputs, build, name)  # pack.pdf beside index.html, inside the build folder
         notebooks = [{"notebook": job.notebook.name, "section": job.section,

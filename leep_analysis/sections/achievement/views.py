@@ -60,7 +60,8 @@ def _display(rows: pd.DataFrame, comp: Comparators) -> tuple[pd.DataFrame, dict[
     return out, labels
 
 
-_NUMERIC_LOOK = {c: "num1" for c in ("la_value", "england", "region", "sn_mean", "rank", "change")}
+_NUMERIC_LOOK = {**{c: "num1" for c in ("la_value", "england", "region", "sn_mean", "rank", "change")},
+                 "trend": "trend"}
 
 
 def phase(ach: Achievement, phase_id: str) -> list[Block]:
