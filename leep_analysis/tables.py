@@ -76,6 +76,21 @@ def _trend(value: object) -> str:
     return "; ".join(parts)
 
 
+#: A tile's comparison with England: arrow, words and colour (green better, red worse), so it reads without colour.
+VERSUS = {"better": ("▲", "Better than England"), "worse": ("▼", "Worse than England"),
+          "in_line": ("●", "In line with England")}
+
+
+def versus_html(versus: str) -> str:
+    """A tile's line saying whether the LA is better or worse than England ("" where it is not compared)."""
+    if versus not in VERSUS:
+        return ""
+    arrow, words = VERSUS[versus]
+    css = {"better": "better", "worse": "worse", "in_line": "same"}[versus]
+    return (f'<span class="leep-tile-versus leep-trend-{css}"><span aria-hidden="true">{arrow}</span> '
+            f"{words}</span>")
+
+
 #: Named formats for ``show``: percentage, count, decimal, signed, money, date, text, RAG badge, trend arrow.
 FORMATS: dict[str, Formatter] = {
     "pct0": lambda v: _number(v, 0, suffix="%"),
