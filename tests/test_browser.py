@@ -92,10 +92,10 @@ def test_tables_fit_a_1280_pixel_screen(default_pack, browser):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(path.as_uri(), wait_until="load")
         tables = page.evaluate("""() => Array.from(document.querySelectorAll('.leep-table-wrap')).map(w => {
-            const labels = Array.from(w.querySelectorAll('td.label')).map(c => {
-              const style = getComputedStyle(c);
-              const inner = c.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-              return Math.round(inner / parseFloat(style.lineHeight));
+const labels = Array.from(w.querySelectorAll('td.label')).map(c => {
+              // the lines of the cell's own text (the row may be taller for another cell)
+              const range = document.createRange(); range.selectNodeContents(c);
+              return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
             });
             return [w.querySelector('table').id, w.scrollWidth, w.clientWidth, Math.max(0, ...labels),
                     Array.from(w.querySelectorAll('td.num')).every(c => getComputedStyle(c).textAlign === 'right')];
