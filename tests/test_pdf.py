@@ -102,3 +102,20 @@ def test_no_text_outside_the_page(default_pack):
         width, height = float(page.group(1)), float(page.group(2))
         for x_max, y_max, word in re.findall(r'xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page.group(3)):
             assert float(x_max) <= width - 20 and float(y_max) <= height, f"{word!r} is off the page"
+
+
+def test_without_pango_the_pdf_step_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    assert pdf.render("<p>x</p>", tmp_path / "pack.pdf", tmp_path) is False
+    assert not (tmp_path / "pack.pdf").exists()
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "pack.pdf not written" in lines[0] and "libpango" in lines[0]
