@@ -135,6 +135,7 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         sample_note=_sample_note([s for s in inputs.needed() if inputs.is_sample(s.key)]),
         sections=section_links(params.sections, None),
         tiles=tiles,
+        glossary=load_config("glossary")["terms"],
         files=files,
         footer=_footer(inputs),
     )

@@ -105,7 +105,7 @@ def section_body(page_html: str, section: str) -> tuple[str, list[tuple[str, str
 
 
 def document(cover: Cover, pages: list[tuple[str, str, str]]) -> str:
-    """The whole pack as one HTML document: cover, contents, then each ``(id, title, page html)`` in order."""
+    """The whole pack as one HTML document: cover, contents, terms used, then each ``(id, title, page html)`` in order."""
     sections = []
     for section, title, page_html in pages:
         body, headings = section_body(page_html, section)
@@ -113,6 +113,7 @@ def document(cover: Cover, pages: list[tuple[str, str, str]]) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
     css = (TEMPLATE_DIR / "leep.css").read_text(encoding="utf-8") + (TEMPLATE_DIR / "print.css").read_text(encoding="utf-8")
     return env.get_template("pack_pdf.html.j2").render(cover=cover, sections=sections, css=css,
+                                                       glossary=load_config("glossary")["terms"],
                                                        table_pt=TABLE_PT, small_pt=SMALL_PT)
 
 

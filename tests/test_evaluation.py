@@ -66,7 +66,7 @@ def test_entered_f_and_g():
     assert worse.set_index("indicator")["rag"].to_dict() == {"F": "red", "G": "red"}
     blank = evaluation.entered_measures(EvaluationSettings())
     assert blank["rag"].tolist() == ["not rated", "not rated"]
-    assert blank["evidence"].tolist() == ["not entered in the params file"] * 2
+    assert blank["evidence"].tolist() == [words.NOT_ENTERED] * 2
 
 
 def test_indicator_takes_worst_measure():

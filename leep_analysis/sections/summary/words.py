@@ -16,7 +16,7 @@ from ... import disclosure
 from ...wording import number
 
 #: Evidence of indicator F or G when the LA entered nothing in the params file.
-NOT_ENTERED = "not entered in the params file"
+NOT_ENTERED = "not entered for this period"
 #: Comparisons with national and trends, in the order the rules text names them.
 COMPARISONS = ("better", "in_line", "worse")
 TRENDS = ("improving", "stable", "declining", "unknown")
