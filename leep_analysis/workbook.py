@@ -113,10 +113,28 @@ def sheet_name(stem: str, used: set[str]) -> str:
     return name
 
 
-def _heading(column: str, labels: Mapping[str, str]) -> str:
-    """The heading the page shows, else the column name in words; never blank (an Excel table needs one)."""
-    label = labels.get(column, "").strip()
-    return label or column.replace("_", " ").capitalize()
+def headings(columns: list[str], labels: Mapping[str, str]) -> list[str]:
+    """Each column's heading: the page's, else ``config/columns.yaml``'s, else its name in words; unique, never blank.
+
+    (An Excel table needs a heading in every column, each different.)
+    """
+    known = load_config("columns")
+    out: list[str] = []
+    for column in columns:
+        label = labels.get(column, "").strip()
+        if not label or label in out:
+            label = known.get(column, {}).get("heading") or column.replace("_", " ").capitalize()
+        n, base = 2, label
+        while label in out:
+            label, n = f"{base} ({n})", n + 1
+        out.append(label)
+    return out
+
+
+def meaning(column: str, heading: str, kind: str) -> str:
+    """What a column means, for the data dictionary: ``config/columns.yaml``'s words, else its heading and format."""
+    known = load_config("columns").get(column, {}).get("meaning")
+    return known or f"{heading}: {FORMAT_WORDS.get(kind, 'text')}"
 
 
 def write_workbook(tables_dir: Path, dest: Path, meta: Mapping[str, Any], *, cover: Mapping[str, str],
@@ -141,20 +159,14 @@ def write_workbook(tables_dir: Path, dest: Path, meta: Mapping[str, Any], *, cov
         if frame.empty:  # an Excel table needs a row: say that there are none
             frame = pd.DataFrame({"note": [NO_ROWS]})
             column_formats, labels = {"note": "text"}, {"note": "Note"}
-        headings = [_heading(c, labels) for c in frame.columns]
-        # an Excel table's headings must be unique
-        seen: dict[str, int] = {}
-        for i, heading in enumerate(headings):
-            seen[heading] = seen.get(heading, 0) + 1
-            if seen[heading] > 1:
-                headings[i] = f"{heading} ({seen[heading]})"
+        names = headings(list(frame.columns), labels)
         section = path.stem.split("__")[0]
         name = sheet_name(path.stem, used)
         additional = [{"column": {"columns": [h], "format": {"num_format": NUMBER_FORMATS[column_formats[c]]}}}
-                      for c, h in zip(frame.columns, headings, strict=True) if column_formats[c] in NUMBER_FORMATS]
+                      for c, h in zip(frame.columns, names, strict=True) if column_formats[c] in NUMBER_FORMATS]
         additional += [{"cell": {"cells": [(row + 1, col)], "format": {"num_format": NUMBER_FORMATS[kind]}}}
                        for (row, col), kind in cell_formats.items()]
-        table = frame.set_axis(headings, axis=1).astype(object)
+        table = frame.set_axis(names, axis=1).astype(object)
         table = table.where(table.notna() & (table != "") & (table != MISSING), NO_FIGURE)
         sheets[name] = gptables.GPTable(
             table=table, table_name=re.sub(r"\W", "_", name), title=entry.get("caption") or name,
@@ -164,11 +176,11 @@ def write_workbook(tables_dir: Path, dest: Path, meta: Mapping[str, Any], *, cov
             instructions=f"This worksheet contains one table. {NO_FIGURE} marks a cell with no figure "
                          "(not available, not applicable or too small to publish).",
             additional_formatting=additional)
-        for column, heading in zip(frame.columns, headings, strict=True):
+        for column, heading in zip(frame.columns, names, strict=True):
             kind = column_formats[column]
             dictionary.append({"table": path.name, "sheet": name, "column": column, "heading": heading,
-                               "meaning": f"{heading}: {FORMAT_WORDS.get(kind, 'text')}",
-                               "format": kind, "shown_on_page": "yes" if column in labels else "no"})
+                               "meaning": meaning(column, heading, kind), "format": kind,
+                               "shown_on_page": "yes" if column in labels else "no"})
     intro = [f"{cover['la']}: {cover['period']}. Figures as at {cover['as_at']}.",
              f"Audience: {cover['audience']}."]
     about = ["Each table of the report pack is on a sheet of its own, listed on the Contents sheet; "

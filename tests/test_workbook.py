@@ -82,3 +82,13 @@ def test_data_dictionary(book):
     assert (row["heading"], row["format"], row["shown_on_page"]) == ("% good", "pct1", "yes")
     assert row["meaning"] == "% good: percentage (0 to 100)"
     assert set(dictionary["table"]) == {"support__impact.csv", "concerns__exits.csv"}
+    # a column config/columns.yaml knows has its words
+    known = dictionary[dictionary["column"] == "n_supported"].iloc[0]
+    assert known["meaning"] == "Supported schools in the comparison"
+
+
+def test_headings_page_first_then_config_and_never_twice():
+    assert workbook.headings(["indicator", "description", "rag"], {"indicator": "", "description": "Indicator"}) == \
+        ["Indicator code", "Indicator", "RAG rating"]
+    assert workbook.headings(["a_b", "x"], {"x": "A b"}) == ["A b", "X"]  # the page's heading taken: its name
+    assert workbook.headings(["x_y", "x y"], {}) == ["X y", "X y (2)"]
