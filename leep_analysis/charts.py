@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import Formatter  # noqa: E402
 
 from .wording import mean_decimals, number  # noqa: E402
 
@@ -68,9 +68,28 @@ def use_house_style() -> None:
     )
 
 
-def value_formatter(unit: str) -> FuncFormatter:
-    """Axis ticks as the tables write them: 60% for a percentage, 1,200 otherwise."""
-    return FuncFormatter(lambda v, _pos: f"{v:,.0f}%" if unit == "percent" else f"{v:,.10g}")
+class UnitFormatter(Formatter):
+    """Axis ticks as the tables write them (60%, 67.5%, 1,200), with the fewest places that tell the ticks apart."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        self.ticks = list(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        locs = self.ticks or [x]
+        places = next((d for d in range(4) if all(abs(v - round(v, d)) < 1e-9 for v in locs)), 3)
+        text = f"{x:,.{places}f}"
+        if float(text.replace(",", "")) == 0:
+            text = text.lstrip("-")
+        return text + ("%" if self.unit == "percent" else "")
+
+
+def value_formatter(unit: str) -> UnitFormatter:
+    """The y (or x) axis formatter of a measure in ``unit`` (``percent`` adds the % sign)."""
+    return UnitFormatter(unit)
 
 
 def apply_y_axis_rule(ax: plt.Axes, values: np.ndarray) -> bool:
