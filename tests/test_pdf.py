@@ -119,3 +119,19 @@ def test_without_pango_the_pdf_step_says_so_in_one_line(tmp_path, monkeypatch, c
     assert not (tmp_path / "pack.pdf").exists()
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "pack.pdf not written" in lines[0] and "libpango" in lines[0]
+
+
+def test_a_table_too_wide_for_portrait_gets_a_landscape_page(tmp_path):
+    headers = "".join(f'<th scope="col" class="num">Column{i}</th>' for i in range(14))
+    cells = "".join(f'<td class="num">{"8" * 9}.{i}</td>' for i in range(14))
+    page = ('<main class="leep-main" id="main"><h2 id="Wide">Wide</h2>'
+            '<div class="leep-table-wrap" tabindex="0" role="region" aria-label="Table 1">'
+            '<table class="leep-table" id="table-x"><caption><strong>Table 1:</strong> wide</caption>'
+            f"<thead><tr>{headers}</tr></thead><tbody><tr>{cells}</tr></tbody></table></div></main>")
+    cover = pdf.Cover(la="LA", title="Title", period="Autumn term 2025/26", audience="Committee", as_at="31 December 2025")
+    assert pdf.render(pdf.document(cover, [("x", "Section", page)]), tmp_path / "p.pdf", tmp_path)
+    pages = pdf_pages(tmp_path / "p.pdf")
+    sizes = [size for size, _ in pages]
+    assert (842, 595) in sizes and all(tuple(sorted(s)) == A4 for s in sizes)
+    landscape = next(text for size, text in pages if size == (842, 595))
+    assert all(f"Column{i}" in landscape for i in range(14)) and "Page " in landscape
