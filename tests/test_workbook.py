@@ -92,3 +92,23 @@ def test_headings_page_first_then_config_and_never_twice():
         ["Indicator code", "Indicator", "RAG rating"]
     assert workbook.headings(["a_b", "x"], {"x": "A b"}) == ["A b", "X"]  # the page's heading taken: its name
     assert workbook.headings(["x_y", "x y"], {}) == ["X y", "X y (2)"]
+
+
+@pytest.mark.pack
+def test_default_pack_workbook(default_pack):
+    wb = openpyxl.load_workbook(default_pack / "tables.xlsx")
+    assert wb.sheetnames[:2] == ["Cover", "Contents"]
+    assert "achievement_age19" in wb.sheetnames and "inspections_report_cards" in wb.sheetnames  # full names
+    formatted = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert not (isinstance(cell.value, str) and NUMBER_TEXT.match(cell.value)), (ws.title, cell.coordinate)
+                formatted += isinstance(cell.value, int | float) and cell.number_format != "General"
+    assert formatted > 1000
+    # the A to G table: A's national figure is a number shown as a percentage, not the text "84.5%"
+    ws = wb["summary_indicators"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Indicator code")
+    assert ws.cell(header, 3).value == "National"
+    assert ws.cell(header + 1, 3).number_format == '0.0"%"' and isinstance(ws.cell(header + 1, 3).value, float)
+    assert (default_pack / workbook.DICTIONARY_NAME).exists()
