@@ -136,6 +136,7 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         sections=section_links(params.sections, None),
         tiles=tiles,
         glossary=load_config("glossary")["terms"],
+        has_pdf=(pack_dir / "pack.pdf").exists(),
         files=files,
         footer=_footer(inputs),
     )

@@ -321,8 +321,8 @@ def run_pack(
         (build / "tables").mkdir(exist_ok=True)
         workbook.write_workbook(build / "tables", build / "tables.xlsx", captions,
                                 cover=pages.facts(inputs, name), created=params.as_at)
+        pdf.write_pdf(inputs, build, name)  # pack.pdf beside index.html (which links to it), inside the build folder
         pages.write_index(inputs, build, name)
-        pdf.write_pdf(inputs, build, name)  # pack.pdf beside index.html, inside the build folder
         notebooks = [{"notebook": job.notebook.name, "section": job.section,
                       "title": load_config("sections")[job.section]["title"],
                       "seconds": round(seconds[job.section], 2)} for job in work]
