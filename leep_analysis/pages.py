@@ -11,6 +11,7 @@ import jinja2
 from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
 from .export import Page, house_css
 from .inputs import Inputs, InputSpec, describe_files
+from .pdf import PDF_NAME
 from .tables import versus_html
 from .wording import long_date
 
@@ -136,7 +137,7 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         sections=section_links(params.sections, None),
         tiles=tiles,
         glossary=load_config("glossary")["terms"],
-        has_pdf=(pack_dir / "pack.pdf").exists(),
+        has_pdf=(pack_dir / PDF_NAME).exists(),
         files=files,
         footer=_footer(inputs),
     )
