@@ -100,8 +100,9 @@ def apply_y_axis_rule(ax: plt.Axes, values: np.ndarray) -> bool:
     if finite.max() - finite.min() >= CROP_BELOW * finite.max():
         ax.set_ylim(bottom=0)
         return False
-    ax.annotate(CROPPED_NOTE, xy=(0, 0), xycoords="axes fraction", xytext=(0, -34), textcoords="offset points",
-                fontsize=8, color="#505050", style="italic")
+    # beside the foot of the axis, under the legend: clear of the x tick labels however they are turned
+    ax.annotate(CROPPED_NOTE, xy=(1, 0), xycoords="axes fraction", xytext=(8, 0), textcoords="offset points",
+                ha="left", va="bottom", fontsize=8, color="#505050", style="italic")
     return True
 
 
