@@ -30,14 +30,14 @@ NO_ROWS = "No rows in this period."
 NUMBER_FORMATS = {
     "pct0": '0"%"', "pct1": '0.0"%"', "int": "#,##0", "num1": "#,##0.0", "num2": "#,##0.00",
     "signed0": "+0;-0;0", "signed1": "+0.0;-0.0;0.0", "signed2": "+0.00;-0.00;0.00",
-    "gbp": '"£"#,##0', "gbp2": '"£"#,##0.00', "date": "d mmm yyyy",
+    "gbp": '"£"#,##0', "gbp2": '"£"#,##0.00', "date": "d mmm yyyy", "year": "0",
 }
 #: What each named format means, in the data dictionary.
 FORMAT_WORDS = {
     "pct0": "percentage (0 to 100)", "pct1": "percentage (0 to 100)", "int": "count",
     "num1": "number", "num2": "number", "signed0": "change (+ or -)", "signed1": "change (+ or -)",
     "signed2": "change (+ or -)", "gbp": "pounds", "gbp2": "pounds", "date": "date (YYYY-MM-DD in the CSV)",
-    "text": "text",
+    "text": "text", "year": "year",
 }
 _NUMBER_TEXT = re.compile(r"^(?P<gbp>£)?(?P<value>[-+−]?\d[\d,]*(?:\.\d+)?)(?P<pct>%)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -48,6 +48,11 @@ def _decimals_format(values: pd.Series) -> str:
     text = values.dropna().map(lambda v: f"{v:.6f}".rstrip("0").rstrip("."))
     places = max((len(t.split(".")[1]) if "." in t else 0 for t in text), default=0)
     return {0: "int", 1: "num1"}.get(places, "num2")
+
+
+def _is_year(column: str) -> bool:
+    """A column of years (2025), which takes no thousands separator."""
+    return column == "year" or column.endswith("_year")
 
 
 def number_from_text(text: str) -> tuple[float, str] | None:
@@ -85,7 +90,7 @@ def typed_table(path: Path, formats: Mapping[str, str]) -> tuple[pd.DataFrame, d
         elif len(filled) and all(p is not None for p in parsed):
             numbers = values.map(lambda v: number_from_text(v)[0] if number_from_text(v) else None)  # type: ignore[index]
             frame[column] = pd.to_numeric(numbers)
-            named = formats.get(column)
+            named = "year" if _is_year(column) else formats.get(column)
             column_formats[column] = named if named in NUMBER_FORMATS else (
                 parsed[0][1] if parsed[0][1] not in ("int", "num1", "num2") else _decimals_format(frame[column]))  # type: ignore[index]
         else:

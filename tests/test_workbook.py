@@ -112,3 +112,6 @@ def test_default_pack_workbook(default_pack):
     assert ws.cell(header, 3).value == "National"
     assert ws.cell(header + 1, 3).number_format == '0.0"%"' and isinstance(ws.cell(header + 1, 3).value, float)
     assert (default_pack / workbook.DICTIONARY_NAME).exists()
+    ws = wb["achievement_ks2"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Indicator code")
+    assert ws.cell(header, 4).value == "Year" and ws.cell(header + 1, 4).number_format == "0"  # 2025, not 2,025
