@@ -91,8 +91,13 @@ def typed_table(path: Path, formats: Mapping[str, str]) -> tuple[pd.DataFrame, d
             numbers = values.map(lambda v: number_from_text(v)[0] if number_from_text(v) else None)  # type: ignore[index]
             frame[column] = pd.to_numeric(numbers)
             named = "year" if _is_year(column) else formats.get(column)
-            column_formats[column] = named if named in NUMBER_FORMATS else (
-                parsed[0][1] if parsed[0][1] not in ("int", "num1", "num2") else _decimals_format(frame[column]))  # type: ignore[index]
+            plain = ("int", "num1", "num2")
+            if named in plain or (named not in NUMBER_FORMATS and parsed[0][1] in plain):  # type: ignore[index]
+                # a plain number shows as many places as its figures have (a column may mix 61% and -0.54)
+                places = max(plain.index(named) if named in plain else 0, plain.index(_decimals_format(frame[column])))
+                column_formats[column] = plain[places]
+            else:
+                column_formats[column] = named if named in NUMBER_FORMATS else parsed[0][1]  # type: ignore[index]
         else:
             cells: list[Any] = []
             for row, value in enumerate(values):
