@@ -8,17 +8,28 @@ STAMP  := $(VENV)/.installed
 PERIOD ?= 2025-26-autumn
 JOBS   ?= 2
 
-.PHONY: report test lab lint sample-data sync-notebooks benchmark clean
+.PHONY: report test lab lint sample-data sync-notebooks benchmark clean pdf-deps
+
+# pack.pdf is laid out by WeasyPrint, which needs the system's Pango; the PDF tests read it with
+# poppler's pdftotext. apt-get installs them where they are missing; where it cannot, the run's
+# PDF step says so in one line and the rest of the pack is still built.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation poppler-utils
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-report: $(STAMP)  ## build outputs/$(PERIOD)/ and print the path of its index.html
+pdf-deps: $(STAMP)
+	@($(BIN)/python -c "import weasyprint" >/dev/null 2>&1 && command -v pdftotext >/dev/null) \
+	  || (command -v apt-get >/dev/null 2>&1 && (apt-get install -y -q $(PDF_DEBS) >/dev/null 2>&1 \
+	      || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $(PDF_DEBS) >/dev/null 2>&1))) \
+	  || echo "make: could not install $(PDF_DEBS) with apt-get; pack.pdf will not be written"
+
+report: $(STAMP) pdf-deps  ## build outputs/$(PERIOD)/ and print the path of its index.html
 	$(BIN)/leep run params/$(PERIOD).yaml --jobs $(JOBS)
 
-test: $(STAMP)  ## unit, notebook-structure and end-to-end tests
+test: $(STAMP) pdf-deps  ## unit, notebook-structure and end-to-end tests
 	$(BIN)/python -m pytest -n auto
 
 lab: $(STAMP)  ## JupyterLab on the notebooks

@@ -1,9 +1,14 @@
 """Charts in the house style, and their accessible HTML.
 
-The Analysis Function palette (colour-blind safe), left-aligned titles, a
-y-grid only and no top or right spines. Every chart is shown as a ``<figure>``
-with a number, a caption and alt text, embedded as SVG so the page works
-offline and prints sharp.
+The Analysis Function's chart style for matplotlib (``afcharts``: its palette,
+colour-blind safe, left-aligned titles, a y-grid only, no top or right spines),
+sized for the pack. Values on axes, in legends and in labels are written as the
+tables write them (63%, 67.6%, 5 points). The y-axis rule: a measure that
+cannot be negative is drawn from 0, unless its figures span less than
+``CROP_BELOW`` of the distance from 0, when the axis is cropped to show the
+movement and the chart says "Axis does not start at 0". Every chart is shown
+as a ``<figure>`` with a number, a caption and alt text, embedded as SVG so the
+page works offline and prints sharp.
 """
 
 from __future__ import annotations
@@ -13,22 +18,23 @@ import html
 import io
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
+import afcharts  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from afcharts.af_colours import get_af_colours  # noqa: E402
+from matplotlib.ticker import Formatter  # noqa: E402
 
-#: UK Government Analysis Function categorical palette.
-PALETTE = {
-    "dark_blue": "#12436D",
-    "turquoise": "#28A197",
-    "dark_pink": "#801650",
-    "orange": "#F46A25",
-    "dark_grey": "#3D3D3D",
-    "light_purple": "#A285D1",
-}
+from .wording import mean_decimals, number  # noqa: E402
+
+#: UK Government Analysis Function categorical palette (from afcharts), by name.
+PALETTE = dict(zip(("dark_blue", "turquoise", "dark_pink", "orange", "dark_grey", "light_purple"),
+                   get_af_colours("categorical"), strict=True))
 #: Colours of the benchmark series, always the same in every chart.
 SERIES_COLOURS = {
     "la": PALETTE["dark_blue"],
@@ -36,32 +42,68 @@ SERIES_COLOURS = {
     "region": PALETTE["turquoise"],
     "neighbours": PALETTE["dark_pink"],
 }
-GREY = "#BFBFBF"
+#: The focus palette's grey, for the bars that are not the LA's.
+GREY = get_af_colours("focus")[1]
 #: Charts are shown at the size a 110 dpi image of them would have (SVG measures them in points).
 PIXELS_PER_POINT = 110 / 72
+#: A non-negative measure's axis starts at 0 unless its figures span less than this share of their maximum.
+CROP_BELOW = 0.25
+CROPPED_NOTE = "Axis does not start at 0"
+AF_STYLE = Path(afcharts.__file__).parent / "afcharts.mplstyle"
 
 
 def use_house_style() -> None:
-    """Set matplotlib defaults for every chart in the pack."""
+    """Set matplotlib defaults for every chart in the pack: afcharts' style, sized for an A4 page."""
+    plt.style.use(AF_STYLE)
     plt.rcParams.update(
         {
             "figure.figsize": (7.5, 3.8),
             "figure.dpi": 100,
             "font.size": 10,
-            "font.family": "DejaVu Sans",
-            "axes.titlelocation": "left",
+            "font.family": "DejaVu Sans",  # the same glyphs on every machine (text is drawn as paths)
             "axes.titlesize": 11,
             "axes.titleweight": "bold",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "axes.grid.axis": "y",
-            "grid.color": "#DDDDDD",
-            "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE.values())),
-            "legend.frameon": False,
             "svg.hashsalt": "leep",
         }
     )
+
+
+class UnitFormatter(Formatter):
+    """Axis ticks as the tables write them (60%, 67.5%, 1,200), with the fewest places that tell the ticks apart."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        self.ticks = list(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        locs = self.ticks or [x]
+        places = next((d for d in range(4) if all(abs(v - round(v, d)) < 1e-9 for v in locs)), 3)
+        text = f"{x:,.{places}f}"
+        if float(text.replace(",", "")) == 0:
+            text = text.lstrip("-")
+        return text + ("%" if self.unit == "percent" else "")
+
+
+def value_formatter(unit: str) -> UnitFormatter:
+    """The y (or x) axis formatter of a measure in ``unit`` (``percent`` adds the % sign)."""
+    return UnitFormatter(unit)
+
+
+def apply_y_axis_rule(ax: plt.Axes, values: np.ndarray) -> bool:
+    """Start a non-negative measure's axis at 0, or crop it and say so on the chart; True if cropped."""
+    finite = values[np.isfinite(values)]
+    if not len(finite) or finite.min() < 0 or finite.max() <= 0:
+        return False
+    if finite.max() - finite.min() >= CROP_BELOW * finite.max():
+        ax.set_ylim(bottom=0)
+        return False
+    # beside the foot of the axis, under the legend: clear of the x tick labels however they are turned
+    ax.annotate(CROPPED_NOTE, xy=(1, 0), xycoords="axes fraction", xytext=(8, 0), textcoords="offset points",
+                ha="left", va="bottom", fontsize=8, color="#505050", style="italic")
+    return True
 
 
 def figure_html(fig: plt.Figure, *, number: int, caption: str, alt: str) -> str:
@@ -95,13 +137,15 @@ def trend_chart(
     y_label: str,
     labels: dict[str, str],
     breaks: Sequence[str] = (),
+    unit: str = "",
 ) -> plt.Figure:
     """Lines of the LA and its benchmarks over time, gaps left where there is no data.
 
     ``frame`` has ``year_label`` and columns named in ``labels`` (``la_value``,
     ``england``, ``region``, ``sn_mean``) mapped to legend labels. Years in
     ``breaks`` (e.g. 2020 and 2021, when tests were cancelled) are shaded and
-    annotated "no data".
+    annotated "no data". ``unit`` (``percent``, ``score``, ...) formats the
+    y axis; the y-axis rule (``apply_y_axis_rule``) decides where it starts.
     """
     fig, ax = plt.subplots()
     x = list(range(len(frame)))
@@ -120,6 +164,8 @@ def trend_chart(
     ax.set_xticks(x, [str(v) for v in frame["year_label"]], rotation=0 if len(x) < 9 else 45)
     ax.set_title(title)
     ax.set_ylabel(y_label)
+    ax.yaxis.set_major_formatter(value_formatter(unit))
+    apply_y_axis_rule(ax, frame[list(labels)].to_numpy(dtype=float).ravel())
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     return fig
@@ -144,12 +190,14 @@ def neighbours_chart(
     decimals: int = 0,
     england: float | None = None,
     sn_mean: float | None = None,
+    unit: str = "",
 ) -> plt.Figure:
     """Horizontal bars of the LA and its comparators in one year, the LA highlighted.
 
     ``frame`` has ``area``, ``value`` and ``is_la``, in the order to draw from the
     top (best first). The LA's bar is dark blue and the others grey; England and
-    the comparators' mean are drawn as labelled vertical lines.
+    the comparators' mean are drawn as labelled vertical lines. Values are
+    written as the tables write them (``unit``; the mean with ``mean_decimals``).
     """
     height = max(2.6, 0.32 * len(frame) + 1.2)
     fig, ax = plt.subplots(figsize=(7.5, height))
@@ -158,7 +206,7 @@ def neighbours_chart(
     values = frame["value"].to_numpy(dtype=float)
     ax.barh(y, values, color=colours, height=0.7)
     for position, value, is_la in zip(y, values, frame["is_la"], strict=True):
-        ax.text(value, position, f" {value:,.{decimals}f}", va="center", fontsize=8, zorder=4,
+        ax.text(value, position, f" {number(value, unit, decimals, words=False)}", va="center", fontsize=8, zorder=4,
                 fontweight="bold" if is_la else "normal",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
     ax.set_yticks(y, [str(a) for a in frame["area"]])
@@ -166,13 +214,14 @@ def neighbours_chart(
         tick.set_fontweight("bold" if is_la else "normal")
     for value, label, colour, style, places in ((england, "England", SERIES_COLOURS["england"], "--", decimals),
                                                 (sn_mean, "Neighbours' mean", SERIES_COLOURS["neighbours"], ":",
-                                                 decimals + 1)):
+                                                 mean_decimals(decimals))):
         if value is not None and not pd.isna(value):
             ax.axvline(value, color=colour, linestyle=style, linewidth=1.6, zorder=3,
-                       label=f"{label} ({value:,.{places}f})")
+                       label=f"{label} ({number(value, unit, places, words=False)})")
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.set_xlabel(x_label)
+    ax.xaxis.set_major_formatter(value_formatter(unit))
     ax.set_title(title)
     ax.margins(x=0.08)
     if ax.get_legend_handles_labels()[0]:
@@ -188,6 +237,7 @@ def gap_chart(
     x_label: str,
     labels: tuple[str, str],
     decimals: int = 0,
+    unit: str = "",
 ) -> plt.Figure:
     """Dot pairs for two groups of pupils in each area, joined to show the gap between them.
 
@@ -206,11 +256,13 @@ def gap_chart(
     right = max(float(pd.Series(others).max()), float(pd.Series(group).max()))
     for position, low, high in zip(y, group, others, strict=True):
         if not (pd.isna(low) or pd.isna(high)):
-            ax.text(right, position, f"   gap {high - low:,.{decimals}f}", va="center", fontsize=8)
+            gap = number(high - low, "points" if unit == "percent" else unit, decimals)
+            ax.text(right, position, f"   gap {gap}", va="center", fontsize=8)
     ax.set_yticks(y, [str(a) for a in frame["area"]])
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.set_xlabel(x_label)
+    ax.xaxis.set_major_formatter(value_formatter(unit))
     ax.set_title(title)
     ax.margins(x=0.15, y=0.15)
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.65 / (height - 0.8)), ncols=2)  # below the x label

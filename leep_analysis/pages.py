@@ -12,6 +12,8 @@ from . import freshness
 from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
 from .export import Page, house_css
 from .inputs import Inputs, InputSpec, describe_files
+from .pdf import PDF_NAME
+from .tables import versus_html
 from .wording import long_date
 
 AUDIENCE = {
@@ -44,6 +46,14 @@ def period_label(period: str) -> str:
 def pack_title(inputs: Inputs, name: str) -> str:
     params = inputs.params
     return params.title or f"School improvement report: {period_label(params.period)}"
+
+
+def facts(inputs: Inputs, name: str) -> dict[str, str]:
+    """What the cover of the PDF and of the workbook say: title, LA, period, as-at date, audience."""
+    params = inputs.params
+    return {"title": pack_title(inputs, name), "la": f"{name} (LA {params.la_code})",
+            "period": period_label(params.period), "as_at": long_date(params.as_at),
+            "audience": AUDIENCE[params.audience]}
 
 
 def section_links(sections: list[str], current: str | None) -> list[dict[str, Any]]:
@@ -87,17 +97,30 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(n // 1000, 1)} KB"
 
 
+def ordered_tiles(pack_dir: Path, sections: list[str]) -> list[dict[str, Any]]:
+    """Each tile once, linking to the section its figure comes from, in the order ``config/tiles.yaml`` sets.
+
+    The summary's tiles first, in their configured order; then the others by
+    section in pack order, each section's in the order its page shows them.
+    """
+    tiles: dict[str, dict[str, Any]] = {}
+    home: dict[str, int] = {}
+    for rank, section in enumerate(sections):
+        path = pack_dir / "headlines" / f"{section}.json"
+        if path.exists():
+            for key, tile in json.loads(path.read_text(encoding="utf-8")).items():
+                tiles[key] = {**tile, "versus_html": versus_html(tile.get("versus", "")), "href": f"{section}.html"}
+                home[key] = rank  # the last section to show a tile is where its figure comes from (the summary is first)
+    first = {key: i for i, key in enumerate(load_config("tiles")["summary"])}
+    order = sorted(tiles, key=lambda k: (first.get(k, len(first)), home[k], tiles[k].get("position", 0)))
+    return [tiles[k] for k in order]
+
+
 def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
     """Write ``index.html``: facts of the pack, headline tiles, sections, data sources."""
     params = inputs.params
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
-    # each tile once: the summary's choice comes first, linking to the section the figure comes from
-    tiles: dict[str, dict[str, str]] = {}
-    for section in params.sections:
-        path = pack_dir / "headlines" / f"{section}.json"
-        if path.exists():
-            for key, tile in json.loads(path.read_text(encoding="utf-8")).items():
-                tiles[key] = {**tiles.get(key, tile), "href": f"{section}.html"}
+    tiles = ordered_tiles(pack_dir, params.sections)
     files = [{**f, "size": _size(f["bytes"])} for f in describe_files(inputs)]
     html = env.get_template("index.html.j2").render(
         css=house_css(),
@@ -113,7 +136,9 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
         banner=SYNTHETIC_BANNER,
         sample_note=_sample_note([s for s in inputs.needed() if inputs.is_sample(s.key)]),
         sections=section_links(params.sections, None),
-        tiles=list(tiles.values()),
+        tiles=tiles,
+        glossary=load_config("glossary")["terms"],
+        has_pdf=(pack_dir / PDF_NAME).exists(),
         files=files,
         freshness=freshness.index_rows(inputs),
         footer=_footer(inputs),

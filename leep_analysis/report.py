@@ -140,8 +140,14 @@ class Section:
         )
         if self.pack_dir is not None:
             stem = f"{self.section_id}__{name}"
-            tables.write_csv(frame if csv is None else csv, self.pack_dir / "tables" / f"{stem}.csv")
-            self._record("captions", stem, caption)
+            written = frame if csv is None else csv
+            tables.write_csv(written, self.pack_dir / "tables" / f"{stem}.csv")
+            # the workbook's headings and number formats: what the page shows, for the columns written
+            kinds = tables.column_formats(frame, formats)
+            self._record("captions", stem, {
+                "caption": caption,
+                "labels": {c: (labels or {}).get(c, c) for c in frame.columns if c in written.columns},
+                "formats": {c: kinds[c] for c in frame.columns if c in written.columns}})
 
     def figure(self, fig: Any, *, caption: str, alt: str) -> None:
         """Show a matplotlib figure with its number, caption and alt text."""
@@ -152,16 +158,19 @@ class Section:
         """Show a row of headline tiles and offer them to the pack's index page.
 
         Each tile is a dict with ``key`` (stable id), ``label``, ``value`` (already
-        formatted, e.g. "87%") and optional ``detail`` (e.g. "England 90%").
+        formatted, e.g. "87%"), optional ``detail`` (e.g. "England 90%") and
+        optional ``versus`` (``better``, ``worse`` or ``in_line``: the LA against England).
         """
         markup = []
-        for tile in tiles:
+        for position, tile in enumerate(tiles):
             markup.append(
                 f'<div class="leep-tile"><span class="leep-tile-value">{html.escape(tile["value"])}</span>'
                 f'<span class="leep-tile-label">{html.escape(tile["label"])}</span>'
-                f'<span class="leep-tile-detail">{html.escape(tile.get("detail", ""))}</span></div>'
+                f'<span class="leep-tile-detail">{html.escape(tile.get("detail", ""))}</span>'
+                f"{tables.versus_html(tile.get('versus', ''))}</div>"
             )
-            self._record("headlines", tile["key"], {k: tile.get(k, "") for k in ("label", "value", "detail")})
+            self._record("headlines", tile["key"], {**{k: tile.get(k, "") for k in ("label", "value", "detail", "versus")},
+                                                    "position": position})
         _display('<div class="leep-tiles">' + "".join(markup) + "</div>")
 
     def render(self, blocks: Iterable[tuple[str, Mapping[str, Any]]]) -> None:

@@ -348,7 +348,7 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
 
     Call while holding the pack's lock (``workspace.pack_lock``); the build folder is removed on any failure.
     """
-    from . import manifest, pages, tables
+    from . import manifest, pages, pdf, workbook
 
     params, params_file = inputs.params, inputs.params_file
     build = Path(tempfile.mkdtemp(prefix=f"{workspace.BUILDING}{pack_folder(params)}-", dir=out_dir))
@@ -370,7 +370,9 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
             close()
         captions = _read_json_dir(build / "captions")
         (build / "tables").mkdir(exist_ok=True)
-        tables.write_workbook(build / "tables", build / "tables.xlsx", captions, created=params.as_at)
+        workbook.write_workbook(build / "tables", build / "tables.xlsx", captions,
+                                cover=pages.facts(inputs, name), created=params.as_at)
+        pdf.write_pdf(inputs, build, name)  # pack.pdf beside index.html (which links to it), inside the build folder
         pages.write_index(inputs, build, name)
         notebooks = [{"notebook": job.notebook.name, "section": job.section,
                       "title": load_config("sections")[job.section]["title"],

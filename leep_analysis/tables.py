@@ -8,7 +8,6 @@ missing values shown as an en dash and numbers right-aligned.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import math
@@ -46,7 +45,56 @@ def _date(value: object) -> str:
     return f"{when.day} {when.strftime('%b %Y')}"
 
 
-#: Named formats for ``show``: percentage, count, decimal, signed, money, date, text.
+#: A RAG rating's shape, so that it reads without its colour: circle, triangle, square.
+RAG_SHAPES = {"green": "●", "amber": "▲", "red": "■"}
+#: A trend's arrow and whether it is good news (colour by polarity: the word says better or worse, not up or down).
+TREND_ARROWS = {"improving": ("▲", "better"), "stable": ("▶", "same"), "declining": ("▼", "worse")}
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _rag(value: object) -> str:
+    """A RAG rating as a coloured badge with its shape and word ("not rated" and the like as plain text)."""
+    if _is_missing(value):
+        return MISSING
+    word = str(value).strip().lower()
+    if word not in RAG_SHAPES:
+        return html.escape(str(value).capitalize())
+    return (f'<span class="leep-rag leep-rag-{word}"><span class="leep-rag-shape" aria-hidden="true">'
+            f"{RAG_SHAPES[word]}</span> {word.capitalize()}</span>")
+
+
+def _trend(value: object) -> str:
+    """A trend (or several, '; '-separated) as an arrow and its word, coloured green when better, red when worse."""
+    if _is_missing(value):
+        return MISSING
+    parts = []
+    for part in str(value).split("; "):
+        arrow = TREND_ARROWS.get(part.strip().lower())
+        parts.append(html.escape(part) if arrow is None else
+                     f'<span class="leep-trend leep-trend-{arrow[1]}"><span aria-hidden="true">{arrow[0]}</span> '
+                     f"{html.escape(part)}</span>")
+    return "; ".join(parts)
+
+
+#: A tile's comparison with England: arrow, words and colour (green better, red worse), so it reads without colour.
+VERSUS = {"better": ("▲", "Better than England"), "worse": ("▼", "Worse than England"),
+          "in_line": ("●", "In line with England")}
+
+
+def versus_html(versus: str) -> str:
+    """A tile's line saying whether the LA is better or worse than England ("" where it is not compared)."""
+    if versus not in VERSUS:
+        return ""
+    arrow, words = VERSUS[versus]
+    css = {"better": "better", "worse": "worse", "in_line": "same"}[versus]
+    return (f'<span class="leep-tile-versus leep-trend-{css}"><span aria-hidden="true">{arrow}</span> '
+            f"{words}</span>")
+
+
+#: Named formats for ``show``: percentage, count, decimal, signed, money, date, text, RAG badge, trend arrow.
 FORMATS: dict[str, Formatter] = {
     "pct0": lambda v: _number(v, 0, suffix="%"),
     "pct1": lambda v: _number(v, 1, suffix="%"),
@@ -59,15 +107,38 @@ FORMATS: dict[str, Formatter] = {
     "gbp": lambda v: _number(v, 0, prefix="£"),
     "gbp2": lambda v: _number(v, 2, prefix="£"),
     "date": _date,
-    "text": lambda v: MISSING if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else html.escape(str(v)),
+    "text": lambda v: MISSING if _is_missing(v) else html.escape(str(v)),
+    "rag": _rag,
+    "trend": _trend,
 }
-NUMERIC = {k for k in FORMATS if k not in ("date", "text")}
+NUMERIC = {k for k in FORMATS if k not in ("date", "text", "rag", "trend")}
 
 
 def decimals_format(decimals: int | None, *, signed: bool = False) -> str:
     """The named format for a measure published to ``decimals`` places (None: whole numbers)."""
     places = 0 if decimals is None or pd.isna(decimals) else int(decimals)
     return f"{'signed' if signed else 'num'}{min(places, 2)}" if (signed or places) else ("signed0" if signed else "int")
+
+
+def column_formats(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each column's named format: the one given, else text for text columns, ``num1`` for decimals, ``int`` for counts."""
+    kinds = {}
+    for column in frame.columns:
+        kind = (formats or {}).get(column)
+        if kind is None:
+            kind = "num1" if pd.api.types.is_float_dtype(frame[column]) else (
+                "int" if pd.api.types.is_integer_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]) else "text")
+        kinds[column] = kind
+    return kinds
+
+
+def _label_column(frame: pd.DataFrame, candidates: list[str]) -> str | None:
+    """The column naming each row, given the room to keep to two lines: of the first two text columns, the longer.
+
+    (A short code or grouping, such as an indicator letter or a phase, may come before the name.)
+    """
+    longest = {c: frame[c].astype(str).str.len().max() if len(frame) else 0 for c in candidates}
+    return max(candidates, key=lambda c: longest[c]) if candidates else None
 
 
 def table_html(
@@ -86,26 +157,17 @@ def table_html(
     columns, ``num1`` for numbers); ``labels`` maps column -> header text.
     All text is escaped, so a school name holding HTML shows as text.
     """
-    formats = dict(formats or {})
     labels = dict(labels or {})
     columns = list(frame.columns)
-    kinds = {}
-    for column in columns:
-        kind = formats.get(column)
-        if kind is None:
-            kind = "num1" if pd.api.types.is_float_dtype(frame[column]) else (
-                "int" if pd.api.types.is_integer_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]) else "text")
-        kinds[column] = kind
-    head = "".join(
-        f'<th scope="col" class="{"num" if kinds[c] in NUMERIC else "text"}">{html.escape(labels.get(c, c))}</th>'
-        for c in columns
-    )
+    kinds = column_formats(frame, formats)
+    label = _label_column(frame, [c for c in columns[:2] if kinds[c] not in NUMERIC])
+    css = {c: "num" if kinds[c] in NUMERIC else ("text label" if c == label else "text") for c in columns}
+    head = "".join(f'<th scope="col" class="{css[c]}">{html.escape(labels.get(c, c))}</th>' for c in columns)
     body = []
     for row in frame.itertuples(index=False, name=None):
         cells = []
         for column, value in zip(columns, row, strict=True):
-            cls = "num" if kinds[column] in NUMERIC else "text"
-            cells.append(f'<td class="{cls}">{FORMATS[kinds[column]](value)}</td>')
+            cells.append(f'<td class="{css[column]}">{FORMATS[kinds[column]](value)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = f'<p class="leep-table-note">{html.escape(notes)}</p>' if notes else ""
     empty = f'<tr><td colspan="{len(columns)}" class="text">No rows.</td></tr>' if not body else ""
@@ -140,10 +202,36 @@ def unescape_formula(value: str) -> str:
     return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table's raw values as UTF-8 CSV, the same bytes for the same frame; text never a formula."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+#: Decimal places a computed figure (a ratio, a mean) keeps in a CSV: one more than any table shows.
+CSV_COMPUTED_PLACES = 3
+#: Places tried for a figure with an exact decimal value, and how close "exact" is.
+_EXACT_PLACES, _EXACT_TOLERANCE = 6, 1e-9
+
+
+def round_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each decimal column rounded to the precision its figures have, so a CSV holds no float noise.
+
+    A column whose values are all exact to a few places (61.0, -0.2 stored as
+    -0.20000000000000084) keeps the fewest places that hold every value exactly;
+    a computed column (14.814814814814815) keeps ``CSV_COMPUTED_PLACES``.
+    """
     out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        values = out[column].dropna()
+        places = next((p for p in range(_EXACT_PLACES + 1)
+                       if ((values - values.round(p)).abs() < _EXACT_TOLERANCE).all()), CSV_COMPUTED_PLACES)
+        out[column] = out[column].round(places) + 0.0  # + 0.0: no "-0.0"
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table's raw values as UTF-8 CSV, the same bytes for the same frame: rounded (``round_for_csv``), text never a formula (``escape_formula``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = round_for_csv(frame)
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
@@ -152,48 +240,3 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(escape_formula)
     out.to_csv(path, index=False, lineterminator="\n")
-
-
-def _sheet_name(stem: str, used: set[str]) -> str:
-    section, _, table = stem.partition("__")
-    base = f"{section[:4]}_{table}"[:31]
-    name, i = base, 2
-    while name.lower() in used:
-        suffix = f"~{i}"
-        name, i = base[: 31 - len(suffix)] + suffix, i + 1
-    used.add(name.lower())
-    return name
-
-
-def write_workbook(tables_dir: Path, dest: Path, captions: Mapping[str, str], *, created: dt.date) -> None:
-    """Collect every CSV of a pack into one workbook: a contents sheet, then a sheet per table."""
-    import xlsxwriter
-
-    csvs = sorted(tables_dir.glob("*.csv"))
-    book = xlsxwriter.Workbook(str(dest))
-    book.set_properties({"title": "Report pack tables", "created": dt.datetime.combine(created, dt.time())})
-    bold = book.add_format({"bold": True})
-    contents = book.add_worksheet("Contents")
-    contents.write_row(0, 0, ["Sheet", "CSV file", "Caption"], bold)
-    used = {"contents"}
-    for i, path in enumerate(csvs, start=1):
-        name = _sheet_name(path.stem, used)
-        contents.write_row(i, 0, [name, path.name, captions.get(path.stem, "")])
-        with open(path, encoding="utf-8", newline="") as handle:
-            header, *rows = list(csv.reader(handle))
-        sheet = book.add_worksheet(name)
-        sheet.write_row(0, 0, header, bold)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                try:
-                    number = float(value)
-                    if math.isfinite(number) and value.strip() != "":
-                        sheet.write_number(r, c, number)
-                        continue
-                except ValueError:
-                    pass
-                sheet.write_string(r, c, unescape_formula(value))
-    contents.set_column(0, 0, 32)
-    contents.set_column(1, 1, 44)
-    contents.set_column(2, 2, 80)
-    book.close()

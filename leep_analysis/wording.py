@@ -25,6 +25,17 @@ def number(value: float, unit: str, decimals: int, *, words: bool = True) -> str
     return text
 
 
+def versus_england(local: float, england: float, polarity: str | None, decimals: int) -> str:
+    """A tile's comparison: ``better``, ``worse`` or ``in_line`` with England as the figures are shown
+    (equal when rounded to ``decimals``), judged by polarity; "" without both figures or a polarity."""
+    if polarity not in ("High", "Low") or pd.isna(local) or pd.isna(england):
+        return ""
+    difference = round(float(local), decimals) - round(float(england), decimals)
+    if abs(difference) < 10 ** -(decimals + 3):
+        return "in_line"
+    return "better" if (difference > 0) == (polarity == "High") else "worse"
+
+
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 101st, 111th."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

@@ -83,3 +83,28 @@ def test_pages_in_browser(default_pack, browser, axe_script):
         assert serious == [], f"{path.name}: accessibility violations {serious}"
         page.close()
         assert (shots / f"{path.stem}.png").stat().st_size > 10_000
+
+
+def test_tables_fit_a_1280_pixel_screen(default_pack, browser):
+    """No table of the sample pack scrolls sideways at 1280 px, and no row label runs past two lines."""
+    checked = 0
+    for path in sorted(default_pack.glob("*.html")):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(path.as_uri(), wait_until="load")
+        tables = page.evaluate("""() => Array.from(document.querySelectorAll('.leep-table-wrap')).map(w => {
+const labels = Array.from(w.querySelectorAll('td.label')).map(c => {
+              // the lines of the cell's own text (the row may be taller for another cell)
+              const range = document.createRange(); range.selectNodeContents(c);
+              return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
+            });
+            return [w.querySelector('table').id, w.scrollWidth, w.clientWidth, Math.max(0, ...labels),
+                    Array.from(w.querySelectorAll('td.num')).every(c => getComputedStyle(c).textAlign === 'right')];
+        })""")
+        page.close()
+        for table_id, scroll, client, lines, right in tables:
+            assert scroll <= client, f"{path.name} {table_id} scrolls sideways ({scroll} > {client} px)"
+            assert right, f"{path.name} {table_id}: a number is not right-aligned"
+            if path.name == "achievement.html":
+                assert lines <= 2, f"{path.name} {table_id}: an indicator name takes {lines} lines"
+            checked += 1
+    assert checked > 20

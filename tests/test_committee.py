@@ -20,12 +20,16 @@ SPRING = PROJECT_DIR / "params" / "2025-26-spring.yaml"
 
 
 def pack_texts(pack: Path) -> dict[str, str]:
-    """Every text a pack holds: pages, tables, the workbook's XML, executed notebooks, manifest, logs."""
+    """Every text a pack holds: pages, tables, the workbook's XML, the PDF's text, executed notebooks, manifest, logs."""
+    from pypdf import PdfReader
+
     texts = {}
     for path in sorted(pack.rglob("*")):
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as book:
                 texts[str(path)] = " ".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+        elif path.suffix == ".pdf":
+            texts[str(path)] = "\n".join(page.extract_text() for page in PdfReader(path).pages)
         elif path.is_file():
             texts[str(path)] = path.read_text(encoding="utf-8")
     return texts
@@ -55,7 +59,8 @@ def test_committee_pack_names_no_school(tmp_path):
     names, urns = identifiers(SPRING)
     assert len(names) > 300 and len(urns) > 300  # the sample LA's 250 open schools and their predecessors
     texts = pack_texts(pack)
-    assert any(name.endswith(".xlsx") for name in texts) and len(texts) > 40
+    assert any(name.endswith(".xlsx") for name in texts) and any(name.endswith(".pdf") for name in texts)
+    assert len(texts) > 40
     found = {(f, n) for f, t in texts.items() for n in names if n in t}
     found |= {(f, u) for f, t in texts.items() for u in urns if re.search(rf"(?<![\d.]){u}(?![\d.])", t)}
     assert sorted(found) == []

@@ -55,7 +55,7 @@ def test_params_can_replace_rules():
     ], columns=evaluation.MEASURE_COLUMNS)
     rated = evaluation.rate_measures(measures, strict)
     assert rated["rag"].tolist() == ["red", "amber"]
-    assert words.rules_text(evaluation.rules(strict), evaluation.tolerances(strict))[0] == "Green: better than national, and improving or stable."
+    assert words.rules_text(evaluation.rules(strict), evaluation.tolerances(strict))[0] == "Green: better than national and improving or stable."
 
 
 def test_entered_f_and_g():
@@ -66,7 +66,7 @@ def test_entered_f_and_g():
     assert worse.set_index("indicator")["rag"].to_dict() == {"F": "red", "G": "red"}
     blank = evaluation.entered_measures(EvaluationSettings())
     assert blank["rag"].tolist() == ["not rated", "not rated"]
-    assert blank["evidence"].tolist() == ["not entered in the params file"] * 2
+    assert blank["evidence"].tolist() == [words.NOT_ENTERED] * 2
 
 
 def test_indicator_takes_worst_measure():
@@ -164,7 +164,7 @@ def test_a_to_g_on_real_files_for_leicestershire(real, tmp_path):
     assert rows.loc["F", ["local", "trend", "rag"]].tolist() == ["3", "stable", "green"]
     assert rows.at["G", "rag"] == "not rated"
     page = (pack / "summary.html").read_text(encoding="utf-8")
-    assert "Leicestershire" in page and "Green: better than national or in line with national" in page
+    assert "Leicestershire" in page and "Green: in line with national or better, and not declining." in page
 
 
 def test_category_progress_suppresses_small_counts_for_committee():
@@ -196,3 +196,15 @@ def test_page_layouts_are_blocks():
     assert priorities[0][1]["text"] == "Autumn term" and priorities[3][1] == {"text": "Maths."}
     assert views.narrative(result, "enablers") == [("markdown", {"text": "Trust."})]
     assert views.narrative(result, "blockers") == [("markdown", {"text": ""})]
+
+
+def test_default_rules_read_as_sentences():
+    # the configured rules: green for better or in line and not declining, red for worse and declining,
+    # amber for what is left (the first rule that fits rates a measure, so amber names only those cases)
+    lines = words.rules_text(evaluation.rules(EvaluationSettings()), evaluation.tolerances(EvaluationSettings()))
+    assert lines[:3] == [
+        "Green: in line with national or better, and not declining.",
+        "Red: worse than national and declining.",
+        "Amber: in line with national or better, and declining; or worse than national and not declining.",
+    ]
+    assert not any(" or worse than national, and " in line or "no trend" in line for line in lines)

@@ -126,8 +126,15 @@ def test_index_tiles_once_each_linking_home(default_pack):
     home = dict((label, href) for href, label in tiles)
     assert home["Pupils in good or better schools"] == "inspections"  # chosen by the summary, shown once
     assert home["LEEP fund spent, 2025-26"] == "budget"
-    # the summary's six come first (in key order, as the pack records them); as at 31 December 2025 KS4
+    # the summary's six come first, in config/tiles.yaml's order (A to G first); as at 31 December 2025 KS4
     # 2025 is provisional (revised in February 2026: config/releases.yaml)
-    assert set(labels[:6]) == {"Pupils in good or better schools", "Schools in a category of concern",
-                               "Reading, writing and maths: expected standard, 2025", "Attainment 8, 2025 (prov)",
-                               "Schools supported this period", "LEEP fund spent, 2025-26"}
+    assert labels[:6] == ["Pupils in good or better schools", "Schools in a category of concern",
+                          "Reading, writing and maths: expected standard, 2025", "Attainment 8, 2025 (prov)",
+                          "Schools supported this period", "LEEP fund spent, 2025-26"]
+    # then section by section in pack order: never a budget tile between two attainment tiles
+    sections = [home[label] for label in labels[6:]]
+    assert sections == sorted(sections, key=["achievement", "inspections", "support", "budget", "concerns"].index)
+    # a tile with an England figure says better or worse than England
+    for tile in re.findall(r'<a class="leep-tile".*?</a>', index):
+        if "England" in re.search(r'leep-tile-detail">([^<]*)<', tile).group(1):
+            assert re.search(r"(Better than|Worse than|In line with) England", tile), tile

@@ -60,7 +60,8 @@ def _display(rows: pd.DataFrame, comp: Comparators) -> tuple[pd.DataFrame, dict[
     return out, labels
 
 
-_NUMERIC_LOOK = {c: "num1" for c in ("la_value", "england", "region", "sn_mean", "rank", "change")}
+_NUMERIC_LOOK = {**{c: "num1" for c in ("la_value", "england", "region", "sn_mean", "rank", "change")},
+                 "trend": "trend"}
 
 
 def phase(ach: Achievement, phase_id: str) -> list[Block]:
@@ -144,7 +145,7 @@ def _trend_figure(ach: Achievement, row: Mapping[str, Any]) -> Block:
         labels["region"] = comp.region_label(frame["region_area"])
     labels["sn_mean"] = "Neighbours (mean)"
     fig = charts.trend_chart(frame, title=str(row["label"]), y_label=_y_label(str(row["unit"])), labels=labels,
-                             breaks=breaks)
+                             breaks=breaks, unit=str(row["unit"]))
     unit, decimals = str(row["unit"]), int(row["decimals"])
     first = frame.dropna(subset=["la_value"]).head(1)
     start = (f" from {number(first['la_value'].iloc[0], unit, decimals)} in {first['year_label'].iloc[0]}"
@@ -169,7 +170,7 @@ def _neighbours_figure(ach: Achievement, row: Mapping[str, Any]) -> list[Block]:
         frame = frame.iloc[::-1].reset_index(drop=True)
     unit, decimals = str(row["unit"]), int(row["decimals"])
     fig = charts.neighbours_chart(frame, title=f"{row['label']}, {row['year_label']}", x_label=_y_label(unit),
-                                  decimals=decimals, england=row["england"], sn_mean=row["sn_mean"])
+                                  decimals=decimals, england=row["england"], sn_mean=row["sn_mean"], unit=unit)
     position = int(frame.index[frame["is_la"]][0]) + 1 if frame["is_la"].any() else None
     where = f"{comp.la_name} is {ordinal(position)} of {len(frame)}, best first" if position else \
         f"{comp.la_name} has no figure"
@@ -193,7 +194,7 @@ def _gap_figure(ach: Achievement, row: Mapping[str, Any], indicator: Indicator) 
     unit = specs[others_code].unit if others_code in specs else "percent"
     fig = charts.gap_chart(frame, title=f"{row['label']}, {row['year_label']}", x_label=_y_label(unit),
                            labels=(labels.get(group_code, group_code), labels.get(others_code, others_code)),
-                           decimals=decimals)
+                           decimals=decimals, unit=unit)
     gap_text = number(row["la_value"], "points", decimals)
     alt = (f"Dot chart of {labels.get(group_code, group_code)} and {labels.get(others_code, others_code)} in "
            f"{row['year_label']} for {comp.la_name}, its neighbours' mean, region and England; the gap in "

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ...sources.lait import parse_year_label
-from ...wording import mean_decimals, number, ordinal
+from ...wording import mean_decimals, number, ordinal, versus_england
 from .analysis import Achievement
 
 
@@ -99,6 +99,7 @@ def headline_tiles(ach: Achievement) -> list[dict[str, str]]:
         if not pd.isna(row["rank"]):
             detail += f"; {ordinal(int(row['rank']))} of {int(row['n_ranked'])} LAs"
         tiles.append({"key": f"achievement_{row['indicator']}", "label": f"{row['label']}, {row['year_label']}",
-                      "value": number(row["la_value"], unit, decimals, words=False), "detail": detail})
+                      "value": number(row["la_value"], unit, decimals, words=False), "detail": detail,
+                      "versus": versus_england(row["la_value"], row["england"], row.get("polarity"), decimals)})
     return tiles
 

@@ -95,4 +95,4 @@ def rules_points(result: EarlyWarning) -> list[str]:
             f"{cfg['complaints_from']} or more this academic year.",
             f"A school's score is the sum of its alerts' weights; the suggested tier is {tiers}. An alert is new "
             "when it did not apply at the last report's date on the data known then. Rules version "
-            f"{cfg['version']} (config/early_warning.yaml; weights can be set in the params file)."]
+            f"{cfg['version']} (the weights can be changed for a period)."]

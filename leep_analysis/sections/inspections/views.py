@@ -131,7 +131,7 @@ def _trend_frame(result: Inspections, column: str) -> pd.DataFrame:
 def _trend_figure(frame: pd.DataFrame, labels: dict[str, str], la_name: str, *, title: str, y_label: str,
                   caption: str, subject: str, span: str = "") -> Block:
     """A trend chart of one measure (``_trend_frame``), with alt text giving the LA's and England's first and last."""
-    fig = charts.trend_chart(frame, title=title, y_label=y_label, labels=labels)
+    fig = charts.trend_chart(frame, title=title, y_label=y_label, labels=labels, unit="percent")
     return ("figure", dict(
         fig=fig, caption=caption,
         alt=f"Line chart of the % of {subject} at {len(frame)} snapshots{span}. {la_name} went from "

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ... import disclosure
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
-from ...wording import long_date
+from ...wording import long_date, versus_england
 from .analysis import Inspections, last_report_file, summary_row
 from .outcomes import config, group_label, groups
 
@@ -188,15 +188,20 @@ def headline_tiles(result: Inspections) -> list[dict[str, str]]:
     n = int(row["n_category_of_concern"])
     value = disclosure.SUPPRESSED if result.committee and 0 < n < result.threshold else f"{n:,}"
     national = 100 * england["n_category_of_concern"] / england["n_schools"] if england.get("n_schools") else np.nan
+    local_concern = 100 * n / row["n_schools"] if row.get("n_schools") else np.nan
     return [
         {"key": "inspections_good_or_better", "label": "Graded schools good or better",
          "value": percent(row["pct_good_or_better"]),
-         "detail": f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}"},
+         "detail": f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}",
+         "versus": versus_england(row["pct_good_or_better"], england["pct_good_or_better"], "High", 0)},
         {"key": "inspections_pupils_good_or_better", "label": "Pupils in good or better schools",
          "value": percent(row["pct_pupils_good_or_better"]),
-         "detail": f"England {percent(england['pct_pupils_good_or_better'])}"},
+         "detail": f"England {percent(england['pct_pupils_good_or_better'])}",
+         "versus": versus_england(row["pct_pupils_good_or_better"], england["pct_pupils_good_or_better"], "High", 0)},
         {"key": "inspections_category_of_concern", "label": "Schools in a category of concern",
-         "value": value, "detail": f"of {row['n_schools']:,} schools; England {national:.1f}% of schools"},
+         "value": value, "detail": (f"of {row['n_schools']:,} schools" if value == disclosure.SUPPRESSED else
+                                    f"{local_concern:.1f}% of {row['n_schools']:,} schools") + f"; England {national:.1f}%",
+         "versus": versus_england(local_concern, national, "Low", 1)},
     ]
 
 

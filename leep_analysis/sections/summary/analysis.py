@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ... import previous
+from ...config import load_config
 from .. import achievement, budget, concerns, inspections, support
 from . import evaluation, since, words
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
 
-#: Tiles of the sections shown on the summary page, in order.
-TILES = ["inspections_pupils_good_or_better", "inspections_category_of_concern", "achievement_KS2RWM_Expected_STD",
-         "achievement_AVG_Attain8_Score", "support_schools", "budget_leep_pct_spent"]
+#: Tiles of the sections shown on the summary page, in order (``config/tiles.yaml``: A to G first).
+TILES: list[str] = load_config("tiles")["summary"]
 
 
 @dataclass(frozen=True)

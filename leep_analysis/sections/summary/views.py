@@ -24,10 +24,9 @@ def indicators(result: Summary) -> dict[str, Any]:
     """``Section.show`` arguments for the A to G table (``summary__indicators.csv``)."""
     table = result.indicators
     shown = table.drop(columns=["actions", "comments"]).copy()
-    shown["rag"] = [r.capitalize() if r != "not rated" else "Not rated" for r in table["rag"]]
     shown["actions"] = [" ".join(x for x in (a, c) if x) or "–" for a, c in
                         zip(table["actions"], table["comments"], strict=True)]
-    return {"frame": shown, "name": "indicators", "csv": table,
+    return {"frame": shown, "name": "indicators", "csv": table, "formats": {"rag": "rag", "trend": "trend"},
             "caption": "Summary evaluation: the DfE indicators A to G, national and local figures, trend and rating",
             "labels": {"indicator": "", "description": "Indicator", "national": "National", "local": "Local",
                        "trend": "Trend", "rag": "RAG", "evidence": "Evidence", "actions": "Actions and comments"}}
@@ -45,8 +44,8 @@ def measures(result: Summary) -> dict[str, Any]:
         shown[column] = [wording.number(v, u, d, words=False) for v, u, d in zip(table[column], result.measures["unit"],
                                                                       result.measures["decimals"], strict=True)]
     shown["trend"] = [t if isinstance(t, str) else "–" for t in table["trend"]]
-    shown["rag"] = [r.capitalize() for r in table["rag"]]
     return {"frame": shown, "name": "measures", "csv": table.reset_index(drop=True),
+            "formats": {"rag": "rag", "trend": "trend"},
             "caption": "The measures behind each rating",
             "labels": {"indicator": "", "measure": "Measure", "local": "Local", "national": "National",
                        "versus_national": "Against national", "trend": "Trend", "rag": "Rating"}}

@@ -16,10 +16,25 @@ from ... import disclosure
 from ...wording import number
 
 #: Evidence of indicator F or G when the LA entered nothing in the params file.
-NOT_ENTERED = "not entered in the params file"
-#: The words for each comparison with national and each trend, in the rules text.
-RULE_WORDS = {"better": "better than national", "in_line": "in line with national", "worse": "worse than national",
-              "improving": "improving", "stable": "stable", "declining": "declining", "unknown": "no trend"}
+NOT_ENTERED = "not entered for this period"
+#: Comparisons with national and trends, in the order the rules text names them.
+COMPARISONS = ("better", "in_line", "worse")
+TRENDS = ("improving", "stable", "declining", "unknown")
+#: A set of comparisons with national in words (every other set is listed with "or").
+COMPARISON_WORDS = {
+    frozenset({"better"}): "better than national", frozenset({"in_line"}): "in line with national",
+    frozenset({"worse"}): "worse than national", frozenset({"better", "in_line"}): "in line with national or better",
+    frozenset({"in_line", "worse"}): "in line with national or worse",
+    frozenset({"better", "worse"}): "not in line with national", frozenset(COMPARISONS): "",
+}
+#: A set of trends in words; "unknown" is a measure with no earlier figure to compare with.
+TREND_WORDS = {
+    frozenset({"improving", "stable", "unknown"}): "not declining", frozenset({"improving", "stable"}): "improving or stable",
+    frozenset({"stable", "declining", "unknown"}): "not improving", frozenset({"stable", "declining"}): "stable or declining",
+    frozenset({"improving", "unknown"}): "improving or with no trend yet", frozenset({"unknown"}): "with no trend yet",
+    frozenset({"improving"}): "improving", frozenset({"stable"}): "stable", frozenset({"declining"}): "declining",
+    frozenset({"improving", "declining"}): "improving or declining", frozenset(TRENDS): "",
+}
 
 
 def inspection_evidence(name: str, local: float, national: float, last: pd.Timestamp, change: float,
@@ -65,21 +80,47 @@ def category_progress(counts: tuple[int, int, int], threshold: int | None = None
             f"latest visit and {n(long)} had been in their category for 18 months or more.")
 
 
-def rules_text(rule_list: Iterable[Mapping[str, Any]], tolerances: Mapping[str, float]) -> list[str]:
-    """The RAG rules in force, in words, for printing under the table.
+def _cases(comparisons: frozenset[str], trends: frozenset[str]) -> str:
+    """One group of cases of a rule: "worse than national and declining"."""
+    versus = COMPARISON_WORDS.get(comparisons) or ""
+    trend = TREND_WORDS.get(trends, " or ".join(t for t in TRENDS if t in trends))
+    if versus and trend:
+        return f"{versus}{',' if ' or ' in versus else ''} and {trend}"
+    return versus or trend or "any figure"
 
-    ``rule_list`` is ``evaluation.rules``, ``tolerances`` is ``evaluation.tolerances``
-    (A to E).
+
+def rule_sentence(rag: str, cells: set[tuple[str, str]]) -> str:
+    """A rule as a person would write it, from the (comparison, trend) cases it rates.
+
+    Comparisons with the same trends are named together: "Green: in line with
+    national or better, and not declining."
     """
-    lines = []
+    by_trends: dict[frozenset[str], set[str]] = {}
+    for comparison in COMPARISONS:
+        trends = frozenset(t for c, t in cells if c == comparison)
+        if trends:
+            by_trends.setdefault(trends, set()).add(comparison)
+    groups = [_cases(frozenset(comparisons), trends) for trends, comparisons in by_trends.items()]
+    return f"{rag.capitalize()}: {'; or '.join(groups) if groups else 'never (an earlier rule rates every case)'}."
+
+
+def rules_text(rule_list: Iterable[Mapping[str, Any]], tolerances: Mapping[str, float]) -> list[str]:
+    """The RAG rules in force, in sentences, for printing under the table.
+
+    ``rule_list`` is ``evaluation.rules`` (the first rule that fits a measure
+    rates it, so each sentence names only the cases earlier rules leave),
+    ``tolerances`` is ``evaluation.tolerances`` (A to E).
+    """
+    lines, rated = [], set()
     for rule in rule_list:
-        comparison = " or ".join(RULE_WORDS[v] for v in rule["versus_national"])
-        trend = " or ".join(RULE_WORDS[t] for t in rule["trend"])
-        lines.append(f"{rule['rag'].capitalize()}: {comparison}, and {trend}.")
-    tol = ", ".join(f"{k} {t:g}" for k, t in tolerances.items())
-    lines.append(f"In line means within the tolerance of national, in each measure's units ({tol}); "
-                 "an indicator takes the worst rating of its measures. F: red if complaints rose on the previous "
-                 "period, green if not. G: red if the Secretary of State has concerns.")
+        cells = {(c, t) for c in rule["versus_national"] for t in rule["trend"]} - rated
+        rated |= cells
+        lines.append(rule_sentence(str(rule["rag"]), cells))
+    margins = ", ".join(f"{t:g} for {k}" for k, t in tolerances.items())
+    lines.append(f"In line with national means within a set margin of the national figure, in the measure's own "
+                 f"units ({margins}: percentage points for A to C). An indicator takes the worst rating of its measures. F is red if qualifying "
+                 "complaints rose on the previous period and green if not; G is red if the Secretary of State has "
+                 "concerns.")
     return lines
 
 

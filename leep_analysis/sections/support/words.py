@@ -74,9 +74,12 @@ def headlines(result: Analysis) -> list[dict[str, str]]:
     tiles = [
         {"key": "support_schools", "label": "Schools supported this period", "value": shown_count(data, int(period["n_schools"])),
          "detail": share},
+        # the episodes started include new episodes of schools already supported: said so, or 0 new schools
+        # above "41 episodes started" reads as a contradiction
         {"key": "support_new", "label": f"Schools new to support since {since(data)}",
          "value": shown_count(data, int(new["n_schools"])),
-         "detail": f"{shown_count(data, int(started['n_episodes']))} episodes started"},
+         "detail": f"{shown_count(data, int(started['n_episodes']))} support episodes began in that time, "
+                   "including those of schools already supported"},
     ]
     row = result.impact[(result.impact["measure"] == "inspection_good") & (result.impact["group"] == ALL)].iloc[0]
     summary = inspection_summary(result)
