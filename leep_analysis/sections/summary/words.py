@@ -142,11 +142,11 @@ def rule_reason(measure: Mapping[str, Any], rule_list: Iterable[Mapping[str, Any
     if not isinstance(comparison, str):
         return f"{measure['measure']}: no national figure to compare with"
     rule = next((r for r in rule_list if comparison in r["versus_national"] and trend in r["trend"]), None)
-    said = f"{measure['measure']} is {RULE_WORDS[comparison]} and its trend is {RULE_WORDS[trend]}"
+    said = (f"{measure['measure']} is {COMPARISON_WORDS[frozenset({comparison})]} and "
+            f"{TREND_WORDS[frozenset({trend})]}")
     if rule is None:
         return said
-    return (f"{said} (rule: {rule['rag']} when " + " or ".join(RULE_WORDS[v] for v in rule["versus_national"])
-            + ", and " + " or ".join(RULE_WORDS[t] for t in rule["trend"]) + ")")
+    return f"{said} (rule: {rule['rag']} when {_cases(frozenset(rule['versus_national']), frozenset(rule['trend']))})"
 
 
 def no_previous_report(period_before: str, since: Any) -> str:
