@@ -22,6 +22,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .params import PERIOD_PATTERN, PeriodParams
+from .tables import unescape_formula
 
 #: The term before each term, and how many years back its academic year starts.
 TERM_BEFORE = {"autumn": ("summer", 1), "spring": ("autumn", 0), "summer": ("spring", 0)}
@@ -57,7 +58,8 @@ class PreviousPack:
         path = self.folder / "tables" / f"{name}.csv"
         if not path.is_file():
             return None
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        # as the committee read it: without the apostrophe that keeps a spreadsheet from running a cell
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").map(unescape_formula)
 
 
 def read(folder: Path, *, key: str = "previous_pack") -> PreviousPack:
