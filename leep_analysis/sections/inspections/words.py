@@ -201,7 +201,9 @@ def headline_tiles(result: Inspections) -> list[dict[str, str]]:
     return [
         {"key": "inspections_good_or_better", "label": "Graded schools good or better",
          "value": percent(row["pct_good_or_better"]),
-         "detail": f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}"},
+         "detail": (f"Legacy overall grade; {_count(result, int(row['n_no_overall_grade']))} with no overall grade left out. "
+                    if result.as_at >= KEY_JUDGEMENTS_FROM else "")
+                   + f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}"},
         {"key": "inspections_pupils_good_or_better", "label": "Pupils in good or better schools",
          "value": percent(row["pct_pupils_good_or_better"]),
          "detail": f"England {percent(england['pct_pupils_good_or_better'])}"},
