@@ -83,24 +83,32 @@ def test_indicator_takes_worst_measure():
 
 
 # --------------------------------------------------------------------------- measures from the sections
-def summary_rows(values: dict[tuple[str, str], tuple[int, int, float, float]]) -> pd.DataFrame:
-    """An inspections summary (group 'all'): (as_at, area_type) -> n_schools, n_category, % good, % pupils."""
-    return pd.DataFrame([{"as_at": pd.Timestamp(d), "area_type": a, "group": "all", "n_schools": n,
-                          "n_category_of_concern": c, "pct_good_or_better": g, "pct_pupils_good_or_better": p}
-                         for (d, a), (n, c, g, p) in values.items()])
+SUMMARY_FIELDS = ["n_schools", "n_category_of_concern", "n_graded", "n_good_or_better", "n_key_judgements",
+                  "n_key_judgements_good_by_rule", "pupils_graded", "pupils_good_or_better", "pupils_key_judgements",
+                  "pupils_key_judgements_good_by_rule"]
+
+
+def summary_rows(values: dict[tuple[str, str], tuple]) -> pd.DataFrame:
+    """An inspections summary (group 'all'): (as_at, area_type) -> the values of SUMMARY_FIELDS."""
+    return pd.DataFrame([{"as_at": pd.Timestamp(d), "area_type": a, "group": "all", **dict(zip(SUMMARY_FIELDS, v,
+                                                                                                strict=True))}
+                         for (d, a), v in values.items()])
 
 
 def test_inspection_measures():
-    table = summary_rows({("2024-08-31", "la"): (200, 6, 80.0, float("nan")),
-                          ("2025-08-31", "la"): (200, 4, 82.0, 84.0),
-                          ("2025-12-31", "la"): (200, 2, 85.5, 86.6),
-                          ("2025-12-31", "england"): (20000, 500, 84.0, 85.0)})
+    na = pd.NA
+    table = summary_rows({("2024-08-31", "la"): (200, 6, 100, 80, 0, 0, na, 0, 0, 0),
+                          ("2025-08-31", "la"): (200, 4, 100, 82, 0, 0, 1000, 840, 0, 0),
+                          ("2025-12-31", "la"): (200, 2, 180, 153, 20, 18, 9000, 7750, 1000, 910),
+                          ("2025-12-31", "england"): (20000, 500, 1000, 840, 0, 0, 100000, 85000, 0, 0)})
     m = evaluation.inspection_measures(table, DEFAULT).set_index("indicator")
-    # A: 86.6 against 85.0; from 84.0 (the first snapshot with pupils) +2.6 > 1: improving -> better, green
+    # A and C add the key-judgement schools good by the rule (the summary's separate figure) on both sides, as
+    # docs/evaluation-indicators.md defines them: A (7,750 + 910) / (9,000 + 1,000) = 86.6 (legacy alone 86.1)
+    # against 85.0; from 84.0 (the first snapshot with pupils) +2.6 > 1: improving -> better, green
     assert m.loc["A", ["local", "national", "trend"]].tolist() == [86.6, 85.0, "improving"]
     # B: 2 of 200 = 1.0% against 500 of 20,000 = 2.5%; from 3.0%: improving (lower is better)
     assert m.loc["B", ["local", "national", "trend"]].tolist() == [1.0, 2.5, "improving"]
-    # C: 100 - 85.5 = 14.5 against 16.0; from 20.0: improving
+    # C: 100 - (153 + 18) / (180 + 20) = 14.5 (legacy alone 15.0) against 100 - 84.0 = 16.0; from 20.0: improving
     assert m.loc["C", ["local", "national", "trend"]].tolist() == [14.5, 16.0, "improving"]
     rated = evaluation.rate_measures(m.reset_index(), DEFAULT).set_index("indicator")
     assert rated["versus_national"].to_dict() == {"A": "better", "B": "better", "C": "better"}

@@ -147,18 +147,23 @@ KEY_JUDGEMENTS = mi(
 
 def test_key_judgement_rule_all_four():
     out = outcomes.outcomes(KEY_JUDGEMENTS, good_equivalent="all_key_judgements")
-    # worst of the four: 2; 3 (behaviour); 4 (safeguarding not effective); 1 (safeguarding not recorded)
-    assert out["grade"].tolist() == [2, 3, 4, 1]
-    assert out["good_or_better"].tolist() == [True, False, False, True] and out["equivalent"].all()
+    # no overall grade under this framework: never a legacy grade, never in "% good or better"
+    assert out["grade"].isna().all() and not out["good_or_better"].any() and out["key_judgements"].all()
+    # the rule's separate figure, worst of the four: 2; 3 (behaviour); 4 (safeguarding not effective); 1 (not recorded)
+    assert out["key_judgement_grade"].tolist() == [2, 3, 4, 1]
+    assert out["key_judgement_good"].tolist() == [True, False, False, True]
     row = la_row(analysis.summary(out, AREAS), as_at="2025-08-31")
-    assert row[["n_graded", "pct_good_or_better", "n_equivalent_grade", "n_inadequate"]].tolist() == [4, 50.0, 4, 1]
+    assert row[["n_graded", "n_no_overall_grade", "n_key_judgements", "n_key_judgements_good_by_rule",
+                "n_inadequate"]].tolist() == [0, 4, 4, 2, 0]
+    assert pd.isna(row["pct_good_or_better"])
 
 
 def test_key_judgement_rule_quality_and_leadership():
     out = outcomes.outcomes(KEY_JUDGEMENTS, good_equivalent="quality_and_leadership")
     # worse of quality of education and leadership: 2; 2 (behaviour 3 does not count); 4 (safeguarding); 1
-    assert out["grade"].tolist() == [2, 2, 4, 1]
-    assert la_row(analysis.summary(out, AREAS), as_at="2025-08-31")["pct_good_or_better"] == 75.0
+    assert out["key_judgement_grade"].tolist() == [2, 2, 4, 1]
+    row = la_row(analysis.summary(out, AREAS), as_at="2025-08-31")
+    assert row[["n_graded", "n_key_judgements_good_by_rule"]].tolist() == [0, 3]
 
 
 # --------------------------------------------------------------------------- report cards, 10 November 2025 on
@@ -207,8 +212,10 @@ def test_only_report_cards_gives_no_percentage():
     frame = REPORT_CARDS[REPORT_CARDS["framework"].eq("report_card").fillna(False)]
     result = analysis.build(frame, NEIGHBOURS, la_code="001", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
                         settings=InspectionSettings(), anonymiser=Anonymiser(False, {}), threshold=5)
-    assert words.headline_sentence(result) == ("None of One's schools has a grade on the four-point scale as at "
-                                              "31 December 2025.")
+    assert words.headline_sentence(result) == (
+        "None of One's schools has a grade on the four-point scale as at 31 December 2025 (the legacy overall "
+        "effectiveness grade only; 2 schools whose latest inspection has no overall grade under its framework are "
+        "in neither side of it).")
     assert words.counting_sentence(result) == ("Of One's 2 schools, 0 have a grade: 2 with a report card are not graded "
                                               "on the four-point scale and are reported separately below.")
     assert words.pupils_sentence(result) == "With no graded school, there is no share of pupils in good or better schools."
@@ -300,7 +307,7 @@ def test_transitions_matrix_by_hand():
     assert list(table.columns) == movement.TRANSITION_COLUMNS
     assert table[["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate", "total"]].values.tolist() \
         == [[0, 0, 1, 0, 1], [1, 1, 0, 0, 2], [0, 2, 0, 0, 2], [0, 1, 0, 0, 1]]
-    assert movement.transition_counts(out, "001") == {"improved": 4, "same": 1, "declined": 1, "equivalent": 0,
+    assert movement.transition_counts(out, "001") == {"improved": 4, "same": 1, "declined": 1, "key_judgements": 0,
                                                   "no_previous": 1, "report_card": 1, "not_counted": 0}
 
 
@@ -408,13 +415,18 @@ def test_same_file_as_last_report():
     assert words.headline_sentence(result).endswith("; the last report used the same Ofsted file (as at 31 May 2015).")
 
 
-def test_key_judgement_schools_say_good_or_better():
+def test_key_judgement_schools_are_a_category_of_their_own():
     result = analysis.build(KEY_JUDGEMENTS, NEIGHBOURS, la_code="001", as_at=dt.date(2025, 8, 31),
                         since=dt.date(2025, 3, 31), settings=InspectionSettings(),
                         anonymiser=Anonymiser(False, {}), threshold=5)
-    assert words.headline_sentence(result).startswith("50% of One's 4 graded schools are good or better as at")
-    assert words.counting_sentence(result) == ("Of One's 4 schools, 4 have a grade: 4 inspected from September 2024 "
-                                              "have a grade by the key-judgement rule below.")
+    assert words.headline_sentence(result) == (
+        "None of One's schools has a grade on the four-point scale as at 31 August 2025 (the legacy overall "
+        "effectiveness grade only; 4 schools whose latest inspection has no overall grade under its framework are "
+        "in neither side of it).")
+    assert words.counting_sentence(result) == (
+        "Of One's 4 schools, 0 have a grade: 4 last inspected under the key judgements (September 2024 to November "
+        "2025) have no overall grade under that framework and are not in \"% good or better\"; separately, 2 of them "
+        "meet the key-judgement rule below.")
     assert outcomes.config()["good_equivalent"]["all_key_judgements"]["text"] in words.method_points(result)
 
 
@@ -540,11 +552,31 @@ def test_real_leicestershire_and_england(real_frames):
 @pytest.mark.real_data
 def test_real_transitions(real_frames):
     result = real_result(real_frames)
-    # pd.crosstab(pd.to_numeric(L["previous overall effectiveness"], errors="coerce"), g) on the May 2015 sheet
+    # pd.crosstab(pd.to_numeric(L["previous overall effectiveness"], errors="coerce"), g) on the May 2015 sheet,
+    # previous grade 3 split by "Previous inspection date" before 1 September 2012 (satisfactory): 77 of the 95
+    assert result.transitions["previous"].tolist() == ["Outstanding", "Good", "Satisfactory", "Requires improvement",
+                                                       "Inadequate"]
     assert result.transitions[["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate"]] \
-        .values.tolist() == [[14, 11, 3, 0], [29, 96, 17, 1], [6, 75, 13, 1], [0, 4, 0, 0]]
+        .values.tolist() == [[14, 11, 3, 0], [29, 96, 17, 1], [5, 64, 8, 0], [1, 11, 5, 1], [0, 4, 0, 0]]
     counts = result.transition_counts
     assert (counts["improved"], counts["same"], counts["declined"], counts["no_previous"]) == (114, 123, 33, 9)
+
+
+@pytest.mark.real_data
+def test_real_transitions_april_2013_satisfactory(real_frames):
+    mi_rows, sn, establishments, link_rows = real_frames
+    april = mi_rows[mi_rows["as_at"] == pd.Timestamp("2013-04-30")]
+    result = analysis.build(april, sn, la_code="855", as_at=dt.date(2013, 4, 30), since=dt.date(2013, 4, 30),
+                            settings=InspectionSettings(), anonymiser=Anonymiser(False, {}), threshold=5,
+                            establishments=establishments, links=link_rows)
+    # the April 2013 "Provider level data" sheet, Leicestershire: crosstab of "Previous Overall effectiveness"
+    # (grade 3 split by "Previous inspection date" before 1 September 2012) against "Overall effectiveness";
+    # every one of the 119 previous grade 3s was awarded before September 2012, so all are satisfactory
+    table = result.transitions.set_index("previous")
+    assert table.index.tolist() == ["Outstanding", "Good", "Satisfactory", "Requires improvement", "Inadequate"]
+    assert table[["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate"]].values.tolist() == \
+        [[10, 8, 0, 0], [33, 80, 14, 1], [6, 84, 26, 3], [0, 0, 0, 0], [0, 1, 1, 0]]
+    assert table["total"].sum() == 267
 
 
 @pytest.mark.real_data
@@ -617,11 +649,15 @@ def test_committee_pack_on_the_sample(tmp_path):
     assert list(table.columns) == analysis.SUMMARY_COLUMNS
     assert table["as_at"].unique().tolist() == ["2023-08-31", "2024-08-31", "2025-08-31", "2025-12-31"]
     latest = table[(table["as_at"] == "2025-12-31") & (table["group"] == "all")].set_index("area_type")
-    counts = latest[["n_schools", "n_graded", "n_report_card", "n_not_inspected", "n_predecessor_grade"]].astype(int)
-    # every school is graded, on a report card, or not inspected in its current form with nothing to carry
-    assert (counts["n_schools"] == counts["n_graded"] + counts["n_report_card"] + counts["n_not_inspected"]
+    counts = latest[["n_schools", "n_graded", "n_no_overall_grade", "n_report_card", "n_not_inspected",
+                     "n_predecessor_grade"]].astype(int)
+    # every school has a legacy grade, no overall grade under its framework, or nothing counted
+    assert (counts["n_schools"] == counts["n_graded"] + counts["n_no_overall_grade"] + counts["n_not_inspected"]
             - counts["n_predecessor_grade"]).all()
-    assert (counts["n_report_card"] > 0).all() and int(latest.at["la", "n_equivalent_grade"]) > 0
+    assert (counts["n_report_card"] > 0).all() and int(latest.at["la", "n_key_judgements"]) > 0
+    # no overall grade under its framework (key judgements, report cards): a category apart from the graded
+    assert (latest["n_no_overall_grade"].astype(int) >= latest["n_key_judgements"].astype(int)
+            + counts["n_report_card"]).all()
     cards = pd.read_csv(pack / "tables" / "inspections__report_cards.csv")
     assert list(cards.columns) == analysis.REPORT_CARD_COLUMNS
     schools = pd.read_csv(pack / "tables" / "inspections__schools.csv")

@@ -151,11 +151,18 @@ def test_current_layout_every_era_by_hand(tmp_path, rule):
         ("key_judgements", "no_overall_grade"): 2, ("report_card", "no_overall_grade"): 1,
         ("none", "not_inspected"): 1 if carried else 2}
     row = analysis.summary(result.outcomes, result.areas).query("area_type == 'la' and group == 'all'").iloc[0]
-    # graded: 100001 (2), 100002 (3), 100003 (2 by the rule), 100004 (3 by the rule) and, carried, 100007 (2)
-    assert row[["n_schools", "n_graded", "n_good_or_better", "n_equivalent_grade", "n_report_card",
-                "n_predecessor_grade", "n_not_inspected"]].tolist() == \
-        ([7, 5, 3, 2, 1, 1, 2] if carried else [7, 4, 2, 2, 1, 0, 2])
-    assert row["pct_good_or_better"] == (60.0 if carried else 50.0)
+    # legacy graded: 100001 (2), 100002 (3) and, carried, 100007 (2); no overall grade under the framework:
+    # 100003 and 100004 (key judgements; 100003 alone meets the rule, a separate figure) and 100005 (report card)
+    assert row[["n_schools", "n_graded", "n_good_or_better", "n_no_overall_grade", "n_key_judgements",
+                "n_key_judgements_good_by_rule", "n_report_card", "n_predecessor_grade", "n_not_inspected"]].tolist() \
+        == ([7, 3, 2, 3, 2, 1, 1, 1, 2] if carried else [7, 2, 1, 3, 2, 1, 1, 0, 2])
+    assert row["pct_good_or_better"] == (66.7 if carried else 50.0)  # 2 of 3; 1 of 2: key judgements in neither side
+    assert ("graded schools are good or outstanding (the legacy overall effectiveness grade only; 3 schools whose "
+            "latest inspection has no overall grade under its framework are in neither side of it)"
+            in words.headline_sentence(result))
+    assert ("2 last inspected under the key judgements (September 2024 to November 2025) have no overall grade "
+            "under that framework and are not in \"% good or better\"; separately, 1 of them meets the "
+            "key-judgement rule below") in words.counting_sentence(result)
     sentence = words.frameworks_sentence(result)
     assert sentence.startswith(f"By the framework of their latest inspection, of Leicestershire's 7 schools as at 31 "
                                f"January 2026: {2 + carried} have a legacy overall effectiveness grade")

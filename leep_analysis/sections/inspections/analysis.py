@@ -52,8 +52,9 @@ SUMMARY_COLUMNS = [
     "as_at", "area_type", "area", "group", "n_schools", "n_graded", "pct_good_or_better",
     "pct_pupils_good_or_better", "n_inadequate", "n_category_of_concern", "n_requires_improvement",
     "n_good", "n_outstanding", "n_good_or_better", "n_special_measures", "n_serious_weaknesses",
-    "n_notice_to_improve", "n_requires_significant_improvement", "n_equivalent_grade", "n_predecessor_grade", "n_report_card", "n_not_inspected",
-    "pupils_graded", "pupils_good_or_better",
+    "n_notice_to_improve", "n_requires_significant_improvement", "n_no_overall_grade", "n_key_judgements",
+    "n_key_judgements_good_by_rule", "n_predecessor_grade", "n_report_card", "n_not_inspected",
+    "pupils_graded", "pupils_good_or_better", "pupils_key_judgements", "pupils_key_judgements_good_by_rule",
 ]
 #: Columns of ``inspections__frameworks.csv``.
 FRAMEWORK_COLUMNS = ["as_at", "area_type", "area", "framework", "outcome", "n_schools", "pct"]
@@ -96,18 +97,23 @@ def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
         ``statistical_neighbours`` (their schools pooled), ``england``), ``area``
         (name), ``group`` (``all``, a phase, ``academy``, ``maintained``; every
         group for every area, zero where it has no school), ``n_schools``,
-        ``n_graded`` (with a four-point grade), ``pct_good_or_better`` (of graded,
-        one decimal), ``pct_pupils_good_or_better`` (pupils in good or better
+        ``n_graded`` (with a legacy overall grade: the only era in the
+        percentages), ``pct_good_or_better`` (of graded, one decimal), ``pct_pupils_good_or_better`` (pupils in good or better
         schools as a % of pupils in graded schools with a pupil number; missing
         where there is none), ``n_inadequate``, ``n_category_of_concern`` (any
         framework), ``n_requires_improvement``, ``n_good``, ``n_outstanding``,
         ``n_good_or_better``, ``n_special_measures``, ``n_serious_weaknesses``,
         ``n_notice_to_improve``, ``n_requires_significant_improvement`` (the
-        renewed framework's category), ``n_equivalent_grade`` (graded by the
-        key-judgement rule), ``n_predecessor_grade`` (counted on a predecessor's
+        renewed framework's category), ``n_no_overall_grade`` (counted on an
+        inspection with no overall grade under its framework: key judgements,
+        report cards, legacy 'not judged'; in neither side of the percentages),
+        ``n_key_judgements`` and ``n_key_judgements_good_by_rule`` (the separate
+        figure: key-judgement schools, and those good or better by the
+        configured rule), ``n_predecessor_grade`` (counted on a predecessor's
         inspection), ``n_report_card`` (report cards, not graded),
         ``n_not_inspected`` (no inspection of their own, whether or not a
-        predecessor's counts), ``pupils_graded``, ``pupils_good_or_better``.
+        predecessor's counts), ``pupils_graded``, ``pupils_good_or_better``,
+        ``pupils_key_judgements``, ``pupils_key_judgements_good_by_rule``.
     """
     rows = _members(out, areas)
     grade = rows["grade"]
@@ -129,17 +135,22 @@ def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
         "n_notice_to_improve": category.eq("notice_to_improve").fillna(False).astype(int),
         "n_requires_significant_improvement": category.eq("requires_significant_improvement").fillna(False)
         .astype(int),
-        "n_equivalent_grade": rows["equivalent"].astype(int),
+        "n_no_overall_grade": (rows["counted"] & grade.isna()).astype(int),
+        "n_key_judgements": rows["key_judgements"].astype(int),
+        "n_key_judgements_good_by_rule": rows["key_judgement_good"].astype(int),
         "n_predecessor_grade": (rows["counted"] & rows["basis"].eq("predecessor")).astype(int),
         "n_report_card": rows["report_card"].astype(int),
         "n_not_inspected": rows["basis"].ne("own").astype(int),
         "pupils_graded": pupils.where(grade.notna()).astype("float64"),
         "pupils_good_or_better": pupils.where(rows["good_or_better"]).astype("float64"),
+        "pupils_key_judgements": pupils.where(rows["key_judgements"]).astype("float64"),
+        "pupils_key_judgements_good_by_rule": pupils.where(rows["key_judgement_good"]).astype("float64"),
     })
     keys = ["as_at", "area_type", "area"]
     counts = [c for c in SUMMARY_COLUMNS if c.startswith("n_")]
     sums = {c: "sum" for c in counts}
-    sums.update({"pupils_graded": lambda s: s.sum(min_count=1), "pupils_good_or_better": "sum"})
+    sums.update({"pupils_graded": lambda s: s.sum(min_count=1), "pupils_good_or_better": "sum",
+                 "pupils_key_judgements": "sum", "pupils_key_judgements_good_by_rule": "sum"})
     parts = [flags.groupby(keys, sort=False).agg(sums).reset_index().assign(group="all")]
     for column in ("phase", "governance"):
         part = flags.groupby([*keys, column], sort=False).agg(sums).reset_index()
@@ -158,7 +169,8 @@ def summary(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
     table["pupils_good_or_better"] = table["pupils_good_or_better"].where(table["pupils_graded"].notna())
     known = table["pupils_graded"].where(table["pupils_graded"] > 0)
     table["pct_pupils_good_or_better"] = (100 * table["pupils_good_or_better"] / known).round(PCT_DECIMALS)
-    for column in ("pupils_graded", "pupils_good_or_better"):
+    for column in ("pupils_graded", "pupils_good_or_better", "pupils_key_judgements",
+                   "pupils_key_judgements_good_by_rule"):
         table[column] = table[column].astype("Int64")
     table["as_at"] = pd.to_datetime(table["as_at"])
     return table[SUMMARY_COLUMNS].reset_index(drop=True)

@@ -30,25 +30,34 @@ def transitions(out: pd.DataFrame, la_code: str) -> pd.DataFrame:
 
     The previous grade is the overall effectiveness grade of the inspection
     before the counted one (``previous_overall``); the latest is the counted
-    grade (overall, or its key-judgement equivalent). Schools without both are
-    left out (``transition_counts`` says how many).
+    legacy overall grade. Schools without both are left out
+    (``transition_counts`` says how many: key-judgement and report-card
+    inspections have no overall grade). A previous grade 3 awarded before
+    September 2012 meant "satisfactory": it has a row of its own, shown only
+    where a school has one.
 
     Returns
     -------
     DataFrame
-        ``TRANSITION_COLUMNS``: one row per previous grade 1-4: ``as_at``,
+        ``TRANSITION_COLUMNS``: one row per previous grade 1-4 (grade 3 split
+        into ``Satisfactory`` and ``Requires improvement``): ``as_at``,
         ``previous_grade``, ``previous`` (label), ``to_outstanding``,
         ``to_good``, ``to_requires_improvement``, ``to_inadequate``, ``total``.
     """
     latest = out["as_at"].max()
     rows = out[(out["as_at"] == latest) & (out["la_code"] == la_code)]
     both = rows[rows["grade"].notna() & rows["previous_overall"].notna()]
-    matrix = pd.crosstab(both["previous_overall"].astype(int), both["grade"].astype(int))
-    matrix = matrix.reindex(index=[1, 2, 3, 4], columns=[1, 2, 3, 4], fill_value=0)
+    label = pd.Series([grade_label(g, d) for g, d in zip(both["previous_overall"], both["previous_inspection_date"], strict=True)],
+                      index=both.index, dtype="string")
+    matrix = pd.crosstab([both["previous_overall"].astype(int), label], both["grade"].astype(int)) \
+        if not both.empty else pd.DataFrame(columns=[1, 2, 3, 4])
+    order = [(1, grade_label(1)), (2, grade_label(2)), (3, "Satisfactory"), (3, grade_label(3)), (4, grade_label(4))]
+    order = [key for key in order if key[1] != "Satisfactory" or key in matrix.index]
+    matrix = matrix.reindex(index=pd.MultiIndex.from_tuples(order), columns=[1, 2, 3, 4], fill_value=0)
     table = pd.DataFrame({
         "as_at": latest,
-        "previous_grade": [1, 2, 3, 4],
-        "previous": [grade_label(g) for g in (1, 2, 3, 4)],
+        "previous_grade": [grade for grade, _ in order],
+        "previous": [text for _, text in order],
         "to_outstanding": matrix[1].to_numpy(), "to_good": matrix[2].to_numpy(),
         "to_requires_improvement": matrix[3].to_numpy(), "to_inadequate": matrix[4].to_numpy(),
     })
@@ -62,8 +71,8 @@ def transition_counts(out: pd.DataFrame, la_code: str) -> dict[str, int]:
     Returns
     -------
     dict
-        ``improved``, ``same``, ``declined``, ``equivalent`` (of those, latest
-        grade from the key-judgement rule), ``no_previous`` (graded, no previous
+        ``improved``, ``same``, ``declined``, ``key_judgements`` (latest
+        inspection under the key judgements: no overall grade), ``no_previous`` (graded, no previous
         grade), ``report_card``, ``not_counted``.
     """
     latest = out["as_at"].max()
@@ -72,7 +81,7 @@ def transition_counts(out: pd.DataFrame, la_code: str) -> dict[str, int]:
     step = both["grade"].astype(int) - both["previous_overall"].astype(int)
     return {
         "improved": int((step < 0).sum()), "same": int((step == 0).sum()), "declined": int((step > 0).sum()),
-        "equivalent": int(both["equivalent"].sum()),
+        "key_judgements": int(rows["key_judgements"].sum()),
         "no_previous": int((rows["grade"].notna() & rows["previous_overall"].isna()).sum()),
         "report_card": int(rows["report_card"].sum()), "not_counted": int((~rows["counted"]).sum()),
     }

@@ -2,8 +2,8 @@
 
 Reads the tidy rows of ``sources.ofsted_mi`` (one per school per snapshot) with
 GIAS: the comparison areas (``comparison_areas``), a school's own inspection
-or its predecessor's (``outcomes``, ``predecessors``), the grade equivalent of
-key-judgement inspections (``equivalent_grade``), and the labels of areas and
+or its predecessor's (``outcomes``, ``predecessors``), the key-judgement rule's
+separate figure (``equivalent_grade``), and the labels of areas and
 groups of schools the tables use.
 """
 
@@ -188,7 +188,10 @@ def _carry(mi: pd.DataFrame, need: pd.Series, pairs: pd.DataFrame) -> pd.DataFra
 
 
 def equivalent_grade(rows: pd.DataFrame, good_equivalent: str) -> pd.Series:
-    """Four-point grade of inspections from 2 September 2024 to 9 November 2025 (no overall grade).
+    """The key-judgement rule's grade for inspections from 2 September 2024 to 9 November 2025.
+
+    Those inspections have no overall grade; this is a separate figure, labelled
+    as the rule's, and is never merged into the legacy overall grade.
 
     The worst of the key judgements the rule names (``config/inspections.yaml``,
     ``good_equivalent``), or inadequate where safeguarding was not effective; so
@@ -241,10 +244,14 @@ def outcomes(
         carried) and ``basis`` (``own``, ``predecessor``, ``none``: whose
         inspection the school's outcome is), ``carried_from`` (predecessor URN
         where this analysis carried it), ``counted`` (an inspection counts),
-        ``grade`` (Int64 1-4: overall grade or its equivalent; missing for report
-        cards and uncounted schools), ``equivalent`` (the grade comes from the
-        key-judgement rule), ``good_or_better`` (bool), ``report_card`` (counted on
-        a report card), ``in_category`` (counted inspection put it in a category).
+        ``grade`` (Int64 1-4: the legacy overall grade only; missing for
+        key-judgement and report-card inspections, which have no overall grade
+        under their framework, and for uncounted schools), ``good_or_better``
+        (bool, legacy grade), ``key_judgements`` (counted on a key-judgement
+        inspection), ``key_judgement_grade`` and ``key_judgement_good`` (the
+        separate figure of the key-judgement rule, ``equivalent_grade``; never in
+        ``grade``), ``report_card`` (counted on a report card), ``in_category``
+        (counted inspection put it in a category).
     """
     out = mi.reset_index(drop=True)
     out["urn"] = out["urn"].astype("string")
@@ -272,11 +279,12 @@ def outcomes(
     out["counted"] = counted.astype(bool)
     framework = out["framework"].astype("string")
     grade = out["overall"].astype("Int64").where(framework.eq("overall").fillna(False))
-    equivalent = framework.eq("key_judgements").fillna(False) & counted
-    grade = grade.mask(equivalent, equivalent_grade(out, good_equivalent))
     out["grade"] = grade.where(counted).astype("Int64")
-    out["equivalent"] = (equivalent & out["grade"].notna()).astype(bool)
     out["good_or_better"] = out["grade"].le(2).fillna(False).astype(bool)
+    key_judgements = (framework.eq("key_judgements").fillna(False) & counted).astype(bool)
+    out["key_judgements"] = key_judgements
+    out["key_judgement_grade"] = equivalent_grade(out, good_equivalent).where(key_judgements).astype("Int64")
+    out["key_judgement_good"] = out["key_judgement_grade"].le(2).fillna(False).astype(bool)
     out["report_card"] = (framework.eq("report_card").fillna(False) & counted).astype(bool)
     out["in_category"] = (out["category"].notna() & counted).astype(bool)
     return out

@@ -248,8 +248,9 @@ def transitions(result: Inspections) -> list[Block]:
         labels={"previous": "Previous inspection", "to_outstanding": "Now outstanding",
                 "to_good": "Now good", "to_requires_improvement": "Now requires improvement",
                 "to_inadequate": "Now inadequate", "total": "Total"},
-        notes="Rows: grade at the previous inspection; columns: grade at the latest. Above the diagonal "
-              "improved, below it declined.", csv=table))]
+        notes="Rows: grade at the previous inspection ('Satisfactory': grade 3 at an inspection before 1 "
+              "September 2012); columns: the legacy overall grade at the latest. Above the diagonal improved, "
+              "below it declined.", csv=table))]
 
 
 # --------------------------------------------------------------------------- report cards

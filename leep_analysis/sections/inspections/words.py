@@ -80,9 +80,14 @@ def _benchmarks(result: Inspections, column: str, group: str = "all") -> str:
     return ", against " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
 
 
-def _good_words(row: Mapping[str, Any]) -> str:
-    """'good or better' where key-judgement grades are counted, else Ofsted's 'good or outstanding'."""
-    return "good or better" if row.get("n_equivalent_grade", 0) else "good or outstanding"
+def _era_words(result: Inspections, row: Mapping[str, Any]) -> str:
+    """Which era a percentage uses and who is outside it, once the snapshots reach September 2024."""
+    if result.as_at < KEY_JUDGEMENTS_FROM:
+        return ""
+    n = int(row.get("n_no_overall_grade", 0))
+    return (f" (the legacy overall effectiveness grade only; {_count(result, n)} "
+            f"{'school' if n == 1 else 'schools'} whose latest inspection has no overall grade under its "
+            "framework are in neither side of it)")
 
 
 def headline_sentence(result: Inspections) -> str:
@@ -90,7 +95,8 @@ def headline_sentence(result: Inspections) -> str:
     row = summary_row(result, "la")
     name = result.areas.la_name
     if not row.get("n_graded"):
-        return f"None of {name}'s schools has a grade on the four-point scale as at {when(result.as_at)}."
+        return (f"None of {name}'s schools has a grade on the four-point scale as at {when(result.as_at)}"
+                f"{_era_words(result, row)}.")
     change = result.changes[(result.changes["area_type"] == "la") & (result.changes["group"] == "all")].iloc[0]
     since = _change_words(change["change"], change["previous_as_at"])
     if not pd.isna(change["previous_as_at"]) and change["previous_as_at"] == result.as_at:
@@ -98,7 +104,8 @@ def headline_sentence(result: Inspections) -> str:
     elif pd.isna(change["previous_as_at"]):
         since = f"no Ofsted file as old as the last report ({when(result.since)}) is in the pack to compare with"
     text = (f"{percent(row['pct_good_or_better'])} of {name}'s {_count(result, int(row['n_graded']))} graded schools are "
-            f"{_good_words(row)} as at {when(result.as_at)}{_benchmarks(result, 'pct_good_or_better')}")
+            f"good or outstanding{_era_words(result, row)} as at {when(result.as_at)}"
+            f"{_benchmarks(result, 'pct_good_or_better')}")
     return text + (f"; {since}." if since else ".")
 
 
@@ -114,7 +121,7 @@ def pupils_sentence(result: Inspections) -> str:
     since = _change_words(change["change_pupils"], change["previous_as_at"]) \
         if change["previous_as_at"] != result.as_at else ""
     text = (f"{percent(row['pct_pupils_good_or_better'])} of pupils in {result.areas.la_name}'s graded schools attend a "
-            f"{_good_words(row)} school{_benchmarks(result, 'pct_pupils_good_or_better')}")
+            f"good or outstanding school{_era_words(result, row)}{_benchmarks(result, 'pct_pupils_good_or_better')}")
     return text + (f"; {since}." if since else ".")
 
 
@@ -146,9 +153,12 @@ def counting_sentence(result: Inspections) -> str:
     row = summary_row(result, "la")
     name = result.areas.la_name
     parts = []
-    if row["n_equivalent_grade"]:
-        parts.append(f"{_count(result, int(row['n_equivalent_grade']))} inspected from September 2024 "
-                     "have a grade by the key-judgement rule below")
+    if row["n_key_judgements"]:
+        good = int(row["n_key_judgements_good_by_rule"])
+        parts.append(f"{_count(result, int(row['n_key_judgements']))} last inspected under the key judgements "
+                     "(September 2024 to November 2025) have no overall grade under that framework and are not in "
+                     f"\"% good or better\"; separately, {_count(result, good)} of them "
+                     f"{'meets' if good == 1 else 'meet'} the key-judgement rule below")
     if row["n_predecessor_grade"]:
         parts.append(f"{_count(result, int(row['n_predecessor_grade']))} not yet inspected in their current form "
                      "count with the inspection of the school they replaced")
@@ -192,7 +202,9 @@ def headline_tiles(result: Inspections) -> list[dict[str, str]]:
     return [
         {"key": "inspections_good_or_better", "label": "Graded schools good or better",
          "value": percent(row["pct_good_or_better"]),
-         "detail": f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}",
+         "detail": (f"Legacy overall grade; {_count(result, int(row['n_no_overall_grade']))} with no overall grade left out. "
+                    if result.as_at >= KEY_JUDGEMENTS_FROM else "")
+                   + f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}",
          "versus": versus_england(row["pct_good_or_better"], england["pct_good_or_better"], "High", 0)},
         {"key": "inspections_pupils_good_or_better", "label": "Pupils in good or better schools",
          "value": percent(row["pct_pupils_good_or_better"]),
@@ -269,9 +281,9 @@ def transition_sentences(result: Inspections) -> list[str]:
              f"inspection, {_count(result, counts['improved'])} improved, {_count(result, counts['same'])} kept "
              f"the same grade and {_count(result, counts['declined'])} declined."]
     left = []
-    if counts["equivalent"]:
-        left.append(f"{_count(result, counts['equivalent'])} of these latest grades come from the key-judgement "
-                    "rule (inspections from September 2024)")
+    if counts["key_judgements"]:
+        left.append(f"{_count(result, counts['key_judgements'])} schools last inspected under the key judgements "
+                    "(no overall grade) are not in the table")
     if counts["no_previous"]:
         left.append(f"{_count(result, counts['no_previous'])} graded schools have no previous grade in the file")
     if counts["report_card"]:

@@ -167,7 +167,15 @@ def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> 
     config = definitions()["indicators"]
     rows = summary[summary["group"] == "all"].copy()
     rows["pct_concern"] = 100 * rows["n_category_of_concern"] / rows["n_schools"].where(rows["n_schools"] > 0)
-    rows["pct_not_good"] = 100 - rows["pct_good_or_better"]
+    # A and C as docs/evaluation-indicators.md defines them: the legacy grade, with the key-judgement
+    # schools good or better by the configured rule (the summary's separate figure) added on both sides
+    graded = rows["n_graded"] + rows["n_key_judgements"]
+    good = rows["n_good_or_better"] + rows["n_key_judgements_good_by_rule"]
+    rows["pct_not_good"] = 100 - (100 * good / graded.where(graded > 0)).round(1)
+    pupils = rows["pupils_graded"].astype("Float64") + rows["pupils_key_judgements"].astype("Float64")
+    pupils_good = rows["pupils_good_or_better"].astype("Float64") \
+        + rows["pupils_key_judgements_good_by_rule"].astype("Float64")
+    rows["pct_pupils_good_or_better"] = (100 * pupils_good / pupils.where(pupils > 0)).astype("float64").round(1)
     last = rows["as_at"].max()
     spec = [("A", "pct_pupils_good_or_better", "Pupils in good or better schools"),
             ("B", "pct_concern", "Schools in a category of concern"),
