@@ -265,6 +265,8 @@ def gap_chart(
     ax.xaxis.set_major_formatter(value_formatter(unit))
     ax.set_title(title)
     ax.margins(x=0.15, y=0.15)
+    if ax.get_xlim()[0] > 0:  # the y-axis rule's mark, on this chart's value axis
+        ax.set_xlabel(f"{x_label} ({CROPPED_NOTE[0].lower()}{CROPPED_NOTE[1:]})")
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.65 / (height - 0.8)), ncols=2)  # below the x label
     fig.tight_layout()
     return fig

@@ -55,3 +55,12 @@ def test_gap_labels_in_points():
     frame = pd.DataFrame({"area": ["LA"], "group": [40.0], "others": [69.0]})
     fig = charts.gap_chart(frame, title="t", x_label="% of pupils", labels=("Disadvantaged", "Others"), unit="percent")
     assert [t.get_text() for t in fig.axes[0].texts] == ["   gap 29 points"]
+    # the value axis starts near 40%, not at 0: the chart says so (the y-axis rule's mark)
+    assert fig.axes[0].get_xlabel() == "% of pupils (axis does not start at 0)"
+
+
+def test_gap_axis_from_zero_is_not_marked():
+    charts.use_house_style()
+    frame = pd.DataFrame({"area": ["LA"], "group": [0.0], "others": [69.0]})
+    fig = charts.gap_chart(frame, title="t", x_label="% of pupils", labels=("Disadvantaged", "Others"), unit="percent")
+    assert fig.axes[0].get_xlim()[0] < 0 and fig.axes[0].get_xlabel() == "% of pupils"
