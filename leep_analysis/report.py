@@ -103,11 +103,13 @@ class Section:
     def write_table(self, frame: pd.DataFrame, name: str, *, caption: str) -> None:
         """Write a table to ``tables/<section>__<name>.csv`` without showing it (e.g. long data).
 
-        The page gets one line naming the file, so readers know where the data is.
+        The page gets one line saying where the data is: the file, in an internal pack; in a
+        committee pack, which councillors read, the spreadsheet published with it (no file names).
         """
         stem = f"{self.section_id}__{name}"
-        _display(f'<p class="leep-table-note">{html.escape(caption)}: {len(frame):,} rows in '
-                 f"<code>tables/{html.escape(stem)}.csv</code> and in tables.xlsx.</p>")
+        where = ("in the spreadsheet of tables published with this report" if self.params.committee
+                 else f"in <code>tables/{html.escape(stem)}.csv</code> and in tables.xlsx")
+        _display(f'<p class="leep-table-note">{html.escape(caption)}: {len(frame):,} rows {where}.</p>')
         if self.pack_dir is not None:
             tables.write_csv(frame, self.pack_dir / "tables" / f"{stem}.csv")
             self._record("captions", stem, caption)

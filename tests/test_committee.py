@@ -64,6 +64,10 @@ def test_committee_pack_names_no_school(tmp_path):
     found = {(f, n) for f, t in texts.items() for n in names if n in t}
     found |= {(f, u) for f, t in texts.items() for u in urns if re.search(rf"(?<![\d.]){u}(?![\d.])", t)}
     assert sorted(found) == []
+    # the pages councillors read name no file of the pack, config or docs (those are for the methods and manifest)
+    for page in ("summary", "achievement", "inspections", "support", "budget", "concerns"):
+        shown = re.sub(r"<[^>]+>", " ", texts[str(pack / f"{page}.html")])
+        assert not re.findall(r"\b(?:tables|config|docs)/[\w.-]+\.(?:csv|yaml|md)\b", shown), page
     risks = pd.read_csv(pack / "tables" / "concerns__risk_alerts.csv")
     assert "urn" not in risks and risks["school_name"].str.fullmatch(r"School [A-Z]+").all()
     # pupils on roll and % ever FSM are published per school, so they would name it: left out
