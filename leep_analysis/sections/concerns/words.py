@@ -72,8 +72,9 @@ def early_warning_messages(result: EarlyWarning) -> list[str]:
 
 def risks_note(result: EarlyWarning, n_collaborative: int) -> str:
     """The note under the risk table: where the ``n_collaborative`` schools not shown are, and how schools are named."""
-    return (f"The {n_collaborative:,} schools whose score suggests collaborative support are in "
-            "tables/concerns__risk_alerts.csv with these."
+    where = ("the spreadsheet of tables published with this report" if result.anonymiser.committee
+             else "tables/concerns__risk_alerts.csv")
+    return (f"The {n_collaborative:,} schools whose score suggests collaborative support are in {where} with these."
             + (" Schools are shown as School A, School B and so on, without pupil numbers or free school meal "
                "shares, which are published for each school." if result.anonymiser.committee else ""))
 
