@@ -178,6 +178,9 @@ def write_workbook(tables_dir: Path, dest: Path, meta: Mapping[str, Any], *, cov
                        for (row, col), kind in cell_formats.items()]
         table = frame.set_axis(names, axis=1).astype(object)
         table = table.where(table.notna() & (table != "") & (table != MISSING), NO_FIGURE)
+        # gptables refuses a cell of symbols only (the Analysis Function's rule on symbols in tables):
+        # such text from an input ("-", "?") carries no figure, so it is marked as one
+        table = table.map(lambda v: NO_FIGURE if isinstance(v, str) and not any(c.isalnum() for c in v) else v)
         sheets[name] = gptables.GPTable(
             table=table, table_name=re.sub(r"\W", "_", name), title=entry.get("caption") or name,
             subtitles=[f"Section: {titles.get(section, {}).get('title', section)}. Also in tables/{path.name}."],
