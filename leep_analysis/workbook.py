@@ -194,6 +194,10 @@ def write_workbook(tables_dir: Path, dest: Path, meta: Mapping[str, Any], *, cov
             dictionary.append({"table": path.name, "sheet": name, "column": column, "heading": heading,
                                "meaning": meaning(column, heading, kind), "format": kind,
                                "shown_on_page": "yes" if column in labels else "no"})
+    if not sheets:  # gptables cannot make a contents sheet of no tables: say that there are none
+        sheets["No_tables"] = gptables.GPTable(
+            table=pd.DataFrame({"Note": ["This pack has no tables."]}), table_name="No_tables",
+            title="No tables", subtitles=[], source=None, instructions="This worksheet contains one table.")
     intro = [f"{cover['la']}: {cover['period']}. Figures as at {cover['as_at']}.",
              f"Audience: {cover['audience']}."]
     about = ["Each table of the report pack is on a sheet of its own, listed on the Contents sheet; "

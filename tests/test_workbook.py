@@ -115,3 +115,10 @@ def test_default_pack_workbook(default_pack):
     ws = wb["achievement_ks2"]
     header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Indicator code")
     assert ws.cell(header, 4).value == "Year" and ws.cell(header + 1, 4).number_format == "0"  # 2025, not 2,025
+
+
+def test_a_pack_with_no_tables_still_gets_a_workbook(tmp_path):
+    # gptables cannot make a contents sheet of no tables (a pack whose notebooks write none)
+    cover = {"title": "t", "la": "LA", "period": "p", "as_at": "a", "audience": "internal"}
+    workbook.write_workbook(tmp_path, tmp_path / "t.xlsx", {}, cover=cover, created=dt.date(2025, 12, 31))
+    assert openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames == ["Cover", "Contents", "No_tables"]
