@@ -66,15 +66,19 @@ def lait_release(dictionary: pd.DataFrame, codes: Iterable[str], as_at: dt.date)
 
     As at: the latest ``Last Update`` of those measures on or before ``as_at``;
     next due: the earliest ``Last Update`` or ``Next Update`` after that date
-    (a release after ``as_at`` the pack cannot show counts as due). Either is
-    None where the dictionary gives no date.
+    (a release after ``as_at`` the pack cannot show counts as due). Both are
+    None where the dictionary gives no date on or before ``as_at``: a later
+    edition's schedule (a 2015 pack read with today's dictionary) says nothing
+    of what was due then, and would show a date after the pack's.
     """
     rows = dictionary[dictionary["indicator"].isin(list(codes))]
     when = pd.Timestamp(as_at)
     last = rows["last_update"].dropna()
     known = last[last.le(when)]
-    source = known.max().date() if not known.empty else None
-    after = pd.Timestamp(source) if source is not None else when
+    if known.empty:
+        return None, None
+    source = known.max().date()
+    after = pd.Timestamp(source)
     dates = pd.concat([rows["last_update"], rows["next_update"]]).dropna()
     later = dates[dates.gt(after)]
     return source, later.min().date() if not later.empty else None

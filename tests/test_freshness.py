@@ -37,6 +37,8 @@ def test_real_dictionary_next_update(real):
     # as at 31 Jan 2026 the February KS4 release is not out yet: as at 1 Dec 2025, next due 1 Feb 2026
     assert freshness.lait_release(d.reset_index(), codes, dt.date(2026, 1, 31)) == (dt.date(2025, 12, 1),
                                                                                    dt.date(2026, 2, 1))
+    # a 2015 pack read with today's dictionary: no release of those measures by then, so no dates after the pack's
+    assert freshness.lait_release(d.reset_index(), codes, dt.date(2015, 5, 31)) == (None, None)
     # "TBC" and "Discontinued" are no date (37 current measures have none)
     assert d["next_update"].isna().sum() == 37
 
