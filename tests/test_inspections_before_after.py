@@ -209,4 +209,6 @@ def test_pack_april_2013_to_may_2015_follows_every_school_below_good(real, tmp_p
     eras = pd.read_csv(pack / "tables" / "inspections__frameworks.csv")
     assert list(eras.columns) == analysis.FRAMEWORK_COLUMNS
     assert "Traceback" not in page
+    # nothing after the pack's date: the legacy framework had no end date in May 2015
+    assert "September 2024" not in page and "2025" not in page
 

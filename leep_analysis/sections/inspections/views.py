@@ -99,7 +99,7 @@ def frameworks(result: Inspections) -> list[Block]:
     england = result.frameworks[(result.frameworks["as_at"] == result.as_at)
                                 & (result.frameworks["area_type"] == "england")]
     shown = pd.DataFrame({
-        "framework": la["framework"].map(config()["frameworks"]).to_numpy(),
+        "framework": la["framework"].map(words.framework_labels(result)).to_numpy(),
         "outcome": la["outcome"].map(config()["framework_outcomes"]).to_numpy(),
         "n_schools": la["n_schools"].to_numpy(), "pct": la["pct"].to_numpy(),
         "england": england["pct"].to_numpy()})

@@ -339,6 +339,14 @@ def schools_sentence(result: Inspections) -> str:
 
 
 
+def framework_labels(result: Inspections) -> dict[str, str]:
+    """Each framework's label; before September 2024 the legacy one has no end date (it had none then)."""
+    labels = dict(config()["frameworks"])
+    if result.as_at < KEY_JUDGEMENTS_FROM:
+        labels["overall"] = labels["overall"].split(" (")[0]
+    return labels
+
+
 def frameworks_sentence(result: Inspections) -> str:
     """The LA's schools by the framework of their counted inspection, "no overall grade" counted apart."""
     table = result.frameworks
@@ -346,8 +354,8 @@ def frameworks_sentence(result: Inspections) -> str:
     n = la.groupby("framework")["n_schools"].sum()
     legacy = int(la.loc[(la["framework"] == "overall") & (la["outcome"] != "no_overall_grade"), "n_schools"].sum())
     total = int(la["n_schools"].sum())
-    parts = [f"{_count(result, legacy)} have a legacy overall effectiveness grade (inspected before 2 September "
-             "2024)"]
+    parts = [f"{_count(result, legacy)} have a legacy overall effectiveness grade"
+             + (" (inspected before 2 September 2024)" if result.as_at >= KEY_JUDGEMENTS_FROM else "")]
     if n.get("key_judgements", 0):
         parts.append(f"{_count(result, int(n['key_judgements']))} were last inspected under the key judgements "
                      "(2 September 2024 to 9 November 2025), which give no overall grade")
