@@ -1,6 +1,7 @@
 """The ``leep`` command line.
 
     leep run PARAMS.yaml [PARAMS.yaml ...] [--out DIR] [--jobs N] [--no-progress]
+    leep run PARAMS.yaml --las all|CODE,CODE,...|REGION [--out DIR] [--jobs N] [--no-progress]
     leep validate PARAMS.yaml
     leep sample-data DIR [--schools N]
     leep new-period ID
@@ -15,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import imports
 from .config import OUTPUT_DIR, PARAMS_DIR, TEMPLATE_DIR
 from .errors import InputError, LeepError
 from .params import PERIOD_PATTERN, PREVIOUS_TERM_END, SECTION_IDS
@@ -32,8 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="build each period's pack into DIR/<la_code>-<period>/")
     run.add_argument("params", nargs="+", type=Path, help="params/<period>.yaml file(s)")
     run.add_argument("--out", type=Path, default=OUTPUT_DIR, help="output folder (default: outputs/)")
-    run.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
+    run.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default 1)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--las", metavar="WHICH",
+                     help="a pack for each LA: 'all', codes such as 855,856, or a region; "
+                          "then --jobs is the number of LAs built at once (default 2)")
 
     validate = commands.add_parser("validate", help="check params and every input without running notebooks")
     validate.add_argument("params", type=Path)
@@ -59,11 +64,29 @@ def _fail(lines: list[str]) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run_pack
 
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         return _fail(["--jobs must be at least 1"])
+    if args.las is not None:
+        return cmd_batch(args)
+    args.jobs = args.jobs or 1
     for params in args.params:
         index = run_pack(params, args.out, jobs=args.jobs, progress=not args.no_progress)
         print(index)
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """``leep run PARAMS --las ...``: a pack per LA and the overview; each failed LA on a line, exit 2."""
+    from .batch import run_batch
+
+    if len(args.params) != 1:
+        return _fail(["--las takes one params file"])
+    batch = run_batch(args.params[0], args.las, args.out, jobs=args.jobs or 2, progress=not args.no_progress)
+    print(batch.overview)
+    total = len(batch.built) + len(batch.failed)
+    print(f"leep: {len(batch.built)} of {total} LAs built in {batch.seconds:.1f} s", file=sys.stderr)
+    if batch.failed:
+        return _fail([f"LA {code}: {why}" for code, why in sorted(batch.failed.items())])
     return 0
 
 
@@ -137,6 +160,7 @@ COMMANDS = {"run": cmd_run, "validate": cmd_validate, "sample-data": cmd_sample_
 
 
 def main(argv: list[str] | None = None) -> int:
+    imports.skip_unused()
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

@@ -19,7 +19,7 @@ from .config import PROJECT_DIR
 from .inputs import Inputs, describe_files, published_path
 from .params import SAMPLE, notebook_parameters
 
-LIBRARIES = ["leep-analysis", "pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
+LIBRARIES = ["leep-analysis", "pandas", "numpy", "pyarrow", "matplotlib", "papermill",
              "nbconvert", "nbformat", "ipykernel", "pydantic", "pandera", "openpyxl", "python-calamine"]
 
 

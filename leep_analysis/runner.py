@@ -22,7 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import workspace
+from . import imports, kernels, workspace
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SECTIONS, load_config
 from .errors import InputError, NotebookError, Problem
 from .inputs import Inputs, published_path
@@ -30,9 +30,6 @@ from .params import PeriodParams, load_params, notebook_parameters, resolve_data
 
 if TYPE_CHECKING:
     from .export import Page
-
-KERNEL = "python3"
-
 
 @dataclass(frozen=True)
 class Job:
@@ -94,21 +91,6 @@ def kernel_environment(pack_dir: Path, cache_dir: Path) -> dict[str, str]:
     }
 
 
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the block, then put back what was there (run_pack in a notebook leaves none)."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def pack_folder(params: PeriodParams) -> str:
     """The pack's folder name under ``--out``: ``<la_code>-<period>``, e.g. ``855-2025-26-autumn``."""
     return f"{params.la_code}-{params.period}"
@@ -129,7 +111,7 @@ def scrub(notebook: Path, published: dict[str, str]) -> None:
 
 def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str],
             published: dict[str, str]) -> float:
-    """Run one notebook with papermill and write its page; return the notebook's wall time in seconds.
+    """Run one notebook with papermill in this process's warm kernel and write its page; return its wall time in seconds.
 
     The page is written by the same worker, so pages are exported in parallel
     while other notebooks still run.
@@ -139,61 +121,27 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
     NotebookError
         Naming the notebook, the failing cell and the exception, in one line.
     """
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from .export import write_page
 
     started = time.perf_counter()
     try:
-        _with_kernel_start_retry(lambda: _papermill(papermill, job, parameters, cwd, env))
+        kernels.warm(env, cwd).run(job.notebook, job.executed, parameters, cwd, env)
     except PapermillExecutionError as exc:
         message = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
         # papermill counts the injected parameters cell; report the cell as the analyst sees it
         raise NotebookError(
             f"{job.notebook.name} failed at cell {exc.cell_index}: {exc.ename}: {message}"
         ) from None
+    except NotebookError:
+        raise
     except Exception as exc:  # kernel died, timeout, unreadable notebook
         raise NotebookError(f"{job.notebook.name} could not run: {type(exc).__name__}: {exc}") from None
     seconds = time.perf_counter() - started
     scrub(job.executed, published)
     write_page(job.executed, job.html, job.page)
     return seconds
-
-
-#: jupyter_client picks free TCP ports before the kernel binds them, so two kernels starting at once
-#: can pick the same port; the loser dies before its first reply (zmq "Address already in use").
-KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
-
-
-def _with_kernel_start_retry(run: Callable[[], None]) -> None:
-    """Run a notebook; once more if its kernel died while starting (no cell had run), never otherwise."""
-    try:
-        run()
-    except RuntimeError as exc:
-        if KERNEL_START_FAILED not in str(exc):
-            raise
-        run()
-
-
-def _papermill(papermill: Any, job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]) -> None:
-    with environment(env):  # the kernel inherits it; the caller's stays as it was
-        papermill.execute_notebook(
-            str(job.notebook),
-            str(job.executed),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            record_timing=False,
-            # write the executed notebook once, at the end (or on a failure), not twice per cell: a failed
-            # run is thrown away, and each save of a notebook with its charts costs time
-            request_save_on_cell_execute=False,
-            # the kernel's own log is noise here: it warns that local TCP is unencrypted, and logs an
-            # "error" when it is interrupted on shutdown; a failing cell or a dead kernel is raised below
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
 
 
 def schedule(work: list[Job]) -> list[Job]:
@@ -210,20 +158,18 @@ def execute_all(
     cwd: Path,
     env: dict[str, str],
     published: dict[str, str],
-    workers: int,
+    pool: ProcessPoolExecutor | None,
     report: Callable[[str, set[str]], None],
 ) -> dict[str, float]:
-    """Execute every job, ``workers`` at a time; stop at the first failure."""
+    """Execute every job, in this process or on the pool's workers; stop at the first failure."""
     seconds: dict[str, float] = {}
-    if workers <= 1:
+    if pool is None:
         for job in jobs:
             report("start", {job.notebook.stem})
             seconds[job.section] = execute(job, parameters, cwd, env, published)
             report("done", {job.notebook.stem})
         return seconds
-    # workers (and so their kernels) exit when the run dies, even by kill -9 (workspace.die_with_parent)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                               initializer=workspace.die_with_parent, initargs=(os.getpid(),))
+    workers = pool._max_workers  # noqa: SLF001 - the pool's size, as it was made
     pending: dict[Future[float], Job] = {}
     queue = list(jobs)
     try:
@@ -238,13 +184,50 @@ def execute_all(
                 seconds[job.section] = future.result()
                 report("done", {job.notebook.stem})
     except BaseException:
-        # a failure, Ctrl-C or SIGTERM: stop the notebooks still running rather than wait for them
+        report("done", set())
+        raise
+    return seconds
+
+
+def start_worker(parent: int) -> None:
+    """A pool worker's set-up: quick imports (``imports``), and exit with the run, even after kill -9 (``workspace``)."""
+    imports.skip_unused()
+    workspace.die_with_parent(parent)
+
+
+def prepare(env: dict[str, str], cwd: Path) -> None:
+    """In a worker: import papermill and nbconvert and start the warm kernel, while the run validates its inputs."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    kernels.warm(env, cwd)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, env: dict[str, str], cwd: Path) -> Iterator[ProcessPoolExecutor | None]:
+    """``workers`` spawned processes, each with a warm kernel; None (this process's kernel) for one.
+
+    Each worker (and so its kernel) exits when this run dies, even by kill -9. On a failure,
+    Ctrl-C or SIGTERM the workers are stopped rather than waited for.
+    """
+    if workers <= 1:
+        try:
+            yield None
+        finally:
+            kernels.close()
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=start_worker, initargs=(os.getpid(),))
+    for _ in range(workers):
+        pool.submit(prepare, env, cwd)
+    try:
+        yield pool
+    except BaseException:
         workers_left = list(getattr(pool, "_processes", None) or {})
         pool.shutdown(wait=False, cancel_futures=True)
         _stop(workers_left)
         raise
     pool.shutdown()
-    return seconds
 
 
 def _stop(pids: list[int]) -> None:
@@ -303,6 +286,7 @@ def run_pack(
     """
     from . import previous
 
+    imports.skip_unused()
     params_file = Path(params_file)
     inputs = load_period(params_file)
     params = inputs.params
@@ -313,7 +297,8 @@ def run_pack(
     # the pack set against this one, handed to kernels as an absolute path
     params = previous.attach(params, Path(out_dir).resolve(), params_file.resolve().parent)
     workspace.sweep_caches()
-    with workspace.terminate_as_interrupt(), workspace.claimed(workspace.new_cache()) as cache:
+    with workspace.terminate_as_interrupt(), workspace.claimed(workspace.new_cache()) as cache, \
+            worker_pool(jobs, kernel_environment(cache, cache), cache) as pool:
         inputs = Inputs(params, cache_dir=cache, params_file=params_file)
         problems = [p for p in inputs.validate() if not p.warning]
         if problems:
@@ -321,7 +306,7 @@ def run_pack(
         out_dir = output_folder(out_dir)
         with workspace.pack_lock(out_dir, pack_folder(params)):
             workspace.sweep(out_dir, pack_folder(params))
-            final = build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, jobs=jobs, progress=progress)
+            final = build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=pool, progress=progress)
     return final / "index.html"
 
 
@@ -343,7 +328,7 @@ def output_folder(out_dir: str | Path) -> Path:
 
 
 def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: Path, cache: Path,
-                      notebook_dir: Path, *, jobs: int, progress: bool) -> Path:
+                      notebook_dir: Path, *, pool: ProcessPoolExecutor | None, progress: bool) -> Path:
     """Execute and export the pack in a new build folder in ``out_dir``, then publish it; return its folder.
 
     Call while holding the pack's lock (``workspace.pack_lock``); the build folder is removed on any failure.
@@ -365,7 +350,7 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
         report, close = _progress(len(work), progress)
         try:
             seconds = execute_all(schedule(work), notebook_parameters(params), build,
-                                  kernel_environment(build, cache), published, jobs, report)
+                                  kernel_environment(build, cache), published, pool, report)
         finally:
             close()
         captions = _read_json_dir(build / "captions")

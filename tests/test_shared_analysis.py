@@ -62,7 +62,7 @@ def test_two_notebooks_at_once_work_it_out_once(tmp_path):
 
 
 def test_a_kernel_that_died_while_starting_is_started_once_more_and_nothing_else_is_retried():
-    from leep_analysis.runner import KERNEL_START_FAILED, _with_kernel_start_retry
+    from leep_analysis.kernels import KERNEL_START_FAILED, with_start_retry
 
     calls: list[int] = []
 
@@ -71,7 +71,7 @@ def test_a_kernel_that_died_while_starting_is_started_once_more_and_nothing_else
         if len(calls) == 1:
             raise RuntimeError(KERNEL_START_FAILED)
 
-    _with_kernel_start_retry(flaky)
+    with_start_retry(flaky)
     assert len(calls) == 2
 
     def broken() -> None:
@@ -80,5 +80,5 @@ def test_a_kernel_that_died_while_starting_is_started_once_more_and_nothing_else
 
     calls.clear()
     with pytest.raises(RuntimeError, match="Kernel died"):
-        _with_kernel_start_retry(broken)
+        with_start_retry(broken)
     assert len(calls) == 1

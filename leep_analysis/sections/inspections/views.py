@@ -9,9 +9,8 @@ the figures (``Section.figure``). In committee mode small counts are suppressed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -30,6 +29,9 @@ from .outcomes import (
     label_code,
 )
 from .words import percent, when
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 #: One block of a page: a ``Section`` display method and its keyword arguments.
 Block = tuple[str, dict[str, Any]]
@@ -220,7 +222,7 @@ def _finish_bars(fig: plt.Figure, ax: plt.Axes, y: np.ndarray, ticks: list[str],
 def _groups_chart(table: pd.DataFrame, group_codes: list[str], areas: Areas) -> plt.Figure:
     """Horizontal bars per group: the LA, its neighbours (pooled) and England."""
     height = max(2.6, 0.55 * len(group_codes) + 1.2)
-    fig, ax = plt.subplots(figsize=(7.5, height))
+    fig, ax = charts.pyplot().subplots(figsize=(7.5, height))
     series = [("la", areas.la_name, charts.SERIES_COLOURS["la"]),
               ("statistical_neighbours", NEIGHBOURS_LABEL, charts.SERIES_COLOURS["neighbours"]),
               ("england", "England", charts.SERIES_COLOURS["england"])]
@@ -303,7 +305,7 @@ def _cards_chart(wide: pd.DataFrame) -> plt.Figure:
     """Stacked horizontal bars: schools at each report-card grade per evaluation area."""
     colours = ["#12436D", "#2073BC", "#6BACE6", "#F46A25", "#801650"]  # exceptional .. urgent improvement
     height = max(2.6, 0.45 * len(wide) + 1.4)
-    fig, ax = plt.subplots(figsize=(7.5, height))
+    fig, ax = charts.pyplot().subplots(figsize=(7.5, height))
     y = np.arange(len(wide))[::-1]
     left = np.zeros(len(wide))
     for n, (grade, label) in enumerate(config()["report_card_grades"].items()):

@@ -1,0 +1,127 @@
+"""Warm kernels: a kernel started once per worker and reused, notebook after notebook.
+
+Starting a kernel and importing the package and matplotlib in it costs about 2 s on 2 cores, paid
+by every notebook; a batch of every LA runs 306. A warm kernel is started once, with the run's
+fixed environment, imports what the notebooks import, and before each notebook is put back as a
+new one would be: an empty namespace, execution count 1, the pack's folders in its environment
+and as its working folder, no figures open, warning registries cleared. Papermill still
+parameterises and runs every notebook (``papermill.execute_notebook(..., km=...)``): only the
+kernel is reused, so a notebook's outputs are those of a new kernel (``tests/test_batch.py``
+compares packs built both ways byte for byte).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import NotebookError
+
+T = TypeVar("T")
+KERNEL = "python3"
+#: the kernel's own log is noise: it warns that local TCP is unencrypted, and logs an "error" when
+#: it is interrupted on shutdown; a failing cell or a dead kernel is raised by papermill
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: what every section notebook imports, imported once when the kernel starts
+WARM_UP = "import leep_analysis, leep_analysis.charts as _charts; _charts.pyplot(); del leep_analysis, _charts"
+
+
+def fresh(env: dict[str, str], cwd: str) -> None:
+    """In the kernel, after its namespace is reset: the next pack's environment and folder, nothing left over."""
+    import sys
+    import warnings
+
+    os.environ.update(env)
+    os.chdir(cwd)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    # warnings shown once per place are shown again, as in a new kernel; the filters themselves are unchanged
+    # (a catch-all "default" at the end is what Python does for a warning no filter matches)
+    warnings.simplefilter("default", append=True)
+
+
+class WarmKernel:
+    """One started kernel, reused for notebook after notebook (``run``); ``close`` shuts it down."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        from jupyter_client.manager import KernelManager
+
+        self.km = KernelManager(kernel_name=KERNEL)
+        self.km.start_kernel(env={**os.environ, **env}, cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
+        self.kc = self.km.blocking_client()
+        self.kc.start_channels()
+        try:
+            self.kc.wait_for_ready(timeout=60)
+            self._silent(WARM_UP)
+        except BaseException:
+            self.close()
+            raise
+
+    def _silent(self, code: str) -> None:
+        """Run code in the kernel without it counting as a cell (no output, no history, no execution count)."""
+        reply = self.kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise NotebookError(f"the kernel could not be prepared: {content.get('ename')}: {content.get('evalue')}")
+
+    def run(self, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path, env: dict[str, str]) -> None:
+        """Execute a notebook with papermill in this kernel, as a new kernel would, writing ``output``."""
+        import papermill
+
+        if not self.km.is_alive():
+            raise NotebookError(f"{notebook.name} could not run: its kernel has died")
+        self._silent("get_ipython().reset(new_session=True)\n"
+                     f"__import__('leep_analysis.kernels').kernels.fresh({json.dumps(env)}, {json.dumps(str(cwd))})")
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL, km=self.km, cwd=str(cwd),
+            progress_bar=False, log_output=False, record_timing=False,
+            # write the executed notebook once, at the end (or on a failure), not twice per cell
+            request_save_on_cell_execute=False,
+        )
+
+    def close(self) -> None:
+        """Shut the kernel down (at once: nothing is running in it)."""
+        self.kc.stop_channels()
+        if self.km.has_kernel:
+            self.km.shutdown_kernel(now=True)
+
+
+#: jupyter_client picks free TCP ports before the kernel binds them, so two kernels starting at once
+#: can pick the same port; the loser dies before its first reply (zmq "Address already in use").
+KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
+
+
+def with_start_retry(start: Callable[[], T]) -> T:
+    """Start a kernel; once more if it died while starting (nothing had run in it), never otherwise."""
+    try:
+        return start()
+    except RuntimeError as exc:
+        if KERNEL_START_FAILED not in str(exc):
+            raise
+        return start()
+
+
+_KERNEL: WarmKernel | None = None
+
+
+def warm(env: dict[str, str], cwd: Path) -> WarmKernel:
+    """This process's warm kernel, started on first use (or again, if it died); shut down when the process exits."""
+    global _KERNEL
+    if _KERNEL is None or not _KERNEL.km.is_alive():
+        import atexit
+
+        close()
+        _KERNEL = with_start_retry(lambda: WarmKernel(env, cwd))
+        atexit.register(close)
+    return _KERNEL
+
+
+def close() -> None:
+    """Shut this process's warm kernel down, if it has one (a run in the caller's own process)."""
+    global _KERNEL
+    if _KERNEL is not None:
+        kernel, _KERNEL = _KERNEL, None
+        kernel.close()
