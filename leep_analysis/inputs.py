@@ -48,6 +48,8 @@ class InputSpec:
     dated: bool = False
     #: what file the key expects, for the params template and the README
     format: str = ""
+    #: the LA's own register or narrative (a template it fills in), not a file published for every LA
+    own: bool = False
 
 
 ALL = frozenset({"summary", "achievement", "inspections", "support", "budget", "concerns"})
@@ -66,17 +68,17 @@ SPECS: dict[str, InputSpec] = {
                   format="DfE children's services statistical neighbours workbook (XLSX)"),
         InputSpec("budgets", "Budgets (allocations by fund and financial year)", "budget:load_budgets",
                   "budgets.csv", frozenset({"budget"}),
-                  format="the LA's budgets template (CSV or XLSX; docs/templates.md)"),
+                  format="the LA's budgets template (CSV or XLSX; docs/templates.md)", own=True),
         InputSpec("budget_ledger", "Budget ledger (commitments, payments, refunds)", "budget:load_ledger",
                   "budget_ledger.csv", frozenset({"budget"}),
-                  format="the LA's ledger template (CSV or XLSX; docs/templates.md)"),
+                  format="the LA's ledger template (CSV or XLSX; docs/templates.md)", own=True),
         InputSpec("school_performance", "School performance tables", "performance:load_performance",
                   "performance/*", frozenset({"support", "concerns"}), dated=True,
                   format="performance tables KS2/KS4 school files (CSV), a list of {path, as_at}"),
         InputSpec("support_register", "Support register (episodes of support by school)",
                   "support_register:load_register", "support_register.csv",
                   frozenset({"support", "budget", "summary", "concerns"}),
-                  format="the LA's support register template (CSV or XLSX; docs/templates.md)"),
+                  format="the LA's support register template (CSV or XLSX; docs/templates.md)", own=True),
         InputSpec("ofsted_mi", "Ofsted management information (latest inspections)", "ofsted_mi:load_snapshots",
                   "ofsted_mi/*", frozenset({"summary", "inspections", "support", "concerns"}), dated=True,
                   format="Ofsted monthly management information (XLSX, CSV or ZIP), a list of {path, as_at}"),
@@ -89,10 +91,10 @@ SPECS: dict[str, InputSpec] = {
                   format="GIAS links CSV (links_edubasealldata.csv)"),
         InputSpec("concerns_log", "Concerns log (schools in a category of concern or at risk)",
                   "concerns_log:load_concerns_log", "concerns_log.csv", frozenset({"summary", "concerns"}),
-                  format="the LA's concerns log template (CSV or XLSX; docs/templates.md)"),
+                  format="the LA's concerns log template (CSV or XLSX; docs/templates.md)", own=True),
         InputSpec("school_intelligence", "School intelligence (the LA's knowledge of each school)",
                   "school_intelligence:load_intelligence", "school_intelligence.csv", frozenset({"concerns"}),
-                  format="the LA's school intelligence template (CSV or XLSX; docs/templates.md)"),
+                  format="the LA's school intelligence template (CSV or XLSX; docs/templates.md)", own=True),
         InputSpec("school_census", "School census (pupils on roll, SEN, EAL, free school meals; performance tables)",
                   "school_context:load_census", "2024-2025_england_census.csv", frozenset({"concerns"}),
                   format="performance tables census file (england_census.csv)"),
@@ -101,7 +103,7 @@ SPECS: dict[str, InputSpec] = {
                   format="performance tables absence file (england_abs.csv)"),
         InputSpec("narrative", "Narrative (priorities, enablers, blockers, actions)", "narrative:load_narrative",
                   "narrative.md", frozenset({"summary"}),
-                  format="the LA's narrative (markdown; docs/templates.md)"),
+                  format="the LA's narrative (markdown; docs/templates.md)", own=True),
     ]
 }
 
@@ -226,12 +228,19 @@ class Inputs:
         return problems
 
     def get(self, key: str) -> Any:
-        """Load an input (once per process; once per run with a cache folder)."""
+        """Load an input (once per process; once per run with a cache folder).
+
+        With a cache folder, a process keeps what it loaded for the next ``Inputs`` of the same
+        run (``_RUN``): a batch's worker builds pack after pack from one load of each national file.
+        """
         if key in self._loaded:
             return self._loaded[key]
         spec = SPECS[key]
         cache = self._cache_path(key)
-        if cache is not None and cache.exists():
+        kept = _kept(self.cache_dir, (key, str(cache), self.params.as_at))
+        if kept is not None:
+            value = kept[0]
+        elif cache is not None and cache.exists():
             with open(cache, "rb") as handle:
                 value = pickle.load(handle)  # noqa: S301 - written by this run
         else:
@@ -242,6 +251,7 @@ class Inputs:
                 cache.parent.mkdir(parents=True, exist_ok=True)
                 with open(cache, "wb") as handle:
                     pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        _keep(self.cache_dir, (key, str(cache), self.params.as_at), value)
         self._loaded[key] = value
         return value
 
@@ -260,7 +270,7 @@ class Inputs:
         if self.cache_dir is None:
             value = build()
         else:
-            path = self.cache_dir / f"analysis-{name}.pickle"
+            path = self.cache_dir / f"analysis-{name}-{self.params.la_code}.pickle"  # a batch's LAs share the folder
             path.parent.mkdir(parents=True, exist_ok=True)
             with _locked(path.with_suffix(".lock")):
                 if path.exists():
@@ -311,6 +321,26 @@ class Inputs:
 
             problems.extend(cross_checks(self))
         return problems
+
+
+#: the inputs this process has loaded in its current run (cache folder): {folder: {(key, cache, as_at): value}}
+_RUN: dict[Path, dict[tuple[Any, ...], Any]] = {}
+
+
+def _kept(cache_dir: Path | None, key: tuple[Any, ...]) -> tuple[Any] | None:
+    """What this process loaded for ``key`` in the run of ``cache_dir``, as a 1-tuple; None if nothing."""
+    held = _RUN.get(cache_dir) if cache_dir is not None else None
+    return (held[key],) if held is not None and key in held else None
+
+
+def _keep(cache_dir: Path | None, key: tuple[Any, ...], value: Any) -> None:
+    """Keep a loaded input for the run of ``cache_dir``, forgetting any earlier run's (memory stays one run's)."""
+    if cache_dir is None:
+        return
+    if cache_dir not in _RUN:
+        _RUN.clear()
+        _RUN[cache_dir] = {}
+    _RUN[cache_dir][key] = value
 
 
 def _unreadable(path: Path, key: str) -> Problem | None:

@@ -1,0 +1,192 @@
+"""A batch: one pack per LA for the sections built from national files, and a national overview.
+
+``leep run PARAMS.yaml --las all`` (or ``--las 855,856``, or ``--las "East Midlands"``) builds,
+for each LA, exactly the pack a single run of the params file with that ``la_code`` builds.
+The national files are read, validated and tidied once, by this process, into the run's cache;
+each worker then builds whole packs one LA after another in its warm kernel (``kernels``), keeping
+what it has loaded. A failed LA is reported and the others are still published; the batch ends
+with ``overview-<period>/``: every LA on the headline measures, linking to its pack
+(``overview``). Why this design: ``docs/DEVELOPING.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import imports, workspace
+from .config import NOTEBOOK_DIR
+from .errors import InputError, LeepError, Problem
+from .inputs import SPECS, Inputs
+from .runner import (
+    build_and_publish,
+    check_parameters,
+    kernel_environment,
+    load_period,
+    notebooks_for,
+    output_folder,
+    pack_folder,
+    worker_pool,
+)
+
+#: ``--las`` for every current LA (those the neighbours workbook lists as current)
+ALL = "all"
+
+
+@dataclass
+class Batch:
+    """What a batch built: each LA's pack folder, the LAs that failed and why, the overview page, the time taken.
+
+    ``la_seconds`` is each LA's build time in its worker, in the order the LAs finished.
+    """
+
+    built: dict[str, Path] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    overview: Path | None = None
+    seconds: float = 0.0
+    la_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def refuse_own_inputs(inputs: Inputs) -> None:
+    """A batch builds only sections whose inputs are published for every LA; one line naming the others."""
+    own = {section: [s.key for s in SPECS.values() if s.own and section in s.sections]
+           for section in inputs.params.sections}
+    refused = {section: keys for section, keys in own.items() if keys}
+    if refused:
+        names = "; ".join(f"{section} reads {', '.join(keys)}" for section, keys in refused.items())
+        national = [s for s, keys in own.items() if not keys]
+        keep = f"keep {', '.join(national)}" if national else "choose achievement and inspections"
+        raise InputError(Problem(str(inputs.params_file), f"--las builds only sections made from national files, "
+                                 f"not the LA's own ({names}): {keep} under sections", key="sections"))
+
+
+def select_las(spec: str, inputs: Inputs) -> list[str]:
+    """The LA codes ``--las`` names: ``all`` current LAs, a region's (by name), or codes separated by commas.
+
+    Current LAs and regions are the neighbours workbook's (every section reads it).
+    """
+    neighbours = inputs.get("neighbours")
+    current = neighbours[neighbours["current"]].drop_duplicates("la_code")
+    codes = [str(c) for c in current["la_code"]]
+    source = str(inputs.files("neighbours")[0].path)
+    wanted = spec.strip()
+    if wanted.lower() == ALL:
+        return sorted(codes)
+    regions = {str(r) for r in current["region"].dropna()}
+    by_region = [r for r in regions if r.lower() == wanted.lower() or r.lower().startswith(wanted.lower() + " (")]
+    if by_region:
+        return sorted(str(c) for c in current.loc[current["region"].isin(by_region), "la_code"])
+    given = [c.strip() for c in wanted.split(",") if c.strip()]
+    unknown = [c for c in given if c not in codes]
+    if not given or unknown:
+        what = f"LA code(s) {', '.join(unknown)} are not current LAs" if given else "no LA named"
+        raise InputError(Problem(source, f"--las {spec!r}: {what} in this workbook; give 'all', codes such as "
+                                 f"855,856, or a region: {', '.join(sorted(regions))}", key="--las"))
+    return list(dict.fromkeys(given))
+
+
+def build_one(params_file: Path, la_code: str, out_dir: Path, cache: Path, notebook_dir: Path) -> tuple[str | None, float]:
+    """In a worker: build and publish one LA's pack; (None, seconds), or (the reason it failed, seconds)."""
+    from . import previous
+    from .checks import la_code_known
+
+    started = time.perf_counter()
+    try:
+        params = load_period(params_file).params.model_copy(update={"la_code": la_code})
+        params = previous.attach(params, out_dir, params_file.resolve().parent)
+        inputs = Inputs(params, cache_dir=cache, params_file=params_file)
+        problems = la_code_known(inputs)
+        if problems:
+            raise InputError(problems)
+        chosen = notebooks_for(params, notebook_dir)
+        with workspace.pack_lock(out_dir, pack_folder(params)):
+            workspace.sweep(out_dir, pack_folder(params))
+            build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=None, progress=False)
+    except LeepError as exc:
+        return str(exc), time.perf_counter() - started
+    except Exception as exc:  # noqa: BLE001 - one LA's fault must not lose the others' packs
+        return f"{type(exc).__name__}: {exc}", time.perf_counter() - started
+    return None, time.perf_counter() - started
+
+
+def run_batch(params_file: str | Path, las: str, out_dir: str | Path, *, jobs: int = 2, progress: bool = True,
+              notebook_dir: Path = NOTEBOOK_DIR) -> Batch:
+    """Build the params' sections for each LA ``las`` names, then the overview; see the module docstring.
+
+    Raises
+    ------
+    InputError
+        The params, the national inputs or ``--las`` are invalid, or a section needs the LA's own
+        registers (nothing is built).
+    """
+    from . import overview
+
+    imports.skip_unused()
+    started = time.perf_counter()
+    params_file = Path(params_file)
+    inputs = load_period(params_file)
+    refuse_own_inputs(inputs)
+    for _, notebook in notebooks_for(inputs.params, notebook_dir):
+        check_parameters(notebook)
+    batch = Batch()
+    workspace.sweep_caches()
+    with workspace.terminate_as_interrupt(), workspace.claimed(workspace.new_cache()) as cache, \
+            worker_pool(jobs, kernel_environment(cache, cache), cache) as pool:
+        inputs = Inputs(inputs.params, cache_dir=cache, params_file=params_file)
+        problems = [p for p in inputs.validate() if not p.warning]
+        if problems:
+            raise InputError(problems)
+        codes = select_las(las, inputs)
+        out = output_folder(out_dir)
+        report, close = _progress(len(codes), progress)
+        try:
+            results = _build_all(codes, params_file, out, cache, notebook_dir, pool, report)
+        finally:
+            close()
+        batch.la_seconds = {code: seconds for code, (_, seconds) in results.items()}
+        for code in codes:
+            error, _ = results[code]
+            if error is None:
+                batch.built[code] = out / pack_folder(inputs.params.model_copy(update={"la_code": code}))
+            else:
+                batch.failed[code] = error
+        batch.overview = overview.write(out, inputs, batch.built, batch.failed)
+    batch.seconds = time.perf_counter() - started
+    return batch
+
+
+def _build_all(codes: list[str], params_file: Path, out: Path, cache: Path, notebook_dir: Path, pool,
+               report: Callable[[str], None]) -> dict[str, tuple[str | None, float]]:
+    """Each LA's (error or None, seconds), built in this process (no pool) or on the pool's workers."""
+    results: dict[str, tuple[str | None, float]] = {}
+    if pool is None:
+        for code in codes:
+            results[code] = build_one(params_file, code, out, cache, notebook_dir)
+            report(code)
+        return results
+    pending: dict[Future[tuple[str | None, float]], str] = {
+        pool.submit(build_one, params_file, code, out, cache, notebook_dir): code for code in codes}
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            code = pending.pop(future)
+            try:
+                results[code] = future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory)
+                results[code] = (f"its worker stopped: {type(exc).__name__}: {exc}", 0.0)
+            report(code)
+    return results
+
+
+def _progress(total: int, enabled: bool) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """One bar for the batch on stderr: LAs done of the total and the time left (off when not a terminal)."""
+    if not enabled or not sys.stderr.isatty():
+        return (lambda _code: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="LA", file=sys.stderr, desc="packs", leave=False)
+    return (lambda _code: bar.update(1)), bar.close

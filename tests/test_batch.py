@@ -1,0 +1,150 @@
+"""A batch of LAs (``leep run --las``): each pack as its single run builds it, failures kept apart, the overview."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from leep_analysis import workspace
+from leep_analysis.batch import refuse_own_inputs, run_batch, select_las
+from leep_analysis.cli import main
+from leep_analysis.errors import InputError
+from leep_analysis.runner import load_period, run_pack
+
+from .conftest import copy_notebooks, write_params
+
+pytestmark = pytest.mark.pack
+SAMPLE_BATCH = {"period": "2025-26-autumn", "la_code": "050", "audience": "internal", "as_at": "2025-12-31",
+                "previous_as_at": "2025-08-31", "sections": ["achievement", "inspections"]}
+
+
+def pack_bytes(folder: Path) -> dict[str, str]:
+    """Every published file's SHA-256; the manifest without the notebooks' timings; not the executed
+    notebooks (papermill stamps each cell's start and end time in them)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if not path.is_file() or name.startswith("executed/"):
+            continue
+        data = path.read_bytes()
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            for notebook in manifest["notebooks"]:
+                notebook.pop("seconds")
+            data = json.dumps(manifest, sort_keys=True).encode()
+        out[name] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def real_params(real: Path, path: Path, la_code: str) -> Path:
+    ofsted = real / "ofsted_mi_monthly"
+    return write_params(path, period="2025-26-autumn", la_code=la_code, audience="internal", as_at="2025-12-31",
+                        previous_as_at="2025-08-31", sections=["achievement", "inspections"], data={
+                            "lait": str(real / "lait" / "bds_long_0.parquet"),
+                            "lait_dictionary": str(real / "lait" / "lait_data_dictionary.csv"),
+                            "neighbours": str(real / "lait" / "sn_may_2025.xlsx"),
+                            "establishments": str(real / "perf_tables_2018_19" / "england_school_information.xlsx"),
+                            "establishment_links": str(real / "gias" / "2026-08-21" / "links_edubasealldata.csv"),
+                            "ofsted_mi": [{"path": str(next((ofsted / day).iterdir())), "as_at": day}
+                                          for day in ("2013-04-30", "2015-05-31")]})
+
+
+@pytest.mark.real_data
+def test_two_real_las_batch_equals_their_single_runs_byte_for_byte(real, tmp_path):
+    params = tmp_path / "params" / "autumn.yaml"
+    params.parent.mkdir()
+    singles = {}
+    for code in ("855", "856"):  # the same params file, its la_code set, as an analyst would run it
+        real_params(real, params, code)
+        singles[code] = run_pack(params, tmp_path / "single", jobs=2, progress=False).parent
+    real_params(real, params, "855")
+    # one worker: Leicester's pack is built in the kernel that has just built Leicestershire's
+    batch = run_batch(params, "855,856", tmp_path / "batch", jobs=1, progress=False)
+    assert batch.failed == {}
+    for code, single in singles.items():
+        built = batch.built[code]
+        assert built.name == single.name == f"{code}-2025-26-autumn"
+        expected, got = pack_bytes(single), pack_bytes(built)
+        assert {"pack.pdf", "tables.xlsx", "achievement.html", "inspections.html", "index.html"} <= set(got)
+        assert got == expected, [name for name in expected if got.get(name) != expected[name]]
+
+    # the overview, against the raw LAIT file: KS2 reading, writing and maths 2025, ranked among the 151 LAs
+    # with a figure (7 LAs show '-'): Leicestershire 63% (63rd), Leicester 60% (101st), checked in pandas
+    table = pd.read_csv(batch.overview.parent / "overview.csv", dtype={"la_code": str}).set_index("la_code")
+    ks2 = "achievement_KS2RWM_Expected_STD"
+    assert table.loc["855", [ks2, f"{ks2}_rank", f"{ks2}_of"]].tolist() == [63.0, 63.0, 151.0]
+    assert table.loc["856", [ks2, f"{ks2}_rank", f"{ks2}_of"]].tolist() == [60.0, 101.0, 151.0]
+    # Ofsted, May 2015: Leicestershire 86.0% of its graded schools good or better (April 2013: 83.6%)
+    good = "inspections_pct_good_or_better"
+    assert table.loc["855", [good, f"{good}_trend"]].tolist() == [86.0, "improving"]
+    page = batch.overview.read_text(encoding="utf-8")
+    assert '<a href="../855-2025-26-autumn/index.html">Leicestershire</a>' in page
+    assert '<a href="../856-2025-26-autumn/index.html">Leicester</a>' in page
+
+
+def test_a_failing_la_is_reported_and_the_others_published(tmp_path):
+    notebooks = copy_notebooks(tmp_path / "nb", "01_achievement.ipynb", "02_inspections.ipynb")
+    nb = json.loads((notebooks / "01_achievement.ipynb").read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "id": "planted",
+                        "source": "if la_code == '004':\n    raise ValueError('planted failure for LA 004')"})
+    (notebooks / "01_achievement.ipynb").write_text(json.dumps(nb))
+    params = write_params(tmp_path / "batch.yaml", **SAMPLE_BATCH)
+    batch = run_batch(params, "050,004", tmp_path / "out", jobs=2, progress=False, notebook_dir=notebooks)
+    assert set(batch.built) == {"050"}
+    assert batch.failed == {"004": "01_achievement.ipynb failed at cell 25: ValueError: planted failure for LA 004"}
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == ["050-2025-26-autumn", "overview-2025-26-autumn"]
+    assert (out / "050-2025-26-autumn" / "index.html").exists()
+    page = (out / "overview-2025-26-autumn" / "index.html").read_text(encoding="utf-8")
+    assert "Synthetic LA 004 (LA 004): 01_achievement.ipynb failed at cell 25" in page
+    assert pd.read_csv(out / "overview-2025-26-autumn" / "overview.csv", dtype=str)["la_code"].tolist() == ["050"]
+
+
+def test_the_command_names_each_failed_la_and_exits_2(tmp_path, capsys):
+    params = write_params(tmp_path / "batch.yaml", **{**SAMPLE_BATCH, "sections": ["inspections"]})
+    code = main(["run", str(params), "--las", "050", "--out", str(tmp_path / "out"), "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out.strip() == str(tmp_path / "out" / "overview-2025-26-autumn" / "index.html")
+    with workspace.pack_lock(tmp_path / "out", "050-2025-26-autumn"):  # another run is building LA 050's pack
+        code = main(["run", str(params), "--las", "050", "--out", str(tmp_path / "out"), "--no-progress"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert err[-2] == "leep: 0 of 1 LAs built in " + err[-2].split(" built in ")[1]
+    assert err[-1].startswith("leep: error: LA 050: ") and "another" in err[-1], err
+
+
+def test_sections_made_from_the_las_own_registers_are_refused(tmp_path):
+    params = write_params(tmp_path / "batch.yaml", **{**SAMPLE_BATCH, "sections": ["achievement", "support", "budget"]})
+    with pytest.raises(InputError) as err:
+        refuse_own_inputs(load_period(params))
+    assert str(err.value) == (
+        f"{params}, key 'sections': --las builds only sections made from national files, not the LA's own (support reads "
+        "support_register; budget reads budgets, budget_ledger, support_register): keep achievement under sections")
+    with pytest.raises(InputError):
+        run_batch(params, "all", tmp_path / "out", progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_las_are_all_current_las_a_region_or_codes(tmp_path):
+    inputs = load_period(write_params(tmp_path / "batch.yaml", **SAMPLE_BATCH))
+    everyone = select_las("all", inputs)
+    assert len(everyone) == 99 and everyone[:2] == ["001", "002"]
+    midlands = select_las("midlands (synthetic)", inputs)
+    assert "050" in midlands and all(c in everyone for c in midlands) and len(midlands) < len(everyone)
+    assert select_las("050, 004,050", inputs) == ["050", "004"]
+    with pytest.raises(InputError, match=r"--las '050,999': LA code\(s\) 999 are not current LAs"):
+        select_las("050,999", inputs)
+
+
+@pytest.mark.real_data
+def test_real_las_and_regions(real, tmp_path):
+    inputs = load_period(real_params(real, tmp_path / "p.yaml", "855"))
+    assert len(select_las("all", inputs)) == 153  # the workbook's current LAs: not Cumbria, Northamptonshire,
+    east_midlands = select_las("East Midlands", inputs)  # or Dorset, Poole and Bournemouth before 2019
+    assert len(east_midlands) == 10 and {"855", "856", "857"} <= set(east_midlands)
+    assert len(select_las("London", inputs)) == 33  # Inner and Outer London
