@@ -99,13 +99,13 @@ def main() -> int:
         with PeakMemory() as memory:
             batch = run_batch(params, args.las, work / "all", jobs=args.jobs, progress=True)
         n = len(batch.built) + len(batch.failed)
-        per_la = list(batch.la_seconds.values())
+        per_la = [seconds for code, seconds in batch.la_seconds.items() if code in batch.built]
         half = len(per_la) // 2
         print(f"{'LAs built / failed':<48}{len(batch.built):>6} / {len(batch.failed)}")
         for code, why in sorted(batch.failed.items()):
             print(f"  failed {code}: {why}")
         if half:
-            print(f"{'worker s per LA, first half / second half':<48}"
+            print(f"{'worker s per LA built, first half / second half':<48}"
                   f"{sum(per_la[:half]) / half:>6.1f} / {sum(per_la[half:]) / (len(per_la) - half):.1f}")
         print(f"batch: {n} LAs in {batch.seconds:.1f} s, {batch.seconds / n:.1f} s per LA, "
               f"peak {memory.peak / 1e9:.1f} GB, {batch.seconds / (n * single):.2f} of {n} single runs")

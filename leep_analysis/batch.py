@@ -30,6 +30,8 @@ from .runner import (
     notebooks_for,
     output_folder,
     pack_folder,
+    published_names,
+    without_paths,
     worker_pool,
 )
 
@@ -51,8 +53,12 @@ class Batch:
     la_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def refuse_own_inputs(inputs: Inputs) -> None:
-    """A batch builds only sections whose inputs are published for every LA; one line naming the others."""
+def check_batchable(inputs: Inputs) -> None:
+    """A batch builds only sections whose inputs are published for every LA, each LA against its own
+    previous pack; one line naming what stands in the way."""
+    if inputs.params.previous_pack is not None:
+        raise InputError(Problem(str(inputs.params_file), "names one LA's previous pack; leave it out for --las "
+                                 "(each LA's is found in --out)", key="previous_pack"))
     own = {section: [s.key for s in SPECS.values() if s.own and section in s.sections]
            for section in inputs.params.sections}
     refused = {section: keys for section, keys in own.items() if keys}
@@ -95,10 +101,11 @@ def build_one(params_file: Path, la_code: str, out_dir: Path, cache: Path, noteb
     from .checks import la_code_known
 
     started = time.perf_counter()
+    params = load_period(params_file).params.model_copy(update={"la_code": la_code})
+    inputs = Inputs(params, cache_dir=cache, params_file=params_file)
     try:
-        params = load_period(params_file).params.model_copy(update={"la_code": la_code})
-        params = previous.attach(params, out_dir, params_file.resolve().parent)
-        inputs = Inputs(params, cache_dir=cache, params_file=params_file)
+        inputs = Inputs(previous.attach(params, out_dir, params_file.resolve().parent), cache_dir=cache,
+                        params_file=params_file)
         problems = la_code_known(inputs)
         if problems:
             raise InputError(problems)
@@ -106,10 +113,11 @@ def build_one(params_file: Path, la_code: str, out_dir: Path, cache: Path, noteb
         with workspace.pack_lock(out_dir, pack_folder(params)):
             workspace.sweep(out_dir, pack_folder(params))
             build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=None, progress=False)
-    except LeepError as exc:
-        return str(exc), time.perf_counter() - started
     except Exception as exc:  # noqa: BLE001 - one LA's fault must not lose the others' packs
-        return f"{type(exc).__name__}: {exc}", time.perf_counter() - started
+        reason = str(exc) if isinstance(exc, LeepError) else f"{type(exc).__name__}: {exc}"
+        # the overview publishes it: inputs by the names the packs give them, never this machine's paths
+        names = {**published_names(inputs), str(out_dir): ".", str(cache): "cache"}
+        return without_paths(reason, names), time.perf_counter() - started
     return None, time.perf_counter() - started
 
 
@@ -129,7 +137,7 @@ def run_batch(params_file: str | Path, las: str, out_dir: str | Path, *, jobs: i
     started = time.perf_counter()
     params_file = Path(params_file)
     inputs = load_period(params_file)
-    refuse_own_inputs(inputs)
+    check_batchable(inputs)
     for _, notebook in notebooks_for(inputs.params, notebook_dir):
         check_parameters(notebook)
     batch = Batch()

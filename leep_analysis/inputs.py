@@ -28,7 +28,7 @@ from . import releases
 from .config import ENV_CACHE_DIR, SAMPLE_DIR
 from .errors import InputError, Problem
 from .params import SAMPLE, SECTION_IDS, DatedFile, PeriodParams
-from .sources._read import near_matches
+from .sources._read import near_matches, remember_near_matches
 
 
 @dataclass(frozen=True)
@@ -242,15 +242,17 @@ class Inputs:
             value = kept[0]
         elif cache is not None and cache.exists():
             with open(cache, "rb") as handle:
-                value = pickle.load(handle)  # noqa: S301 - written by this run
+                value, matches = pickle.load(handle)  # noqa: S301 - written by this run
+            remember_near_matches(matches)  # the manifest and index list them, whichever process loaded the file
         else:
             files = self.files(key)
             value = releases.as_at(key, _call(spec.loader)(files if spec.dated else files[0].path),
                                    self.params.as_at)
             if cache is not None:
                 cache.parent.mkdir(parents=True, exist_ok=True)
+                matches = {str(f.path): near_matches(str(f.path)) for f in files}
                 with open(cache, "wb") as handle:
-                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((value, matches), handle, protocol=pickle.HIGHEST_PROTOCOL)
         _keep(self.cache_dir, (key, str(cache), self.params.as_at), value)
         self._loaded[key] = value
         return value

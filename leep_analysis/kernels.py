@@ -29,13 +29,12 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 WARM_UP = "import leep_analysis, leep_analysis.charts as _charts; _charts.pyplot(); del leep_analysis, _charts"
 
 
-def fresh(env: dict[str, str], cwd: str) -> None:
-    """In the kernel, after its namespace is reset: the next pack's environment and folder, nothing left over."""
+def fresh(env: dict[str, str]) -> None:
+    """In the kernel, after its namespace is reset: the next pack's environment, nothing left over."""
     import sys
     import warnings
 
     os.environ.update(env)
-    os.chdir(cwd)
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
     # warnings shown once per place are shown again, as in a new kernel; the filters themselves are unchanged
@@ -43,15 +42,35 @@ def fresh(env: dict[str, str], cwd: str) -> None:
     warnings.simplefilter("default", append=True)
 
 
+def _manager() -> type:
+    """A kernel manager that can stop the clients made of it: nbclient leaves its client's channels open
+    when it does not own the kernel (a heartbeat thread and five sockets a notebook, 370 threads in a
+    worker after 75 LAs)."""
+    from jupyter_client.manager import KernelManager
+
+    class Manager(KernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.made: list[Any] = []
+
+        def client(self, **kwargs: Any) -> Any:
+            self.made.append(super().client(**kwargs))
+            return self.made[-1]
+
+        def stop_clients(self) -> None:
+            while self.made:
+                self.made.pop().stop_channels()
+
+    return Manager
+
+
 class WarmKernel:
     """One started kernel, reused for notebook after notebook (``run``); ``close`` shuts it down."""
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        from jupyter_client.manager import KernelManager
-
-        self.km = KernelManager(kernel_name=KERNEL)
+        self.km = _manager()(kernel_name=KERNEL)
         self.km.start_kernel(env={**os.environ, **env}, cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
-        self.kc = self.km.blocking_client()
+        self.kc = self.km.blocking_client()  # this object's own client, kept open while the kernel lives
         self.kc.start_channels()
         try:
             self.kc.wait_for_ready(timeout=60)
@@ -73,14 +92,19 @@ class WarmKernel:
 
         if not self.km.is_alive():
             raise NotebookError(f"{notebook.name} could not run: its kernel has died")
-        self._silent("get_ipython().reset(new_session=True)\n"
-                     f"__import__('leep_analysis.kernels').kernels.fresh({json.dumps(env)}, {json.dumps(str(cwd))})")
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL, km=self.km, cwd=str(cwd),
-            progress_bar=False, log_output=False, record_timing=False,
-            # write the executed notebook once, at the end (or on a failure), not twice per cell
-            request_save_on_cell_execute=False,
-        )
+        # into the new pack's folder first: the last one's may be gone (a failed pack's build folder is removed)
+        self._silent(f"__import__('os').chdir({json.dumps(str(cwd))})\n"
+                     "get_ipython().reset(new_session=True)\n"
+                     f"__import__('leep_analysis.kernels').kernels.fresh({json.dumps(env)})")
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, kernel_name=KERNEL, km=self.km, cwd=str(cwd),
+                progress_bar=False, log_output=False, record_timing=False,
+                # write the executed notebook once, at the end (or on a failure), not twice per cell
+                request_save_on_cell_execute=False,
+            )
+        finally:
+            self.km.stop_clients()
 
     def close(self) -> None:
         """Shut the kernel down (at once: nothing is running in it)."""

@@ -96,6 +96,18 @@ def pack_folder(params: PeriodParams) -> str:
     return f"{params.la_code}-{params.period}"
 
 
+def published_names(inputs: Inputs) -> dict[str, str]:
+    """Each input file's path on this machine -> the name the pack gives it (``inputs.published_path``)."""
+    return {str(f.path): published_path(f.path, inputs) for spec in inputs.needed() for f in inputs.files(spec.key)}
+
+
+def without_paths(text: str, published: dict[str, str]) -> str:
+    """``text`` with each path of this machine in ``published`` replaced by its published name (longest first)."""
+    for path in sorted(published, key=len, reverse=True):  # a folder after the files inside it
+        text = text.replace(path, published[path])
+    return text
+
+
 def scrub(notebook: Path, published: dict[str, str]) -> None:
     """Replace each path of the analyst's machine in an executed notebook with its published name.
 
@@ -103,10 +115,8 @@ def scrub(notebook: Path, published: dict[str, str]) -> None:
     pack keeps names each input as the index does, and the notebook by its
     place in the project.
     """
-    text = notebook.read_text(encoding="utf-8")
-    for path in sorted(published, key=len, reverse=True):  # a folder after the files inside it
-        text = text.replace(json.dumps(path)[1:-1], json.dumps(published[path])[1:-1])
-    notebook.write_text(text, encoding="utf-8")
+    escaped = {json.dumps(path)[1:-1]: json.dumps(name)[1:-1] for path, name in published.items()}  # as JSON spells them
+    notebook.write_text(without_paths(notebook.read_text(encoding="utf-8"), escaped), encoding="utf-8")
 
 
 def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str],
@@ -342,8 +352,7 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
         (build / "executed").mkdir()
         work = [Job(section, nb, build / "executed" / nb.name, build / f"{section}.html",
                     pages.section_page(inputs, section, name)) for section, nb in chosen]
-        published = {str(f.path): published_path(f.path, inputs) for spec in inputs.needed()
-                     for f in inputs.files(spec.key)}
+        published = published_names(inputs)
         published.update({str(notebook_dir.resolve()): "notebooks", str(build): ".", str(cache): "cache"})
         if params.previous_pack is not None:
             published[str(params.previous_pack)] = f"../{params.previous_pack.name}"

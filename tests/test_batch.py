@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from leep_analysis import workspace
-from leep_analysis.batch import refuse_own_inputs, run_batch, select_las
+from leep_analysis.batch import check_batchable, run_batch, select_las
 from leep_analysis.cli import main
 from leep_analysis.errors import InputError
 from leep_analysis.runner import load_period, run_pack
@@ -90,17 +90,20 @@ def test_a_failing_la_is_reported_and_the_others_published(tmp_path):
     notebooks = copy_notebooks(tmp_path / "nb", "01_achievement.ipynb", "02_inspections.ipynb")
     nb = json.loads((notebooks / "01_achievement.ipynb").read_text())
     nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "id": "planted",
-                        "source": "if la_code == '004':\n    raise ValueError('planted failure for LA 004')"})
+                        "source": "import os\nif la_code == '004':\n    raise ValueError('planted failure for LA 004 in ' + os.getcwd())"})
     (notebooks / "01_achievement.ipynb").write_text(json.dumps(nb))
     params = write_params(tmp_path / "batch.yaml", **SAMPLE_BATCH)
-    batch = run_batch(params, "050,004", tmp_path / "out", jobs=2, progress=False, notebook_dir=notebooks)
+    # one worker, the failing LA first: its kernel goes on to build the next LA's pack
+    batch = run_batch(params, "004,050", tmp_path / "out", jobs=1, progress=False, notebook_dir=notebooks)
     assert set(batch.built) == {"050"}
-    assert batch.failed == {"004": "01_achievement.ipynb failed at cell 25: ValueError: planted failure for LA 004"}
+    # the reason names the build folder as the pack names it, never by this machine's path
+    assert batch.failed["004"].startswith("01_achievement.ipynb failed at cell 25: ValueError: planted failure for "
+                                          "LA 004 in ./.building-004-2025-26-autumn-")
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == ["050-2025-26-autumn", "overview-2025-26-autumn"]
     assert (out / "050-2025-26-autumn" / "index.html").exists()
     page = (out / "overview-2025-26-autumn" / "index.html").read_text(encoding="utf-8")
-    assert "Synthetic LA 004 (LA 004): 01_achievement.ipynb failed at cell 25" in page
+    assert "Synthetic LA 004 (LA 004): 01_achievement.ipynb failed at cell 25" in page and str(tmp_path) not in page
     assert pd.read_csv(out / "overview-2025-26-autumn" / "overview.csv", dtype=str)["la_code"].tolist() == ["050"]
 
 
@@ -121,13 +124,16 @@ def test_the_command_names_each_failed_la_and_exits_2(tmp_path, capsys):
 def test_sections_made_from_the_las_own_registers_are_refused(tmp_path):
     params = write_params(tmp_path / "batch.yaml", **{**SAMPLE_BATCH, "sections": ["achievement", "support", "budget"]})
     with pytest.raises(InputError) as err:
-        refuse_own_inputs(load_period(params))
+        check_batchable(load_period(params))
     assert str(err.value) == (
         f"{params}, key 'sections': --las builds only sections made from national files, not the LA's own (support reads "
         "support_register; budget reads budgets, budget_ledger, support_register): keep achievement under sections")
     with pytest.raises(InputError):
         run_batch(params, "all", tmp_path / "out", progress=False)
     assert not (tmp_path / "out").exists()
+    named = write_params(tmp_path / "named.yaml", **{**SAMPLE_BATCH, "previous_pack": str(tmp_path)})
+    with pytest.raises(InputError, match="names one LA's previous pack; leave it out for --las"):
+        check_batchable(load_period(named))
 
 
 def test_las_are_all_current_las_a_region_or_codes(tmp_path):
@@ -148,3 +154,24 @@ def test_real_las_and_regions(real, tmp_path):
     east_midlands = select_las("East Midlands", inputs)  # or Dorset, Poole and Bournemouth before 2019
     assert len(east_midlands) == 10 and {"855", "856", "857"} <= set(east_midlands)
     assert len(select_las("London", inputs)) == 33  # Inner and Outer London
+
+
+def test_a_misspelt_header_found_by_the_loading_process_is_listed_by_the_one_that_reads_the_cache(tmp_path):
+    from leep_analysis import inputs as inputs_module
+    from leep_analysis.config import SAMPLE_DIR
+    from leep_analysis.inputs import Inputs
+    from leep_analysis.sources import _read
+
+    gias = tmp_path / "gias.csv"
+    gias.write_text((SAMPLE_DIR / "gias_establishments.csv").read_text(encoding="cp1252")  # as GIAS publishes it
+                    .replace('"EstablishmentName"', '"EstablishmentNmae"', 1), encoding="cp1252")
+    params = load_period(write_params(tmp_path / "p.yaml", **{**SAMPLE_BATCH, "sections": ["inspections"], "data": {
+        "neighbours": "sample", "ofsted_mi": "sample", "establishment_links": "sample", "establishments": str(gias)}})).params
+    cache = tmp_path / "cache"
+    Inputs(params, cache_dir=cache).get("establishments")  # the run's main process loads and caches it
+    _read._NEAR_MATCHES.clear()  # as in a worker, a process that has not loaded the file
+    inputs_module._RUN.clear()
+    worker = Inputs(params, cache_dir=cache)
+    worker.get("establishments")
+    assert [f["header_matches"] for f in inputs_module.describe_files(worker) if f["key"] == "establishments"] == [
+        {"EstablishmentNmae": "EstablishmentName"}]

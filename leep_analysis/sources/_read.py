@@ -282,6 +282,12 @@ def near_matches(source: str) -> dict[str, str]:
     return dict(_NEAR_MATCHES.get(source, {}))
 
 
+def remember_near_matches(matches: dict[str, dict[str, str]]) -> None:
+    """Record matches found by another process's load (``near_matches`` of each source), e.g. a cached input's."""
+    for source, found in matches.items():
+        _NEAR_MATCHES.setdefault(source, {}).update(found)
+
+
 def match_columns(
     columns: Iterable[object],
     mapping: Mapping[str, Sequence[str]],
