@@ -240,9 +240,11 @@ def neighbours_chart(
     values = frame["value"].to_numpy(dtype=float)
     ax.barh(y, values, color=colours, height=0.7)
     for position, value, is_la in zip(y, values, frame["is_la"], strict=True):
-        ax.text(value, position, f" {number(value, unit, decimals, words=False)}", va="center", fontsize=8, zorder=4,
-                fontweight="bold" if is_la else "normal",
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
+        # set off by an offset, not a leading space: an SVG's text collapses spaces
+        ax.annotate(number(value, unit, decimals, words=False), (value, position), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=8, zorder=4,
+                    fontweight="bold" if is_la else "normal",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
     ax.set_yticks(y, [str(a) for a in frame["area"]])
     for tick, is_la in zip(ax.get_yticklabels(), frame["is_la"], strict=True):
         tick.set_fontweight("bold" if is_la else "normal")
@@ -291,7 +293,8 @@ def gap_chart(
     for position, low, high in zip(y, group, others, strict=True):
         if not (pd.isna(low) or pd.isna(high)):
             gap = number(high - low, "points" if unit == "percent" else unit, decimals)
-            ax.text(right, position, f"   gap {gap}", va="center", fontsize=8)
+            ax.annotate(f"gap {gap}", (right, position), xytext=(9, 0), textcoords="offset points", va="center",
+                        fontsize=8)
     ax.set_yticks(y, [str(a) for a in frame["area"]])
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)

@@ -177,7 +177,7 @@ def reach_figure(result: Analysis) -> dict[str, Any]:
     ax.set_axisbelow(True)
     ax.barh(names, values, color=charts.PALETTE["dark_blue"])
     for y, (value, text) in enumerate(zip(values, shown, strict=True)):
-        ax.text(value, y, f" {text}", va="center", fontsize=9)
+        ax.annotate(text, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
     ax.invert_yaxis()
     ax.set_title("Schools supported this period, by most intensive tier")
     ax.set_xlabel("Schools")
