@@ -11,10 +11,10 @@ with ``overview-<period>/``: every LA on the headline measures, linking to its p
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,15 +22,19 @@ from . import imports, workspace
 from .config import NOTEBOOK_DIR
 from .errors import InputError, LeepError, Problem
 from .inputs import SPECS, Inputs
+from .params import PeriodParams
 from .runner import (
     build_and_publish,
     check_parameters,
     kernel_environment,
     load_period,
+    new_pool,
     notebooks_for,
     output_folder,
     pack_folder,
+    progress_bar,
     published_names,
+    stop_pool,
     without_paths,
     worker_pool,
 )
@@ -95,18 +99,19 @@ def select_las(spec: str, inputs: Inputs) -> list[str]:
     return list(dict.fromkeys(given))
 
 
-def build_one(params_file: Path, la_code: str, out_dir: Path, cache: Path, notebook_dir: Path) -> tuple[str | None, float]:
-    """In a worker: build and publish one LA's pack; (None, seconds), or (the reason it failed, seconds)."""
+def build_one(params: PeriodParams, params_file: Path, out_dir: Path, cache: Path,
+              notebook_dir: Path) -> tuple[str | None, float]:
+    """In a worker: check and build one LA's pack (``params`` with its ``la_code``) and publish it;
+    (None, seconds), or (the reason it failed, seconds)."""
     from . import previous
-    from .checks import la_code_known
+    from .checks import cross_checks
 
     started = time.perf_counter()
-    params = load_period(params_file).params.model_copy(update={"la_code": la_code})
     inputs = Inputs(params, cache_dir=cache, params_file=params_file)
     try:
         inputs = Inputs(previous.attach(params, out_dir, params_file.resolve().parent), cache_dir=cache,
                         params_file=params_file)
-        problems = la_code_known(inputs)
+        problems = [p for p in cross_checks(inputs) if not p.warning]  # as a single run checks this LA
         if problems:
             raise InputError(problems)
         chosen = notebooks_for(params, notebook_dir)
@@ -116,7 +121,8 @@ def build_one(params_file: Path, la_code: str, out_dir: Path, cache: Path, noteb
     except Exception as exc:  # noqa: BLE001 - one LA's fault must not lose the others' packs
         reason = str(exc) if isinstance(exc, LeepError) else f"{type(exc).__name__}: {exc}"
         # the overview publishes it: inputs by the names the packs give them, never this machine's paths
-        names = {**published_names(inputs), str(out_dir): ".", str(cache): "cache"}
+        names = {**published_names(inputs), str(out_dir): ".", str(cache): "cache",
+                 str(notebook_dir.resolve()): "notebooks"}
         return without_paths(reason, names), time.perf_counter() - started
     return None, time.perf_counter() - started
 
@@ -145,21 +151,23 @@ def run_batch(params_file: str | Path, las: str, out_dir: str | Path, *, jobs: i
     with workspace.terminate_as_interrupt(), workspace.claimed(workspace.new_cache()) as cache, \
             worker_pool(jobs, kernel_environment(cache, cache), cache) as pool:
         inputs = Inputs(inputs.params, cache_dir=cache, params_file=params_file)
-        problems = [p for p in inputs.validate() if not p.warning]
+        # each file once, here; the checks of an LA against them (is it in LAIT, in the Ofsted files) per LA
+        problems = [p for p in inputs.validate(cross=False) if not p.warning]
         if problems:
             raise InputError(problems)
         codes = select_las(las, inputs)
         out = output_folder(out_dir)
-        report, close = _progress(len(codes), progress)
+        each = {code: inputs.params.model_copy(update={"la_code": code}) for code in codes}
+        report, close = progress_bar(len(codes), progress, unit="LA")
         try:
-            results = _build_all(codes, params_file, out, cache, notebook_dir, pool, report)
+            results = _build_all(each, params_file, out, cache, notebook_dir, pool, report)
         finally:
             close()
         batch.la_seconds = {code: seconds for code, (_, seconds) in results.items()}
         for code in codes:
             error, _ = results[code]
             if error is None:
-                batch.built[code] = out / pack_folder(inputs.params.model_copy(update={"la_code": code}))
+                batch.built[code] = out / pack_folder(each[code])
             else:
                 batch.failed[code] = error
         batch.overview = overview.write(out, inputs, batch.built, batch.failed)
@@ -167,34 +175,40 @@ def run_batch(params_file: str | Path, las: str, out_dir: str | Path, *, jobs: i
     return batch
 
 
-def _build_all(codes: list[str], params_file: Path, out: Path, cache: Path, notebook_dir: Path, pool,
-               report: Callable[[str], None]) -> dict[str, tuple[str | None, float]]:
-    """Each LA's (error or None, seconds), built in this process (no pool) or on the pool's workers."""
+def _build_all(each: dict[str, PeriodParams], params_file: Path, out: Path, cache: Path, notebook_dir: Path,
+               pool: ProcessPoolExecutor | None, report: Callable[[str, set[str]], None]
+               ) -> dict[str, tuple[str | None, float]]:
+    """Each LA's (error or None, seconds), built in this process (no pool) or on the pool's workers.
+
+    A worker that dies (killed, out of memory) breaks the pool, and every LA not yet built with it:
+    each of those is then built again alone, in a pool of its own, so only an LA that kills its
+    worker fails for it.
+    """
+    rest = (params_file, out, cache, notebook_dir)
     results: dict[str, tuple[str | None, float]] = {}
     if pool is None:
-        for code in codes:
-            results[code] = build_one(params_file, code, out, cache, notebook_dir)
-            report(code)
+        for code, params in each.items():
+            results[code] = build_one(params, *rest)
+            report("done", {code})
         return results
-    pending: dict[Future[tuple[str | None, float]], str] = {
-        pool.submit(build_one, params_file, code, out, cache, notebook_dir): code for code in codes}
+    broken = []
+    pending = {pool.submit(build_one, each[code], *rest): code for code in each}
     while pending:
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             code = pending.pop(future)
             try:
                 results[code] = future.result()
-            except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory)
-                results[code] = (f"its worker stopped: {type(exc).__name__}: {exc}", 0.0)
-            report(code)
+                report("done", {code})
+            except BrokenProcessPool:
+                broken.append(code)
+    for code in broken:
+        alone = new_pool(1, kernel_environment(cache, cache), cache)
+        try:
+            results[code] = alone.submit(build_one, each[code], *rest).result()
+        except BrokenProcessPool:
+            results[code] = ("its worker stopped while building it (killed, or out of memory?)", 0.0)
+        finally:
+            stop_pool(alone)
+        report("done", {code})
     return results
-
-
-def _progress(total: int, enabled: bool) -> tuple[Callable[[str], None], Callable[[], None]]:
-    """One bar for the batch on stderr: LAs done of the total and the time left (off when not a terminal)."""
-    if not enabled or not sys.stderr.isatty():
-        return (lambda _code: None), (lambda: None)
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, unit="LA", file=sys.stderr, desc="packs", leave=False)
-    return (lambda _code: bar.update(1)), bar.close

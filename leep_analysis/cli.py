@@ -81,7 +81,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     if len(args.params) != 1:
         return _fail(["--las takes one params file"])
-    batch = run_batch(args.params[0], args.las, args.out, jobs=args.jobs or 2, progress=not args.no_progress)
+    try:
+        batch = run_batch(args.params[0], args.las, args.out, jobs=args.jobs or 2, progress=not args.no_progress)
+    except KeyboardInterrupt:
+        return _fail(["interrupted; the LAs' packs already published are kept, the overview was not written"])
     print(batch.overview)
     total = len(batch.built) + len(batch.failed)
     print(f"leep: {len(batch.built)} of {total} LAs built in {batch.seconds:.1f} s", file=sys.stderr)

@@ -26,7 +26,17 @@ KERNEL = "python3"
 #: it is interrupted on shutdown; a failing cell or a dead kernel is raised by papermill
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 #: what every section notebook imports, imported once when the kernel starts
-WARM_UP = "import leep_analysis, leep_analysis.charts as _charts; _charts.pyplot(); del leep_analysis, _charts"
+WARM_UP = ("import leep_analysis, leep_analysis.charts as _charts; _charts.pyplot(); del leep_analysis, _charts\n"
+           "__import__('leep_analysis.kernels').kernels.remember()")
+#: what ``fresh`` puts back: the kernel's own warning display (``Section.open`` sends warnings to its pack's log)
+_STARTED: dict[str, Any] = {}
+
+
+def remember() -> None:
+    """In the kernel, once warmed up: note what a notebook may change that ``fresh`` must put back."""
+    import warnings
+
+    _STARTED["showwarning"] = warnings.showwarning
 
 
 def fresh(env: dict[str, str]) -> None:
@@ -35,6 +45,7 @@ def fresh(env: dict[str, str]) -> None:
     import warnings
 
     os.environ.update(env)
+    warnings.showwarning = _STARTED["showwarning"]  # not the last section's log
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
     # warnings shown once per place are shown again, as in a new kernel; the filters themselves are unchanged

@@ -132,18 +132,26 @@ def _cells(frame: pd.DataFrame, inputs: Inputs) -> list[dict[str, object]]:
             cells.append({"text": f"{int(rank)} of {int(of)}" if ranked else "–", "sort": int(rank) if ranked else "",
                           "num": True})
             band, trend = record.get(f"{m['key']}_band"), record.get(f"{m['key']}_trend")
-            cells.append({"text": band if isinstance(band, str) and band else "–", "sort": band or ""})
-            cells.append({"text": trend if isinstance(trend, str) and trend else "–", "sort": trend or ""})
+            for word in (band, trend):  # missing (nan) sorts last, as "" does
+                known = word if isinstance(word, str) and word else ""
+                cells.append({"text": known or "–", "sort": known})
         rows.append(cells)
     return rows
 
 
 def write(out: Path, inputs: Inputs, built: dict[str, Path], failed: dict[str, str]) -> Path:
     """Write ``<out>/overview-<period>/`` (``index.html``, ``overview.csv``) whole, replacing an earlier one; its page."""
-    from .runner import publish
-
     frame = table(inputs, built)
     final = out / folder_name(inputs)
+    with workspace.pack_lock(out, final.name):  # as a pack's: one writer, a killed writer's leftovers cleared
+        workspace.sweep(out, final.name)
+        _write(frame, inputs, failed, out, final)
+    return final / "index.html"
+
+
+def _write(frame: pd.DataFrame, inputs: Inputs, failed: dict[str, str], out: Path, final: Path) -> None:
+    from .runner import publish
+
     build = Path(tempfile.mkdtemp(prefix=f"{workspace.BUILDING}{final.name}-", dir=out))
     try:
         write_csv(frame, build / "overview.csv")
@@ -162,4 +170,3 @@ def write(out: Path, inputs: Inputs, built: dict[str, Path], failed: dict[str, s
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    return final / "index.html"

@@ -194,7 +194,8 @@ def execute_all(
                 seconds[job.section] = future.result()
                 report("done", {job.notebook.stem})
     except BaseException:
-        report("done", set())
+        # the pack fails: stop the notebooks still running, before the build folder they write in is removed
+        stop_pool(pool)
         raise
     return seconds
 
@@ -226,36 +227,44 @@ def worker_pool(workers: int, env: dict[str, str], cwd: Path) -> Iterator[Proces
         finally:
             kernels.close()
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                               initializer=start_worker, initargs=(os.getpid(),))
-    for _ in range(workers):
-        pool.submit(prepare, env, cwd)
+    pool = new_pool(workers, env, cwd)
     try:
         yield pool
     except BaseException:
-        workers_left = list(getattr(pool, "_processes", None) or {})
-        pool.shutdown(wait=False, cancel_futures=True)
-        _stop(workers_left)
+        stop_pool(pool)
         raise
     pool.shutdown()
 
 
-def _stop(pids: list[int]) -> None:
-    """Terminate pool workers by pid (their kernels exit when they see their parent gone)."""
+def new_pool(workers: int, env: dict[str, str], cwd: Path) -> ProcessPoolExecutor:
+    """``workers`` spawned processes, each starting its warm kernel at once (``prepare``)."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=start_worker, initargs=(os.getpid(),))
+    for _ in range(workers):
+        pool.submit(prepare, env, cwd)
+    return pool
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers now rather than wait for them (their kernels exit when they see their parent gone)."""
     import signal
 
-    for pid in pids:
+    workers_left = list(getattr(pool, "_processes", None) or {})
+    pool.shutdown(wait=False, cancel_futures=True)
+    for pid in workers_left:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGTERM)
 
 
-def _progress(total: int, enabled: bool) -> tuple[Callable[[str, set[str]], None], Callable[[], None]]:
-    """A progress bar on stderr naming the notebook(s) running (off when not a terminal)."""
+def progress_bar(total: int, enabled: bool, unit: str = "notebook"
+                 ) -> tuple[Callable[[str, set[str]], None], Callable[[], None]]:
+    """A progress bar on stderr, ``report("start" | "done", names)``: what is running, and how many of ``total``
+    are done with the time left (off when not a terminal)."""
     if not enabled or not sys.stderr.isatty():
         return (lambda _event, _names: None), (lambda: None)
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="notebook", file=sys.stderr, leave=False)
+    bar = tqdm(total=total, unit=unit, file=sys.stderr, leave=False)
 
     def report(event: str, names: set[str]) -> None:
         if event == "done":
@@ -356,7 +365,7 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
         published.update({str(notebook_dir.resolve()): "notebooks", str(build): ".", str(cache): "cache"})
         if params.previous_pack is not None:
             published[str(params.previous_pack)] = f"../{params.previous_pack.name}"
-        report, close = _progress(len(work), progress)
+        report, close = progress_bar(len(work), progress)
         try:
             seconds = execute_all(schedule(work), notebook_parameters(params), build,
                                   kernel_environment(build, cache), published, pool, report)

@@ -107,6 +107,21 @@ def test_a_failing_la_is_reported_and_the_others_published(tmp_path):
     assert pd.read_csv(out / "overview-2025-26-autumn" / "overview.csv", dtype=str)["la_code"].tolist() == ["050"]
 
 
+def test_an_la_that_kills_its_worker_fails_alone(tmp_path):
+    notebooks = copy_notebooks(tmp_path / "nb", "01_achievement.ipynb")
+    nb = json.loads((notebooks / "01_achievement.ipynb").read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "id": "planted",
+                        "source": "import os, signal\nif la_code == '004':\n    os.kill(os.getppid(), signal.SIGKILL)"})
+    (notebooks / "01_achievement.ipynb").write_text(json.dumps(nb))
+    params = write_params(tmp_path / "batch.yaml", **{**SAMPLE_BATCH, "sections": ["achievement"]})
+    # LA 004's notebook kills the worker building it (as the kernel killer would): the pool breaks, taking
+    # whatever the other worker was building with it; each is built again alone
+    batch = run_batch(params, "004,050,001", tmp_path / "out", jobs=2, progress=False, notebook_dir=notebooks)
+    assert sorted(batch.built) == ["001", "050"]
+    assert batch.failed == {"004": "its worker stopped while building it (killed, or out of memory?)"}
+    assert (tmp_path / "out" / "050-2025-26-autumn" / "index.html").exists()
+
+
 def test_the_command_names_each_failed_la_and_exits_2(tmp_path, capsys):
     params = write_params(tmp_path / "batch.yaml", **{**SAMPLE_BATCH, "sections": ["inspections"]})
     code = main(["run", str(params), "--las", "050", "--out", str(tmp_path / "out"), "--no-progress"])

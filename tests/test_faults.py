@@ -120,7 +120,9 @@ def test_sigterm_cleans_up_and_stops_the_workers(tmp_path, params_file, jobs):
     temp.mkdir()
     proc = start_run(params, out, notebooks, temp, sleep=120, jobs=jobs)
     run = psutil.Process(proc.pid)
-    wait_for(lambda: len(kernels(run)) >= jobs or proc.poll() is not None, "the kernels")
+    # kernels start while the inputs are validated: wait until the notebooks run in the build folder
+    wait_for(lambda: (len(kernels(run)) >= jobs and any(out.glob(f"{workspace.BUILDING}*"))) or proc.poll() is not None,
+             "the kernels running the notebooks")
     family = run.children(recursive=True)
     proc.terminate()
     proc.wait(timeout=30)

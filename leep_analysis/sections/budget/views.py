@@ -154,7 +154,7 @@ def _thousands(ax: plt.Axes, axis: str = "x") -> None:
 
 def category_figure(result: BudgetResult) -> dict[str, Any]:
     """``Section.figure`` arguments: allocation against spent and committed, in total and by category, this year."""
-    import matplotlib.pyplot as plt
+    plt = charts.pyplot()
 
     acc, categories = result.accounts, result.categories
     current = result.statement[result.statement["financial_year"] == acc.year]
@@ -187,7 +187,7 @@ def category_figure(result: BudgetResult) -> dict[str, Any]:
 
 def profile_figure(result: BudgetResult) -> dict[str, Any]:
     """``Section.figure`` arguments: cumulative spending this year against a straight-line profile."""
-    import matplotlib.pyplot as plt
+    plt = charts.pyplot()
 
     acc, months = result.accounts, result.months
     funds = [f for f in reported_funds() if f in set(months["fund"])]

@@ -162,7 +162,7 @@ def reach_figure(result: Analysis) -> dict[str, Any]:
 
     In committee packs a small count is drawn as no bar and labelled ``c``.
     """
-    import matplotlib.pyplot as plt
+    plt = charts.pyplot()
 
     data = result.data
     period = data.register[data.register["end_date"].isna() | data.register["end_date"].gt(pd.Timestamp(data.since))]
@@ -195,7 +195,7 @@ def outcomes_figure(result: Analysis) -> dict[str, Any]:
     A group with no schools inspected (or, in committee packs, fewer than the
     suppression threshold) gets no bar and a note saying why.
     """
-    import matplotlib.pyplot as plt
+    plt = charts.pyplot()
 
     data = result.data
     table = analysis.inspection_summary(result)
@@ -236,7 +236,7 @@ def trajectory_figure(result: Analysis) -> dict[str, Any]:
     One panel per measure; a panel whose measure has fewer matched supported
     schools than ``min_group`` says so instead of drawing lines.
     """
-    import matplotlib.pyplot as plt
+    plt = charts.pyplot()
 
     data = result.data
     measures = [f"{ks}_{m}" for ks, m in attainment_measures()]
