@@ -115,9 +115,7 @@ def build_one(params: PeriodParams, params_file: Path, out_dir: Path, cache: Pat
         if problems:
             raise InputError(problems)
         chosen = notebooks_for(params, notebook_dir)
-        with workspace.pack_lock(out_dir, pack_folder(params)):
-            workspace.sweep(out_dir, pack_folder(params))
-            build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=None, progress=False)
+        build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=None, progress=False)
     except Exception as exc:  # noqa: BLE001 - one LA's fault must not lose the others' packs
         reason = str(exc) if isinstance(exc, LeepError) else f"{type(exc).__name__}: {exc}"
         # the overview publishes it: inputs by the names the packs give them, never this machine's paths

@@ -237,9 +237,9 @@ class Inputs:
             return self._loaded[key]
         spec = SPECS[key]
         cache = self._cache_path(key)
-        kept = _kept(self.cache_dir, (key, str(cache), self.params.as_at))
-        if kept is not None:
-            value = kept[0]
+        kept, memo = _held(self.cache_dir), (key, str(cache), self.params.as_at)
+        if memo in kept:
+            value = kept[memo]
         elif cache is not None and cache.exists():
             with open(cache, "rb") as handle:
                 value, matches = pickle.load(handle)  # noqa: S301 - written by this run
@@ -253,7 +253,7 @@ class Inputs:
                 matches = {str(f.path): near_matches(str(f.path)) for f in files}
                 with open(cache, "wb") as handle:
                     pickle.dump((value, matches), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        _keep(self.cache_dir, (key, str(cache), self.params.as_at), value)
+        kept[memo] = value
         self._loaded[key] = value
         return value
 
@@ -329,20 +329,15 @@ class Inputs:
 _RUN: dict[Path, dict[tuple[Any, ...], Any]] = {}
 
 
-def _kept(cache_dir: Path | None, key: tuple[Any, ...]) -> tuple[Any] | None:
-    """What this process loaded for ``key`` in the run of ``cache_dir``, as a 1-tuple; None if nothing."""
-    held = _RUN.get(cache_dir) if cache_dir is not None else None
-    return (held[key],) if held is not None and key in held else None
-
-
-def _keep(cache_dir: Path | None, key: tuple[Any, ...], value: Any) -> None:
-    """Keep a loaded input for the run of ``cache_dir``, forgetting any earlier run's (memory stays one run's)."""
+def _held(cache_dir: Path | None) -> dict[tuple[Any, ...], Any]:
+    """What this process has loaded in the run of ``cache_dir``, to add to; an earlier run's is forgotten
+    (memory stays one run's). Without a cache folder, a dict nobody keeps."""
     if cache_dir is None:
-        return
+        return {}
     if cache_dir not in _RUN:
         _RUN.clear()
         _RUN[cache_dir] = {}
-    _RUN[cache_dir][key] = value
+    return _RUN[cache_dir]
 
 
 def _unreadable(path: Path, key: str) -> Problem | None:

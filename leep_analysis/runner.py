@@ -323,9 +323,7 @@ def run_pack(
         if problems:
             raise InputError(problems)
         out_dir = output_folder(out_dir)
-        with workspace.pack_lock(out_dir, pack_folder(params)):
-            workspace.sweep(out_dir, pack_folder(params))
-            final = build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=pool, progress=progress)
+        final = build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=pool, progress=progress)
     return final / "index.html"
 
 
@@ -348,10 +346,19 @@ def output_folder(out_dir: str | Path) -> Path:
 
 def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: Path, cache: Path,
                       notebook_dir: Path, *, pool: ProcessPoolExecutor | None, progress: bool) -> Path:
-    """Execute and export the pack in a new build folder in ``out_dir``, then publish it; return its folder.
+    """Under the pack's lock, execute and export the pack in a new build folder in ``out_dir``, then publish it;
+    return its folder.
 
-    Call while holding the pack's lock (``workspace.pack_lock``); the build folder is removed on any failure.
+    Holding the lock (``workspace.pack_lock``), any build folder of the pack found was left by a run that
+    died, and is removed first; this run's is removed on any failure.
     """
+    with workspace.pack_lock(out_dir, pack_folder(inputs.params)):
+        workspace.sweep(out_dir, pack_folder(inputs.params))
+        return _build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=pool, progress=progress)
+
+
+def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: Path, cache: Path,
+                       notebook_dir: Path, *, pool: ProcessPoolExecutor | None, progress: bool) -> Path:
     from . import manifest, pages, pdf, workbook
 
     params, params_file = inputs.params, inputs.params_file
