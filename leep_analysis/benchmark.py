@@ -19,6 +19,7 @@ see there; ``docs/benchmarking-rules.md`` states each one:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -223,11 +224,9 @@ def all_las(
         ``sn_mean``, ``sn_count``, ``rank``, ``n_ranked``, ``band``, ``latest``
         (True in the indicator's latest year with any LA value).
     """
-    wide = wide_values(lait, indicators)
-    areas = lait.drop_duplicates("la_code").set_index("la_code")["area_type"]
-    codes = [c for c in wide.columns if c != "year_label" and areas.get(c) == "la"]
+    national = matrix(lait, measures, indicators)
+    wide, ranked, codes = national.wide, national.ranked, list(national.las)
     values = wide[codes].astype("float64")
-    ranked = rank_and_band(values, measures)
     mean, count = neighbour_means(values.to_numpy(), neighbour_weights(codes, neighbours))
     n_rows, n_las = values.shape
     indicator = values.index.get_level_values("indicator").to_numpy()
@@ -261,6 +260,27 @@ def _area(wide: pd.DataFrame, code: str | None) -> pd.Series:
     return wide[code].astype("float64")
 
 
+@dataclass(frozen=True)
+class Matrix:
+    """Every area's values, and every LA's ranks and bands, by indicator and year (``matrix``).
+
+    The same for every LA: a batch works it out once. ``wide``: ``wide_values``;
+    ``ranked``: ``rank_and_band`` of the LAs' columns; ``las``: those columns' codes.
+    """
+
+    wide: pd.DataFrame
+    ranked: dict[str, pd.DataFrame | pd.Series]
+    las: tuple[str, ...]
+
+
+def matrix(lait: pd.DataFrame, measures: pd.DataFrame, indicators: Iterable[str] | None = None) -> Matrix:
+    """The national half of ``benchmark``: values of every area, ranks and bands of every LA."""
+    wide = wide_values(lait, indicators)
+    areas = lait.drop_duplicates("la_code").set_index("la_code")["area_type"]
+    la_codes = [c for c in wide.columns if c != "year_label" and areas.get(c) == "la"]
+    return Matrix(wide, rank_and_band(wide[la_codes].astype("float64"), measures), tuple(la_codes))
+
+
 def benchmark(
     lait: pd.DataFrame,
     measures: pd.DataFrame,
@@ -279,6 +299,17 @@ def benchmark(
     Returns
     -------
     DataFrame
+        ``for_la`` of ``matrix``.
+    """
+    return for_la(matrix(lait, measures, indicators), comp)
+
+
+def for_la(national: Matrix, comp: Comparators) -> pd.DataFrame:
+    """One LA's rows of the ``matrix``: every year of each indicator, against England, region and comparators.
+
+    Returns
+    -------
+    DataFrame
         One row per indicator and year, oldest first: ``indicator``,
         ``year_label``, ``year``, ``la_value``, ``england``, ``region`` (the LA's
         region, or ``comp.region_fallback`` where that has no value),
@@ -290,11 +321,7 @@ def benchmark(
         ``iqr`` (interquartile range of all LAs' values) and ``latest`` (the
         indicator's latest year with any LA value).
     """
-    wide = wide_values(lait, indicators)
-    areas = lait.drop_duplicates("la_code").set_index("la_code")["area_type"]
-    la_codes = [c for c in wide.columns if c != "year_label" and areas.get(c) == "la"]
-    las = wide[la_codes].astype("float64")
-    ranked = rank_and_band(las, measures)
+    wide, ranked = national.wide, national.ranked
     own = _area(wide, comp.region_code)
     region = own.fillna(_area(wide, comp.region_fallback))
     region_area = pd.Series(np.where(own.notna(), comp.region_name or "",
@@ -312,7 +339,7 @@ def benchmark(
     })
     out["gap_england"] = (out["la_value"] - out["england"]).round(COMPARE_DECIMALS)
     out["gap_sn"] = (out["la_value"] - out["sn_mean"]).round(COMPARE_DECIMALS)
-    mine = comp.la_code in las.columns
+    mine = comp.la_code in national.las
     out["rank"] = (ranked["rank"][comp.la_code] if mine else pd.Series(np.nan, index=out.index)).astype("Int64")
     out["n_ranked"] = ranked["n_ranked"].astype("int64")
     out["band"] = (ranked["band"][comp.la_code] if mine else pd.Series(None, index=out.index)).astype("string")

@@ -287,6 +287,18 @@ class Inputs:
         self._loaded[key] = value
         return value
 
+    def national(self, name: str, build: Callable[[], Any]) -> Any:
+        """Work on national files that is the same for every LA (every school's outcomes, all LAs' ranks).
+
+        Kept with the run's loaded inputs (``_RUN``) for params that differ from these only in
+        ``la_code``: a batch's worker does it once, not once per LA.
+        """
+        kept = _held(self.cache_dir)
+        memo = ("national", name, self.params.model_dump_json(exclude={"la_code"}))
+        if memo not in kept:
+            kept[memo] = build()
+        return kept[memo]
+
     def __getattr__(self, key: str) -> Any:
         if key in SPECS:
             return self.get(key)

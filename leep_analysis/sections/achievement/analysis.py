@@ -190,34 +190,59 @@ class Achievement:
     neighbour_names: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class National:
+    """The configured indicators of every LA (``national``): the same for every LA, so a batch works it out once.
+
+    ``rules``: ``measures``; ``rows``: the indicators' LAIT rows with the derived
+    gaps (``benchmark.add_derived``); ``present``: codes with a value;
+    ``matrix``: ``benchmark.matrix`` of those; ``names``: area name by ``la_code``.
+    """
+
+    rules: pd.DataFrame
+    rows: pd.DataFrame
+    present: frozenset[str]
+    matrix: benchmark.Matrix
+    names: pd.Series
+
+
+def national(lait: pd.DataFrame, dictionary: pd.DataFrame) -> National:
+    """The national half of ``analyse``: every configured indicator's rows, values and ranks."""
+    rules = measures(dictionary)
+    indicators = all_indicators()
+    components = {c for i in indicators for c in (i.gap or (i.code,))}
+    rows = benchmark.add_derived(lait[lait["indicator"].isin(components)], derived())
+    present = frozenset(rows.loc[rows["value"].notna(), "indicator"])
+    return National(rules, rows, present,
+                    benchmark.matrix(rows, rules, [i.code for i in indicators if i.code in present]),
+                    lait.drop_duplicates("la_code").set_index("la_code")["area"])
+
+
 @shared_analysis("achievement")
 def analyse(inputs: Inputs) -> Achievement:
-    """Benchmark every configured indicator for the params' LA.
+    """Benchmark every configured indicator for the params' LA (``national`` once per run, then the LA's slice).
 
     Uses the inputs ``lait``, ``lait_dictionary`` and ``neighbours``, and the
     params' ``la_code`` and ``comparators``.
     """
     lait = inputs.get("lait")
+    every = inputs.national("achievement", lambda: national(lait, inputs.get("lait_dictionary")))
     comp = comparators(lait, inputs.get("neighbours"), inputs.params.la_code, inputs.params.comparators)
-    rules = measures(inputs.get("lait_dictionary"))
     indicators = all_indicators()
-    components = {c for i in indicators for c in (i.gap or (i.code,))}
-    rows = benchmark.add_derived(lait[lait["indicator"].isin(components)], derived())
-    present = set(rows.loc[rows["value"].notna(), "indicator"])
-    per_year = benchmark.benchmark(rows, rules, comp, [i.code for i in indicators if i.code in present])
-    latest = benchmark.summarise(per_year, rules)
+    per_year = benchmark.for_la(every.matrix, comp)
+    latest = benchmark.summarise(per_year, every.rules)
     meta = pd.DataFrame([{
         "indicator": i.code, "label": i.label, "phase_id": i.phase, "phase": phase(i.phase).title,
         "group": i.group, "unit": i.unit, "says": i.says, "chart": i.chart, "tile": i.tile, "order": n,
     } for n, i in enumerate(indicators)])
-    latest = meta.merge(latest, on="indicator").merge(rules[["indicator", "decimals"]], on="indicator")
+    latest = meta.merge(latest, on="indicator").merge(every.rules[["indicator", "decimals"]], on="indicator")
+    rows = every.rows
     reasons = rows.loc[rows["la_code"] == comp.la_code].set_index(["indicator", "year_label"])["missing_reason"]
     keys = pd.MultiIndex.from_arrays([latest["indicator"], latest["year_label"]])
     latest["la_reason"] = reasons.reindex(keys).to_numpy()
     latest = latest.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
-    missing = {p.id: [i.code for i in p.indicators if i.code not in present] for p in phases()}
-    names = lait.drop_duplicates("la_code").set_index("la_code")["area"]
-    neighbour_names = tuple(str(names.get(c, c)) for c in comp.neighbours)
+    missing = {p.id: [i.code for i in p.indicators if i.code not in every.present] for p in phases()}
+    neighbour_names = tuple(str(every.names.get(c, c)) for c in comp.neighbours)
     return Achievement(comp, rows, per_year, latest, missing, neighbour_names)
 
 

@@ -3,8 +3,10 @@
 ``summary`` counts every snapshot, comparison area and group of schools
 (``inspections__summary.csv``); ``change_since`` compares each with the file
 the last report used; ``report_cards`` gives the distribution of report-card
-grades; ``build`` puts them, with ``outcomes`` and ``movement``, into an
-``Inspections`` result; ``analyse`` runs it on the period's inputs.
+grades; ``schools`` works out every school's counted inspection (national:
+once per run), ``for_la`` puts the LA's tables, with ``movement``, into an
+``Inspections`` result (``build`` does both); ``analyse`` runs them on the
+period's inputs.
 """
 
 from __future__ import annotations
@@ -337,9 +339,27 @@ class Inspections:
         return self.anonymiser.committee
 
 
+@dataclass(frozen=True)
+class Schools:
+    """Every school in England as the section counts it: the same for every LA (``schools``).
+
+    ``mi``: the snapshots as at or before the period's ``as_at``; ``outcomes``:
+    ``outcomes`` of them; ``lineage``: URN -> lineage id (``gias.lineage``);
+    ``links``: the GIAS links, or None; ``settings``: the counting rules used;
+    ``as_at``: the period's date.
+    """
+
+    as_at: dt.date
+    mi: pd.DataFrame
+    outcomes: pd.DataFrame
+    lineage: dict[str, str]
+    links: pd.DataFrame | None
+    settings: InspectionSettings
+
+
 @shared_analysis("inspections")
 def analyse(inputs: Inputs) -> Inspections:
-    """Run the section's analysis on the period's inputs (``build`` on the loaded frames).
+    """Run the section's analysis on the period's inputs: ``schools`` (once per run), then ``for_la``.
 
     Uses ``ofsted_mi``, ``neighbours``, and where registered ``establishments``
     and ``establishment_links``; the params' ``la_code``, ``as_at``,
@@ -349,18 +369,90 @@ def analyse(inputs: Inputs) -> Inspections:
     Raises
     ------
     InputError
-        As ``build``, naming the Ofsted files.
+        As ``schools`` and ``for_la``, naming the Ofsted files.
     """
     from ...inputs import SPECS
 
     params = inputs.params
+    source = ", ".join(str(f.path) for f in inputs.files("ofsted_mi"))
     optional = {key: inputs.get(key) if key in SPECS else None for key in ("establishments", "establishment_links")}
-    return build(
-        inputs.get("ofsted_mi"), inputs.get("neighbours"), la_code=params.la_code, as_at=params.as_at,
-        since=params.since, settings=params.inspections, comparators=params.comparators,
-        establishments=optional["establishments"], links=optional["establishment_links"],
-        anonymiser=disclosure.anonymiser(inputs), threshold=params.suppression_threshold,
-        source=", ".join(str(f.path) for f in inputs.files("ofsted_mi")),
+    national = inputs.national("inspections", lambda: schools(
+        inputs.get("ofsted_mi"), as_at=params.as_at, settings=params.inspections,
+        establishments=optional["establishments"], links=optional["establishment_links"], source=source))
+    return for_la(national, inputs.get("neighbours"), la_code=params.la_code, since=params.since,
+                  comparators=params.comparators, anonymiser=disclosure.anonymiser(inputs),
+                  threshold=params.suppression_threshold, source=source)
+
+
+def schools(
+    mi: pd.DataFrame,
+    *,
+    as_at: dt.date,
+    settings: InspectionSettings,
+    establishments: pd.DataFrame | None = None,
+    links: pd.DataFrame | None = None,
+    source: str = "ofsted_mi",
+) -> Schools:
+    """Every school's counted inspection in each snapshot, and the URNs' lineages: the national half.
+
+    Parameters
+    ----------
+    mi : Ofsted MI snapshots; those after ``as_at`` are ignored.
+    settings : the params' inspection counting rules.
+    establishments, links : as in ``outcomes``.
+
+    Raises
+    ------
+    InputError
+        No snapshot as at or before ``as_at``.
+    """
+    mi = mi[pd.to_datetime(mi["as_at"]) <= pd.Timestamp(as_at)]
+    if mi.empty:
+        raise InputError(Problem(source, f"no Ofsted snapshot as at or before {as_at}", key="data.ofsted_mi"))
+    out = outcomes(mi, good_equivalent=settings.good_equivalent, not_inspected=settings.not_inspected,
+                   establishments=establishments, links=links)
+    lineage = dict(gias.lineage(links).itertuples(index=False, name=None)) if links is not None else {}
+    return Schools(as_at=as_at, mi=mi, outcomes=out, lineage=lineage, links=links, settings=settings)
+
+
+def for_la(
+    national: Schools,
+    neighbours: pd.DataFrame,
+    *,
+    la_code: str,
+    since: dt.date,
+    anonymiser: disclosure.Anonymiser,
+    threshold: int,
+    comparators: list[str] | None = None,
+    source: str = "ofsted_mi",
+) -> Inspections:
+    """Every table of the section for one LA, from ``schools``.
+
+    Parameters
+    ----------
+    neighbours : the statistical neighbours workbook (``sources.neighbours``).
+    since : as-at date of the previous report.
+    anonymiser : names or labels schools (``disclosure.anonymiser``).
+    threshold : committee mode suppresses counts below this.
+    comparators : as in ``comparison_areas``.
+
+    Raises
+    ------
+    InputError
+        The LA not in the file.
+    """
+    out, lineage = national.outcomes, national.lineage
+    areas = comparison_areas(national.mi, neighbours, la_code, comparators, source=source)
+    table = summary(out, areas)
+    below = previous_below_good(out, la_code, since, national.links)
+    return Inspections(
+        areas=areas, settings=national.settings, as_at=table["as_at"].max(), first_as_at=table["as_at"].min(),
+        since=since, outcomes=out, summary=table, changes=change_since(table, since),
+        transitions=transitions(out, la_code), transition_counts=transition_counts(out, la_code),
+        became_good=became_good(out, la_code, lineage), report_cards=report_cards(out, areas),
+        schools=inspected_since(out, la_code, since, lineage), frameworks=frameworks(out, areas),
+        previous_below_good=below, previous_below_good_counts=previous_below_good_counts(below),
+        gaps=inspection_gaps(out, la_code, since, national.as_at), anonymiser=anonymiser, threshold=threshold,
     )
 
 
@@ -379,41 +471,10 @@ def build(
     links: pd.DataFrame | None = None,
     source: str = "ofsted_mi",
 ) -> Inspections:
-    """Every table of the section from the loaded frames.
-
-    Parameters
-    ----------
-    mi : Ofsted MI snapshots; those after ``as_at`` are ignored.
-    neighbours : the statistical neighbours workbook (``sources.neighbours``).
-    since : as-at date of the previous report.
-    settings : the params' inspection counting rules.
-    anonymiser : names or labels schools (``disclosure.anonymiser``).
-    threshold : committee mode suppresses counts below this.
-    comparators, establishments, links : as in ``comparison_areas`` and ``outcomes``.
-
-    Raises
-    ------
-    InputError
-        No snapshot as at or before ``as_at``, or the LA not in the file.
-    """
-    mi = mi[pd.to_datetime(mi["as_at"]) <= pd.Timestamp(as_at)]
-    if mi.empty:
-        raise InputError(Problem(source, f"no Ofsted snapshot as at or before {as_at}", key="data.ofsted_mi"))
-    areas = comparison_areas(mi, neighbours, la_code, comparators, source=source)
-    out = outcomes(mi, good_equivalent=settings.good_equivalent, not_inspected=settings.not_inspected,
-                   establishments=establishments, links=links)
-    lineage = dict(gias.lineage(links).itertuples(index=False, name=None)) if links is not None else {}
-    table = summary(out, areas)
-    below = previous_below_good(out, la_code, since, links)
-    return Inspections(
-        areas=areas, settings=settings, as_at=table["as_at"].max(), first_as_at=table["as_at"].min(),
-        since=since, outcomes=out, summary=table, changes=change_since(table, since),
-        transitions=transitions(out, la_code), transition_counts=transition_counts(out, la_code),
-        became_good=became_good(out, la_code, lineage), report_cards=report_cards(out, areas),
-        schools=inspected_since(out, la_code, since, lineage), frameworks=frameworks(out, areas),
-        previous_below_good=below, previous_below_good_counts=previous_below_good_counts(below),
-        gaps=inspection_gaps(out, la_code, since, as_at), anonymiser=anonymiser, threshold=threshold,
-    )
+    """The section for one LA from loaded frames: ``for_la`` on ``schools`` (their parameters)."""
+    national = schools(mi, as_at=as_at, settings=settings, establishments=establishments, links=links, source=source)
+    return for_la(national, neighbours, la_code=la_code, since=since, anonymiser=anonymiser, threshold=threshold,
+                  comparators=comparators, source=source)
 
 
 def last_report_file(result: Inspections) -> pd.Timestamp:
