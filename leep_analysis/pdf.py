@@ -41,6 +41,9 @@ _TABLE_WRAP = re.compile(r'<div class="leep-table-wrap"(.*?)</table>', re.S)
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _CAPTION = re.compile(r"(<table [^>]*>)<caption>(.*?)</caption>", re.S)
 _CELL = re.compile(r'<t([hd])[^>]*class="(num|text)[^"]*"[^>]*>(.*?)</t[hd]>', re.S)
+#: a break opportunity just before inline code: WeasyPrint 70, finding a long path in ``<code>`` does not fit
+#: at the end of a line, breaks the line after its first word instead of before the code (Kozea/WeasyPrint#1614)
+_BEFORE_CODE = re.compile(r"(?<=\s)<code>")
 
 
 @dataclass(frozen=True)
@@ -93,13 +96,15 @@ def section_body(page_html: str, section: str) -> tuple[str, list[tuple[str, str
     Anchors are prefixed with the section id so that two pages' headings cannot
     clash in one document; the page's own contents list and pilcrow links go;
     a table's caption becomes the paragraph before it, so that it is kept on
-    the page of the table's first rows (a paged caption box cannot be).
+    the page of the table's first rows (a paged caption box cannot be); inline
+    code gets a break opportunity before it (``_BEFORE_CODE``).
     """
     found = _MAIN.search(page_html)
     body = found.group(1) if found else ""
     body = _CAPTION.sub(r'<p class="pdf-caption">\2</p>\1', _ANCHOR.sub("", _TOC.sub("", body)))
     body = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{section}--{m.group(1)}"', body)
     body = re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{section}--{m.group(1)}"', body)
+    body = _BEFORE_CODE.sub("\u200b<code>", body)
     headings = [(anchor, _text(inner)) for anchor, inner in _H2.findall(body)]
     return fit_tables(body), headings
 

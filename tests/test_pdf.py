@@ -135,3 +135,16 @@ def test_a_table_too_wide_for_portrait_gets_a_landscape_page(tmp_path):
     assert (842, 595) in sizes and all(tuple(sorted(s)) == A4 for s in sizes)
     landscape = next(text for size, text in pages if size == (842, 595))
     assert all(f"Column{i}" in landscape for i in range(14)) and "Page " in landscape
+
+
+def test_a_sentence_with_a_long_path_in_code_is_not_broken_after_its_first_word(tmp_path):
+    note = ("Every year of every indicator for Leicestershire, England, East Midlands and the neighbours' mean: "
+            "2,068 rows in <code>tables/achievement__timeseries.csv</code> and in tables.xlsx.")
+    page = f'<main class="leep-main" id="main"><h2 id="Note">Note</h2><p class="leep-table-note">{note}</p></main>'
+    cover = pdf.Cover(la="LA", title="Title", period="Autumn term 2025/26", audience="Committee", as_at="31 December 2025")
+    assert pdf.render(pdf.document(cover, [("x", "Section", page)]), tmp_path / "p.pdf", tmp_path)
+    last = pdf_pages(tmp_path / "p.pdf")[-1][1]
+    lines = [line.strip() for line in last.splitlines()]
+    first = next(line for line in lines if line.startswith("Every"))
+    # the page is wide enough for everything before the path on one line (without the break: "Every" alone)
+    assert first.startswith("Every year of every indicator for Leicestershire") and first.endswith(("rows", "rows in"))
