@@ -291,10 +291,11 @@ class Inputs:
         """Work on national files that is the same for every LA (every school's outcomes, all LAs' ranks).
 
         Kept with the run's loaded inputs (``_RUN``) for params that differ from these only in
-        ``la_code``: a batch's worker does it once, not once per LA.
+        what a batch sets for each LA (``la_code``, ``previous_pack``): a batch's worker does it
+        once, not once per LA. The value is shared by those LAs: read it, never change it.
         """
         kept = _held(self.cache_dir)
-        memo = ("national", name, self.params.model_dump_json(exclude={"la_code"}))
+        memo = ("national", name, self.params.model_dump_json(exclude={"la_code", "previous_pack"}))
         if memo not in kept:
             kept[memo] = build()
         return kept[memo]

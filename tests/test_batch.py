@@ -181,7 +181,7 @@ def test_a_misspelt_header_found_by_the_loading_process_is_listed_by_the_one_tha
         {"EstablishmentNmae": "EstablishmentName"}]
 
 
-def test_national_work_is_done_once_per_run_for_params_that_differ_only_in_la_code(tmp_path):
+def test_national_work_is_done_once_per_run_for_params_that_differ_only_in_la_and_previous_pack(tmp_path):
     from leep_analysis.inputs import Inputs
 
     params = load_period(write_params(tmp_path / "p.yaml", **SAMPLE_BATCH)).params
@@ -191,8 +191,10 @@ def test_national_work_is_done_once_per_run_for_params_that_differ_only_in_la_co
         return inputs.national("test", lambda: calls.append(inputs.params.la_code) or len(calls))
 
     run = tmp_path / "run"
-    assert [work(Inputs(params.model_copy(update={"la_code": code}), cache_dir=run)) for code in ("050", "051")] == [1, 1]
+    # as a batch sets them for each LA: its code, and its own previous pack where one is published
+    each = [{"la_code": "050"}, {"la_code": "051", "previous_pack": tmp_path / "051-2025-26-summer"}]
+    assert [work(Inputs(params.model_copy(update=update), cache_dir=run)) for update in each] == [1, 1]
     assert work(Inputs(params.model_copy(update={"as_at": params.previous_as_at}), cache_dir=run)) == 2  # other params
     assert work(Inputs(params, cache_dir=tmp_path / "next run")) == 3  # another run works it out again
     assert work(Inputs(params)) == 4 and work(Inputs(params)) == 5  # without a run's cache folder, nothing is kept
-    assert calls == ["050"] * 5  # never for 051: its params differ only in la_code
+    assert calls == ["050"] * 5  # never for 051: its params differ only in la_code and previous_pack

@@ -170,7 +170,7 @@ class Achievement:
         The configured indicators' LAIT rows, with the derived gaps added
         (``benchmark.add_derived`` output).
     per_year
-        Every indicator, year and benchmark (``benchmark.benchmark`` output).
+        Every indicator, year and benchmark for this LA (``benchmark.for_la`` output).
     latest
         One row per indicator in page order: ``benchmark.summarise`` output with
         the configuration (``label``, ``phase_id``, ``phase``, ``group``,
@@ -197,6 +197,7 @@ class National:
     ``rules``: ``measures``; ``rows``: the indicators' LAIT rows with the derived
     gaps (``benchmark.add_derived``); ``present``: codes with a value;
     ``matrix``: ``benchmark.matrix`` of those; ``names``: area name by ``la_code``.
+    Shared by a batch's LAs (``Inputs.national``): read, never changed.
     """
 
     rules: pd.DataFrame

@@ -346,7 +346,8 @@ class Schools:
     ``mi``: the snapshots as at or before the period's ``as_at``; ``outcomes``:
     ``outcomes`` of them; ``lineage``: URN -> lineage id (``gias.lineage``);
     ``links``: the GIAS links, or None; ``settings``: the counting rules used;
-    ``as_at``: the period's date.
+    ``as_at``: the period's date. Shared by a batch's LAs (``Inputs.national``):
+    read, never changed.
     """
 
     as_at: dt.date
