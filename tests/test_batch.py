@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 # the benchmark's params for the real files, so that the test checks what the benchmark measures
 from benchmarks.batch import real_params
@@ -73,6 +74,23 @@ def test_two_real_las_batch_equals_their_single_runs_byte_for_byte(real, tmp_pat
     page = batch.overview.read_text(encoding="utf-8")
     assert '<a href="../855-2025-26-autumn/index.html">Leicestershire</a>' in page
     assert '<a href="../856-2025-26-autumn/index.html">Leicester</a>' in page
+
+    # next term, into the same folders: each LA's autumn pack is its previous pack, in a batch as in a single run
+    term = {"period": "2025-26-spring", "as_at": "2026-03-31", "previous_as_at": "2025-12-31"}
+    spring = params.with_name("spring.yaml")
+    for code in ("855", "856"):
+        fields = yaml.safe_load(real_params(real, spring, code).read_text(encoding="utf-8"))
+        spring.write_text(yaml.safe_dump({**fields, **term}, sort_keys=False), encoding="utf-8")
+        singles[code] = run_pack(spring, tmp_path / "single", jobs=2, progress=False).parent
+    batch = run_batch(spring, "855,856", tmp_path / "batch", jobs=1, progress=False)
+    assert batch.failed == {}
+    for code, single in singles.items():
+        built = batch.built[code]
+        assert built.name == single.name == f"{code}-2025-26-spring"
+        manifest = json.loads((built / "manifest.json").read_text())
+        assert manifest["params"]["previous_pack"] == f"../{code}-2025-26-autumn"
+        expected, got = pack_bytes(single), pack_bytes(built)
+        assert got == expected, [name for name in expected if got.get(name) != expected[name]]
 
 
 def test_a_failing_la_is_reported_and_the_others_published(tmp_path):
