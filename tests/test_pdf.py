@@ -31,6 +31,13 @@ def pdf_pages(path: Path) -> list[tuple[tuple[int, int], str]]:
     return [((round(float(p.mediabox.width)), round(float(p.mediabox.height))), p.extract_text()) for p in reader.pages]
 
 
+def rendered(page: str, folder: Path) -> list[tuple[tuple[int, int], str]]:
+    """A section page as the pack's PDF lays it out (cover and contents first): each page's size and text."""
+    cover = pdf.Cover(la="LA", title="Title", period="Autumn term 2025/26", audience="Committee", as_at="31 December 2025")
+    assert pdf.render(pdf.document(cover, [("x", "Section", page)]), folder / "p.pdf", folder)
+    return pdf_pages(folder / "p.pdf")
+
+
 # ----------------------------------------------------------------- unit: which tables need a wide page
 def test_table_width_counts_numbers_whole_and_text_by_longest_word():
     narrow = '<table class="leep-table"><tr><th class="text">A long header</th><td class="num">1,234</td></tr></table>'
@@ -128,9 +135,7 @@ def test_a_table_too_wide_for_portrait_gets_a_landscape_page(tmp_path):
             '<div class="leep-table-wrap" tabindex="0" role="region" aria-label="Table 1">'
             '<table class="leep-table" id="table-x"><caption><strong>Table 1:</strong> wide</caption>'
             f"<thead><tr>{headers}</tr></thead><tbody><tr>{cells}</tr></tbody></table></div></main>")
-    cover = pdf.Cover(la="LA", title="Title", period="Autumn term 2025/26", audience="Committee", as_at="31 December 2025")
-    assert pdf.render(pdf.document(cover, [("x", "Section", page)]), tmp_path / "p.pdf", tmp_path)
-    pages = pdf_pages(tmp_path / "p.pdf")
+    pages = rendered(page, tmp_path)
     sizes = [size for size, _ in pages]
     assert (842, 595) in sizes and all(tuple(sorted(s)) == A4 for s in sizes)
     landscape = next(text for size, text in pages if size == (842, 595))
@@ -141,9 +146,7 @@ def test_a_sentence_with_a_long_path_in_code_is_not_broken_after_its_first_word(
     note = ("Every year of every indicator for Leicestershire, England, East Midlands and the neighbours' mean: "
             "2,068 rows in <code>tables/achievement__timeseries.csv</code> and in tables.xlsx.")
     page = f'<main class="leep-main" id="main"><h2 id="Note">Note</h2><p class="leep-table-note">{note}</p></main>'
-    cover = pdf.Cover(la="LA", title="Title", period="Autumn term 2025/26", audience="Committee", as_at="31 December 2025")
-    assert pdf.render(pdf.document(cover, [("x", "Section", page)]), tmp_path / "p.pdf", tmp_path)
-    last = pdf_pages(tmp_path / "p.pdf")[-1][1]
+    last = rendered(page, tmp_path)[-1][1]
     lines = [line.strip() for line in last.splitlines()]
     first = next(line for line in lines if line.startswith("Every"))
     # the page is wide enough for everything before the path on one line (without the break: "Every" alone)
