@@ -10,10 +10,10 @@ JOBS   ?= 2
 
 .PHONY: report test lab lint sample-data sync-notebooks benchmark clean pdf-deps
 
-# pack.pdf is laid out by WeasyPrint, which needs the system's Pango; the PDF tests read it with
-# poppler's pdftotext. apt-get installs them where they are missing; where it cannot, the run's
-# PDF step says so in one line and the rest of the pack is still built.
-PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation poppler-utils
+# pack.pdf is laid out by typst (a wheel from PyPI) in the house font, Liberation Sans; the PDF tests
+# read it with poppler's pdftotext. apt-get installs them where they are missing; where it cannot, the
+# PDF falls back to the fonts typst and matplotlib ship, and the PDF tests that need pdftotext skip.
+PDF_DEBS := fonts-liberation poppler-utils
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 pdf-deps: $(STAMP)
-	@($(BIN)/python -c "import weasyprint" >/dev/null 2>&1 && command -v pdftotext >/dev/null) \
+	@(fc-list 2>/dev/null | grep -q "Liberation Sans" && command -v pdftotext >/dev/null) \
 	  || (command -v apt-get >/dev/null 2>&1 && (apt-get install -y -q $(PDF_DEBS) >/dev/null 2>&1 \
 	      || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $(PDF_DEBS) >/dev/null 2>&1))) \
-	  || echo "make: could not install $(PDF_DEBS) with apt-get; pack.pdf will not be written"
+	  || echo "make: could not install $(PDF_DEBS) with apt-get; pack.pdf uses fallback fonts"
 
 report: $(STAMP) pdf-deps  ## build outputs/$(PERIOD)/ and print the path of its index.html
 	$(BIN)/leep run params/$(PERIOD).yaml --jobs $(JOBS)

@@ -13,12 +13,9 @@ page works offline and prints sharp.
 
 from __future__ import annotations
 
-import base64
 import functools
-import html
 import io
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +24,8 @@ import numpy as np
 import pandas as pd
 from afcharts.af_colours import get_af_colours
 
+from .content import Figure
+from .render.html import svg_size
 from .wording import mean_decimals, number
 
 if TYPE_CHECKING:
@@ -45,8 +44,6 @@ SERIES_COLOURS = {
 }
 #: The focus palette's grey, for the bars that are not the LA's.
 GREY = get_af_colours("focus")[1]
-#: Charts are shown at the size a 110 dpi image of them would have (SVG measures them in points).
-PIXELS_PER_POINT = 110 / 72
 #: A non-negative measure's axis starts at 0 unless its figures span less than this share of their maximum.
 CROP_BELOW = 0.25
 CROPPED_NOTE = "Axis does not start at 0"
@@ -141,27 +138,24 @@ def apply_y_axis_rule(ax: plt.Axes, values: np.ndarray) -> bool:
     return True
 
 
-def figure_html(fig: plt.Figure, *, number: int, caption: str, alt: str) -> str:
-    """A figure as self-contained HTML: embedded SVG, alt text, numbered caption.
+def figure(kind: str, data: pd.DataFrame, draw: Callable[[pd.DataFrame], plt.Figure], *, caption: str,
+           alt: str) -> Figure:
+    """A chart as a block: ``draw(data)`` drawn once, kept as SVG beside the data it drew.
 
-    The SVG carries no date, and its ids are salted (``svg.hashsalt``), so
-    identical inputs give identical bytes. Text is text (``use_house_style``).
+    ``kind`` says what sort of chart it is (``line``, ``bar``, ``stacked bar``, ``dot``, ...);
+    the SVG carries no date, and its ids are salted (``svg.hashsalt``), so identical
+    inputs give identical bytes. Text is text (``use_house_style``).
     """
     if not alt or not alt.strip():
         raise ValueError("every chart needs alt text")
+    fig = draw(data)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     pyplot().close(fig)
-    svg = buffer.getvalue()
-    size = re.search(rb'width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
-    width, height = (round(float(v) * PIXELS_PER_POINT) for v in size.groups())
-    data = base64.b64encode(svg).decode("ascii")
-    return (
-        f'<figure class="leep-figure" id="figure-{number}">'
-        f'<img src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" '
-        f'alt="{html.escape(alt, quote=True)}">'
-        f"<figcaption><strong>Figure {number}:</strong> {html.escape(caption)}</figcaption></figure>"
-    )
+    svg = buffer.getvalue().decode("utf-8")
+    width, height = svg_size(svg)
+    return Figure(kind=kind, caption=caption, alt=alt, data=data.reset_index(drop=True), svg=svg, width=width,
+                  height=height)
 
 
 def trend_chart(

@@ -25,7 +25,7 @@ PARAMS_DIR = PROJECT_DIR / "params"
 OUTPUT_DIR = PROJECT_DIR / "outputs"
 
 #: Environment variables the runner sets for the kernels it starts.
-ENV_PACK_DIR = "LEEP_PACK_DIR"  # where a running notebook writes tables and headlines
+ENV_PACK_DIR = "LEEP_PACK_DIR"  # the pack being built (a running notebook writes its warnings log there)
 ENV_CACHE_DIR = "LEEP_CACHE_DIR"  # tidy copies of loaded inputs, shared within a run
 #: Where tests and benchmarks look for the real published files.
 ENV_REAL_DATA = "LEEP_REAL_DATA"

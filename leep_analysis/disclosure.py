@@ -3,8 +3,9 @@
 Committee packs leave the council. In committee mode (``audience: committee``)
 schools are labelled School A, School B, ... and no name, URN or address from
 any input may appear; counts below ``suppression_threshold`` that could
-identify pupils or a single school are suppressed (shown as ``c``, DfE's marker)
-together with the percentages that depend on them. Internal packs show names.
+identify pupils or a single school are withheld (``withhold``: blank in the table's
+frame and listed as its withheld cells, shown as ``c``, DfE's marker) together
+with the percentages that depend on them. Internal packs show names.
 
 Labels are stable within a pack (every section derives them from the same
 inputs), and their order follows a keyed hash of the LA's own registers, so a
@@ -22,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
     from .inputs import Inputs
 
-SUPPRESSED = "c"
 #: Inputs whose rows name schools by URN, and (for the establishments list) the LA filter.
 _URN_SOURCES = ("establishments", "ofsted_mi", "school_performance", "support_register", "concerns_log",
                 "school_intelligence", "budget_ledger", "school_census", "school_absence")
@@ -143,40 +144,54 @@ def count_text(n: int, *, threshold: int, committee: bool, noun: str = "") -> st
     return f"fewer than {threshold}{word}" if committee and 0 < n < threshold else f"{n:,}{word}"
 
 
-def suppress(
+@dataclass(frozen=True)
+class Withheld:
+    """A frame with small counts (and what depends on them) withheld: blanked in ``frame``, listed in ``cells``.
+
+    ``cells`` are ``(row position, column)`` pairs, as ``content.Table.suppressed`` takes them.
+    """
+
+    frame: pd.DataFrame
+    cells: frozenset[tuple[int, str]]
+
+
+def withhold(
     frame: pd.DataFrame,
     counts: Iterable[str],
     *,
     threshold: int,
     dependents: Mapping[str, Iterable[str]] | None = None,
     committee: bool = True,
-) -> pd.DataFrame:
-    """Suppress small counts, and the percentages that depend on them.
+) -> Withheld:
+    """Withhold small counts, and the figures that depend on them (a committee pack only).
 
     Parameters
     ----------
-    counts : count columns to check; a value from 1 to ``threshold - 1`` becomes ``c``.
-    dependents : count column -> columns derived from it (percentages, rates), also ``c``
-        where that count is suppressed.
-    committee : only committee packs suppress; internal packs are returned unchanged.
+    counts : count columns to check; a value from 1 to ``threshold - 1`` is withheld.
+    dependents : count column -> columns derived from it (percentages, rates), withheld with it.
+    committee : only committee packs withhold; internal packs get the frame as it is.
 
     Returns
     -------
-    DataFrame
-        A copy, with suppressed cells as the text ``c`` (columns touched become object dtype).
+    Withheld
+        A copy of the frame (index from 0) with each withheld cell blank (NaN), and the cells.
     """
+    out = frame.reset_index(drop=True).copy()
     if not committee:
-        return frame.copy()
-    out = frame.copy().astype({c: object for c in counts if c in frame})
+        return Withheld(out, frozenset())
+    cells: set[tuple[int, str]] = set()
     dependents = dependents or {}
     for column in counts:
         if column not in out:
             continue
-        values = pd.to_numeric(frame[column], errors="coerce")
-        small = values.gt(0) & values.lt(threshold)
-        out.loc[small, column] = SUPPRESSED
-        for dependent in dependents.get(column, ()):
-            if dependent in out:
-                out[dependent] = out[dependent].astype(object)
-                out.loc[small, dependent] = SUPPRESSED
-    return out
+        values = pd.to_numeric(out[column], errors="coerce")
+        small = [int(i) for i in out.index[values.gt(0) & values.lt(threshold)]]
+        for target in (column, *[d for d in dependents.get(column, ()) if d in out]):
+            cells.update((i, target) for i in small)
+    for position, column in cells:
+        if out[column].dtype.kind in "iub":
+            out[column] = out[column].astype(float)
+        elif out[column].dtype.kind != "f":
+            out[column] = out[column].astype(object)
+        out.iat[position, out.columns.get_loc(column)] = np.nan
+    return Withheld(out, frozenset(cells))

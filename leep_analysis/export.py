@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import content
 from .config import TEMPLATE_DIR
 from .errors import NotebookError
 
@@ -39,14 +40,27 @@ def house_css() -> str:
 
 
 def check_outputs(nb: nbformat.NotebookNode, name: str) -> None:
-    """Refuse a notebook whose outputs hold an error or anything written to stderr."""
+    """Refuse a notebook whose outputs hold an error, anything written to stderr, or anything that is not a block.
+
+    Every output of a pack's notebook is a block (``content``), so that the page and the PDF, the workbook
+    and the index are made from the same record; printed text or a bare value would reach the page only.
+    """
     for index, cell in enumerate(nb.cells):
+        tags = set(cell.get("metadata", {}).get("tags", []))
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
+            kind = output.get("output_type")
+            if kind == "error":
                 raise NotebookError(f"{name}, cell {index}: {output.get('ename')}: {output.get('evalue')}")
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            if kind == "stream" and output.get("name") == "stderr":
                 first = str(output.get("text", "")).strip().splitlines()[:1]
                 raise NotebookError(f"{name}, cell {index} wrote to stderr: {first[0] if first else ''}")
+            if "remove-output" in tags or "remove-cell" in tags or "injected-parameters" in tags \
+                    or "parameters" in tags:
+                continue
+            if kind == "stream" or (kind in ("display_data", "execute_result")
+                                    and content.MIME not in output.get("data", {})):
+                raise NotebookError(f"{name}, cell {index} shows output that is not a block of the pack "
+                                    "(show it with the section's show, say or points)")
 
 
 def normalise(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
@@ -111,8 +125,9 @@ def to_html(nb: nbformat.NotebookNode, page: Page, *, name: str) -> str:
     return body
 
 
-def write_page(executed: Path, dest: Path, page: Page) -> None:
-    """Read an executed notebook and write its page."""
+def write_page(executed: Path, dest: Path, page: Page) -> list[content.Block]:
+    """Read an executed notebook, write its page, and return its blocks (``content.from_notebook``)."""
     nb = nbformat.read(executed, as_version=4)
     dest.write_text(to_html(nb, page, name=executed.name), encoding="utf-8")
+    return content.from_notebook(normalise(nb, page.title))
 

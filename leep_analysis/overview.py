@@ -18,13 +18,13 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from . import workspace
+from . import published, workspace
 from .benchmark import rank_and_band
 from .config import TEMPLATE_DIR, load_config
 from .export import house_css
 from .inputs import Inputs
 from .pages import period_label
-from .tables import unescape_formula, write_csv
+from .tables import write_csv
 from .wording import long_date, number
 
 #: ``overview.csv``: one row per LA, then per measure ``<measure>``, ``_rank``, ``_of``, ``_band``, ``_trend``
@@ -53,12 +53,10 @@ def measures(inputs: Inputs) -> list[dict[str, str]]:
     return out
 
 
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8").map(unescape_formula)
-
-
-def _number(text: str) -> float:
-    return float(text) if text not in ("", None) else np.nan
+def _read(folder: Path, stem: str) -> pd.DataFrame | None:
+    """A pack's published table, typed (``published.read_table``); None where the pack has none."""
+    found = published.read_table(folder, stem)
+    return None if found is None else found.frame
 
 
 def table(inputs: Inputs, built: dict[str, Path]) -> pd.DataFrame:
@@ -76,20 +74,20 @@ def table(inputs: Inputs, built: dict[str, Path]) -> pd.DataFrame:
     for code, folder in sorted(built.items()):
         row: dict[str, object] = {"la_code": code, "la": str(neighbours["la_name"].get(code, f"LA {code}")),
                                   "region": str(neighbours["region"].get(code, "")), "pack": folder.name}
-        tables = folder / "tables"
-        if (tables / "achievement__benchmark.csv").exists():
-            bench = _read(tables / "achievement__benchmark.csv").set_index("indicator")
+        bench = _read(folder, "achievement__benchmark")
+        if bench is not None:
+            bench = bench.set_index("indicator")
             for m in measures(inputs):
                 if m["code"] and m["code"] in bench.index:
                     line = bench.loc[m["code"]]
-                    row.update({m["key"]: _number(line["la_value"]), f"{m['key']}_rank": _number(line["rank"]),
-                                f"{m['key']}_of": _number(line["n_ranked"]), f"{m['key']}_band": line["band"],
+                    row.update({m["key"]: float(line["la_value"]), f"{m['key']}_rank": float(line["rank"]),
+                                f"{m['key']}_of": float(line["n_ranked"]), f"{m['key']}_band": line["band"],
                                 f"{m['key']}_trend": line["trend"]})
-        if (tables / "inspections__summary.csv").exists():
-            summary = _read(tables / "inspections__summary.csv")
+        summary = _read(folder, "inspections__summary")
+        if summary is not None:
             mine = summary[(summary["area_type"] == "la") & (summary["group"] == "all")].sort_values("as_at")
             if not mine.empty:
-                first, last = _number(mine["pct_good_or_better"].iloc[0]), _number(mine["pct_good_or_better"].iloc[-1])
+                first, last = float(mine["pct_good_or_better"].iloc[0]), float(mine["pct_good_or_better"].iloc[-1])
                 change = last - first if len(mine) > 1 else np.nan
                 row[GOOD_OR_BETTER] = last
                 row[f"{GOOD_OR_BETTER}_trend"] = (None if np.isnan(change) else "stable" if abs(change) < STABLE_POINTS

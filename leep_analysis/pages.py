@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +10,11 @@ import jinja2
 
 from . import freshness
 from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
+from .content import Block, Tile, tiles_of
 from .export import Page, house_css
 from .inputs import Inputs, InputSpec, describe_files
-from .pdf import PDF_NAME
-from .tables import versus_html
+from .render.html import tile_html
+from .render.pdf import PDF_NAME
 from .wording import long_date
 
 AUDIENCE = {
@@ -97,30 +98,31 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(n // 1000, 1)} KB"
 
 
-def ordered_tiles(pack_dir: Path, sections: list[str]) -> list[dict[str, Any]]:
+def ordered_tiles(blocks: Mapping[str, list[Block]]) -> list[dict[str, Any]]:
     """Each tile once, linking to the section its figure comes from, in the order ``config/tiles.yaml`` sets.
 
     The summary's tiles first, in their configured order; then the others by
     section in pack order, each section's in the order its page shows them.
+    ``blocks`` are each section's blocks, in pack order.
     """
-    tiles: dict[str, dict[str, Any]] = {}
-    home: dict[str, int] = {}
-    for rank, section in enumerate(sections):
-        path = pack_dir / "headlines" / f"{section}.json"
-        if path.exists():
-            for key, tile in json.loads(path.read_text(encoding="utf-8")).items():
-                tiles[key] = {**tile, "versus_html": versus_html(tile.get("versus", "")), "href": f"{section}.html"}
-                home[key] = rank  # the last section to show a tile is where its figure comes from (the summary is first)
+    tiles: dict[str, Tile] = {}
+    home: dict[str, tuple[int, str]] = {}
+    position: dict[str, int] = {}
+    for rank, (section, found) in enumerate(blocks.items()):
+        for n, tile in enumerate(tiles_of(found)):
+            tiles[tile.key] = tile
+            home[tile.key] = (rank, section)  # the last section to show a tile is where its figure comes from
+            position[tile.key] = n
     first = {key: i for i, key in enumerate(load_config("tiles")["summary"])}
-    order = sorted(tiles, key=lambda k: (first.get(k, len(first)), home[k], tiles[k].get("position", 0)))
-    return [tiles[k] for k in order]
+    order = sorted(tiles, key=lambda k: (first.get(k, len(first)), home[k][0], position[k]))
+    return [{"html": tile_html(tiles[k], href=f"{home[k][1]}.html")} for k in order]
 
 
-def write_index(inputs: Inputs, pack_dir: Path, name: str) -> None:
+def write_index(inputs: Inputs, pack_dir: Path, name: str, blocks: Mapping[str, list[Block]]) -> None:
     """Write ``index.html``: facts of the pack, headline tiles, sections, data sources."""
     params = inputs.params
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
-    tiles = ordered_tiles(pack_dir, params.sections)
+    tiles = ordered_tiles(blocks)
     files = [{**f, "size": _size(f["bytes"])} for f in describe_files(inputs)]
     html = env.get_template("index.html.j2").render(
         css=house_css(),

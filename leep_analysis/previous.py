@@ -4,8 +4,9 @@ A pack is set against the one before it ("since the last report"). The previous
 pack is found among the published packs (``<out>/<la_code>-<period>/``, see
 ``runner.pack_folder``) as the period before this one, or named in the params
 (``previous_pack:``, relative to the params file). Its ``tables/*.csv`` and
-``manifest.json`` are read as published, every value as text: its figures are
-never recomputed, since the committee saw them as they are. No previous pack is
+``manifest.json`` are read as published, typed by its data dictionary
+(``published``): its figures are never recomputed, since the committee saw them
+as they are. No previous pack is
 a fact the page states, not an error; a ``previous_pack:`` that names no
 published pack of the same LA and an earlier date is an error.
 """
@@ -18,11 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from . import published
 from .errors import InputError, Problem
 from .params import PERIOD_PATTERN, PeriodParams
-from .tables import unescape_formula
 
 #: The term before each term, and how many years back its academic year starts.
 TERM_BEFORE = {"autumn": ("summer", 1), "spring": ("autumn", 0), "summer": ("spring", 0)}
@@ -53,13 +52,9 @@ class PreviousPack:
         """The pack's folder name, as the pack names it (never a path of the machine)."""
         return self.folder.name
 
-    def table(self, name: str) -> pd.DataFrame | None:
-        """``tables/<name>.csv`` as published, every column text (None where the pack has no such table)."""
-        path = self.folder / "tables" / f"{name}.csv"
-        if not path.is_file():
-            return None
-        # as the committee read it: without the apostrophe that keeps a spreadsheet from running a cell
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").map(unescape_formula)
+    def table(self, name: str) -> published.PublishedTable | None:
+        """``tables/<name>.csv`` as published, typed by the pack's data dictionary (None where it has no such table)."""
+        return published.read_table(self.folder, name)
 
 
 def read(folder: Path, *, key: str = "previous_pack") -> PreviousPack:

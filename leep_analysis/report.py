@@ -1,15 +1,14 @@
 """What a section notebook calls to show its results: the notebook-side API.
 
-A notebook opens its section with its parameters, then shows tables, figures
-and sentences through the ``Section``. Each table shown is also written to the
-pack as CSV; each headline figure is offered to the pack's index page. Text is
-always escaped, so names from inputs can never become markup.
+A notebook opens its section with its parameters, then shows blocks (``content``)
+through the ``Section``: each block becomes one display output holding its HTML
+(what the page and JupyterLab show) and the block itself as typed JSON. The
+runner reads the blocks back from the executed notebook to write the pack's
+CSVs, workbook, PDF and index; the notebook writes nothing else.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import os
 import warnings
 from collections.abc import Iterable, Mapping
@@ -17,23 +16,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from . import charts, tables
+from . import charts, content
 from .config import ENV_PACK_DIR
+from .content import (
+    Block,
+    Figure,
+    Heading,
+    Markdown,
+    Paragraph,
+    Points,
+    Sentences,
+    Table,
+    Tile,
+    Tiles,
+)
 from .inputs import Inputs
 from .params import PeriodParams, params_from_notebook
+from .render import html as render_html
 
 
-def _display(markup: str) -> None:
-    from IPython.display import HTML, display
+def _display(block: Block, markup: str) -> None:
+    from IPython.display import display
 
-    display(HTML(markup))
-
-
-#: The display methods a view's layout may name (``Section.render``).
-_BLOCKS = frozenset({"say", "points", "markdown", "sentences", "write_table", "heading", "show", "figure",
-                     "headlines"})
+    bundle: dict[str, Any] = {"text/html": markup, content.MIME: block.to_json()}
+    if isinstance(block, Figure):
+        bundle[content.SVG_MIME] = block.svg
+    display(bundle, raw=True)
 
 
 @dataclass
@@ -73,126 +81,49 @@ class Section:
                 handle.write(text + "\n")
 
     # ------------------------------------------------------------------ display
-    def say(self, text: str, *, css: str = "") -> None:
-        """Show a paragraph of plain text (escaped)."""
-        cls = f' class="{html.escape(css)}"' if css else ""
-        _display(f"<p{cls}>{html.escape(text)}</p>")
+    def show(self, *blocks: Block | Iterable[Block] | None) -> None:
+        """Show blocks (or lists of blocks) in order: tables, figures, tiles, text."""
+        for block in blocks:
+            if block is None:
+                continue
+            if isinstance(block, Block):
+                self._show(block)
+            elif isinstance(block, str | bytes | Mapping) or not isinstance(block, Iterable):
+                raise TypeError(f"not a block of the pack: {type(block).__name__} (see leep_analysis.content)")
+            else:
+                self.show(*block)
 
-    def points(self, items: list[str], *, css: str = "") -> None:
-        """Show a bulleted list of plain-text points (escaped)."""
-        cls = f' class="{html.escape(css)}"' if css else ""
-        _display(f"<ul{cls}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+    render = show  # a view's list of blocks reads as ``section.render(views.phase(...))``
+
+    def _show(self, block: Block) -> None:
+        if isinstance(block, Table) and block.shown:
+            self._tables += 1
+        if isinstance(block, Figure):
+            self._figures += 1
+        markup = render_html.block_html(block, section=self.section_id, tables=self._tables, figures=self._figures,
+                                        committee=self.params.committee)
+        _display(block, markup)
+
+    def say(self, text: str, *, role: str = "") -> None:
+        """Show a paragraph of plain text."""
+        self.show(Paragraph(text, role))
+
+    def points(self, items: Iterable[str]) -> None:
+        """Show a bulleted list of plain-text points."""
+        self.show(Points(tuple(items)))
+
+    def sentences(self, items: Iterable[tuple[str, bool]]) -> None:
+        """Show generated sentences, notable ones highlighted and the rest greyed."""
+        self.show(Sentences(tuple(items)))
 
     def markdown(self, text: str) -> None:
         """Show markdown an author wrote (the period's narrative); raw HTML in it shows as text."""
-        from .sources.narrative import render
-
-        _display(f'<div class="leep-narrative">{render(text) if text.strip() else "<p>None entered.</p>"}</div>')
-
-    def sentences(self, items: list[tuple[str, bool]]) -> None:
-        """Show generated sentences as a list, notable ones highlighted and the rest greyed.
-
-        ``items`` are ``(text, notable)`` pairs; text is escaped.
-        """
-        lines = "".join(
-            f'<li class="{"leep-notable" if notable else "leep-quiet"}">{html.escape(text)}</li>'
-            for text, notable in items
-        )
-        _display(f'<ul class="leep-sentences">{lines}</ul>')
-
-    def write_table(self, frame: pd.DataFrame, name: str, *, caption: str) -> None:
-        """Write a table to ``tables/<section>__<name>.csv`` without showing it (e.g. long data).
-
-        The page gets one line saying where the data is: the file, in an internal pack; in a
-        committee pack, which councillors read, the spreadsheet published with it (no file names).
-        """
-        stem = f"{self.section_id}__{name}"
-        where = ("in the spreadsheet of tables published with this report" if self.params.committee
-                 else f"in <code>tables/{html.escape(stem)}.csv</code> and in tables.xlsx")
-        _display(f'<p class="leep-table-note">{html.escape(caption)}: {len(frame):,} rows {where}.</p>')
-        if self.pack_dir is not None:
-            tables.write_csv(frame, self.pack_dir / "tables" / f"{stem}.csv")
-            self._record("captions", stem, caption)
+        self.show(Markdown(text))
 
     def heading(self, text: str, level: int = 3) -> None:
         """Show a heading generated from data (notebook markdown is for fixed headings)."""
-        anchor = "-".join(text.lower().split())
-        _display(f'<h{level} id="{html.escape(anchor)}">{html.escape(text)}</h{level}>')
+        self.show(Heading(text, level))
 
-    def show(
-        self,
-        frame: pd.DataFrame,
-        name: str,
-        *,
-        caption: str,
-        formats: Mapping[str, str] | None = None,
-        labels: Mapping[str, str] | None = None,
-        notes: str | None = None,
-        csv: pd.DataFrame | None = None,
-    ) -> None:
-        """Show a table and write it to ``tables/<section>__<name>.csv``.
-
-        ``csv`` overrides what is written (e.g. more columns than are shown);
-        by default the frame shown is written, with its raw values.
-        """
-        self._tables += 1
-        _display(
-            tables.table_html(frame, table_id=f"{self.section_id}-{name}", number=self._tables,
-                              caption=caption, formats=formats, labels=labels, notes=notes)
-        )
-        if self.pack_dir is not None:
-            stem = f"{self.section_id}__{name}"
-            written = frame if csv is None else csv
-            tables.write_csv(written, self.pack_dir / "tables" / f"{stem}.csv")
-            # the workbook's headings and number formats: what the page shows, for the columns written
-            kinds = tables.column_formats(frame, formats)
-            self._record("captions", stem, {
-                "caption": caption,
-                "labels": {c: (labels or {}).get(c, c) for c in frame.columns if c in written.columns},
-                "formats": {c: kinds[c] for c in frame.columns if c in written.columns}})
-
-    def figure(self, fig: Any, *, caption: str, alt: str) -> None:
-        """Show a matplotlib figure with its number, caption and alt text."""
-        self._figures += 1
-        _display(charts.figure_html(fig, number=self._figures, caption=caption, alt=alt))
-
-    def headlines(self, tiles: list[dict[str, str]]) -> None:
-        """Show a row of headline tiles and offer them to the pack's index page.
-
-        Each tile is a dict with ``key`` (stable id), ``label``, ``value`` (already
-        formatted, e.g. "87%"), optional ``detail`` (e.g. "England 90%") and
-        optional ``versus`` (``better``, ``worse`` or ``in_line``: the LA against England).
-        """
-        markup = []
-        for position, tile in enumerate(tiles):
-            markup.append(
-                f'<div class="leep-tile"><span class="leep-tile-value">{html.escape(tile["value"])}</span>'
-                f'<span class="leep-tile-label">{html.escape(tile["label"])}</span>'
-                f'<span class="leep-tile-detail">{html.escape(tile.get("detail", ""))}</span>'
-                f"{tables.versus_html(tile.get('versus', ''))}</div>"
-            )
-            self._record("headlines", tile["key"], {**{k: tile.get(k, "") for k in ("label", "value", "detail", "versus")},
-                                                    "position": position})
-        _display('<div class="leep-tiles">' + "".join(markup) + "</div>")
-
-    def render(self, blocks: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
-        """Show a view's layout: ``(method, keyword arguments)`` pairs in order, e.g. ``("say", {"text": ...})``.
-
-        A section's views build their layouts as plain data (testable without a
-        notebook, and with no loop in the notebook); only the display methods
-        above may be named.
-        """
-        for method, kwargs in blocks:
-            if method not in _BLOCKS:
-                raise ValueError(f"not a display method: {method!r}")
-            getattr(self, method)(**kwargs)
-
-    def _record(self, kind: str, key: str, value: Any) -> None:
-        """Add to ``<kind>/<section>.json`` in the pack (read by the runner for the index)."""
-        if self.pack_dir is None:
-            return
-        path = self.pack_dir / kind / f"{self.section_id}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        data[key] = value
-        path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    def headlines(self, tiles: Iterable[Tile]) -> None:
+        """Show a row of headline tiles (the pack's index shows them too)."""
+        self.show(Tiles(tuple(tiles)))

@@ -22,8 +22,16 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import imports, kernels, workspace
-from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SECTIONS, load_config
+from . import content, imports, kernels, tables, workspace
+from .config import (
+    ENV_CACHE_DIR,
+    ENV_PACK_DIR,
+    NOTEBOOK_DIR,
+    OUTPUT_DIR,
+    SECTIONS,
+    SYNTHETIC_BANNER,
+    load_config,
+)
 from .errors import InputError, NotebookError, Problem
 from .inputs import Inputs, published_path
 from .params import PeriodParams, load_params, notebook_parameters, resolve_data_paths
@@ -150,7 +158,9 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
         raise NotebookError(f"{job.notebook.name} could not run: {type(exc).__name__}: {exc}") from None
     seconds = time.perf_counter() - started
     scrub(job.executed, published)
-    write_page(job.executed, job.html, job.page)
+    blocks = write_page(job.executed, job.html, job.page)
+    for table in content.tables_of(blocks):
+        tables.write_table(table, cwd / "tables" / f"{job.section}__{table.name}.csv")
     return seconds
 
 
@@ -359,7 +369,8 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
 
 def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: Path, cache: Path,
                        notebook_dir: Path, *, pool: ProcessPoolExecutor | None, progress: bool) -> Path:
-    from . import manifest, pages, pdf, workbook
+    from . import manifest, pages
+    from .render import pdf, workbook
 
     params, params_file = inputs.params, inputs.params_file
     build = Path(tempfile.mkdtemp(prefix=f"{workspace.BUILDING}{pack_folder(params)}-", dir=out_dir))
@@ -378,12 +389,15 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
                                   kernel_environment(build, cache), published, pool, report)
         finally:
             close()
-        captions = _read_json_dir(build / "captions")
+        blocks = {job.section: pack_blocks(job) for job in work}  # in pack order
         (build / "tables").mkdir(exist_ok=True)
-        workbook.write_workbook(build / "tables", build / "tables.xlsx", captions,
-                                cover=pages.facts(inputs, name), created=params.as_at)
-        pdf.write_pdf(inputs, build, name)  # pack.pdf beside index.html (which links to it), inside the build folder
-        pages.write_index(inputs, build, name)
+        workbook.write_workbook([(s, t) for s, found in blocks.items() for t in content.tables_of(found)],
+                                build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at)
+        titles = load_config("sections")
+        pdf.write_pdf(pdf.Cover(**pages.facts(inputs, name), synthetic=SYNTHETIC_BANNER if inputs.on_sample else ""),
+                      [(s, titles[s]["title"], found) for s, found in blocks.items()], build / pdf.PDF_NAME,
+                      created=params.as_at)  # pack.pdf beside index.html (which links to it)
+        pages.write_index(inputs, build, name, blocks)
         notebooks = [{"notebook": job.notebook.name, "section": job.section,
                       "title": load_config("sections")[job.section]["title"],
                       "seconds": round(seconds[job.section], 2)} for job in work]
@@ -392,7 +406,7 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         # a committee pack leaves the council: its executed notebooks (every cell's output, the injected
         # parameters and papermill's paths) stay behind; the internal pack keeps them for audit
         executed = [build / "executed"] if params.committee else []
-        for scratch in (build / "captions", build / "headlines", *executed):
+        for scratch in executed:
             shutil.rmtree(scratch, ignore_errors=True)
         final = out_dir / pack_folder(params)
         build.chmod(0o755)  # mkdtemp makes the folder private; a published pack is shared
@@ -403,11 +417,13 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
     return final
 
 
-def _read_json_dir(folder: Path) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for path in sorted(folder.glob("*.json")):
-        merged.update(json.loads(path.read_text(encoding="utf-8")))
-    return merged
+def pack_blocks(job: Job) -> list[content.Block]:
+    """The blocks a section's executed notebook recorded (what its page shows), in order."""
+    import nbformat
+
+    from .export import normalise
+
+    return content.from_notebook(normalise(nbformat.read(job.executed, as_version=4), job.page.title))
 
 
 def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> list[Problem]:

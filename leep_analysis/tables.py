@@ -1,43 +1,62 @@
 """Tables as readers expect them, and as other tools read them.
 
-Every table shown in a report is also written as ``tables/<section>__<name>.csv``
-(raw values, documented column names) and collected into ``tables.xlsx``. On
-the page numbers are formatted for people: 63%, 46.2, -0.10, £12,400, with
-missing values shown as an en dash and numbers right-aligned.
+A table leaves its section as a ``content.Table``: typed values and a spec per
+column. Here are the two plain forms of its cells: the text a person reads
+(``cell_text``: 63%, 46.2, -0.10, £12,400, "12 of 153", a code's label; a
+missing value as an en dash, a withheld one as ``c``) and the CSV a program
+reads (``write_table``: raw values, codes as codes, withheld cells as ``c``,
+never a formula). The page (``render.html``), the workbook (``render.workbook``)
+and the PDF (``render.pdf``) take their text from ``cell_text``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+import decimal
 import math
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from .content import Column, Table
+
 MISSING = "–"
+#: DfE's marker of a figure withheld so that no school or pupil can be picked out.
+SUPPRESSED = "c"
 
 Formatter = Callable[[object], str]
 
 
+def is_missing(value: object) -> bool:
+    """None, NA, NaN and NaT: no figure."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        return bool(pd.isna(value)) if not isinstance(value, str | decimal.Decimal) else False
+    except (TypeError, ValueError):
+        return False
+
+
 def _number(value: object, decimals: int, *, suffix: str = "", prefix: str = "", sign: bool = False) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    """A figure to ``decimals`` places with thousands separators: ``-£1,200``, ``+3.5``, ``63%`` (never ``-0``)."""
+    if is_missing(value):
         return MISSING
     if isinstance(value, str):
-        return html.escape(value)
+        return value
     number = float(value)  # type: ignore[arg-type]
     text = f"{abs(number):,.{decimals}f}"
-    if number < 0 and float(text.replace(",", "")) != 0:
-        text = "-" + text
-    elif sign and number > 0 and float(text.replace(",", "")) != 0:
-        text = "+" + text
-    return f"{prefix}{text}{suffix}" if not text.startswith("-") else f"-{prefix}{text[1:]}{suffix}"
+    zero = float(text.replace(",", "")) == 0
+    mark = "-" if number < 0 and not zero else ("+" if sign and number > 0 and not zero else "")
+    return f"{mark}{prefix}{text}{suffix}"
 
 
 def _date(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, pd.Period):  # a date a committee pack gives to the month (disclosure.coarsen_dates)
         return value.strftime("%b %Y")
@@ -45,56 +64,21 @@ def _date(value: object) -> str:
     return f"{when.day} {when.strftime('%b %Y')}"
 
 
+def _month(value: object) -> str:
+    if is_missing(value):
+        return MISSING
+    return (value if isinstance(value, pd.Period) else pd.Timestamp(value)).strftime("%b %Y")  # type: ignore[arg-type]
+
+
 #: A RAG rating's shape, so that it reads without its colour: circle, triangle, square.
 RAG_SHAPES = {"green": "●", "amber": "▲", "red": "■"}
 #: A trend's arrow and whether it is good news (colour by polarity: the word says better or worse, not up or down).
 TREND_ARROWS = {"improving": ("▲", "better"), "stable": ("▶", "same"), "declining": ("▼", "worse")}
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _rag(value: object) -> str:
-    """A RAG rating as a coloured badge with its shape and word ("not rated" and the like as plain text)."""
-    if _is_missing(value):
-        return MISSING
-    word = str(value).strip().lower()
-    if word not in RAG_SHAPES:
-        return html.escape(str(value).capitalize())
-    return (f'<span class="leep-rag leep-rag-{word}"><span class="leep-rag-shape" aria-hidden="true">'
-            f"{RAG_SHAPES[word]}</span> {word.capitalize()}</span>")
-
-
-def _trend(value: object) -> str:
-    """A trend (or several, '; '-separated) as an arrow and its word, coloured green when better, red when worse."""
-    if _is_missing(value):
-        return MISSING
-    parts = []
-    for part in str(value).split("; "):
-        arrow = TREND_ARROWS.get(part.strip().lower())
-        parts.append(html.escape(part) if arrow is None else
-                     f'<span class="leep-trend leep-trend-{arrow[1]}"><span aria-hidden="true">{arrow[0]}</span> '
-                     f"{html.escape(part)}</span>")
-    return "; ".join(parts)
-
-
-#: A tile's comparison with England: arrow, words and colour (green better, red worse), so it reads without colour.
+#: A tile's comparison with England: arrow and words (green better, red worse), so it reads without colour.
 VERSUS = {"better": ("▲", "Better than England"), "worse": ("▼", "Worse than England"),
           "in_line": ("●", "In line with England")}
 
-
-def versus_html(versus: str) -> str:
-    """A tile's line saying whether the LA is better or worse than England ("" where it is not compared)."""
-    if versus not in VERSUS:
-        return ""
-    arrow, words = VERSUS[versus]
-    css = {"better": "better", "worse": "worse", "in_line": "same"}[versus]
-    return (f'<span class="leep-tile-versus leep-trend-{css}"><span aria-hidden="true">{arrow}</span> '
-            f"{words}</span>")
-
-
-#: Named formats for ``show``: percentage, count, decimal, signed, money, date, text, RAG badge, trend arrow.
+#: Plain-text formats for words and sentences: a percentage, a count, a decimal, a change, money, a date.
 FORMATS: dict[str, Formatter] = {
     "pct0": lambda v: _number(v, 0, suffix="%"),
     "pct1": lambda v: _number(v, 1, suffix="%"),
@@ -107,79 +91,105 @@ FORMATS: dict[str, Formatter] = {
     "gbp": lambda v: _number(v, 0, prefix="£"),
     "gbp2": lambda v: _number(v, 2, prefix="£"),
     "date": _date,
-    "text": lambda v: MISSING if _is_missing(v) else html.escape(str(v)),
-    "rag": _rag,
-    "trend": _trend,
 }
-NUMERIC = {k for k in FORMATS if k not in ("date", "text", "rag", "trend")}
 
 
-def decimals_format(decimals: int | None, *, signed: bool = False) -> str:
-    """The named format for a measure published to ``decimals`` places (None: whole numbers)."""
-    places = 0 if decimals is None or pd.isna(decimals) else int(decimals)
-    return f"{'signed' if signed else 'num'}{min(places, 2)}" if (signed or places) else ("signed0" if signed else "int")
+def _rag_word(value: object) -> str:
+    return str(value).strip().capitalize()
 
 
-def column_formats(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Each column's named format: the one given, else text for text columns, ``num1`` for decimals, ``int`` for counts."""
-    kinds = {}
-    for column in frame.columns:
-        kind = (formats or {}).get(column)
-        if kind is None:
-            kind = "num1" if pd.api.types.is_float_dtype(frame[column]) else (
-                "int" if pd.api.types.is_integer_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]) else "text")
-        kinds[column] = kind
-    return kinds
+def measure_parts(column: Column, row: Mapping[str, Any] | None) -> tuple[str, int]:
+    """A ``measure`` cell's unit and decimals, from the columns of its row its spec names."""
+    row = {} if row is None else row
+    unit = str(row.get(column.unit_from, "")) if column.unit_from else ""
+    raw = row.get(column.decimals_from) if column.decimals_from else column.decimals
+    decimals = 0 if raw is None or is_missing(raw) else int(raw)  # type: ignore[arg-type]
+    if column.decimals is not None and column.kind == "measure" and column.decimals_from is None:
+        decimals = column.decimals
+    return unit, max(decimals, column.min_decimals or 0)
 
 
-def _label_column(frame: pd.DataFrame, candidates: list[str]) -> str | None:
-    """The column naming each row, given the room to keep to two lines: of the first two text columns, the longer.
+def cell_text(value: object, column: Column, row: Mapping[str, Any] | None = None, *,
+              suppressed: bool = False) -> str:
+    """A cell as a person reads it (plain text): by its column's kind, decimals and sign.
+
+    ``row`` holds the other cells of its row (a ``measure``'s unit and decimals, a
+    rank's "of", a note); a withheld cell is ``c``, a missing one an en dash (or
+    the column's own word for it, such as "ongoing").
+    """
+    if suppressed:
+        return SUPPRESSED
+    if is_missing(value) or (isinstance(value, str) and not value):
+        return column.missing if column.missing is not None else MISSING
+    kind, places = column.kind, column.decimals or 0
+    if kind == "text":
+        out = str(value)
+    elif kind == "code":
+        out = column.label_of(value, row)
+    elif kind in ("count", "rank"):
+        out = _number(value, 0, sign=column.signed)
+        if kind == "rank" and column.of and row is not None and not is_missing(row.get(column.of)):
+            out = f"{out} of {_number(row[column.of], 0)}"
+    elif kind == "number":
+        out = _number(value, max(places, column.min_decimals or 0), sign=column.signed)
+    elif kind == "percent":
+        out = _number(value, places, suffix="%" if not column.signed else "", sign=column.signed)
+    elif kind == "money":
+        out = _number(value, places, prefix="£", sign=column.signed)
+    elif kind == "measure":
+        unit, decimals = measure_parts(column, row)
+        out = _number(value, decimals, suffix="%" if unit == "percent" and not column.signed else "",
+                      sign=column.signed)
+    elif kind == "date":
+        out = _date(value)
+    elif kind == "month":
+        out = _month(value)
+    elif kind == "year":
+        out = str(int(value)) if not isinstance(value, str) else value  # type: ignore[call-overload]
+    elif kind == "rag":
+        out = _rag_word(value)
+    else:  # trend
+        out = str(value)
+    if column.note_from and row is not None:
+        note = row.get(column.note_from)
+        if isinstance(note, str) and note:
+            out = f"{out} ({note})"
+    return out
+
+
+def label_column(table: Table) -> str | None:
+    """The column naming each row, given room to keep to two lines: of the first two text columns, the longer.
 
     (A short code or grouping, such as an indicator letter or a phase, may come before the name.)
     """
-    longest = {c: frame[c].astype(str).str.len().max() if len(frame) else 0 for c in candidates}
-    return max(candidates, key=lambda c: longest[c]) if candidates else None
+    candidates = [c for c in table.visible[:2] if table.columns[c].kind in ("text", "code", "month")]
+    if not candidates:
+        return None
+    frame = table.frame
+
+    def longest(c: str) -> int:
+        if not len(frame):
+            return 0
+        return int(max(len(cell_text(v, table.columns[c])) for v in frame[c]))
+
+    return max(candidates, key=longest)
 
 
-def table_html(
-    frame: pd.DataFrame,
-    *,
-    table_id: str,
-    number: int,
-    caption: str,
-    formats: Mapping[str, str] | None = None,
-    labels: Mapping[str, str] | None = None,
-    notes: str | None = None,
-) -> str:
-    """A table as accessible HTML: numbered caption, header row, formatted cells.
-
-    ``formats`` maps column -> a name in ``FORMATS`` (default: text for text
-    columns, ``num1`` for numbers); ``labels`` maps column -> header text.
-    All text is escaped, so a school name holding HTML shows as text.
-    """
-    labels = dict(labels or {})
-    columns = list(frame.columns)
-    kinds = column_formats(frame, formats)
-    label = _label_column(frame, [c for c in columns[:2] if kinds[c] not in NUMERIC])
-    css = {c: "num" if kinds[c] in NUMERIC else ("text label" if c == label else "text") for c in columns}
-    head = "".join(f'<th scope="col" class="{css[c]}">{html.escape(labels.get(c, c))}</th>' for c in columns)
-    body = []
-    for row in frame.itertuples(index=False, name=None):
-        cells = []
-        for column, value in zip(columns, row, strict=True):
-            cells.append(f'<td class="{css[column]}">{FORMATS[kinds[column]](value)}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    note = f'<p class="leep-table-note">{html.escape(notes)}</p>' if notes else ""
-    empty = f'<tr><td colspan="{len(columns)}" class="text">No rows.</td></tr>' if not body else ""
-    return (
-        # a wide table scrolls: the region takes keyboard focus so it can be scrolled without a mouse
-        f'<div class="leep-table-wrap" tabindex="0" role="region" aria-label="Table {number}">'
-        f'<table class="leep-table" id="table-{html.escape(table_id)}">'
-        f"<caption><strong>Table {number}:</strong> {html.escape(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{empty}</tbody></table>{note}</div>"
-    )
+def rows(table: Table) -> list[dict[str, Any]]:
+    """The frame's rows as dicts (what ``cell_text`` is given as ``row``)."""
+    return table.frame.to_dict("records")
 
 
+def shown_cells(table: Table) -> list[list[str]]:
+    """Every shown cell's text, row by row, in the order of ``Table.visible``."""
+    out = []
+    for position, row in enumerate(rows(table)):
+        out.append([cell_text(row[c], table.columns[c], row, suppressed=(position, c) in table.suppressed)
+                    for c in table.visible])
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- CSV
 #: What a spreadsheet program reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -198,10 +208,8 @@ def escape_formula(value: object) -> object:
 
 
 def unescape_formula(value: str) -> str:
-    """The text ``escape_formula`` was given (the workbook writes text cells as text already)."""
+    """The text ``escape_formula`` was given."""
     return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
-
-
 
 
 #: Decimal places a computed figure (a ratio, a mean) keeps in a CSV: one more than any table shows.
@@ -229,14 +237,40 @@ def round_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table's raw values as UTF-8 CSV, the same bytes for the same frame: rounded (``round_for_csv``), text never a formula (``escape_formula``)."""
+    """Write a frame's raw values as UTF-8 CSV, the same bytes for the same frame: rounded (``round_for_csv``),
+    dates as ISO dates, months as ``YYYY-MM``, text never a formula (``escape_formula``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     out = round_for_csv(frame)
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
-        elif out[column].dtype == object and any(isinstance(v, dt.date) for v in out[column]):
-            out[column] = out[column].map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+        elif isinstance(out[column].dtype, pd.PeriodDtype):
+            out[column] = out[column].dt.strftime("%Y-%m")
+        elif out[column].dtype == object and any(isinstance(v, dt.date | pd.Period) for v in out[column]):
+            out[column] = out[column].map(lambda v: v.strftime("%Y-%m") if isinstance(v, pd.Period)
+                                          else v.isoformat()[:10] if isinstance(v, dt.date) else v)
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(escape_formula)
     out.to_csv(path, index=False, lineterminator="\n")
+
+
+def csv_frame(table: Table) -> pd.DataFrame:
+    """The frame a table's CSV holds: its raw values, whole numbers as whole numbers, withheld cells ``c``."""
+    out = table.written.copy()
+    for column in out.columns:
+        spec = table.columns[column]
+        if spec.kind in ("count", "rank", "year") and pd.api.types.is_float_dtype(out[column]):
+            whole = out[column].dropna()
+            if ((whole - whole.round()).abs() < 1e-9).all():
+                out[column] = out[column].astype("Int64")
+    withheld = table.written_suppressed
+    if withheld:
+        out = out.astype({c: object for _, c in withheld})
+        for position, column in withheld:
+            out.iat[position, out.columns.get_loc(column)] = SUPPRESSED
+    return out
+
+
+def write_table(table: Table, path: Path) -> None:
+    """Write a table's CSV (``csv_frame``)."""
+    write_csv(csv_frame(table), path)

@@ -5,19 +5,20 @@ from __future__ import annotations
 import math
 import re
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from leep_analysis import achievement as ach
 from leep_analysis import wording
 from leep_analysis.config import PROJECT_DIR, SAMPLE_DIR
+from leep_analysis.content import Heading
 from leep_analysis.errors import InputError
 from leep_analysis.inputs import Inputs
 from leep_analysis.params import load_params
 from leep_analysis.runner import run_pack
 from leep_analysis.sections.achievement import analysis, views
 from leep_analysis.sources.lait_dictionary import load_dictionary
+from leep_analysis.tables import cell_text
 
 from .conftest import write_params
 
@@ -144,18 +145,25 @@ def test_phase_view_is_a_layout_of_display_blocks(clean_env):
     result = ach.analyse(Inputs(params))
     blocks = views.phase(result, "ks2")
     # one note, the table and its key, a heading and sentences per group of pupils, trend, neighbours and gap charts
-    assert [method for method, _ in blocks] == ["say", "show", "say"] + ["heading", "sentences"] * 5 + ["figure"] * 3
-    assert blocks[3] == ("heading", {"text": "Key stage 2 – All pupils", "level": 4})
-    show = dict(blocks)["show"]
-    assert show["name"] == "ks2" and show["caption"].startswith("Key stage 2: ")
-    assert list(show["csv"].columns) == ach.BENCHMARK_COLUMNS
-    captions = [kwargs["caption"] for method, kwargs in blocks if method == "figure"]
-    assert captions[0] == "Reading, writing and maths: expected standard: Sampleshire (synthetic) and its benchmarks over time"
-    for method, kwargs in blocks:
-        if method == "figure":
-            plt.close(kwargs["fig"])
+    assert [b.type for b in blocks] == ["paragraph", "table", "paragraph"] + ["heading", "sentences"] * 5 + \
+        ["figure"] * 3
+    assert blocks[3] == Heading("Key stage 2 – All pupils", 4)
+    table = blocks[1]
+    assert table.name == "ks2" and table.caption.startswith("Key stage 2: ")
+    assert list(table.written.columns) == ach.BENCHMARK_COLUMNS
+    # the page shows each figure in its own unit: a percentage, a scaled score, a gap in points
+    assert table.visible == ["label", "year", "la_value", "england", "region", "sn_mean", "rank", "band", "change",
+                             "trend"]
+    first = table.frame.iloc[0]
+    assert cell_text(first["la_value"], table.columns["la_value"], first) == f"{first['la_value']:.0f}%"
+    assert cell_text(first["rank"], table.columns["rank"], first) == f"{first['rank']} of {first['n_ranked']}"
+    figures = [b for b in blocks if b.type == "figure"]
+    assert figures[0].caption == ("Reading, writing and maths: expected standard: Sampleshire (synthetic) and its "
+                                  "benchmarks over time")
+    assert figures[0].svg.startswith("<?xml") and figures[0].kind == "line"
+    assert list(figures[0].data.columns) == ["year_label", "la_value", "england", "region", "sn_mean"]
     overview = views.overview(result)
-    assert [(m, k["name"]) for m, k in overview] == [("show", "benchmark"), ("write_table", "timeseries")]
+    assert [(b.name, b.shown) for b in overview] == [("benchmark", True), ("timeseries", False)]
 
 
 # --------------------------------------------------------------------------- the section on real and sample data

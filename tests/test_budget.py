@@ -202,9 +202,12 @@ def test_committee_mode_hides_schools(tiny):
     assert "urn" not in schools.columns
     assert schools["school_name"].tolist() == ["School B", "No school linked", "School (not listed)"]
     assert set(analysis.by_payee(acc)["payee"]) == {"School A", "Venue Ltd", "Payee Ltd"}
-    tiers = as_dict(analysis.cost_per_tier(acc), "tier")
-    assert (tiers["targeted"]["schools"], tiers["targeted"]["per_school"]) == ("c", "c")  # 1 school, below 5
-    assert tiers["intensive"]["schools"] == 0
+    shown = views.tiers(analysis.figures(acc))
+    tiers = shown.frame.set_index("tier")
+    targeted = list(tiers.index).index("targeted")
+    assert {(targeted, "schools"), (targeted, "per_school")} <= shown.suppressed  # 1 school, below 5: withheld
+    assert pd.isna(tiers.at["targeted", "schools"]) and pd.isna(tiers.at["targeted", "per_school"])
+    assert tiers.at["intensive", "schools"] == 0
 
 
 def test_school_words_hide_payees_without_urn():
@@ -233,11 +236,11 @@ def test_views_and_notes_from_a_result(tiny):
     budgets, ledger = tiny
     result = analysis.figures(position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER))
     signed = views.signed_statement(result, "LEEP")
-    assert signed["caption"] == "LEEP fund: financial position statement, as at 30 September 2025"
-    assert signed["frame"]["line"].iloc[4] == "Forecast further spend (rest of year)"
-    assert signed["frame"]["2025-26"].tolist() == [D("1000.00"), D("151.00"), D("200.00"), D("649.00"), D("60.67"),
-                                                    D("411.67"), D("-588.33")]  # further: the run rate above
-    assert views.tiers(result)["caption"] == "Cost of support by tier, both funds, 1 April 2025 to 30 September 2025"
+    assert signed.caption == "LEEP fund: financial position statement, as at 30 September 2025"
+    assert signed.frame["line"].iloc[4] == "Forecast further spend (rest of year)"
+    assert signed.frame["2025-26"].tolist() == [D("1000.00"), D("151.00"), D("200.00"), D("649.00"), D("60.67"),
+                                                 D("411.67"), D("-588.33")]  # further: the run rate above
+    assert views.tiers(result).caption == "Cost of support by tier, both funds, 1 April 2025 to 30 September 2025"
     assert "£1,000 recorded in the ledger against other funding is part of neither budget and is left out." in \
         words.notes(result)
 

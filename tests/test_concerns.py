@@ -157,10 +157,11 @@ def test_page_views_are_blocks():
     params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
     result = concerns.analyse(Inputs(params))
     page = concerns.views.concerns_page(result)
-    assert [method for method, _ in page] == ["points", "show", "show", "show", "show"]
-    assert page[0][1]["items"] == concerns.words.messages(result)
-    assert [kwargs["name"] for _, kwargs in page[1:]] == ["categories", "schools", "powers", "exits"]
-    assert page[2][1]["caption"] == "Schools causing concern on 31 Dec 2025 and their progress since 31 Aug 2025"
+    assert [b.type for b in page] == ["points", "table", "table", "table", "table"]
+    assert list(page[0].items) == concerns.words.messages(result)
+    assert [b.name for b in page[1:]] == ["categories", "schools", "powers", "exits"]
+    assert page[2].caption == "Schools causing concern on 31 Dec 2025 and their progress since 31 Aug 2025"
+    assert page[2].columns["category"].label_of("special_measures") == "Special measures"  # a code and its label
     alerts = concerns.views.early_warning_page(result.alerts)
-    assert [method for method, _ in alerts] == ["points", "show"]
-    assert alerts[1][1]["caption"].startswith("Schools whose early-warning score suggests targeted or intensive")
+    assert [b.type for b in alerts] == ["points", "table"]
+    assert alerts[1].caption.startswith("Schools whose early-warning score suggests targeted or intensive")

@@ -12,12 +12,13 @@ import pandas as pd
 import pytest
 
 from leep_analysis.config import PROJECT_DIR
+from leep_analysis.content import Table
 from leep_analysis.disclosure import Anonymiser, coarsen_dates
 from leep_analysis.inputs import data_block
+from leep_analysis.render.workbook import write_workbook
 from leep_analysis.runner import run_pack
 from leep_analysis.sample import copy_sample
 from leep_analysis.tables import FORMATS, escape_formula, write_csv
-from leep_analysis.workbook import write_workbook
 from tests.conftest import write_params
 
 SPRING = PROJECT_DIR / "params" / "2025-26-spring.yaml"
@@ -55,8 +56,9 @@ def test_csv_text_cells_never_start_a_formula_and_numbers_stay_numbers(tmp_path)
 
     cover = {"title": "t", "la": "LA", "period": "Autumn term 2025/26", "as_at": "31 December 2025",
              "audience": "internal"}
-    write_workbook(tmp_path, tmp_path / "t.xlsx", {}, cover=cover, created=dt.date(2025, 12, 31))
-    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    write_workbook([("budget", Table("payees", "Payees", frame))], tmp_path / "t.xlsx", cover=cover,
+                   created=dt.date(2025, 12, 31))
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["budget_payees"]
     cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value is not None}
     name = cells['=HYPERLINK("http://x","click")']  # as given, no apostrophe, and a string, not a formula
     assert name.data_type == "s" and name.offset(column=1).value == -10.5

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from leep_analysis.content import Heading, Markdown, Points
 from leep_analysis.params import EvaluationSettings, RagRule
 from leep_analysis.sections.summary import Summary, evaluation, views, words
 
@@ -50,8 +51,8 @@ def test_params_can_replace_rules():
         RagRule(rag="amber", versus_national=["better", "in_line", "worse"], trend=["improving", "stable", "declining", "unknown"]),
     ], tolerances={"A": 0.0})
     measures = pd.DataFrame([
-        ("A", "pupils in good schools", 89.0, 90.0, "%", "improving", "", 1),
-        ("A", "same but equal", 90.0, 90.0, "%", "stable", "", 1),
+        ("A", "pupils in good schools", 89.0, 90.0, "%", "improving", "", 1, "a", "", ""),
+        ("A", "same but equal", 90.0, 90.0, "%", "stable", "", 1, "b", "", ""),
     ], columns=evaluation.MEASURE_COLUMNS)
     rated = evaluation.rate_measures(measures, strict)
     assert rated["rag"].tolist() == ["red", "amber"]
@@ -71,9 +72,9 @@ def test_entered_f_and_g():
 
 def test_indicator_takes_worst_measure():
     measures = pd.DataFrame([
-        ("D", "KS2 RWM", 63.0, 62.0, "%", "improving", "", 0),
-        ("D", "Attainment 8", 44.0, 45.9, "", "declining", "", 1),
-        ("D", "English and maths 9-4", 65.0, 64.0, "%", "stable", "", 0),
+        ("D", "KS2 RWM", 63.0, 62.0, "%", "improving", "", 0, "KS2", "2025", ""),
+        ("D", "Attainment 8", 44.0, 45.9, "", "declining", "", 1, "A8", "2025", "provisional"),
+        ("D", "English and maths 9-4", 65.0, 64.0, "%", "stable", "", 0, "EM", "2025", ""),
     ], columns=evaluation.MEASURE_COLUMNS)
     rated = evaluation.rate_measures(pd.concat([measures, evaluation.entered_measures(DEFAULT)]), DEFAULT)
     table = evaluation.indicator_table(rated).set_index("indicator")
@@ -117,8 +118,8 @@ def test_inspection_measures():
 
 def test_summary_table_joins_measures_and_narrative():
     measures = pd.DataFrame([
-        ("D", "KS2 RWM", 63.0, 62.0, "percent", "improving", "KS2 63% against 62%", 0),
-        ("D", "Attainment 8", 44.0, 45.9, "score", None, "A8 44.0 against 45.9", 1),
+        ("D", "KS2 RWM", 63.0, 62.0, "percent", "improving", "KS2 63% against 62%", 0, "KS2", "2025", ""),
+        ("D", "Attainment 8", 44.0, 45.9, "score", None, "A8 44.0 against 45.9", 1, "A8", "2025", ""),
     ], columns=evaluation.MEASURE_COLUMNS)
     rated = evaluation.rate_measures(pd.concat([measures, evaluation.entered_measures(DEFAULT)]), DEFAULT)
     narrative = {"actions": {"D": {"actions": "Secondary review.", "comments": "<b>bold</b>"}}}
@@ -196,14 +197,14 @@ def test_page_layouts_are_blocks():
                      messages={"inspections": ["Most schools are good."], "budget": ["Half is spent."]},
                      narrative={"priorities": {"autumn": "Reading.", "spring": "Maths."}, "enablers": "Trust."})
     blocks = views.messages(result)
-    assert [method for method, _ in blocks] == ["heading", "points", "heading", "points"]
-    assert blocks[0][1] == {"text": "Ofsted inspections", "level": 3}
-    assert blocks[1][1] == {"items": ["Most schools are good."]}
+    assert [b.type for b in blocks] == ["heading", "points", "heading", "points"]
+    assert blocks[0] == Heading("Ofsted inspections", 3)
+    assert blocks[1] == Points(("Most schools are good.",))
     priorities = views.narrative(result, "priorities")
-    assert [method for method, _ in priorities] == ["heading", "markdown", "heading", "markdown"]
-    assert priorities[0][1]["text"] == "Autumn term" and priorities[3][1] == {"text": "Maths."}
-    assert views.narrative(result, "enablers") == [("markdown", {"text": "Trust."})]
-    assert views.narrative(result, "blockers") == [("markdown", {"text": ""})]
+    assert [b.type for b in priorities] == ["heading", "markdown", "heading", "markdown"]
+    assert priorities[0].text == "Autumn term" and priorities[3] == Markdown("Maths.")
+    assert views.narrative(result, "enablers") == [Markdown("Trust.")]
+    assert views.narrative(result, "blockers") == [Markdown("")]
 
 
 def test_default_rules_read_as_sentences():

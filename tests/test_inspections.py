@@ -8,9 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from leep_analysis import tables
+from leep_analysis.content import Paragraph, Table
 from leep_analysis.disclosure import Anonymiser
 from leep_analysis.errors import InputError
 from leep_analysis.params import InspectionSettings
+from leep_analysis.render.html import tile_value
 from leep_analysis.runner import run_pack
 from leep_analysis.sections.inspections import analysis, movement, outcomes, views, words
 
@@ -128,7 +131,7 @@ def test_no_pupil_numbers_means_not_available():
     assert pd.isna(la_row(result.summary, as_at="2013-04-30")["pct_pupils_good_or_better"])
     assert words.pupils_sentence(result) == ("Ofsted's file as at 30 April 2013 gives no pupil numbers, so the share "
                                             "of pupils in good or better schools is not available.")
-    assert words.headline_tiles(result)[1]["value"] == "not available"
+    assert tile_value(words.headline_tiles(result)[1]) == "not available"
 
 
 # --------------------------------------------------------------------------- key judgements, September 2024 on
@@ -226,7 +229,7 @@ def test_only_report_cards_gives_no_percentage():
         "2 of One's schools have a report card (England 3). Report cards grade each evaluation area on a five-point "
         "scale and have no overall grade, so these schools are not in the % good or better.",
         "Safeguarding was met in 1 and not met in 1 of them (England: met in 67%)."]
-    assert words.headline_tiles(result)[0]["value"] == "not available"
+    assert tile_value(words.headline_tiles(result)[0]) == "not available"
 
 
 # --------------------------------------------------------------------------- not yet inspected in current form
@@ -438,44 +441,45 @@ def test_committee_mode_hides_names_and_small_counts():
     assert words.concern_sentence(result) == (
         "fewer than 5 of One's 5 schools are in an Ofsted category of concern (special measures fewer than 5); "
         "fewer than 5 are inadequate and 0 require improvement.")
-    assert words.headline_tiles(result)[2]["value"] == "c"
+    assert tile_value(words.headline_tiles(result)[2]) == "c"
     table = views.schools_table(result)
     assert "urn" not in table and table["school_name"].tolist() == ["School E"]
-    csv = views.summary_csv(result)
+    withheld = views.summary_csv(result)
+    csv = tables.csv_frame(Table("summary", "", withheld.frame, suppressed=withheld.cells))
     row = csv[(csv["area_type"] == "la") & (csv["group"] == "all") & (csv["as_at"] == pd.Timestamp("2015-05-31"))]
     assert row[["n_schools", "n_graded", "pct_good_or_better", "n_inadequate", "n_requires_improvement"]].values.tolist() \
         == [[5, 5, 80.0, "c", 0]]
     internal = views.summary_csv(build(frame))
-    assert internal["n_inadequate"].dtype == "int64" and internal.equals(result.summary)
+    assert internal.frame["n_inadequate"].dtype == "int64" and internal.frame.equals(result.summary)
+    assert not internal.cells
     assert views.schools_table(build(frame))[["urn", "school_name"]].values.tolist() == [["105", "School 105"]]
 
 
 def test_views_are_blocks_for_render():
-    import matplotlib.pyplot as plt
-
     result = build(two_snapshots())
     comparison = views.comparison(result)
-    assert [method for method, _ in comparison] == ["say", "say", "say", "say", "show", "say", "show"]
-    assert comparison[0][1] == {"text": words.headline_sentence(result)}
-    assert comparison[5][1] == {"text": words.frameworks_sentence(result)}
-    assert comparison[6][1]["name"] == "frameworks" and comparison[6][1]["csv"].equals(result.frameworks)
-    table = comparison[4][1]
-    assert (table["name"], table["caption"]) == ("summary", "Ofsted grades of One's schools and its benchmarks, "
-                                                            "as at 31 May 2015")
-    assert table["csv"].equals(views.summary_csv(result))
+    assert [b.type for b in comparison] == ["paragraph"] * 4 + ["table", "paragraph", "table"]
+    assert comparison[0] == Paragraph(words.headline_sentence(result))
+    assert comparison[5] == Paragraph(words.frameworks_sentence(result))
+    assert comparison[6].name == "frameworks" and comparison[6].written.equals(result.frameworks)
+    table = comparison[4]
+    assert (table.name, table.caption) == ("summary", "Ofsted grades of One's schools and its benchmarks, "
+                                                      "as at 31 May 2015")
+    assert table.written.equals(views.summary_csv(result).frame)
     trend = views.trend(result)
-    assert [method for method, _ in trend] == ["say", "figure", "say"]  # no pupil numbers in the first snapshot
-    assert trend[1][1]["caption"] == ("% of graded schools good or better at each Ofsted snapshot: One, England, "
-                                      "East Midlands and its statistical neighbours")
+    assert [b.type for b in trend] == ["paragraph", "figure", "paragraph"]  # no pupil numbers in the first snapshot
+    assert trend[1].caption == ("% of graded schools good or better at each Ofsted snapshot: One, England, "
+                                "East Midlands and its statistical neighbours")
     breakdown = views.breakdown(result)
-    assert [method for method, _ in breakdown] == ["points", "show", "figure"]
-    assert breakdown[0][1] == {"items": words.breakdown_points(result)}
+    assert [b.type for b in breakdown] == ["points", "table", "figure"]
+    assert list(breakdown[0].items) == words.breakdown_points(result)
+    # the groups are codes in the CSV and labels on the page
+    groups = breakdown[1]
+    assert groups.columns["group"].label_of(groups.frame["group"].iloc[0]) == outcomes.group_label(
+        groups.frame["group"].iloc[0])
     # snapshots of 2015 end before report cards began (10 November 2025): no part of the page at all
     assert views.report_cards(result) == []
     assert not any("report card" in p.lower() for p in words.method_points(result))
-    for method, kwargs in trend + breakdown:
-        if method == "figure":
-            plt.close(kwargs["fig"])
 
 
 # --------------------------------------------------------------------------- the five real snapshots, 2013 to 2015

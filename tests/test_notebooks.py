@@ -49,13 +49,17 @@ def test_notebooks_stay_thin(path):
     assert "import pandas" not in code and "read_csv" not in code and "read_excel" not in code
 
 
-def test_render_shows_a_views_layout_in_order_and_refuses_other_methods(monkeypatch):
-    from leep_analysis import report
+def test_show_displays_each_block_as_html_and_as_typed_json(monkeypatch):
+    from types import SimpleNamespace
 
-    shown: list[str] = []
-    monkeypatch.setattr(report, "_display", shown.append)
-    section = report.Section("support", params=None, inputs=None)  # type: ignore[arg-type]
-    section.render([("heading", {"text": "Reach", "level": 4}), ("say", {"text": "<b>5</b> schools"})])
-    assert shown == ['<h4 id="reach">Reach</h4>', "<p>&lt;b&gt;5&lt;/b&gt; schools</p>"]
-    with pytest.raises(ValueError, match="not a display method: '_record'"):
-        section.render([("_record", {"kind": "x", "key": "y", "value": 1})])
+    from leep_analysis import content, report
+
+    shown: list[tuple[object, str]] = []
+    monkeypatch.setattr(report, "_display", lambda block, markup: shown.append((block, markup)))
+    section = report.Section("support", params=SimpleNamespace(committee=False), inputs=None)  # type: ignore[arg-type]
+    section.render([content.Heading("Reach", 4), content.Paragraph("<b>5</b> schools")])
+    assert [m for _, m in shown] == ['<h4 id="reach">Reach</h4>', "<p>&lt;b&gt;5&lt;/b&gt; schools</p>"]
+    assert [content.from_json(b.to_json()) for b, _ in shown] == [content.Heading("Reach", 4),
+                                                                   content.Paragraph("<b>5</b> schools")]
+    with pytest.raises(TypeError):
+        section.show(("say", {"text": "a layout tuple is not a block"}))

@@ -445,7 +445,7 @@ def test_near_matches_reach_the_manifest_and_the_data_sources_list(tmp_path):
     (mine,) = [f for f in described if f["key"] == "ofsted_mi"]
     assert mine["header_matches"] == {"Latest OEIF overal effectiveness": "Latest OEIF overall effectiveness"}
     assert all(f["header_matches"] == {} for f in described if f["key"] != "ofsted_mi")
-    pages.write_index(inputs, tmp_path, "Leicestershire")
+    pages.write_index(inputs, tmp_path, "Leicestershire", {})
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "header 'Latest OEIF overal effectiveness' read as 'Latest OEIF overall effectiveness'" in page
 

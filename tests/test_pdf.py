@@ -1,4 +1,5 @@
-"""pack.pdf: A4 pages numbered "Page N of M", a cover and contents, and every table column on the page."""
+"""pack.pdf: typst from the recorded blocks; A4 pages numbered "Page N of M", a cover and contents, every table
+column on the page, a tagged structure a screen reader can follow, and no text that can become markup."""
 
 from __future__ import annotations
 
@@ -7,21 +8,19 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from leep_analysis import pdf
+from leep_analysis import content
 from leep_analysis.config import load_config
+from leep_analysis.content import Figure, Heading, Markdown, Paragraph, Table
+from leep_analysis.render import pdf
 
 A4 = (595, 842)
-_TH = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
-_TABLE = re.compile(r'<table class="leep-table" id="([^"]+)">(.*?)</table>', re.S)
 _WORD = re.compile(r"[A-Za-z0-9%£]+")
-
-
-def header_words(page_html: str) -> dict[str, set[str]]:
-    """Each table's id and the words of its column headers."""
-    return {table_id: {w for th in _TH.findall(body) for w in _WORD.findall(re.sub(r"<[^>]+>", " ", th))}
-            for table_id, body in _TABLE.findall(page_html)}
+COVER = pdf.Cover(la="LA", title="Title", period="Autumn term 2025/26", audience="Committee", as_at="31 December 2025")
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="40pt" viewBox="0 0 100 40">'
+       '<rect width="100" height="40" fill="#12436D"/></svg>')
 
 
 def pdf_pages(path: Path) -> list[tuple[tuple[int, int], str]]:
@@ -31,34 +30,118 @@ def pdf_pages(path: Path) -> list[tuple[tuple[int, int], str]]:
     return [((round(float(p.mediabox.width)), round(float(p.mediabox.height))), p.extract_text()) for p in reader.pages]
 
 
-def rendered(page: str, folder: Path) -> list[tuple[tuple[int, int], str]]:
-    """A section page as the pack's PDF lays it out (cover and contents first): each page's size and text."""
-    cover = pdf.Cover(la="LA", title="Title", period="Autumn term 2025/26", audience="Committee", as_at="31 December 2025")
-    assert pdf.render(pdf.document(cover, [("x", "Section", page)]), folder / "p.pdf", folder)
+def rendered(blocks: list[content.Block], folder: Path) -> list[tuple[tuple[int, int], str]]:
+    """Blocks as the pack's PDF lays them out (cover and contents first): each page's size and text."""
+    assert pdf.render(pdf.document(COVER, [("x", "Section", blocks)]), folder / "p.pdf",
+                      created=pd.Timestamp("2025-12-31").date())
     return pdf_pages(folder / "p.pdf")
 
 
-# ----------------------------------------------------------------- unit: which tables need a wide page
+def structure(path: Path) -> list[tuple[str, str]]:
+    """The tagged PDF's structure elements in reading order: (tag, its alt text or '')."""
+    import pikepdf
+
+    found: list[tuple[str, str]] = []
+
+    def walk(node) -> None:  # noqa: ANN001
+        if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append((str(node.S)[1:], str(node.get("/Alt", ""))))
+        kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+        if isinstance(kids, pikepdf.Array):
+            for kid in kids:
+                walk(kid)
+        elif isinstance(kids, pikepdf.Dictionary):
+            walk(kids)
+
+    with pikepdf.open(path) as document:
+        assert "/StructTreeRoot" in document.Root, "the PDF is not tagged"
+        assert document.Root.MarkInfo.Marked
+        walk(document.Root.StructTreeRoot)
+    return found
+
+
+# ----------------------------------------------------------------- unit: layout from typed tables
 def test_table_width_counts_numbers_whole_and_text_by_longest_word():
-    narrow = '<table class="leep-table"><tr><th class="text">A long header</th><td class="num">1,234</td></tr></table>'
-    # "header" (6 characters) and "1,234" (5): 11 characters at 8 pt, plus two cells' padding
-    assert pdf.table_width(narrow) == pytest.approx(11 * 8 * pdf.CHAR_EM + 2 * pdf.CELL_PADDING_PT)
+    table = Table("t", "c", pd.DataFrame({"name": ["A long header"], "n": [1234]}),
+                  columns={"name": content.text("Name"), "n": content.count("N")})
+    # "header" (6 characters) and "1,234" (5): 11 characters at 9 pt, plus two cells' padding
+    assert pdf.table_width(table) == pytest.approx(11 * 9 * pdf.CHAR_EM + 2 * pdf.CELL_PADDING_PT)
 
 
-def test_fit_tables_marks_only_wide_tables():
-    cells = "".join(f'<td class="num">{"9" * 12}</td>' for _ in range(9))
-    wide = f'<div class="leep-table-wrap" tabindex="0"><table class="leep-table"><tr>{cells}</tr></table></div>'
-    small = '<div class="leep-table-wrap" tabindex="0"><table class="leep-table"><tr><td class="num">1</td></tr></table></div>'
-    assert 'class="leep-table-wrap pdf-wide"' in pdf.fit_tables(wide)
-    assert pdf.fit_tables(small) == small
+def test_a_table_too_wide_for_portrait_gets_a_landscape_page(tmp_path):
+    frame = pd.DataFrame({f"Column{i}": [888888888.5 + i] for i in range(14)})
+    table = Table("wide", "wide", frame, columns={c: content.number(c, 1) for c in frame})
+    pages = rendered([Heading("Wide", 2), table], tmp_path)
+    sizes = [size for size, _ in pages]
+    assert (842, 595) in sizes and all(tuple(sorted(s)) == A4 for s in sizes)
+    landscape = next(text for size, text in pages if size == (842, 595))
+    assert all(f"Column{i}" in landscape for i in range(14)) and "Page " in landscape
 
 
-def test_section_body_prefixes_anchors_and_drops_page_contents():
-    page = ('<main class="leep-main" id="main"><nav class="leep-toc"><a href="#x">x</a></nav>'
-            '<h2 id="Reach">Reach<a class="anchor-link" href="#Reach">¶</a></h2><a href="#Reach">see</a></main>')
-    body, headings = pdf.section_body(page, "support")
-    assert headings == [("support--Reach", "Reach")]
-    assert 'href="#support--Reach"' in body and "leep-toc" not in body and "¶" not in body
+def test_text_from_inputs_never_becomes_markup(tmp_path):
+    hostile = '#panic("boom") ] [ $x$ // not a comment *bold* _em_ @ref <lbl> \\ "quoted"'
+    table = Table("t", hostile, pd.DataFrame({"name": [hostile], "n": [1]}))
+    blocks = [Heading(hostile, 2), Paragraph(hostile), table, Markdown(f"## {hostile}\n\n{hostile}\n\n- {hostile}")]
+    text = " ".join(t for _, t in rendered(blocks, tmp_path))
+    assert text.count("#panic") >= 4 and "// not a comment" in text  # shown as text, never run
+
+
+def test_markdown_as_typst_keeps_structure_and_drops_what_is_not_the_web():
+    source = ("## Aims\n\nRead **this** and _that_ at [the site](https://example.org) or [a file](/etc/passwd).\n\n"
+              "- one\n- two\n  - nested\n\n![chart](http://host/x.png)")
+    code = pdf.markdown_typst(source)
+    assert '#heading(level: 1)[#"Aims"]' in code  # a heading never skips a level
+    assert '#strong[#"this"]' in code and '#emph[#"that"]' in code
+    assert '#link("https://example.org")' in code and "/etc/passwd" not in code and "http://host" not in code
+    assert code.count("#list(") == 2
+
+
+def test_heading_levels_never_skip(tmp_path):
+    levels = pdf.Levels()
+    assert [levels(n) for n in (1, 4, 2, 4, 3)] == [1, 2, 2, 3, 3]
+
+
+def test_the_pdf_is_tagged_with_headings_tables_and_alt_text(tmp_path):
+    figure = Figure(kind="bar", caption="A chart", alt="Bar chart of three things", data=pd.DataFrame({"x": [1]}),
+                    svg=SVG, width=100, height=40)
+    table = Table("t", "A table", pd.DataFrame({"name": ["a", "b"], "n": [1, 2]}))
+    rendered([Heading("Part", 2), Paragraph("Some text."), table, figure], tmp_path)
+    tags = structure(tmp_path / "p.pdf")
+    names = [tag for tag, _ in tags]
+    assert {"H1", "H2"} <= set(names), names
+    assert "Table" in names and "TH" in names and "TD" in names
+    assert ("Figure", "Bar chart of three things") in tags
+    from pypdf import PdfReader
+
+    meta = PdfReader(tmp_path / "p.pdf").metadata
+    assert meta.title == "Title: LA"
+
+
+def test_an_untagged_pdf_fails_the_structure_check(tmp_path):
+    import pikepdf
+
+    with pikepdf.new() as document:
+        document.add_blank_page()
+        document.save(tmp_path / "plain.pdf")
+    with pytest.raises(AssertionError, match="not tagged"):
+        structure(tmp_path / "plain.pdf")
+
+
+def test_without_typst_the_pdf_step_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_typst(name, *args, **kwargs):
+        if name == "typst":
+            raise ImportError("No module named 'typst'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_typst)
+    assert pdf.render("x", tmp_path / "pack.pdf", created=pd.Timestamp("2025-12-31").date()) is False
+    assert not (tmp_path / "pack.pdf").exists()
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "pack.pdf not written" in lines[0] and "typst" in lines[0]
 
 
 # ----------------------------------------------------------------- the default pack's PDF
@@ -77,23 +160,35 @@ def test_pack_pdf_is_a4_numbered_with_cover_and_contents(default_pack):
         assert fact in cover
     # each section in the contents with the page it starts on, and that page starts the section
     titles = load_config("sections")
+    checked = 0
     for section in ("summary", "achievement", "inspections", "support", "budget", "concerns"):
-        title = titles[section]["title"]
-        found = re.search(rf"^{re.escape(title)} \.+ (\d+)$", contents, re.M)
-        assert found, f"{title} not in the contents"
-        assert title in pages[int(found.group(1)) - 1][1]
+        heading = {"summary": "Summary evaluation", "achievement": "Achievement", "inspections":
+                   "Ofsted inspection outcomes", "support": "Schools receiving support", "budget": "Use of funding",
+                   "concerns": "Schools causing concern"}[section]
+        found = re.search(rf"^{re.escape(heading)}\s*\.*\s*(\d+)$", contents, re.M)
+        assert found, f"{heading} ({titles[section]['title']}) not in the contents"
+        assert heading in pages[int(found.group(1)) - 1][1]
+        checked += 1
+    assert checked == 6
     assert "Sampleshire (synthetic) (LA 050) · Autumn term 2025/26" in pages[2][1]  # the running header
+    tags = structure(path)
+    assert sum(tag == "Figure" for tag, _ in tags) > 20 and all(alt for tag, alt in tags if tag == "Figure")
 
 
 @pytest.mark.pack
 def test_every_table_column_is_in_the_pdf(default_pack):
+    import nbformat
+
+    from leep_analysis.export import normalise
+
     words = {w for _, text in pdf_pages(default_pack / pdf.PDF_NAME) for w in _WORD.findall(text)}
     checked = 0
-    for page in sorted(default_pack.glob("*.html")):
-        if page.name == "index.html":
-            continue
-        for table_id, headers in header_words(page.read_text(encoding="utf-8")).items():
-            assert headers <= words, f"{page.name} {table_id}: {sorted(headers - words)} not in the PDF"
+    for path in sorted((default_pack / "executed").glob("*.ipynb")):
+        for table in content.tables_of(content.from_notebook(normalise(nbformat.read(path, as_version=4), "x"))):
+            if not table.shown:
+                continue
+            headers = {w for c in table.visible for w in _WORD.findall(table.columns[c].label)}
+            assert headers <= words, f"{path.name} {table.name}: {sorted(headers - words)} not in the PDF"
             checked += 1
     assert checked > 20
 
@@ -105,49 +200,8 @@ def test_no_text_outside_the_page(default_pack):
         pytest.skip("pdftotext (poppler-utils) not installed")
     out = subprocess.run(["pdftotext", "-bbox", str(default_pack / pdf.PDF_NAME), "-"], capture_output=True,
                          text=True, check=True).stdout
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
-        width, height = float(page.group(1)), float(page.group(2))
-        for x_max, y_max, word in re.findall(r'xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page.group(3)):
-            assert float(x_max) <= width - 20 and float(y_max) <= height, f"{word!r} is off the page"
-
-
-def test_without_pango_the_pdf_step_says_so_in_one_line(tmp_path, monkeypatch, capsys):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_weasyprint(name, *args, **kwargs):
-        if name == "weasyprint":
-            raise OSError("cannot load library 'libpango-1.0-0'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
-    assert pdf.render("<p>x</p>", tmp_path / "pack.pdf", tmp_path) is False
-    assert not (tmp_path / "pack.pdf").exists()
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and "pack.pdf not written" in lines[0] and "libpango" in lines[0]
-
-
-def test_a_table_too_wide_for_portrait_gets_a_landscape_page(tmp_path):
-    headers = "".join(f'<th scope="col" class="num">Column{i}</th>' for i in range(14))
-    cells = "".join(f'<td class="num">{"8" * 9}.{i}</td>' for i in range(14))
-    page = ('<main class="leep-main" id="main"><h2 id="Wide">Wide</h2>'
-            '<div class="leep-table-wrap" tabindex="0" role="region" aria-label="Table 1">'
-            '<table class="leep-table" id="table-x"><caption><strong>Table 1:</strong> wide</caption>'
-            f"<thead><tr>{headers}</tr></thead><tbody><tr>{cells}</tr></tbody></table></div></main>")
-    pages = rendered(page, tmp_path)
-    sizes = [size for size, _ in pages]
-    assert (842, 595) in sizes and all(tuple(sorted(s)) == A4 for s in sizes)
-    landscape = next(text for size, text in pages if size == (842, 595))
-    assert all(f"Column{i}" in landscape for i in range(14)) and "Page " in landscape
-
-
-def test_a_sentence_with_a_long_path_in_code_is_not_broken_after_its_first_word(tmp_path):
-    note = ("Every year of every indicator for Leicestershire, England, East Midlands and the neighbours' mean: "
-            "2,068 rows in <code>tables/achievement__timeseries.csv</code> and in tables.xlsx.")
-    page = f'<main class="leep-main" id="main"><h2 id="Note">Note</h2><p class="leep-table-note">{note}</p></main>'
-    last = rendered(page, tmp_path)[-1][1]
-    lines = [line.strip() for line in last.splitlines()]
-    first = next(line for line in lines if line.startswith("Every"))
-    # the page is wide enough for everything before the path on one line (without the break: "Every" alone)
-    assert first.startswith("Every year of every indicator for Leicestershire") and first.endswith(("rows", "rows in"))
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S)
+    assert pages, "pdftotext found no page"
+    for width, height, body in pages:
+        for x_max, y_max, word in re.findall(r'xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', body):
+            assert float(x_max) <= float(width) - 20 and float(y_max) <= float(height), f"{word!r} is off the page"

@@ -10,21 +10,33 @@ import pandas as pd
 import pytest
 
 from leep_analysis import previous
+from leep_analysis.content import Tile
 from leep_analysis.errors import InputError
 from leep_analysis.params import PeriodParams
 from leep_analysis.sections.summary import since, words
+from leep_analysis.tables import cell_text, write_csv
 
 AUTUMN = {"period": "2025-26-autumn", "la_code": "050", "as_at": dt.date(2025, 12, 31)}
 SPRING = {"period": "2025-26-spring", "la_code": "050", "as_at": dt.date(2026, 3, 31)}
 
 
+#: The kinds of the published tables' columns these tests write (as a pack's data dictionary gives them).
+KINDS = {"summary__measures": {"local": "measure", "national": "measure", "decimals": "count"},
+         "summary__headlines": {"value": "measure", "decimals": "count", "england": "measure"}}
+
+
 def publish(out: Path, folder: str, *, tables: dict[str, pd.DataFrame] | None = None, **params) -> Path:
-    """A published pack as the runner leaves one: manifest.json with its params, tables/*.csv."""
+    """A published pack as the runner leaves one: manifest.json with its params, tables/*.csv and the
+    data dictionary that types them."""
     pack = out / folder
     (pack / "tables").mkdir(parents=True)
     (pack / "manifest.json").write_text(json.dumps({"params": {k: str(v) for k, v in params.items()}}))
+    rows = []
     for name, frame in (tables or {}).items():
-        frame.to_csv(pack / "tables" / f"{name}.csv", index=False)
+        write_csv(frame, pack / "tables" / f"{name}.csv")
+        rows += [{"table": f"{name}.csv", "column": c, "kind": KINDS.get(name, {}).get(c, "text")}
+                 for c in frame.columns]
+    pd.DataFrame(rows, columns=["table", "column", "kind"]).to_csv(pack / "data_dictionary.csv", index=False)
     return pack
 
 
@@ -67,45 +79,38 @@ def test_previous_pack_named_in_params_is_checked(tmp_path):
         assert caught.value.problems[0].key == "previous_pack"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Attainment 8 (2025 (prov))", ("Attainment 8", "2025", "prov")),
-    ("Attainment 8, 2025 (prov)", ("Attainment 8", "2025", "prov")),
-    ("Reading, writing and maths: expected standard (2025)", ("Reading, writing and maths: expected standard",
-                                                              "2025", None)),
-    ("LEEP fund spent, 2025-26", ("LEEP fund spent", "2025-26", None)),
-    ("Pupils in good or better schools", ("Pupils in good or better schools", None, None)),
-])
-def test_split_period(text, expected):
-    assert since.split_period(text) == expected
-
-
 def measures_now() -> pd.DataFrame:
-    """Rated measures of this pack (evaluation.rate_measures plus figure_of)."""
+    """Rated measures of this pack (evaluation.rate_measures): each with its key, year (or snapshot) and status."""
     return pd.DataFrame([
-        ("A", "Pupils in good or better schools", 89.6, 84.0, "percent", 1, "2026-03-31", "better", "stable", "green"),
-        ("B", "Schools in a category of concern", 2.8, 6.6, "percent", 1, "2026-03-31", "better", "stable", "green"),
-        ("C", "Graded schools not good or better", 11.2, 15.0, "percent", 1, "2025-12-31", "better", "stable", "green"),
-        ("D", "Attainment 8 (2025)", 44.4, 46.0, "score", 1, None, "worse", "declining", "red"),
-        ("D", "Reading, writing and maths: expected standard (2026)", 63.0, 62.0, "percent", 0, None, "in_line",
+        ("A", "pct_pupils", "Pupils in good or better schools", 89.6, 84.0, "percent", 1, "2026-03-31", "", "better",
+         "stable", "green"),
+        ("B", "pct_concern", "Schools in a category of concern", 2.8, 6.6, "percent", 1, "2026-03-31", "", "better",
+         "stable", "green"),
+        ("C", "pct_not_good", "Graded schools not good or better", 11.2, 15.0, "percent", 1, "2025-12-31", "",
+         "better", "stable", "green"),
+        ("D", "A8", "Attainment 8 (2025)", 44.4, 46.0, "score", 1, "2025", "revised", "worse", "declining", "red"),
+        ("D", "KS2", "Reading, writing and maths: expected standard (2026)", 63.0, 62.0, "percent", 0, "2026", "",
+         "in_line", "improving", "green"),
+        ("E", "P8", "Progress 8 (2025)", -0.2, 0.0, "score", 2, "2025", "", "worse", "stable", "amber"),
+        ("F", "complaints", "Qualifying complaints to Ofsted", 7.0, float("nan"), "complaints", 0, "", "", None,
          "improving", "green"),
-        ("E", "Progress 8 (2025)", -0.2, 0.0, "score", 2, None, "worse", "stable", "amber"),
-        ("F", "Qualifying complaints to Ofsted", 7.0, float("nan"), "complaints", 0, None, None, "improving", "green"),
-        ("G", "Secretary of State concerns", float("nan"), float("nan"), "", 0, None, None, None, "green"),
-    ], columns=["indicator", "measure", "local", "national", "unit", "decimals", "figure_of", "versus_national",
-                "trend", "rag"]).assign(evidence=lambda f: f["measure"])
+        ("G", "secretary_of_state", "Secretary of State concerns", float("nan"), float("nan"), "", 0, "", "", None,
+         None, "green"),
+    ], columns=["indicator", "key", "measure", "local", "national", "unit", "decimals", "year", "status",
+                "versus_national", "trend", "rag"]).assign(evidence=lambda f: f["measure"])
 
 
 def measures_then() -> pd.DataFrame:
-    """The previous pack's summary__measures.csv, as text."""
+    """The previous pack's summary__measures table, as published."""
     return pd.DataFrame([
-        ("A", "Pupils in good or better schools", "89.2", "2025-12-31"),
-        ("B", "Schools in a category of concern", "2.4", "2025-12-31"),
-        ("C", "Graded schools not good or better", "11.0", "2025-12-31"),  # the same snapshot, reissued
-        ("D", "Attainment 8 (2025 (prov))", "44.0", ""),  # provisional then, revised now
-        ("D", "Reading, writing and maths: expected standard (2025)", "61.0", ""),  # last year's figure
-        ("F", "Qualifying complaints to Ofsted", "9.0", ""),
-        ("G", "Secretary of State concerns", "", ""),
-    ], columns=["indicator", "measure", "local", "figure_of"])
+        ("A", "pct_pupils", "Pupils in good or better schools", 89.2, "2025-12-31", ""),
+        ("B", "pct_concern", "Schools in a category of concern", 2.4, "2025-12-31", ""),
+        ("C", "pct_not_good", "Graded schools not good or better", 11.0, "2025-12-31", ""),  # the snapshot, reissued
+        ("D", "A8", "Attainment 8 (2025 (prov))", 44.0, "2025", "provisional"),  # provisional then, revised now
+        ("D", "KS2", "Reading, writing and maths: expected standard (2025)", 61.0, "2025", ""),  # last year's
+        ("F", "complaints", "Qualifying complaints to Ofsted", 9.0, "", ""),
+        ("G", "secretary_of_state", "Secretary of State concerns", float("nan"), "", ""),
+    ], columns=["indicator", "key", "measure", "local", "year", "status"])
 
 
 def test_measures_against_the_previous_pack():
@@ -119,10 +124,12 @@ def test_measures_against_the_previous_pack():
     # C: the same snapshot (31 Dec 2025) with another figure is a revision, not a change
     c = moved.loc["Graded schools not good or better"]
     assert bool(c["revised"]) and c["direction"] == "same" and pd.isna(c["change"])
-    assert c["note"] == "revised: Graded schools not good or better 2025-12-31 was 11.0% in the previous report and is 11.2% now"
-    # D: Attainment 8 2025 was provisional and is final now: revised, even with the figure moved
+    assert c["note"] == ("revised: Graded schools not good or better was 11.0% in the previous report and Graded "
+                         "schools not good or better is 11.2% now")
+    # D: Attainment 8 2025 was provisional and is revised now: revised, even with the figure moved
     a8 = moved.loc["Attainment 8 (2025)"]
-    assert bool(a8["revised"]) and a8["note"] == "revised: Attainment 8 2025 was 44.0 (prov) in the previous report and is 44.4 now"
+    assert bool(a8["revised"]) and a8["note"] == ("revised: Attainment 8 (2025 (prov)) was 44.0 in the previous report "
+                                                  "and Attainment 8 (2025) is 44.4 now")
     # D: a new year's figure is a change from last year's: 61 -> 63, better
     assert moved.loc["Reading, writing and maths: expected standard (2026)", ["change", "direction"]].tolist() == \
         pytest.approx([2.0, "better"])
@@ -139,26 +146,33 @@ def test_rating_direction(then, now, expected):
     assert since.rating_direction(then, now) == expected
 
 
-def tiles(category: str = "7", spent: str = "80%") -> list[dict[str, str]]:
-    return [{"key": "inspections_pupils_good_or_better", "label": "Pupils in good or better schools", "value": "90%"},
-            {"key": "inspections_category_of_concern", "label": "Schools in a category of concern", "value": category},
-            {"key": "achievement_AVG_Attain8_Score", "label": "Attainment 8, 2025", "value": "44.0"},
-            {"key": "budget_leep_pct_spent", "label": "LEEP fund spent, 2025-26", "value": spent},
-            {"key": "support_schools", "label": "Schools supported this period", "value": "16"}]
+def tiles(category: float | None = 7, spent: float = 80) -> list[Tile]:
+    return [Tile("inspections_pupils_good_or_better", "Pupils in good or better schools", 90.4, "percent", 0,
+                 period="2026-03-31", polarity="High"),
+            Tile("inspections_category_of_concern", "Schools in a category of concern", category, "count",
+                 suppressed=category is None, period="2026-03-31", polarity="Low"),
+            Tile("achievement_AVG_Attain8_Score", "Attainment 8, 2025", 44.0, "number", 1, period="2025",
+                 status="revised", polarity="High"),
+            Tile("budget_leep_pct_spent", "LEEP fund spent, 2025-26", spent, "percent", 0, period="2025-26"),
+            Tile("support_schools", "Schools supported this period", 16, "count")]
 
 
 TILES_THEN = pd.DataFrame([
-    ("inspections_pupils_good_or_better", "Pupils in good or better schools", "89%"),
-    ("inspections_category_of_concern", "Schools in a category of concern", "3"),
-    ("achievement_AVG_Attain8_Score", "Attainment 8, 2025 (prov)", "44.0"),
-    ("budget_leep_pct_spent", "LEEP fund spent, 2025-26", "79%"),
-], columns=["key", "label", "value"]).assign(detail="")
+    ("inspections_pupils_good_or_better", "Pupils in good or better schools", 89.0, "percent", 0, "2025-12-31", ""),
+    ("inspections_category_of_concern", "Schools in a category of concern", 3, "count", 0, "2025-12-31", ""),
+    ("achievement_AVG_Attain8_Score", "Attainment 8, 2025 (prov)", 44.0, "number", 1, "2025", "provisional"),
+    ("budget_leep_pct_spent", "LEEP fund spent, 2025-26", 79, "percent", 0, "2025-26", ""),
+], columns=["key", "label", "value", "unit", "decimals", "period", "status"]).assign(detail="")
 
 
-def test_tiles_against_the_previous_pack():
-    polarity = since.tile_polarity(tiles(), None)
-    assert polarity["inspections_category_of_concern"] == "Low" and polarity["support_schools"] is None
-    rows = {r[0]: r[1:] for r in since.tile_rows(TILES_THEN, tiles(), polarity, committee=False, threshold=5)}
+def headlines_then(tmp_path: Path):
+    """TILES_THEN as the previous pack published it (``summary__headlines``)."""
+    pack = publish(tmp_path, "050-2025-26-autumn", tables={"summary__headlines": TILES_THEN}, **AUTUMN)
+    return previous.read(pack).table("summary__headlines")
+
+
+def test_tiles_against_the_previous_pack(tmp_path):
+    rows = {r[0]: r[1:] for r in since.tile_rows(headlines_then(tmp_path), tiles(), committee=False, threshold=5)}
     assert rows["Pupils in good or better schools"] == ("89%", "90%", "+1 point", "better", "")
     assert rows["Schools in a category of concern"] == ("3", "7", "+4", "worse", "")  # lower is better
     # the same year, provisional then: a revision, both shown
@@ -169,11 +183,12 @@ def test_tiles_against_the_previous_pack():
     assert rows["Schools supported this period"] == ("", "16", "", "new", "")
 
 
-def test_committee_suppresses_the_previous_small_count():
+def test_committee_suppresses_the_previous_small_count(tmp_path):
     # the previous (internal) pack showed 3 schools in a category; a committee pack shows it as c, and no change
-    rows = {r[0]: r[1:] for r in since.tile_rows(TILES_THEN, tiles(category="c"), {}, committee=True, threshold=5)}
+    then = headlines_then(tmp_path)
+    rows = {r[0]: r[1:] for r in since.tile_rows(then, tiles(category=None), committee=True, threshold=5)}
     assert rows["Schools in a category of concern"] == ("c", "c", "", "same", "suppressed")
-    rows = {r[0]: r[1:] for r in since.tile_rows(TILES_THEN, tiles(), {}, committee=True, threshold=5)}
+    rows = {r[0]: r[1:] for r in since.tile_rows(then, tiles(), committee=True, threshold=5)}
     assert rows["Schools in a category of concern"][:3] == ("c", "7", "")
 
 
@@ -191,7 +206,7 @@ def test_compare_builds_the_table_from_the_published_tables(tmp_path):
         "summary__indicators": then, "summary__measures": measures_then(), "summary__headlines": TILES_THEN},
         **AUTUMN))
     events = pd.DataFrame(columns=since.EVENT_COLUMNS)
-    result = since.compare(pack, indicators=indicators_now(), measures=measures_now(), tiles=tiles(), polarity={},
+    result = since.compare(pack, indicators=indicators_now(), measures=measures_now(), tiles=tiles(),
                            reasons={"C": "why C"}, events=events, kinds=(), period="2025-26-spring",
                            since=dt.date(2025, 12, 31), committee=False, threshold=5)
     table = result.table.set_index("measure")
@@ -213,11 +228,11 @@ def test_compare_builds_the_table_from_the_published_tables(tmp_path):
         "B, Schools in a category of concern: rose from 2.4% to 2.8% (0.4 points), worse."]
     assert words.revisions(result.movements, result.table)[0].startswith(
         "Revised by the source since the previous report (shown in both versions, not counted as a change): "
-        "Graded schools not good or better 2025-12-31 was 11.0%")
+        "Graded schools not good or better was 11.0%")
 
 
 def test_no_previous_pack_says_so():
-    result = since.compare(None, indicators=indicators_now(), measures=measures_now(), tiles=tiles(), polarity={},
+    result = since.compare(None, indicators=indicators_now(), measures=measures_now(), tiles=tiles(),
                            reasons={}, events=pd.DataFrame(columns=since.EVENT_COLUMNS), kinds=(),
                            period="2025-26-spring", since=dt.date(2025, 12, 31), committee=True, threshold=5)
     assert result.previous is None and result.table.empty and result.previous_period == "2025-26-autumn"
@@ -254,25 +269,27 @@ def test_view_blocks(tmp_path):
     then = pd.DataFrame({"indicator": list("ABCDEFG"), "local": ["89.2%", "2.4%", "11.0%", "44.0; 61%", "–", "9", "x"],
                          "rag": ["green", "green", "amber", "red", "not rated", "red", "green"]})
     pack = previous.read(publish(tmp_path, "050-2025-26-autumn", tables={"summary__indicators": then}, **AUTUMN))
-    args = {"indicators": indicators_now(), "measures": measures_now(), "tiles": tiles(), "polarity": {},
+    args = {"indicators": indicators_now(), "measures": measures_now(), "tiles": tiles(),
             "reasons": {}, "events": EVENTS, "kinds": ("inspected",), "period": "2025-26-spring",
             "since": dt.date(2025, 12, 31), "committee": True, "threshold": 5}
     summary = Summary(measures=measures_now(), indicators=indicators_now(), messages={}, tiles=tiles(), narrative={},
                       since_last=since.compare(pack, **args))
     blocks = views.since_last_report(summary)
-    assert [method for method, _ in blocks] == ["show", "points"]
-    shown = blocks[0][1]
-    assert shown["name"] == "since_last_report" and list(shown["csv"].columns) == since.TABLE_COLUMNS
-    assert shown["frame"].set_index("measure").loc["C: rating", ["previous", "now", "change", "direction"]].tolist() == \
+    assert [b.type for b in blocks] == ["table", "points"]
+    shown = blocks[0]
+    assert shown.name == "since_last_report" and list(shown.written.columns) == since.TABLE_COLUMNS
+    row = shown.frame.set_index("measure").loc["C: rating"]
+    assert [cell_text(row[c], shown.columns[c], row) for c in ("previous", "now", "change", "direction")] == \
         ["Amber", "Green", "Amber to green", "Better"]
-    assert shown["csv"].set_index("measure").at["C: rating", "previous"] == "amber"  # the CSV keeps the values
-    assert blocks[1][1]["items"][-1] == "Fewer than 5 schools were inspected since the last report."
+    assert shown.written.set_index("measure").at["C: rating", "previous"] == "amber"  # the CSV keeps the values
+    assert blocks[1].items[-1] == "Fewer than 5 schools were inspected since the last report."
     alone = Summary(measures=measures_now(), indicators=indicators_now(), messages={}, tiles=tiles(), narrative={},
                     since_last=since.compare(None, **args))
-    [(method, kwargs)] = views.since_last_report(alone)
-    assert method == "say" and kwargs["text"].startswith("There is no previous report to compare with")
+    [block] = views.since_last_report(alone)
+    assert block.type == "paragraph" and block.text.startswith("There is no previous report to compare with")
     headlines = views.headlines(summary)
-    assert headlines["name"] == "headlines" and headlines["frame"]["key"].tolist() == [t["key"] for t in tiles()]
+    assert headlines.name == "headlines" and headlines.frame["key"].tolist() == [t.key for t in tiles()]
+    assert not headlines.shown and headlines.frame["value"].tolist()[:2] == [90.4, 7.0]
 
 
 def test_validate_names_a_previous_pack_that_is_not_one(tmp_path, params_file):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leep_analysis import schools, support
+from leep_analysis import schools, support, tables
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.disclosure import Anonymiser
 from leep_analysis.errors import InputError
@@ -329,10 +329,11 @@ def test_reach_committee_suppresses_and_withholds_school_providers(reach_data):
     data = support.data.SupportData(**{**reach_data.__dict__, "anonymiser": Anonymiser(True, {}), "threshold": 5})
     result = support.analysis.analyse_data(data)
     view = support.views.summary(result)
-    assert set(view["csv"]["n_schools"]) <= {"c", 0}
-    providers = set(view["csv"].loc[view["csv"]["group_by"] == "provider", "group"])
+    csv = tables.csv_frame(view)
+    assert set(csv["n_schools"]) <= {"c", 0}
+    providers = set(csv.loc[csv["group_by"] == "provider", "group"])
     assert providers == {"A school or trust (name withheld)", "GDS", "Kestrel Ltd"}
-    assert "Beech Primary School" not in view["frame"].to_string()
+    assert "Beech Primary School" not in view.frame.to_string()
     listed = support.analysis.school_list(result)
     assert "urn" not in listed and not listed["school_name"].str.contains("School 1000").any()
 
@@ -548,10 +549,14 @@ def test_sample_results_show_a_positive_but_uncertain_gain(sample_result):
 
 def test_views_and_words_on_the_sample(sample_result):
     impact = support.views.impact(sample_result)
-    assert list(impact["csv"].columns) == ["measure", "group", "n_supported", "n_comparison", "effect", "ci_low",
-                                           "ci_high", "verdict"]
-    assert list(support.views.summary(sample_result)["csv"].columns) == [
-        "group_by", "group", "n_schools", "n_episodes", "pct_of_schools"]
+    assert list(impact.written.columns) == ["measure", "group", "n_supported", "n_comparison", "effect", "ci_low",
+                                            "ci_high", "verdict"]
+    summary = support.views.summary(sample_result)
+    assert list(summary.written.columns) == ["group_by", "group", "n_schools", "n_episodes", "pct_of_schools"]
+    # the groups are codes in the CSV and labels on the page, by what each row groups by
+    rows = summary.frame.to_dict("records")
+    tier = next(r for r in rows if r["group_by"] == "tier")
+    assert tables.cell_text(tier["group"], summary.columns["group"], tier) == tier["group"].capitalize()
     words = " ".join(support.words.messages(sample_result) + support.words.notes(sample_result))
     assert "No Ofsted management information was available" in words
     assert "each supported school is compared with the 10 most like it" in words

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import re
 
-from leep_analysis import pages, tables
+from leep_analysis import pages
+from leep_analysis.content import Tile, Tiles
+from leep_analysis.render import html
 from leep_analysis.wording import versus_england
 
 
@@ -18,29 +20,31 @@ def test_versus_england_by_polarity_at_the_figures_shown():
 
 
 def test_versus_html_reads_without_colour():
-    assert tables.versus_html("worse") == ('<span class="leep-tile-versus leep-trend-worse"><span aria-hidden="true">'
-                                           "▼</span> Worse than England</span>")
-    assert tables.versus_html("") == ""
+    assert html.versus_html("worse") == ('<span class="leep-tile-versus leep-trend-worse"><span aria-hidden="true">'
+                                         "▼</span> Worse than England</span>")
+    assert html.versus_html("") == ""
 
 
-def test_ordered_tiles_summary_first_then_by_section_in_page_order(tmp_path):
-    folder = tmp_path / "headlines"
-    folder.mkdir()
+def test_tile_value_from_its_unit():
+    assert html.tile_value(Tile("k", "l", 94.5, "percent", 0)) == "94%"  # as a table rounds it (half to even)
+    assert html.tile_value(Tile("k", "l", 44.04, "number", 1)) == "44.0"
+    assert html.tile_value(Tile("k", "l", 6.0, "count")) == "6"
+    assert html.tile_value(Tile("k", "l", None, "count", suppressed=True)) == "c"
+    assert html.tile_value(Tile("k", "l", None, "percent", missing="not available")) == "not available"
 
-    def tile(position: int) -> dict:
-        return {"label": "x", "value": "1", "detail": "", "versus": "", "position": position}
 
-    # keys sorted in the JSON (as Section._record writes them), so the order must come from elsewhere
-    (folder / "summary.json").write_text(json.dumps({
-        "budget_leep_pct_spent": tile(5), "inspections_pupils_good_or_better": tile(0)}, sort_keys=True))
-    (folder / "achievement.json").write_text(json.dumps({"achievement_Z": tile(0), "achievement_A": tile(1)},
-                                                        sort_keys=True))
-    (folder / "budget.json").write_text(json.dumps({"budget_leep_pct_spent": tile(0), "budget_aaa": tile(1)},
-                                                   sort_keys=True))
-    (folder / "inspections.json").write_text(json.dumps({"inspections_pupils_good_or_better": tile(1),
-                                                         "inspections_good_or_better": tile(0)}, sort_keys=True))
-    order = pages.ordered_tiles(tmp_path, ["summary", "achievement", "inspections", "budget"])
-    assert [t["href"] for t in order] == ["inspections.html", "budget.html", "achievement.html", "achievement.html",
-                                          "inspections.html", "budget.html"]
-    keys = [t["position"] for t in order]
-    assert keys == [1, 0, 0, 1, 0, 1]
+def test_ordered_tiles_summary_first_then_by_section_in_page_order():
+    def tiles(*keys: str) -> Tiles:
+        return Tiles(tuple(Tile(k, k, 1.0) for k in keys))
+
+    blocks = {"summary": [tiles("inspections_pupils_good_or_better", "budget_leep_pct_spent")],
+              "achievement": [tiles("achievement_Z", "achievement_A")],
+              "inspections": [tiles("inspections_good_or_better", "inspections_pupils_good_or_better")],
+              "budget": [tiles("budget_leep_pct_spent", "budget_aaa")]}
+    order = pages.ordered_tiles(blocks)
+    hrefs = [re.search(r'href="([^"]+)"', t["html"]).group(1) for t in order]
+    labels = [re.search(r'tile-label">([^<]+)<', t["html"]).group(1) for t in order]
+    assert hrefs == ["inspections.html", "budget.html", "achievement.html", "achievement.html", "inspections.html",
+                     "budget.html"]
+    assert labels == ["inspections_pupils_good_or_better", "budget_leep_pct_spent", "achievement_Z", "achievement_A",
+                      "inspections_good_or_better", "budget_aaa"]

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 UNITS = ("percent", "score", "points")
 #: Columns of ``achievement__benchmark.csv``.
 BENCHMARK_COLUMNS = ["indicator", "label", "phase", "year", "la_value", "england", "region", "sn_mean",
-                     "rank", "n_ranked", "band", "change", "trend"]
+                     "rank", "n_ranked", "band", "change", "trend", "unit", "decimals", "region_area"]
 NEIGHBOURS_LABEL = "Statistical neighbours (mean)"
 
 
@@ -256,9 +256,15 @@ def benchmark_table(ach: Achievement) -> pd.DataFrame:
         ``indicator`` (LAIT short code; ``GAP_`` codes are derived gaps),
         ``label``, ``phase`` (title), ``year`` (LAIT's year label), ``la_value``,
         ``england``, ``region``, ``sn_mean``, ``rank``, ``n_ranked``, ``band``,
-        ``change`` (from the previous comparable year), ``trend``.
+        ``change`` (from the previous comparable year), ``trend``, ``unit`` (``percent``, ``points``,
+        ``score``: what the figures are in), ``decimals`` (the places LAIT publishes them to) and
+        ``region_area`` (the area the region's figure is for, where it is not the LA's own region:
+        London for a borough whose Inner or Outer London has none).
     """
     out = ach.latest.rename(columns={"year": "year_number", "year_label": "year"})
+    out["decimals"] = out["decimals"].astype("Int64")
+    out["region_area"] = out["region_area"].where(out["region_area"].ne(ach.comp.region_name)
+                                                  & out["region"].notna())
     return out[BENCHMARK_COLUMNS].reset_index(drop=True)
 
 

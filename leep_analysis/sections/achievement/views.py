@@ -1,8 +1,8 @@
 """The achievement section's page: each phase's layout and the all-indicators table, as ``Section.render`` blocks.
 
-A view returns ``(method, keyword arguments)`` pairs from a result (no
-``Section``), so the notebook calls ``section.render(views.phase(ach, "ks2"))``
-and the layout is testable without one. Figures are built here, with their
+A view returns blocks (``content``) from a result (no ``Section``), so the
+notebook calls ``section.render(views.phase(ach, "ks2"))`` and the layout is
+testable without one. Figures are built here, with their
 captions and alt text; their data come from ``analysis``.
 """
 
@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from ... import benchmark, charts
+from ... import benchmark, charts, content
 from ...comparators import Comparators
+from ...content import Block, Heading, Paragraph, Sentences, Table, hidden
 from ...wording import mean_decimals, number, ordinal
 from .analysis import (
     Achievement,
@@ -28,40 +29,27 @@ from .analysis import (
 from .analysis import phase as phase_spec
 from .words import notable, sentence
 
-#: A layout block: a ``Section`` display method and its keyword arguments.
-Block = tuple[str, dict[str, Any]]
 
-
-def _display(rows: pd.DataFrame, comp: Comparators) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Rows of the latest table formatted per indicator for the page, and their column labels."""
-    main = comp.region_name or "Region"
-
-    def fmt(column: str, mean: bool = False) -> list[str]:
-        return [number(v, u, mean_decimals(d) if mean else d, words=False)
-                for v, u, d in zip(rows[column], rows["unit"], rows["decimals"], strict=True)]
-
-    out = pd.DataFrame({
-        "label": rows["label"].to_numpy(),
-        "year": rows["year_label"].to_numpy(),
-        "la_value": fmt("la_value"),
-        "england": fmt("england"),
-        "region": [v if area == main or v == "–" else f"{v} ({area})" for v, area in
-                   zip(fmt("region"), rows["region_area"].fillna(main), strict=True)],
-        "sn_mean": fmt("sn_mean", mean=True),
-        "rank": [f"{int(r)} of {int(n)}" if not pd.isna(r) else "–" for r, n in zip(rows["rank"], rows["n_ranked"], strict=True)],
-        "band": [b if isinstance(b, str) else "–" for b in rows["band"]],
-        "change": [("+" if c > 0 and round(c, d) != 0 else "") + number(c, "score", d) if not pd.isna(c) else "–"
-                   for c, d in zip(rows["change"], rows["decimals"], strict=True)],
-        "trend": [t if isinstance(t, str) else "–" for t in rows["trend"]],
-    })
-    labels = {"label": "Indicator", "year": "Year", "la_value": comp.la_name, "england": "England",
-              "region": comp.region_name or "Region", "sn_mean": "Neighbours (mean)", "rank": "Rank",
-              "band": "Band", "change": "Change", "trend": "Trend"}
-    return out, labels
-
-
-_NUMERIC_LOOK = {**{c: "num1" for c in ("la_value", "england", "region", "sn_mean", "rank", "change")},
-                 "trend": "trend"}
+def table_columns(comp: Comparators, region: str | None = None) -> dict[str, content.Column]:
+    """How the benchmark table's columns read (``benchmark_table``): figures in each indicator's unit and places."""
+    return {
+        "indicator": hidden(content.text("Indicator code")),
+        "label": content.text("Indicator"),
+        "phase": content.text("Phase"),
+        "year": content.text("Year"),
+        "la_value": content.measure(comp.la_name),
+        "england": content.measure("England"),
+        "region": content.measure(region or comp.region_name or "Region", note_from="region_area"),
+        "sn_mean": content.measure("Neighbours (mean)", min_decimals=1),
+        "rank": content.rank("Rank", of="n_ranked"),
+        "n_ranked": hidden(content.count("LAs ranked")),
+        "band": content.text("Band"),
+        "change": content.measure("Change", unit_from=None, signed=True),
+        "trend": content.trend("Trend"),
+        "unit": hidden(content.text("Unit")),
+        "decimals": hidden(content.count("Decimal places")),
+        "region_area": hidden(content.text("Region figure's area")),
+    }
 
 
 def phase(ach: Achievement, phase_id: str) -> list[Block]:
@@ -71,36 +59,33 @@ def phase(ach: Achievement, phase_id: str) -> list[Block]:
     columns of ``benchmark_table``.
     """
     spec = phase_spec(phase_id)
-    blocks: list[Block] = [("say", {"text": note}) for note in spec.notes]
+    blocks: list[Block] = [Paragraph(note) for note in spec.notes]
     if ach.missing.get(phase_id):
-        blocks.append(("say", {"text": "No figure in this LAIT file published by the report's as-at date, so not "
-                               "reported: "
-                               + ", ".join(ach.missing[phase_id]) + "."}))
+        blocks.append(Paragraph("No figure in this LAIT file published by the report's as-at date, so not "
+                                "reported: " + ", ".join(ach.missing[phase_id]) + "."))
     rows = ach.latest[ach.latest["phase_id"] == phase_id]
     if rows.empty:
         if spec.indicators and not ach.missing.get(phase_id):
-            blocks.append(("say", {"text": "No figure of this phase's indicators in this LAIT file had been "
-                                   "published by the report's as-at date, so none is reported."}))
+            blocks.append(Paragraph("No figure of this phase's indicators in this LAIT file had been "
+                                    "published by the report's as-at date, so none is reported."))
         return blocks
     comp = ach.comp
-    shown, labels = _display(rows, comp)
-    blocks.append(("show", {
-        "frame": shown, "name": phase_id,
-        "caption": f"{spec.title}: {comp.la_name} against England, {comp.region_label(rows['region_area']) or 'its region'} "
-                   f"and its comparators, latest year of each indicator",
-        "formats": _NUMERIC_LOOK, "labels": labels,
-        "notes": "Rank among all LAs with a figure, 1 best. Band: quarter of LAs, A best. Change: since the "
-                 "previous comparable year. Trend: over up to five comparable years.",
-        "csv": benchmark_table(ach).loc[rows.index]}))
-    blocks.append(("say", {"text": "In bold: the top or bottom quarter of LAs, or worse than England and the "
-                                   "neighbours and getting worse.", "css": "leep-table-note"}))
+    columns = table_columns(comp)
+    columns["phase"] = hidden(columns["phase"])
+    blocks.append(Table(
+        name=phase_id, frame=benchmark_table(ach).loc[rows.index], columns=columns,
+        caption=f"{spec.title}: {comp.la_name} against England, {comp.region_label(rows['region_area']) or 'its region'} "
+                f"and its comparators, latest year of each indicator",
+        notes="Rank among all LAs with a figure, 1 best. Band: quarter of LAs, A best. Change: since the "
+              "previous comparable year. Trend: over up to five comparable years."))
+    blocks.append(Paragraph("In bold: the top or bottom quarter of LAs, or worse than England and the "
+                            "neighbours and getting worse.", "note"))
     groups = list(dict.fromkeys(rows["group"]))
     for group in groups:
         if len(groups) > 1:  # the phase keeps the anchor unique on the page
-            blocks.append(("heading", {"text": f"{spec.title} – {group}", "level": 4}))
+            blocks.append(Heading(f"{spec.title} – {group}", 4))
         part = rows[rows["group"] == group]
-        blocks.append(("sentences", {"items": [(sentence(r, comp.la_name), notable(r))
-                                               for r in part.to_dict("records")]}))
+        blocks.append(Sentences(tuple((sentence(r, comp.la_name), notable(r)) for r in part.to_dict("records"))))
     blocks += [_trend_figure(ach, row) for row in rows[rows["chart"]].to_dict("records")]
     first = rows[rows["chart"]].head(1).to_dict("records")
     if first:
@@ -117,16 +102,16 @@ def overview(ach: Achievement) -> list[Block]:
 
     Writes ``tables/achievement__benchmark.csv`` and ``tables/achievement__timeseries.csv``.
     """
-    shown, labels = _display(ach.latest, ach.comp)
-    shown.insert(0, "phase", ach.latest["phase"].to_numpy())
-    labels = {"phase": "Phase", **labels}
+    table = benchmark_table(ach)
+    order = ["phase", *[c for c in table.columns if c != "phase"]]
     return [
-        ("show", {"frame": shown, "name": "benchmark",
-                  "caption": f"Every indicator, latest year: {ach.comp.la_name} against its benchmarks",
-                  "formats": _NUMERIC_LOOK, "labels": labels, "csv": benchmark_table(ach)}),
-        ("write_table", {"frame": timeseries(ach), "name": "timeseries",
-                         "caption": f"Every year of every indicator for {ach.comp.la_name}, England, "
-                                    f"{ach.comp.region_name or 'the region'} and the neighbours' mean"}),
+        Table(name="benchmark", frame=table[order], data=table, columns=table_columns(ach.comp),
+              caption=f"Every indicator, latest year: {ach.comp.la_name} against its benchmarks"),
+        Table(name="timeseries", frame=timeseries(ach), shown=False,
+              caption=f"Every year of every indicator for {ach.comp.la_name}, England, "
+                      f"{ach.comp.region_name or 'the region'} and the neighbours' mean",
+              columns={"indicator": content.text("Indicator code"), "year": content.text("Year"),
+                       "area": content.text("Area"), "value": content.number("Value", 1)}),
     ]
 
 
@@ -144,8 +129,12 @@ def _trend_figure(ach: Achievement, row: Mapping[str, Any]) -> Block:
     if comp.region_name:
         labels["region"] = comp.region_label(frame["region_area"])
     labels["sn_mean"] = "Neighbours (mean)"
-    fig = charts.trend_chart(frame, title=str(row["label"]), y_label=_y_label(str(row["unit"])), labels=labels,
-                             breaks=breaks, unit=str(row["unit"]))
+    columns = ["year_label", *labels]
+    drawn = frame[columns]
+
+    def draw(data: pd.DataFrame) -> Any:
+        return charts.trend_chart(data, title=str(row["label"]), y_label=_y_label(str(row["unit"])), labels=labels,
+                                  breaks=breaks, unit=str(row["unit"]))
     unit, decimals = str(row["unit"]), int(row["decimals"])
     first = frame.dropna(subset=["la_value"]).head(1)
     start = (f" from {number(first['la_value'].iloc[0], unit, decimals)} in {first['year_label'].iloc[0]}"
@@ -157,8 +146,8 @@ def _trend_figure(ach: Achievement, row: Mapping[str, Any]) -> Block:
            f"{number(row['england'], unit, decimals)}{gaps}.")
     skipped = [str(y) for y in spec.skip_years if y in set(frame["year"])]
     caveat = f" (figures for {', '.join(skipped)} are not comparable with later years)" if skipped else ""
-    return ("figure", {"fig": fig, "caption": f"{row['label']}: {comp.la_name} and its benchmarks over time{caveat}",
-                       "alt": alt})
+    return charts.figure("line", drawn, draw, alt=alt,
+                         caption=f"{row['label']}: {comp.la_name} and its benchmarks over time{caveat}")
 
 
 def _neighbours_figure(ach: Achievement, row: Mapping[str, Any]) -> list[Block]:
@@ -169,16 +158,18 @@ def _neighbours_figure(ach: Achievement, row: Mapping[str, Any]) -> list[Block]:
     if row["polarity"] == "Low":
         frame = frame.iloc[::-1].reset_index(drop=True)
     unit, decimals = str(row["unit"]), int(row["decimals"])
-    fig = charts.neighbours_chart(frame, title=f"{row['label']}, {row['year_label']}", x_label=_y_label(unit),
-                                  decimals=decimals, england=row["england"], sn_mean=row["sn_mean"], unit=unit)
+
+    def draw(data: pd.DataFrame) -> Any:
+        return charts.neighbours_chart(data, title=f"{row['label']}, {row['year_label']}", x_label=_y_label(unit),
+                                       decimals=decimals, england=row["england"], sn_mean=row["sn_mean"], unit=unit)
     position = int(frame.index[frame["is_la"]][0]) + 1 if frame["is_la"].any() else None
     where = f"{comp.la_name} is {ordinal(position)} of {len(frame)}, best first" if position else \
         f"{comp.la_name} has no figure"
     alt = (f"Bar chart of {row['label']} in {row['year_label']} for {comp.la_name} and its comparators; {where}, "
            f"with {number(row['la_value'], unit, decimals)}. England {number(row['england'], unit, decimals)}, "
            f"neighbours' mean {number(row['sn_mean'], unit, mean_decimals(decimals))}.")
-    return [("figure", {"fig": fig, "alt": alt, "caption": f"{row['label']}, {row['year_label']}: {comp.la_name} "
-                                                            "(dark blue) and its comparators"})]
+    return [charts.figure("bar", frame[["area", "value", "is_la"]], draw, alt=alt,
+                          caption=f"{row['label']}, {row['year_label']}: {comp.la_name} (dark blue) and its comparators")]
 
 
 def _gap_figure(ach: Achievement, row: Mapping[str, Any], indicator: Indicator) -> list[Block]:
@@ -192,13 +183,15 @@ def _gap_figure(ach: Achievement, row: Mapping[str, Any], indicator: Indicator) 
     labels = {code: spec.label for code, spec in specs.items()}
     decimals = int(row["decimals"])
     unit = specs[others_code].unit if others_code in specs else "percent"
-    fig = charts.gap_chart(frame, title=f"{row['label']}, {row['year_label']}", x_label=_y_label(unit),
-                           labels=(labels.get(group_code, group_code), labels.get(others_code, others_code)),
-                           decimals=decimals, unit=unit)
+
+    def draw(data: pd.DataFrame) -> Any:
+        return charts.gap_chart(data, title=f"{row['label']}, {row['year_label']}", x_label=_y_label(unit),
+                                labels=(labels.get(group_code, group_code), labels.get(others_code, others_code)),
+                                decimals=decimals, unit=unit)
     gap_text = number(row["la_value"], "points", decimals)
     alt = (f"Dot chart of {labels.get(group_code, group_code)} and {labels.get(others_code, others_code)} in "
            f"{row['year_label']} for {comp.la_name}, its neighbours' mean, region and England; the gap in "
            f"{comp.la_name} is {gap_text}, in England {number(row['england'], 'points', decimals)}.")
     caption = (f"{labels.get(group_code, group_code)} and {labels.get(others_code, others_code)}, "
                f"{row['year_label']}: the gap in {comp.la_name}, its neighbours, region and England")
-    return [("figure", {"fig": fig, "caption": caption, "alt": alt})]
+    return [charts.figure("dot", frame, draw, caption=caption, alt=alt)]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...content import Tile
 from ...sources.lait import parse_year_label
 from ...wording import mean_decimals, number, ordinal, versus_england
 from .analysis import Achievement
@@ -90,7 +91,7 @@ def introduction(ach: Achievement) -> str:
             + (f": {names}." if names else "."))
 
 
-def headline_tiles(ach: Achievement) -> list[dict[str, str]]:
+def headline_tiles(ach: Achievement) -> list[Tile]:
     """Headline tiles for the indicators configured with ``tile: true`` (``Section.headlines``)."""
     tiles = []
     for row in ach.latest[ach.latest["tile"]].to_dict("records"):
@@ -98,8 +99,15 @@ def headline_tiles(ach: Achievement) -> list[dict[str, str]]:
         detail = f"England {number(row['england'], unit, decimals, words=False)}"
         if not pd.isna(row["rank"]):
             detail += f"; {ordinal(int(row['rank']))} of {int(row['n_ranked'])} LAs"
-        tiles.append({"key": f"achievement_{row['indicator']}", "label": f"{row['label']}, {row['year_label']}",
-                      "value": number(row["la_value"], unit, decimals, words=False), "detail": detail,
-                      "versus": versus_england(row["la_value"], row["england"], row.get("polarity"), decimals)})
+        polarity = row.get("polarity") if isinstance(row.get("polarity"), str) else None
+        tiles.append(Tile(key=f"achievement_{row['indicator']}", label=f"{row['label']}, {row['year_label']}",
+                          value=_figure(row["la_value"]), unit="percent" if unit == "percent" else "number",
+                          decimals=decimals, detail=detail, england=_figure(row["england"]), polarity=polarity,
+                          versus=versus_england(row["la_value"], row["england"], polarity, decimals),
+                          period=str(int(row["year"])), status=parse_year_label(str(row["year_label"]))[1] or ""))
     return tiles
+
+
+def _figure(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 

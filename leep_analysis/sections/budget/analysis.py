@@ -220,8 +220,8 @@ def cost_per_tier(acc: Accounts, outcomes: pd.DataFrame | None = None) -> pd.Dat
         then all supported schools), ``schools`` (schools with spending),
         ``episodes`` (support episodes with spending), ``spent`` (payments less
         refunds linked to those schools), ``per_school``, ``per_episode``
-        (Decimal pounds). In committee packs counts below the suppression
-        threshold, and the averages that rest on them, are suppressed (``c``).
+        (Decimal pounds). (A committee pack withholds small counts and the averages
+        that rest on them where it shows the table: ``views.tiers``.)
     """
     cfg = config()
     rows = episodes_of(flows(acc.ledger), acc.register, acc.lineage)
@@ -249,10 +249,7 @@ def cost_per_tier(acc: Accounts, outcomes: pd.DataFrame | None = None) -> pd.Dat
         if "inspected_after" in out:
             out["inspected_after"] = out["inspected_after"].astype("Int64")
         out = out.round({c: 1 for c in out.columns if c.startswith("pct_")})
-    return disclosure.suppress(out, ["schools", "episodes", "inspected_after"], threshold=acc.threshold,
-                               dependents={"schools": ["per_school"], "episodes": ["per_episode"],
-                                           "inspected_after": ["pct_improved", "pct_good_after"]},
-                               committee=acc.committee)
+    return out
 
 
 def support_outcomes(inputs: Inputs) -> pd.DataFrame | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ... import tables
+from ...content import Tile
 from ...sources.budget import year_bounds
 from ...wording import long_date
 from .position import Accounts, config, fund_label
@@ -59,7 +60,7 @@ def summary(acc: Accounts, stmt: pd.DataFrame) -> list[str]:
     return out
 
 
-def headlines(acc: Accounts, stmt: pd.DataFrame) -> list[dict[str, str]]:
+def headlines(acc: Accounts, stmt: pd.DataFrame) -> list[Tile]:
     """Headline tiles: each reported fund's % spent this year, with its forecast variance."""
     tiles = []
     for row in stmt[stmt["financial_year"] == acc.year].itertuples(index=False):
@@ -68,9 +69,10 @@ def headlines(acc: Accounts, stmt: pd.DataFrame) -> list[dict[str, str]]:
         else:
             off = _off_budget(row.variance)
             detail = "forecast on budget" if off is None else f"forecast {off[0]} {off[1]}"
-        tiles.append({"key": f"budget_{row.fund.lower()}_pct_spent",
-                      "label": f"{fund_label(row.fund)} spent, {row.financial_year}",
-                      "value": tables.FORMATS["pct0"](row.pct_spent), "detail": detail})
+        tiles.append(Tile(key=f"budget_{row.fund.lower()}_pct_spent",
+                          label=f"{fund_label(row.fund)} spent, {row.financial_year}",
+                          value=None if row.pct_spent is None or pd.isna(row.pct_spent) else float(row.pct_spent),
+                          unit="percent", decimals=0, detail=detail, period=str(row.financial_year)))
     return tiles
 
 

@@ -1,20 +1,21 @@
 """What the inspections page shows, from an ``Inspections`` result: its tables and figures, as plain data.
 
-Each view returns the page's blocks for ``Section.render``: ``(method,
-keyword arguments)`` pairs, the sentences from ``words`` between the tables
-(``Section.show``, which also writes ``tables/inspections__<name>.csv``) and
-the figures (``Section.figure``). In committee mode small counts are suppressed.
+Each view returns the page's blocks (``content``) for ``Section.render``: the
+sentences from ``words`` between the tables (each written to the pack as
+``tables/inspections__<name>.csv``) and the figures. In committee mode small
+counts are withheld.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ... import charts, disclosure
+from ... import charts, content, disclosure
+from ...content import Block, Heading, Paragraph, Points, Table, hidden
 from ...schools import grade_label
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from . import words
@@ -33,28 +34,53 @@ from .words import percent, when
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
 
-#: One block of a page: a ``Section`` display method and its keyword arguments.
-Block = tuple[str, dict[str, Any]]
-
 _SUMMARY_COUNTS = [c for c in SUMMARY_COLUMNS if c.startswith("n_")]
 _SUMMARY_SHARES = ["pct_good_or_better", "pct_pupils_good_or_better", "pupils_graded", "pupils_good_or_better"]
 _SUMMARY_DEPENDENTS = {"n_graded": _SUMMARY_SHARES, "n_schools": _SUMMARY_SHARES}
 
 
-def _suppressed(result: Inspections, frame: pd.DataFrame, counts: list[str],
-                dependents: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
-    return disclosure.suppress(frame, counts, threshold=result.threshold, dependents=dependents,
+def _withheld(result: Inspections, frame: pd.DataFrame, counts: list[str],
+              dependents: Mapping[str, list[str]] | None = None) -> disclosure.Withheld:
+    return disclosure.withhold(frame, counts, threshold=result.threshold, dependents=dependents,
                                committee=result.committee)
 
 
 def _said(lines: list[str]) -> list[Block]:
     """One paragraph block per sentence."""
-    return [("say", {"text": line}) for line in lines]
+    return [Paragraph(line) for line in lines]
 
 
-def summary_csv(result: Inspections) -> pd.DataFrame:
-    """``inspections__summary.csv``: the summary, small counts suppressed in committee mode."""
-    return _suppressed(result, result.summary, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS)
+def columns(result: Inspections) -> dict[str, content.Column]:
+    """How the section's table columns read: codes with their labels, counts whole, percentages to one place."""
+    grades = {g: grade_label(g) for g in (1, 2, 3, 4)}
+    return {
+        "as_at": content.date("As at"),
+        "area_type": content.code("Area type", config()["area_types"]),
+        "area": content.text("Area"),
+        "group": content.code("Schools", config()["groups"]),
+        "framework": content.code("Framework", words.framework_labels(result)),
+        "outcome": content.code("Grade", config()["framework_outcomes"]),
+        "pct": content.percent("% of schools", 1),
+        "pct_good_or_better": content.percent("% good or better", 1),
+        "pct_pupils_good_or_better": content.percent("% of pupils", 1),
+        "previous_grade": hidden(content.code("Previous grade (code)", grades)),
+        "urn": content.text("URN"),
+        "school_name": content.text("School"),
+        "phase": content.code("Phase", config()["school_labels"]),
+        "governance": content.code("Governance", config()["school_labels"]),
+        "inspection_date": content.date("Inspected"),
+        "grade_before": content.code("Grade at last report", grades),
+        "grade_now": content.code("Grade now", {**grades, "report_card": "Report card"}),
+        "change": content.code("Change", config()["changes"]),
+        "category": content.code("Category", config()["categories"]),
+        "evaluation_area": content.code("Evaluation area", {**config()["report_card_areas"],
+                                                            "safeguarding": "Safeguarding"}),
+    }
+
+
+def summary_csv(result: Inspections) -> disclosure.Withheld:
+    """``inspections__summary.csv``: the summary, small counts withheld in committee mode."""
+    return _withheld(result, result.summary, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS)
 
 
 # --------------------------------------------------------------------------- the LA against its benchmarks
@@ -71,51 +97,51 @@ def comparison(result: Inspections) -> list[Block]:
     shown = rows[["area", "n_schools", "n_graded", "pct_good_or_better", "pct_pupils_good_or_better",
                   "n_requires_improvement", "n_inadequate", "n_category_of_concern"]].copy()
     shown["change"] = rows["area_type"].map(change).to_numpy()
-    shown = _suppressed(result, shown, ["n_schools", "n_graded", "n_requires_improvement", "n_inadequate",
-                                        "n_category_of_concern"], _SUMMARY_DEPENDENTS | {"n_graded": [
-                                            "pct_good_or_better", "pct_pupils_good_or_better", "change"]})
+    shown = _withheld(result, shown, ["n_schools", "n_graded", "n_requires_improvement", "n_inadequate",
+                                      "n_category_of_concern"], _SUMMARY_DEPENDENTS | {"n_graded": [
+                                          "pct_good_or_better", "pct_pupils_good_or_better", "change"]})
+    data = summary_csv(result)
     previous = result.changes["previous_as_at"].iloc[0]
-    table = dict(
-        frame=shown, name="summary", caption=f"Ofsted grades of {result.areas.la_name}'s schools and its benchmarks, "
-        f"as at {when(result.as_at)}",
-        formats={"pct_good_or_better": "pct0", "pct_pupils_good_or_better": "pct0", "change": "signed0"},
-        labels={"area": "Area", "n_schools": "Schools", "n_graded": "Graded", "pct_good_or_better":
-                "% good or better", "pct_pupils_good_or_better": "% of pupils", "n_requires_improvement":
-                "Requires improvement", "n_inadequate": "Inadequate", "n_category_of_concern": "In a category",
-                "change": "Change"},
+    table = Table(
+        name="summary", frame=shown.frame, suppressed=shown.cells, data=data.frame, data_suppressed=data.cells,
+        caption=f"Ofsted grades of {result.areas.la_name}'s schools and its benchmarks, as at {when(result.as_at)}",
+        columns={**columns(result), "n_schools": content.count("Schools"), "n_graded": content.count("Graded"),
+                 "pct_good_or_better": content.percent("% good or better"),
+                 "pct_pupils_good_or_better": content.percent("% of pupils"),
+                 "n_requires_improvement": content.count("Requires improvement"),
+                 "n_inadequate": content.count("Inadequate"), "n_category_of_concern": content.count("In a category"),
+                 "change": content.number("Change", 0, signed=True)},
         notes=("% of pupils: pupils in good or better schools, of pupils in graded schools. In a category: of "
                "concern. Statistical neighbours: all their schools together. Change: in % good or better, "
                "percentage points since "
                + (f"the snapshot as at {when(previous)}." if not pd.isna(previous) else "the last report (no snapshot "
                   "that old in the pack).")
-               + " The pack's table inspections__summary.csv has every snapshot, area, phase and governance group."),
-        csv=summary_csv(result),
-    )
-    return [*_said(lines), ("show", table), *frameworks(result)]
+               + " The pack's table inspections__summary.csv has every snapshot, area, phase and governance group."))
+    return [*_said(lines), table, *frameworks(result)]
 
 
 def frameworks(result: Inspections) -> list[Block]:
     """The LA's schools by the framework of their counted inspection (``inspections__frameworks.csv``)."""
-    table = _suppressed(result, result.frameworks, ["n_schools"], {"n_schools": ["pct"]})
+    data = _withheld(result, result.frameworks, ["n_schools"], {"n_schools": ["pct"]})
+    table = data.frame
     la = table[(table["as_at"] == result.as_at) & (table["area_type"] == "la")]
     england = result.frameworks[(result.frameworks["as_at"] == result.as_at)
                                 & (result.frameworks["area_type"] == "england")]
     shown = pd.DataFrame({
-        "framework": la["framework"].map(words.framework_labels(result)).to_numpy(),
-        "outcome": la["outcome"].map(config()["framework_outcomes"]).to_numpy(),
+        "framework": la["framework"].to_numpy(), "outcome": la["outcome"].to_numpy(),
         "n_schools": la["n_schools"].to_numpy(), "pct": la["pct"].to_numpy(),
         "england": england["pct"].to_numpy()})
-    return [*_said([words.frameworks_sentence(result)]), ("show", dict(
-        frame=shown, name="frameworks",
+    positions = {old: new for new, old in enumerate(la.index)}
+    cells = {(positions[r], c) for r, c in data.cells if r in positions}
+    return [*_said([words.frameworks_sentence(result)]), Table(
+        name="frameworks", frame=shown, suppressed=cells, data=table, data_suppressed=data.cells,
         caption=f"{result.areas.la_name}'s schools by the framework of their latest inspection, as at "
                 f"{when(result.as_at)}",
-        formats={"n_schools": "int", "pct": "pct1", "england": "pct1"},
-        labels={"framework": "Framework", "outcome": "Grade", "n_schools": "Schools", "pct": "% of schools",
-                "england": "England: % of schools"},
+        columns={**columns(result), "n_schools": content.count("Schools"),
+                 "england": content.percent("England: % of schools", 1)},
         notes="Each school once, by the framework of the inspection it is counted on."
               + (" 'No overall grade under this framework': inspections from 2 September 2024 give none ('Not "
-                 "judged' in Ofsted's file)." if result.as_at >= KEY_JUDGEMENTS_FROM else ""),
-        csv=table))]
+                 "judged' in Ofsted's file)." if result.as_at >= KEY_JUDGEMENTS_FROM else ""))]
 
 
 # --------------------------------------------------------------------------- over time
@@ -133,12 +159,13 @@ def _trend_frame(result: Inspections, column: str) -> pd.DataFrame:
 def _trend_figure(frame: pd.DataFrame, labels: dict[str, str], la_name: str, *, title: str, y_label: str,
                   caption: str, subject: str, span: str = "") -> Block:
     """A trend chart of one measure (``_trend_frame``), with alt text giving the LA's and England's first and last."""
-    fig = charts.trend_chart(frame, title=title, y_label=y_label, labels=labels, unit="percent")
-    return ("figure", dict(
-        fig=fig, caption=caption,
+    return charts.figure(
+        "line", frame[["year_label", *labels]],
+        lambda data: charts.trend_chart(data, title=title, y_label=y_label, labels=labels, unit="percent"),
+        caption=caption,
         alt=f"Line chart of the % of {subject} at {len(frame)} snapshots{span}. {la_name} went from "
             f"{percent(frame['la_value'].iloc[0])} to {percent(frame['la_value'].iloc[-1])}; England from "
-            f"{percent(frame['england'].iloc[0])} to {percent(frame['england'].iloc[-1])}."))
+            f"{percent(frame['england'].iloc[0])} to {percent(frame['england'].iloc[-1])}.")
 
 
 def trend(result: Inspections) -> list[Block]:
@@ -175,7 +202,7 @@ def breakdown(result: Inspections) -> list[Block]:
     table = result.summary[(result.summary["as_at"] == result.as_at) & (result.summary["group"] != "all")]
     la = table[table["area_type"] == "la"].set_index("group")
     la = la[la["n_schools"] > 0]
-    shown = pd.DataFrame({"group": [group_label(g) for g in la.index], "n_schools": la["n_schools"].to_numpy(),
+    shown = pd.DataFrame({"group": list(la.index), "n_schools": la["n_schools"].to_numpy(),
                           "n_graded": la["n_graded"].to_numpy(),
                           "n_category_of_concern": la["n_category_of_concern"].to_numpy(),
                           "la": la["pct_good_or_better"].to_numpy()})
@@ -184,25 +211,26 @@ def breakdown(result: Inspections) -> list[Block]:
         if area_type in names:
             other = table[table["area_type"] == area_type].set_index("group")["pct_good_or_better"]
             shown[area_type] = other.reindex(la.index).to_numpy()
-    shown = _suppressed(result, shown, ["n_schools", "n_graded", "n_category_of_concern"], {"n_graded": ["la"]})
+    shown = _withheld(result, shown, ["n_schools", "n_graded", "n_category_of_concern"], {"n_graded": ["la"]})
+    data = _withheld(result, table, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS)
     points = words.breakdown_points(result)
+    labels = {**names, "statistical_neighbours": "Neighbours"}
     return [
-        ("points", {"items": points}),
-        ("show", dict(
-            frame=shown, name="groups", caption=f"% of graded schools good or better by phase and governance, as at "
-                                                f"{when(result.as_at)}",
-            formats={area_type: "pct0" for area_type in AREA_TYPES},
-            labels={"group": "Schools", "n_schools": "Number", "n_graded": "Graded",
-                    "n_category_of_concern": "In a category", **names, "statistical_neighbours": "Neighbours"},
+        Points(tuple(points)),
+        Table(
+            name="groups", frame=shown.frame, suppressed=shown.cells, data=data.frame, data_suppressed=data.cells,
+            caption=f"% of graded schools good or better by phase and governance, as at {when(result.as_at)}",
+            columns={**columns(result), "n_schools": content.count("Number"), "n_graded": content.count("Graded"),
+                     "n_category_of_concern": content.count("In a category"),
+                     **{a: content.percent(labels[a]) for a in AREA_TYPES if a in labels}},
             notes=f"Number, graded and in a category: {result.areas.la_name}'s schools. The table "
-                  "inspections__groups.csv also has the pupil percentages and every count for every area.",
-            csv=_suppressed(result, table, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS))),
-        ("figure", dict(
-            fig=_groups_chart(table, la.index.tolist(), result.areas),
+                  "inspections__groups.csv also has the pupil percentages and every count for every area."),
+        charts.figure(
+            "bar", _groups_data(table, la.index.tolist()), lambda data: _groups_chart(data, result.areas),
             caption=f"% of graded schools good or better by phase and governance: {result.areas.la_name} "
                     "against England and its statistical neighbours",
             alt="Bar chart of the % of graded schools that are good or better in each phase and governance "
-                "group. " + " ".join(points))),
+                "group. " + " ".join(points)),
     ]
 
 
@@ -219,21 +247,28 @@ def _finish_bars(fig: plt.Figure, ax: plt.Axes, y: np.ndarray, ticks: list[str],
     return fig
 
 
-def _groups_chart(table: pd.DataFrame, group_codes: list[str], areas: Areas) -> plt.Figure:
+def _groups_data(table: pd.DataFrame, group_codes: list[str]) -> pd.DataFrame:
+    """What the phase and governance chart draws: % good or better per group, for the LA, neighbours, England."""
+    wide = table.pivot(index="group", columns="area_type", values="pct_good_or_better").reindex(group_codes)
+    return pd.DataFrame({"group": group_codes,
+                         **{a: wide[a].to_numpy(dtype=float) if a in wide else np.nan
+                            for a in ("la", "statistical_neighbours", "england")}})
+
+
+def _groups_chart(data: pd.DataFrame, areas: Areas) -> plt.Figure:
     """Horizontal bars per group: the LA, its neighbours (pooled) and England."""
-    height = max(2.6, 0.55 * len(group_codes) + 1.2)
+    height = max(2.6, 0.55 * len(data) + 1.2)
     fig, ax = charts.pyplot().subplots(figsize=(7.5, height))
     series = [("la", areas.la_name, charts.SERIES_COLOURS["la"]),
               ("statistical_neighbours", NEIGHBOURS_LABEL, charts.SERIES_COLOURS["neighbours"]),
               ("england", "England", charts.SERIES_COLOURS["england"])]
-    y = np.arange(len(group_codes))[::-1]
+    y = np.arange(len(data))[::-1]
     width = 0.26
     for offset, (area_type, name, colour) in enumerate(series):
-        values = table[table["area_type"] == area_type].set_index("group")["pct_good_or_better"]
-        values = values.reindex(group_codes).to_numpy(dtype=float)
-        ax.barh(y + (1 - offset) * width, values, height=width, color=colour, label=name)
+        ax.barh(y + (1 - offset) * width, data[area_type].to_numpy(dtype=float), height=width, color=colour,
+                label=name)
     ax.set_xlim(0, 100)
-    return _finish_bars(fig, ax, y, [group_label(g) for g in group_codes],
+    return _finish_bars(fig, ax, y, [group_label(g) for g in data["group"]],
                         x_label="% of graded schools good or better", title="Good or better by phase and governance")
 
 
@@ -241,18 +276,18 @@ def _groups_chart(table: pd.DataFrame, group_codes: list[str], areas: Areas) -> 
 def transitions(result: Inspections) -> list[Block]:
     """The sentences and the 4x4 table of previous against latest grade (``inspections__transitions.csv``)."""
     counts = ["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate", "total"]
-    table = _suppressed(result, result.transitions, counts)
-    shown = table.drop(columns=["as_at", "previous_grade"])
-    return [*_said(words.transition_sentences(result)), ("show", dict(
-        frame=shown, name="transitions",
+    data = _withheld(result, result.transitions, counts)
+    return [*_said(words.transition_sentences(result)), Table(
+        name="transitions", frame=data.frame.drop(columns=["as_at", "previous_grade"]),
+        suppressed={(r, c) for r, c in data.cells}, data=data.frame, data_suppressed=data.cells,
         caption=f"{result.areas.la_name}'s schools by previous and latest grade, as at {when(result.as_at)}",
-        formats={c: "int" for c in counts},
-        labels={"previous": "Previous inspection", "to_outstanding": "Now outstanding",
-                "to_good": "Now good", "to_requires_improvement": "Now requires improvement",
-                "to_inadequate": "Now inadequate", "total": "Total"},
+        columns={**columns(result), "previous": content.text("Previous inspection"),
+                 "to_outstanding": content.count("Now outstanding"), "to_good": content.count("Now good"),
+                 "to_requires_improvement": content.count("Now requires improvement"),
+                 "to_inadequate": content.count("Now inadequate"), "total": content.count("Total")},
         notes="Rows: grade at the previous inspection ('Satisfactory': grade 3 at an inspection before 1 "
               "September 2012); columns: the legacy overall grade at the latest. Above the diagonal improved, "
-              "below it declined.", csv=table))]
+              "below it declined.")]
 
 
 # --------------------------------------------------------------------------- report cards
@@ -263,13 +298,13 @@ def report_cards(result: Inspections) -> list[Block]:
     """
     if result.as_at < REPORT_CARDS_FROM:
         return []
-    blocks: list[Block] = [("heading", {"text": "Report cards", "level": 2}),
-                           ("say", {"text": config()["report_cards_intro"]}),
+    blocks: list[Block] = [Heading("Report cards", 2), Paragraph(config()["report_cards_intro"]),
                            *_said(words.report_card_sentences(result))]
     cards = result.report_cards
     if cards.empty or not summary_row(result, "la")["n_report_card"]:
         return blocks
-    outcomes_ = [label_code(label) for label in config()["report_card_grades"].values()]
+    grade_names = config()["report_card_grades"]
+    outcomes_ = [label_code(label) for label in grade_names.values()]
     la = cards[(cards["area_type"] == "la") & (cards["evaluation_area"] != "safeguarding")]
     wide = la.pivot(index="evaluation_area", columns="outcome", values="n_schools")
     wide = wide.reindex(index=list(config()["report_card_areas"]), columns=outcomes_).fillna(0).astype(int)
@@ -277,32 +312,36 @@ def report_cards(result: Inspections) -> list[Block]:
     england = cards[(cards["area_type"] == "england")].copy()
     england["ok"] = england["outcome"].isin(outcomes_[:3])
     share = england[england["ok"]].groupby("evaluation_area")["pct"].sum()
-    shown = pd.DataFrame({"evaluation_area": [config()["report_card_areas"][a] for a in wide.index]})
+    shown = pd.DataFrame({"evaluation_area": list(wide.index)})
     for outcome in outcomes_:
         shown[outcome] = wide[outcome].to_numpy()
     shown["england"] = share.reindex(wide.index).to_numpy()
-    shown = _suppressed(result, shown, outcomes_)
-    labels = {"evaluation_area": "Evaluation area", "england": "England: % expected or above",
-              **{label_code(v): v for v in config()["report_card_grades"].values()}}
-    blocks.append(("show", dict(
-        frame=shown, name="report_cards", caption=f"Report-card grades of {result.areas.la_name}'s schools by "
-                                                  f"evaluation area, as at {when(result.as_at)}",
-        formats={**{o: "int" for o in outcomes_}, "england": "pct0"}, labels=labels,
-        notes="Number of schools at each grade. Early years and sixth form apply only to schools that "
-              "have them.",
-        csv=_suppressed(result, cards, ["n_schools"], {"n_schools": ["pct"]}))))
-    blocks.append(("figure", dict(
-        fig=_cards_chart(wide), caption=f"Report-card grades of {result.areas.la_name}'s schools by evaluation area",
+    shown = _withheld(result, shown, outcomes_)
+    data = _withheld(result, cards, ["n_schools"], {"n_schools": ["pct"]})
+    scale = {label_code(v): v for v in grade_names.values()}
+    blocks.append(Table(
+        name="report_cards", frame=shown.frame, suppressed=shown.cells, data=data.frame, data_suppressed=data.cells,
+        caption=f"Report-card grades of {result.areas.la_name}'s schools by evaluation area, as at "
+                f"{when(result.as_at)}",
+        columns={**columns(result), "england": content.percent("England: % expected or above"),
+                 "outcome": content.code("Grade", {**scale, "met": "Met", "not_met": "Not met"}),
+                 **{code: content.count(name) for code, name in scale.items()}},
+        notes="Number of schools at each grade. Early years and sixth form apply only to schools that have them."))
+    chart = wide.reset_index()
+    blocks.append(charts.figure(
+        "stacked bar", chart, _cards_chart,
+        caption=f"Report-card grades of {result.areas.la_name}'s schools by evaluation area",
         alt="Stacked bar chart of the number of schools at each report-card grade, from exceptional to "
             "urgent improvement, for each evaluation area: " + "; ".join(
                 f"{config()['report_card_areas'][a]}: " + ", ".join(
-                    f"{n} {config()['report_card_grades'][g + 1].lower()}" for g, n in enumerate(values)
-                    if n) for a, values in zip(wide.index, wide.to_numpy().tolist(), strict=True)) + ".")))
+                    f"{n} {grade_names[g + 1].lower()}" for g, n in enumerate(values)
+                    if n) for a, values in zip(wide.index, wide.to_numpy().tolist(), strict=True)) + "."))
     return blocks
 
 
-def _cards_chart(wide: pd.DataFrame) -> plt.Figure:
+def _cards_chart(data: pd.DataFrame) -> plt.Figure:
     """Stacked horizontal bars: schools at each report-card grade per evaluation area."""
+    wide = data.set_index("evaluation_area")
     colours = ["#12436D", "#2073BC", "#6BACE6", "#F46A25", "#801650"]  # exceptional .. urgent improvement
     height = max(2.6, 0.45 * len(wide) + 1.4)
     fig, ax = charts.pyplot().subplots(figsize=(7.5, height))
@@ -363,21 +402,21 @@ def previous_below_good_table(result: Inspections) -> pd.DataFrame:
 
 def previous_below_good(result: Inspections) -> list[Block]:
     """The before-and-after story: every school below good at the last report, followed to now."""
-    blocks = [("heading", {"text": "Schools below good at the last report", "level": 2}),
-              *_said([*words.previous_below_good_sentences(result), words.gap_sentence(result)])]
+    blocks: list[Block] = [Heading("Schools below good at the last report", 2),
+                           *_said([*words.previous_below_good_sentences(result), words.gap_sentence(result)])]
     table = previous_below_good_table(result)
     if table.empty:
         return blocks
-    blocks.append(("show", dict(
-        frame=table, name="previous_below_good",
+    blocks.append(Table(
+        name="previous_below_good", frame=table,
         caption=f"{result.areas.la_name}'s schools below good in Ofsted's file as at "
                 f"{when(last_report_file(result))}, followed to {when(result.as_at)}",
-        formats={"inspected_before": "date", "inspected_now": "date"},
-        labels={"urn": "URN then", "grade_before": "Grade then", "followed_to": "URN now",
-                "how_followed": "Followed by", "reinspected": "Inspected since", "grade_now": "Grade now",
-                "inspected_before": "Inspected (then)", "inspected_now": "Latest inspection",
-                "why_not_found": "Why not found"},
-        notes=config()["successions"]["text"] + " " + config()["satisfactory"], csv=table)))
+        columns={"urn": content.text("URN then"), "grade_before": content.text("Grade then"),
+                 "followed_to": content.text("URN now"), "how_followed": content.text("Followed by"),
+                 "reinspected": content.text("Inspected since"), "grade_now": content.text("Grade now"),
+                 "inspected_before": content.date("Inspected (then)"),
+                 "inspected_now": content.date("Latest inspection"), "why_not_found": content.text("Why not found")},
+        notes=config()["successions"]["text"] + " " + config()["satisfactory"]))
     return blocks
 
 
@@ -387,25 +426,15 @@ def _inspected_since(result: Inspections) -> list[Block]:
     table = schools_table(result)
     if table.empty:
         return blocks
-    changes = config()["changes"]
-    shown = table.assign(
-        grade_before=table["grade_before"].map(grade_label), grade_now=[
-            "Report card" if c == "report_card" else grade_label(g) for g, c in
-            zip(table["grade_now"], table["change"], strict=True)],
-        change=table["change"].map(changes), category=table["category"].map(
-            lambda c: config()["categories"].get(c, "") if isinstance(c, str) else ""),
-        phase=table["phase"].map(lambda p: config()["school_labels"].get(p, p)),
-        governance=table["governance"].map(lambda g: config()["school_labels"].get(g, g)),
-    ).drop(columns=["framework"] + (["urn"] if "urn" in table else []))
-    blocks.append(("show", dict(
-        frame=shown, name="schools", caption=f"{result.areas.la_name}'s schools inspected since the Ofsted file the "
-                                             f"last report used ({when(last_report_file(result))}), declined first",
-        formats={"inspection_date": "date"},
-        labels={"school_name": "School", "phase": "Phase", "governance": "Governance",
-                "inspection_date": "Inspected", "grade_before": "Grade at last report",
-                "grade_now": "Grade now", "change": "Change", "category": "Category"},
+    shown = table.assign(grade_now=table["grade_now"].astype(object).where(table["change"] != "report_card",
+                                                                           "report_card")) \
+        .drop(columns=["framework"] + (["urn"] if "urn" in table else []))
+    blocks.append(Table(
+        name="schools", frame=shown, data=table, columns=columns(result),
+        caption=f"{result.areas.la_name}'s schools inspected since the Ofsted file the last report used "
+                f"({when(last_report_file(result))}), declined first",
         notes="Grade at last report: in the Ofsted file the last report used (the previous inspection's "
               "grade where that file does not list the school)."
               + (" Grades from September 2024 follow the key-judgement rule below."
-                 if result.as_at >= KEY_JUDGEMENTS_FROM else ""), csv=table)))
+                 if result.as_at >= KEY_JUDGEMENTS_FROM else "")))
     return blocks

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ... import disclosure
+from ...content import Tile
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from ...wording import long_date, versus_england
 from .analysis import Inspections, last_report_file, summary_row
@@ -191,30 +192,40 @@ def introduction(result: Inspections) -> str:
             f"whose schools are counted together.{missing}")
 
 
-def headline_tiles(result: Inspections) -> list[dict[str, str]]:
+def headline_tiles(result: Inspections) -> list[Tile]:
     """Tiles: % of graded schools good or better, % of pupils in them, schools in a category of concern."""
     row, england = summary_row(result, "la"), summary_row(result, "england")
     sn = summary_row(result, "statistical_neighbours")
     n = int(row["n_category_of_concern"])
-    value = disclosure.SUPPRESSED if result.committee and 0 < n < result.threshold else f"{n:,}"
+    withheld = result.committee and 0 < n < result.threshold
     national = 100 * england["n_category_of_concern"] / england["n_schools"] if england.get("n_schools") else np.nan
     local_concern = 100 * n / row["n_schools"] if row.get("n_schools") else np.nan
+    snapshot = f"{pd.Timestamp(result.as_at):%Y-%m-%d}"
     return [
-        {"key": "inspections_good_or_better", "label": "Graded schools good or better",
-         "value": percent(row["pct_good_or_better"]),
-         "detail": (f"Legacy overall grade; {_count(result, int(row['n_no_overall_grade']))} with no overall grade left out. "
-                    if result.as_at >= KEY_JUDGEMENTS_FROM else "")
-                   + f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}",
-         "versus": versus_england(row["pct_good_or_better"], england["pct_good_or_better"], "High", 0)},
-        {"key": "inspections_pupils_good_or_better", "label": "Pupils in good or better schools",
-         "value": percent(row["pct_pupils_good_or_better"]),
-         "detail": f"England {percent(england['pct_pupils_good_or_better'])}",
-         "versus": versus_england(row["pct_pupils_good_or_better"], england["pct_pupils_good_or_better"], "High", 0)},
-        {"key": "inspections_category_of_concern", "label": "Schools in a category of concern",
-         "value": value, "detail": (f"of {row['n_schools']:,} schools" if value == disclosure.SUPPRESSED else
-                                    f"{local_concern:.1f}% of {row['n_schools']:,} schools") + f"; England {national:.1f}%",
-         "versus": versus_england(local_concern, national, "Low", 1)},
+        Tile(key="inspections_good_or_better", label="Graded schools good or better",
+             value=_figure(row["pct_good_or_better"]), unit="percent", decimals=0, missing="not available",
+             detail=(f"Legacy overall grade; {_count(result, int(row['n_no_overall_grade']))} with no overall grade "
+                     "left out. " if result.as_at >= KEY_JUDGEMENTS_FROM else "")
+             + f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}",
+             england=_figure(england["pct_good_or_better"]), polarity="High",
+             versus=versus_england(row["pct_good_or_better"], england["pct_good_or_better"], "High", 0),
+             period=snapshot),
+        Tile(key="inspections_pupils_good_or_better", label="Pupils in good or better schools",
+             value=_figure(row["pct_pupils_good_or_better"]), unit="percent", decimals=0, missing="not available",
+             detail=f"England {percent(england['pct_pupils_good_or_better'])}",
+             england=_figure(england["pct_pupils_good_or_better"]), polarity="High",
+             versus=versus_england(row["pct_pupils_good_or_better"], england["pct_pupils_good_or_better"], "High", 0),
+             period=snapshot),
+        Tile(key="inspections_category_of_concern", label="Schools in a category of concern",
+             value=None if withheld else float(n), unit="count", suppressed=withheld, polarity="Low",
+             detail=(f"of {row['n_schools']:,} schools" if withheld else
+                     f"{local_concern:.1f}% of {row['n_schools']:,} schools") + f"; England {national:.1f}%",
+             versus=versus_england(local_concern, national, "Low", 1), period=snapshot),
     ]
+
+
+def _figure(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def method_points(result: Inspections) -> list[str]:

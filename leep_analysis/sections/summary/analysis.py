@@ -16,6 +16,7 @@ import pandas as pd
 
 from ... import previous
 from ...config import load_config
+from ...content import Tile
 from .. import achievement, budget, concerns, inspections, support
 from . import evaluation, since, words
 
@@ -33,7 +34,7 @@ class Summary:
     measures: pd.DataFrame  # evaluation.rate_measures output
     indicators: pd.DataFrame  # evaluation.INDICATOR_COLUMNS
     messages: dict[str, list[str]]  # section id -> key messages
-    tiles: list[dict[str, str]]
+    tiles: list[Tile]
     narrative: Mapping[str, Any]
     rules: list[str] = field(default_factory=list)
     since_last: since.SinceLastReport | None = None  # against the previous pack
@@ -59,9 +60,7 @@ def analyse(inputs: Inputs) -> Summary:
         messages["achievement"] = notable
     if "inspections" in chosen:
         ins = inspections.analyse(inputs)
-        snapshot = ins.summary.loc[ins.summary["group"] == "all", "as_at"].max()
-        parts.append(evaluation.inspection_measures(ins.summary, params.evaluation)
-                     .assign(figure_of=f"{snapshot:%Y-%m-%d}"))  # a reissued snapshot is a revision, not a change
+        parts.append(evaluation.inspection_measures(ins.summary, params.evaluation))
         found["inspections"] = ins
         tiles += inspections.headline_tiles(ins)
         messages["inspections"] = [inspections.headline_sentence(ins), inspections.pupils_sentence(ins),
@@ -86,7 +85,7 @@ def analyse(inputs: Inputs) -> Summary:
     measures = pd.concat([p for p in parts if not p.empty], ignore_index=True).sort_values("indicator", kind="stable")
     rated = evaluation.rate_measures(measures, params.evaluation)
     narrative = inputs.get("narrative")
-    by_key = {t["key"]: t for t in tiles}
+    by_key = {t.key: t for t in tiles}
     shown = [by_key[k] for k in TILES if k in by_key]
     indicators = evaluation.summary_table(rated, narrative, extra)
     return Summary(measures=rated, indicators=indicators, messages=messages, tiles=shown, narrative=narrative,
@@ -94,16 +93,15 @@ def analyse(inputs: Inputs) -> Summary:
                    since_last=since_last_report(inputs, rated, indicators, shown, found))
 
 
-def since_last_report(inputs: Inputs, rated: pd.DataFrame, indicators: pd.DataFrame, tiles: list[dict[str, str]],
+def since_last_report(inputs: Inputs, rated: pd.DataFrame, indicators: pd.DataFrame, tiles: list[Tile],
                       found: Mapping[str, Any]) -> since.SinceLastReport:
     """This pack against the previous pack the params name (``previous.load``), as that pack published it."""
     params = inputs.params
-    dictionary = inputs.get("lait_dictionary") if "achievement" in params.sections else None
     kinds = tuple(k for k, section in (("entered_concern", "concerns"), ("left_concern", "concerns"),
                                        ("started_support", "support"), ("ended_support", "support"),
                                        ("inspected", "inspections")) if section in found)
     return since.compare(
         previous.load(params), indicators=indicators, measures=rated, tiles=tiles,
-        polarity=since.tile_polarity(tiles, dictionary), reasons=since.rating_reasons(rated, params.evaluation),
+        reasons=since.rating_reasons(rated, params.evaluation),
         events=since.events(**found, since=params.since, as_at=params.as_at), kinds=kinds, period=params.period, since=params.since,
         committee=params.committee, threshold=params.suppression_threshold)

@@ -18,12 +18,17 @@ import pandas as pd
 
 from ...config import load_config
 from ...params import EvaluationSettings
+from ...sources.lait import parse_year_label
 from ...wording import number
 from . import words
 
 RAG_ORDER = {"green": 0, "amber": 1, "red": 2, "not rated": -1}
-#: Columns of a measure row, before rating.
-MEASURE_COLUMNS = ["indicator", "measure", "local", "national", "unit", "trend", "evidence", "decimals"]
+#: Columns of a measure row, before rating. ``key`` names the measure across packs (a LAIT code, a column of
+#: the inspections summary, ``complaints``); ``year`` is the year or snapshot date its figure is for and
+#: ``status`` that figure's status (``provisional``, ``revised``, ``final`` or blank), so that the next pack
+#: tells a revision by the source from a change.
+MEASURE_COLUMNS = ["indicator", "measure", "local", "national", "unit", "trend", "evidence", "decimals", "key",
+                   "year", "status"]
 
 
 def definitions() -> dict[str, Any]:
@@ -106,7 +111,7 @@ def entered_measures(settings: EvaluationSettings) -> pd.DataFrame:
     rows = []
     if settings.complaints is None:
         rows.append(("F", "Qualifying complaints to Ofsted", None, None, "complaints", None, words.NOT_ENTERED, 0,
-                     "not rated"))
+                     "complaints", "", "", "not rated"))
     else:
         previous = settings.complaints_previous
         if previous is None:
@@ -115,14 +120,15 @@ def entered_measures(settings: EvaluationSettings) -> pd.DataFrame:
             rag = "red" if settings.complaints > previous else "green"
             trend = "improving" if settings.complaints < previous else ("stable" if settings.complaints == previous else "declining")
         rows.append(("F", "Qualifying complaints to Ofsted", float(settings.complaints), None, "complaints",
-                     trend, words.complaints_evidence(settings.complaints, previous), 0, rag))
+                     trend, words.complaints_evidence(settings.complaints, previous), 0, "complaints", "", "", rag))
     if settings.secretary_of_state_concerns is None:
-        rows.append(("G", "Secretary of State concerns", None, None, "", None, words.NOT_ENTERED, 0, "not rated"))
+        rows.append(("G", "Secretary of State concerns", None, None, "", None, words.NOT_ENTERED, 0,
+                     "secretary_of_state", "", "", "not rated"))
     else:
         concerns = settings.secretary_of_state_concerns
         evidence = words.secretary_of_state_evidence(concerns, settings.secretary_of_state_note)
         rows.append(("G", "Secretary of State concerns", None, None, "", None, evidence, 0,
-                     "red" if concerns else "green"))
+                     "secretary_of_state", "", "", "red" if concerns else "green"))
     return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "rag"])
 
 
@@ -191,7 +197,8 @@ def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> 
         change = local - value("la", first) if first != last else float("nan")
         trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings))
         evidence = words.inspection_evidence(name, local, national, last, change, first)
-        out.append((letter, name, round(local, 1), round(national, 1), "percent", trend, evidence, 1))
+        out.append((letter, name, round(local, 1), round(national, 1), "percent", trend, evidence, 1, column,
+                    f"{last:%Y-%m-%d}", ""))
     return pd.DataFrame(out, columns=MEASURE_COLUMNS)
 
 
@@ -213,7 +220,8 @@ def attainment_measures(latest: pd.DataFrame) -> pd.DataFrame:
             trend = row["trend"] if isinstance(row["trend"], str) else None
             out.append((letter, f"{row['label']} ({row['year_label']})", float(row["la_value"]),
                         float(row["england"]) if not pd.isna(row["england"]) else float("nan"), str(row["unit"]),
-                        trend, words.attainment_evidence(row, trend), int(row["decimals"])))
+                        trend, words.attainment_evidence(row, trend), int(row["decimals"]), code,
+                        str(int(row["year"])), parse_year_label(str(row["year_label"]))[1] or ""))
     return pd.DataFrame(out, columns=MEASURE_COLUMNS)
 
 

@@ -13,15 +13,17 @@ ending support, inspected) come from this pack's own sections, since the params'
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from ... import published
 from ...config import load_config
+from ...content import Tile
 from ...previous import PreviousPack, period_before
+from ...render.html import tile_value
 from ...wording import number
 from . import evaluation
 
@@ -37,8 +39,6 @@ EVENT_COLUMNS = ["kind", "school", "detail"]
 #: Events, in the order the sentences give them.
 EVENT_KINDS = ["entered_concern", "left_concern", "started_support", "ended_support", "inspected"]
 
-_PERIOD = re.compile(r"^(?P<base>.*?)(?:, | \()(?P<year>\d{4}(?:[-/]\d{2,4})?)(?: \((?P<status>[^)]*)\))?\)?$")
-_TILE_NUMBER = re.compile(r"^(?P<pre>£?)(?P<num>-?[\d,]*\.?\d+)(?P<suf>%|k|m|bn)?$")
 
 
 @dataclass(frozen=True)
@@ -61,25 +61,6 @@ class SinceLastReport:
 def config() -> dict[str, Any]:
     """Tile polarities and which tiles are counts (``config/since_last_report.yaml``)."""
     return load_config("since_last_report")
-
-
-def split_period(text: str) -> tuple[str, str | None, str | None]:
-    """A measure's or tile's name, the year its figure is of, and that year's status.
-
-    ``Attainment 8 (2025 (prov))`` and ``Attainment 8, 2025 (prov)`` -> ``("Attainment 8", "2025", "prov")``;
-    ``LEEP fund spent, 2025-26`` -> ``("LEEP fund spent", "2025-26", None)``; no year -> ``(text, None, None)``.
-    """
-    match = _PERIOD.match(text.strip())
-    if not match:
-        return text.strip(), None, None
-    return match.group("base"), match.group("year"), match.group("status")
-
-
-def _float(text: object) -> float:
-    try:
-        return float(str(text).replace(",", ""))
-    except ValueError:
-        return float("nan")
 
 
 def value_direction(change: float, polarity: str | None) -> str:
@@ -115,39 +96,31 @@ def format_change(change: float, unit: str, decimals: int) -> str:
 def compare_measures(previous: pd.DataFrame | None, measures: pd.DataFrame) -> pd.DataFrame:
     """Each measure of A to F now against the previous pack's published row of the same measure.
 
-    ``previous`` is the previous pack's ``summary__measures.csv`` (text), or None;
-    ``measures`` is ``evaluation.rate_measures`` output, with ``figure_of`` (the
-    snapshot date of A to C) where known. A measure is matched by indicator and
-    name without its year; the same year (or snapshot) with another figure or
-    status is a revision by the source, flagged and not counted as a change.
-    Returns ``MOVEMENT_COLUMNS``; ``size`` is the change in tolerances of the
-    indicator (to rank movements across units).
+    ``previous`` is the previous pack's ``summary__measures`` table (``published.read_table``), or None;
+    ``measures`` is ``evaluation.rate_measures`` output. A measure is matched by indicator and ``key``;
+    the same ``year`` (or snapshot) with another figure or ``status`` is a revision by the source,
+    flagged and not counted as a change. Returns ``MOVEMENT_COLUMNS``; ``size`` is the change in
+    tolerances of the indicator (to rank movements across units).
     """
     config = evaluation.definitions()["indicators"]
-    before: dict[tuple[str, str], dict[str, str]] = {}
+    before: dict[tuple[str, str], dict[str, Any]] = {}
     if previous is not None:
-        for row in previous.to_dict("records"):
-            base, year, status = split_period(row["measure"])
-            before[(row["indicator"], base)] = {**row, "year": row.get("figure_of") or year or "", "status": status or ""}
+        before = {(row["indicator"], row["key"]): row for row in previous.to_dict("records")}
     rows = []
     for row in measures.to_dict("records"):
         letter = row["indicator"]
         if letter == "G" or pd.isna(row["local"]):
             continue
-        base, year, status = split_period(str(row["measure"]))
-        figure_of = row.get("figure_of")
-        period = str(figure_of) if isinstance(figure_of, str) and figure_of else (year or "")
         unit, decimals, now = str(row["unit"]), int(row["decimals"]), float(row["local"])
-        then = before.get((letter, base))
-        if then is None:
+        then = before.get((letter, row["key"]))
+        if then is None or pd.isna(then["local"]):
             rows.append((letter, row["measure"], float("nan"), now, float("nan"), unit, decimals, "new", 0.0, False, ""))
             continue
-        was = _float(then["local"])
-        same_period = then["year"] == period and period != ""
-        if same_period and (then["status"] != (status or "") or abs(was - now) > 1e-9):
-            note = (f"revised: {base} {period} was {number(was, unit, decimals, words=False)}"
-                    f"{f' ({then_status})' if (then_status := then['status']) else ''} in the previous report and is "
-                    f"{number(now, unit, decimals, words=False)}{f' ({status})' if status else ''} now")
+        was = float(then["local"])
+        same_period = str(then["year"]) == str(row["year"]) and str(row["year"]) != ""
+        if same_period and (str(then["status"]) != str(row["status"]) or abs(was - now) > 1e-9):
+            note = (f"revised: {then['measure']} was {number(was, unit, decimals, words=False)} in the previous report "
+                    f"and {row['measure']} is {number(now, unit, decimals, words=False)} now")
             rows.append((letter, row["measure"], was, now, float("nan"), unit, decimals, "same", 0.0, True, note))
             continue
         change = now - was
@@ -230,56 +203,59 @@ def indicator_rows(previous: pd.DataFrame | None, indicators: pd.DataFrame, rati
     return rows
 
 
-def tile_rows(previous: pd.DataFrame | None, tiles: list[dict[str, str]], polarity: Mapping[str, str | None],
-              *, committee: bool, threshold: int) -> list[tuple[str, str, str, str, str, str]]:
-    """One row per headline tile: its value then (the previous ``summary__headlines.csv``) and now.
+def tile_rows(previous: published.PublishedTable | None, tiles: list[Tile], *, committee: bool,
+              threshold: int) -> list[tuple[str, str, str, str, str, str]]:
+    """One row per headline tile: its figure then (the previous ``summary__headlines`` table) and now.
 
-    A tile whose label names another year is a new figure, not a change of the
-    old one only where the name without its year differs; the same year with
-    another status is a revision. In committee packs a previous count below the
-    threshold is suppressed as this pack would suppress it.
+    Tiles are matched by key. The same ``period`` with another status, or another figure where the
+    tile is not a running total, is a revision by the source; a withheld figure on either side is
+    not compared. In committee packs a previous count below the threshold is withheld as this pack
+    would withhold it.
     """
     counts = {k for k, v in config()["tiles"].items() if v.get("count")}
-    then = {} if previous is None else {r["key"]: r for r in previous.to_dict("records")}
+    then: dict[str, tuple[dict[str, Any], bool]] = {}
+    if previous is not None:
+        frame = previous.frame
+        for position, row in enumerate(frame.to_dict("records")):
+            then[row["key"]] = (row, (position, "value") in previous.suppressed)
     rows = []
     for tile in tiles:
-        key, label, now = tile["key"], tile["label"], tile["value"]
-        was = then.get(key)
-        if was is None:
-            rows.append((label, "", now, "", "new", ""))
+        now = tile_value(tile)
+        found = then.get(tile.key)
+        if found is None:
+            rows.append((tile.label, "", now, "", "new", ""))
             continue
-        shown = was["value"]
-        if committee and key in counts and 0 < _float(shown) < threshold:
-            shown = "c"
-        _, year_then, status_then = split_period(was["label"])
-        _, year_now, status_now = split_period(label)
-        a, b = _TILE_NUMBER.match(shown), _TILE_NUMBER.match(now)
-        running = bool(config()["tiles"].get(key, {}).get("running"))  # a running total within its year
-        if year_then and year_then == year_now and (status_then != status_now or (shown != now and not running)):
-            rows.append((label, f"{shown} ({was['label']})", now, "revised", "same",
-                         f"revised: {was['label']} was {shown} in the previous report and {label} is {now} now"))
+        was_row, was_withheld = found
+        was_value = None if pd.isna(was_row["value"]) else float(was_row["value"])
+        if committee and tile.key in counts and was_value is not None and 0 < was_value < threshold:
+            was_withheld = True
+        was_tile = Tile(key=tile.key, label=str(was_row["label"]), value=was_value, unit=str(was_row["unit"]),
+                        decimals=int(was_row["decimals"]) if not pd.isna(was_row["decimals"]) else 0,
+                        suppressed=was_withheld, missing=tile.missing)
+        shown = tile_value(was_tile)
+        running = bool(config()["tiles"].get(tile.key, {}).get("running"))  # a running total within its year
+        same_period = str(was_row.get("period", "")) == tile.period and tile.period != ""
+        if was_withheld or tile.suppressed:
+            rows.append((tile.label, shown, now, "", "same" if shown == now else "", "suppressed"))
             continue
-        if not (a and b and a.group("pre", "suf") == b.group("pre", "suf")):
-            rows.append((label, shown, now, "", "same" if shown == now else "", "suppressed" if "c" in (shown, now)
-                         else ""))
+        if same_period and (str(was_row.get("status", "")) != tile.status or (shown != now and not running)):
+            rows.append((tile.label, f"{shown} ({was_row['label']})", now, "revised", "same",
+                         f"revised: {was_row['label']} was {shown} in the previous report and {tile.label} is {now} "
+                         "now"))
             continue
-        change = _float(b.group("num")) - _float(a.group("num"))
-        places = max(len(x.group("num").partition(".")[2]) for x in (a, b))
-        rows.append((label, shown, now, format_change(change, "%" if b.group("suf") == "%" else "", places),
-                     value_direction(change, polarity.get(key)), ""))
+        if was_value is None or tile.value is None or str(was_row["unit"]) != tile.unit:
+            rows.append((tile.label, shown, now, "", "same" if shown == now else "", ""))
+            continue
+        change = round(tile.value, tile.decimals) - round(was_value, int(was_tile.decimals))
+        rows.append((tile.label, shown, now, format_change(change, tile.unit, tile.decimals),
+                     value_direction(change, tile.polarity or tile_polarity(tile.key)), ""))
     return rows
 
 
-def tile_polarity(tiles: list[dict[str, str]], dictionary: pd.DataFrame | None) -> dict[str, str | None]:
-    """Which way is better for each tile: configured, else (an achievement tile) the LAIT dictionary's polarity."""
-    configured = {k: v.get("polarity") for k, v in config()["tiles"].items()}
-    out: dict[str, str | None] = {}
-    lait = {} if dictionary is None else dict(zip(dictionary["indicator"], dictionary["polarity"], strict=True))
-    for tile in tiles:
-        key = tile["key"]
-        polarity = configured.get(key) or lait.get(key.removeprefix("achievement_"))
-        out[key] = polarity if isinstance(polarity, str) else None
-    return out
+def tile_polarity(key: str) -> str | None:
+    """Which way is better for a tile without its own polarity: ``config/since_last_report.yaml``'s."""
+    polarity = config()["tiles"].get(key, {}).get("polarity")
+    return polarity if isinstance(polarity, str) else None
 
 
 def events(*, concerns: Any = None, support: Any = None, inspections: Any = None, since: dt.date,
@@ -313,7 +289,7 @@ def events(*, concerns: Any = None, support: Any = None, inspections: Any = None
 
 
 def compare(pack: PreviousPack | None, *, indicators: pd.DataFrame, measures: pd.DataFrame,
-            tiles: list[dict[str, str]], polarity: Mapping[str, str | None], reasons: Mapping[str, str],
+            tiles: list[Tile], reasons: Mapping[str, str],
             events: pd.DataFrame, kinds: tuple[str, ...], period: str, since: dt.date, committee: bool,
             threshold: int) -> SinceLastReport:
     """This pack (of ``period``) against the previous pack (``pack``; None where there is none)."""
@@ -322,9 +298,9 @@ def compare(pack: PreviousPack | None, *, indicators: pd.DataFrame, measures: pd
         return SinceLastReport(None, period_before(period), None, since, empty, pd.DataFrame(columns=MOVEMENT_COLUMNS),
                                rating_table(None, indicators, reasons), events, kinds, committee, threshold)
     prev_ind, prev_measures = pack.table("summary__indicators"), pack.table("summary__measures")
-    movements = compare_measures(prev_measures, measures)
-    ratings = rating_table(prev_ind, indicators, reasons)
-    rows = indicator_rows(prev_ind, indicators, ratings, movements)
-    rows += tile_rows(pack.table("summary__headlines"), tiles, polarity, committee=committee, threshold=threshold)
+    movements = compare_measures(None if prev_measures is None else prev_measures.frame, measures)
+    ratings = rating_table(None if prev_ind is None else prev_ind.frame, indicators, reasons)
+    rows = indicator_rows(None if prev_ind is None else prev_ind.frame, indicators, ratings, movements)
+    rows += tile_rows(pack.table("summary__headlines"), tiles, committee=committee, threshold=threshold)
     return SinceLastReport(pack.name, pack.period, pack.as_at, since, pd.DataFrame(rows, columns=TABLE_COLUMNS),
                            movements, ratings, events, kinds, committee, threshold)

@@ -1,102 +1,113 @@
-"""The summary page's tables and layouts, from a ``Summary``: what the notebook shows.
-
-``indicators`` and ``measures`` return the keyword arguments of
-``Section.show``; ``messages`` and ``narrative`` return ``(method, arguments)``
-blocks for ``Section.render``.
-"""
+"""The summary page's tables and layouts, from a ``Summary``: what the notebook shows, as blocks (``content``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 
-from ... import wording
+from ... import content
 from ...config import load_config
+from ...content import Block, Heading, Markdown, Paragraph, Points, Table, hidden
 from . import words
 from .analysis import Summary
 
-Blocks = list[tuple[str, dict[str, Any]]]
+#: A RAG rating as the tables give it.
+_RATINGS = {"green": "Green", "amber": "Amber", "red": "Red", "not rated": "Not rated"}
 
 
-def indicators(result: Summary) -> dict[str, Any]:
-    """``Section.show`` arguments for the A to G table (``summary__indicators.csv``)."""
+def indicators(result: Summary) -> Table:
+    """The A to G table (``summary__indicators.csv``)."""
     table = result.indicators
     shown = table.drop(columns=["actions", "comments"]).copy()
     shown["actions"] = [" ".join(x for x in (a, c) if x) or "–" for a, c in
                         zip(table["actions"], table["comments"], strict=True)]
-    return {"frame": shown, "name": "indicators", "csv": table, "formats": {"rag": "rag", "trend": "trend"},
-            "caption": "Summary evaluation: the DfE indicators A to G, national and local figures, trend and rating",
-            "labels": {"indicator": "", "description": "Indicator", "national": "National", "local": "Local",
-                       "trend": "Trend", "rag": "RAG", "evidence": "Evidence", "actions": "Actions and comments"}}
+    return Table(name="indicators", frame=shown, data=table,
+                 caption="Summary evaluation: the DfE indicators A to G, national and local figures, trend and rating",
+                 columns={"indicator": content.text(""), "description": content.text("Indicator"),
+                          "national": content.text("National"), "local": content.text("Local"),
+                          "trend": content.trend("Trend"), "rag": content.rag("RAG"),
+                          "evidence": content.text("Evidence"), "actions": content.text("Actions and comments"),
+                          "comments": content.text("Comments")})
 
 
-def measures(result: Summary) -> dict[str, Any]:
-    """``Section.show`` arguments for every measure behind the ratings (``summary__measures.csv``)."""
-    columns = ["indicator", "measure", "local", "national", "versus_national", "trend", "rag"]
-    table = result.measures[columns]
-    shown = table.copy()
-    # the snapshot A to C are of (D and E name their year), so the next pack tells a reissue from a change
-    table = table.assign(figure_of=result.measures.get("figure_of"))
-    shown["versus_national"] = [str(v).replace("_", " ") if isinstance(v, str) else "–" for v in table["versus_national"]]
-    for column in ("local", "national"):
-        shown[column] = [wording.number(v, u, d, words=False) for v, u, d in zip(table[column], result.measures["unit"],
-                                                                      result.measures["decimals"], strict=True)]
-    shown["trend"] = [t if isinstance(t, str) else "–" for t in table["trend"]]
-    return {"frame": shown, "name": "measures", "csv": table.reset_index(drop=True),
-            "formats": {"rag": "rag", "trend": "trend"},
-            "caption": "The measures behind each rating",
-            "labels": {"indicator": "", "measure": "Measure", "local": "Local", "national": "National",
-                       "versus_national": "Against national", "trend": "Trend", "rag": "Rating"}}
+def measures(result: Summary) -> Table:
+    """Every measure behind the ratings (``summary__measures.csv``; the next pack compares with it)."""
+    columns = ["indicator", "measure", "local", "national", "versus_national", "trend", "rag", "key", "year", "status",
+               "unit", "decimals"]
+    table = result.measures[columns].reset_index(drop=True)
+    return Table(name="measures", frame=table, caption="The measures behind each rating",
+                 columns={"indicator": content.text(""), "measure": content.text("Measure"),
+                          "local": content.measure("Local"), "national": content.measure("National"),
+                          "versus_national": content.code("Against national", {"better": "better", "worse": "worse",
+                                                                              "in_line": "in line"}),
+                          "trend": content.trend("Trend"), "rag": content.rag("Rating"),
+                          "key": hidden(content.text("Measure key")), "year": hidden(content.text("Figure of")),
+                          "status": hidden(content.text("Status")), "unit": hidden(content.text("Unit")),
+                          "decimals": hidden(content.count("Decimal places"))})
 
 
-def messages(result: Summary) -> Blocks:
+def messages(result: Summary) -> list[Block]:
     """Each section's key messages under its title."""
     titles = load_config("sections")
-    blocks: Blocks = []
+    blocks: list[Block] = []
     for section_id, lines in result.messages.items():
-        blocks += [("heading", {"text": titles[section_id]["title"], "level": 3}), ("points", {"items": lines})]
+        blocks += [Heading(titles[section_id]["title"], 3), Points(tuple(lines))]
     return blocks
 
 
-def narrative(result: Summary, part: str) -> Blocks:
+def narrative(result: Summary, part: str) -> list[Block]:
     """One part of the narrative (``priorities`` by term, or ``enablers``, ``blockers``, ...)."""
     value = result.narrative.get(part, "")
     if isinstance(value, Mapping):
         return [block for term, text in value.items() for block in
-                (("heading", {"text": f"{term.capitalize()} term", "level": 3}), ("markdown", {"text": text}))]
-    return [("markdown", {"text": str(value)})]
+                (Heading(f"{term.capitalize()} term", 3), Markdown(text))]
+    return [Markdown(str(value))]
 
 
-def headlines(result: Summary) -> dict[str, Any]:
-    """``Section.write_table`` arguments for the tiles as shown (``summary__headlines.csv``, read by the next pack)."""
-    frame = pd.DataFrame([{k: t.get(k, "") for k in ("key", "label", "value", "detail")} for t in result.tiles],
-                         columns=["key", "label", "value", "detail"])
-    return {"frame": frame, "name": "headlines", "caption": "The headline figures shown above"}
+#: Columns of ``summary__headlines.csv``: each tile's figure, typed (the next pack compares with it).
+HEADLINE_COLUMNS = ["key", "label", "value", "unit", "decimals", "period", "status", "england", "versus", "detail"]
 
 
-def since_last_report(result: Summary) -> Blocks:
+def headlines(result: Summary) -> Table:
+    """The tiles as shown, typed (``summary__headlines.csv``, read by the next pack); written, not shown again."""
+    rows = [{"key": t.key, "label": t.label, "value": t.value, "unit": t.unit, "decimals": t.decimals,
+             "period": t.period, "status": t.status, "england": t.england, "versus": t.versus, "detail": t.detail}
+            for t in result.tiles]
+    frame = pd.DataFrame(rows, columns=HEADLINE_COLUMNS).astype({"value": float, "england": float})
+    withheld = {(n, "value") for n, t in enumerate(result.tiles) if t.suppressed}
+    units = {"percent": "percent", "count": "count", "money": "money", "number": "number", "points": "points"}
+    return Table(name="headlines", frame=frame, suppressed=withheld, shown=False,
+                 caption="The headline figures shown above",
+                 columns={"key": content.text("Measure key"), "label": content.text("Headline"),
+                          "value": content.measure("Figure"), "unit": content.code("Unit", units),
+                          "decimals": content.count("Decimal places"), "period": content.text("Figure of"),
+                          "status": content.text("Status"), "england": content.measure("England"),
+                          "versus": content.code("Against England", {"better": "better", "worse": "worse",
+                                                                     "in_line": "in line"}),
+                          "detail": content.text("Detail")})
+
+
+def since_last_report(result: Summary) -> list[Block]:
     """"Since the last report": the table against the previous pack and the sentences, or that there is none."""
     found = result.since_last
     if found is None:
         return []
     if found.previous is None:
-        return [("say", {"text": words.no_previous_report(found.previous_period, found.since)})]
-    table = found.table
-    shown = table.copy()
-    shown["direction"] = [d.capitalize() if d else "–" for d in table["direction"]]
-    for column in ("previous", "now", "change", "note"):
-        shown[column] = [v if v else "–" for v in table[column]]
+        return [Paragraph(words.no_previous_report(found.previous_period, found.since))]
+    table = found.table.copy()
     ratings = table["measure"].str.endswith(": rating")  # as the A to G table writes a rating
+    shown = table.copy()
     for column in ("previous", "now", "change"):
-        shown.loc[ratings, column] = shown.loc[ratings, column].str.capitalize()
+        shown.loc[ratings, column] = shown.loc[ratings, column].map(lambda v: _RATINGS.get(v, v.capitalize()))
     sentences = [words.compared_with(found), *words.biggest_movements(found.movements),
                  *words.rating_changes(found.ratings), *words.revisions(found.movements, table),
                  *words.event_sentences(found.events, found.kinds, committee=found.committee,
                                         threshold=found.threshold)]
-    return [("show", {"frame": shown, "name": "since_last_report", "csv": table,
-                      "caption": "Since the last report: each rating, local figure and headline figure then and now",
-                      "labels": {"measure": "Measure", "previous": "Previous report", "now": "This report",
-                                 "change": "Change", "direction": "Direction", "note": "Note"}}),
-            ("points", {"items": sentences})]
+    directions = {"better": "Better", "worse": "Worse", "same": "Same", "new": "New"}
+    return [Table(name="since_last_report", frame=shown, data=table,
+                  caption="Since the last report: each rating, local figure and headline figure then and now",
+                  columns={"measure": content.text("Measure"), "previous": content.text("Previous report"),
+                           "now": content.text("This report"), "change": content.text("Change"),
+                           "direction": content.code("Direction", directions), "note": content.text("Note")}),
+            Points(tuple(sentences))]

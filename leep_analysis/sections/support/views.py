@@ -1,4 +1,4 @@
-"""What the support notebook shows: ``Section.show`` and ``Section.figure`` arguments from an ``Analysis``."""
+"""What the support notebook shows: its tables and figures (``content`` blocks), from an ``Analysis``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ... import charts, disclosure, tables
+from ... import charts, content, disclosure
+from ...content import Figure, Table
 from ...schools import grade_label, label
 from ...sources.support_register import config, vocabulary
+from ...tables import FORMATS, SUPPRESSED
 from ...wording import long_date
 from . import analysis
 from .analysis import ALL, Analysis
@@ -19,21 +21,51 @@ from .matching import attainment_measures
 from .words import as_of, measure_label, measure_short, measure_unit, shown_count, since
 
 
-def _group_label(group_by: str, group: str) -> str:
-    kinds = {"reach": "reach_groups", "tier": "tiers", "support_type": "support_types", "phase": "phases",
-             "governance": "governance", "funding_source": "funding_sources"}
-    if group_by in kinds and group in config()[kinds[group_by]]:
-        return label(kinds[group_by], group)
-    return {"not recorded": "Not recorded", "unknown": "Not known"}.get(group, group)
+def _codes(kind: str) -> dict[str, str]:
+    """A configured vocabulary's codes and labels (``tiers``, ``phases``, ``outcomes``, ...)."""
+    return {code: label(kind, code) for code in config()[kind]}
 
 
-def _labels() -> dict[str, str]:
-    return dict(config()["labels"])
+#: The vocabulary of each kind of group (``support__summary.csv``'s ``group_by``).
+_GROUP_KINDS = {"reach": "reach_groups", "tier": "tiers", "support_type": "support_types", "phase": "phases",
+                "governance": "governance", "funding_source": "funding_sources"}
+_NOT_KNOWN = {"not recorded": "Not recorded", "unknown": "Not known"}
 
 
-def _suppress(data: SupportData, frame: pd.DataFrame, counts: list[str],
-              dependents: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
-    return disclosure.suppress(frame, counts, threshold=data.threshold, dependents=dependents,
+def columns() -> dict[str, content.Column]:
+    """How the section's table columns read: codes with their labels, counts whole, percentages to none."""
+    labels = config()["labels"]
+    groups = {by: {**_NOT_KNOWN, **_codes(kind)} for by, kind in _GROUP_KINDS.items()}
+    grades = {g: grade_label(g) for g in (1, 2, 3, 4)}
+    return {
+        "group_by": content.code(labels["group_by"], config()["group_by"]),
+        "group": content.code(labels["group"], groups, codes_by="group_by"),
+        "n_schools": content.count(labels["n_schools"]), "n_episodes": content.count(labels["n_episodes"]),
+        "pct_of_schools": content.percent(labels["pct_of_schools"]),
+        "n_supported": content.count(labels["n_supported"]), "n_comparison": content.count(labels["n_comparison"]),
+        "effect": content.number(labels["effect"], 2, signed=True),
+        "ci_low": content.number(labels["ci_low"], 2, signed=True),
+        "ci_high": content.number(labels["ci_high"], 2, signed=True),
+        "verdict": content.text(labels["verdict"]),
+        "school_name": content.text(labels["school_name"]), "urn": content.text(labels["urn"]),
+        "phase": content.code(labels["phase"], _codes("phases")),
+        "governance": content.code(labels["governance"], _codes("governance")),
+        "tier": content.code(labels["tier"], _codes("tiers")),
+        "support_types": content.text(labels["support_types"]), "providers": content.text(labels["providers"]),
+        "first_start": content.date(labels["first_start"]),
+        "last_end": content.date(labels["last_end"], missing="ongoing"),
+        "grade_before": content.code(labels["grade_before"], grades),
+        "grade_after": content.code(labels["grade_after"], grades),
+        "inspected_after": content.date(labels["inspected_after"]),
+        "outcome": content.code(labels["outcome"], _codes("outcomes")),
+        "followed": content.code(labels["followed"], _codes("following")),
+        "status": content.code("", _codes("following")),
+    }
+
+
+def _withheld(data: SupportData, frame: pd.DataFrame, counts: list[str],
+              dependents: Mapping[str, list[str]] | None = None) -> disclosure.Withheld:
+    return disclosure.withhold(frame, counts, threshold=data.threshold, dependents=dependents,
                                committee=data.committee)
 
 
@@ -41,96 +73,84 @@ _REACH_NOTE = ("A school can have support of more than one tier, type or provide
                "percentages are of the LA's schools of that phase or governance.")
 
 
-def _reach_view(result: Analysis, frame: pd.DataFrame, name: str, caption: str,
-                notes: str | None = None) -> dict[str, Any]:
-    table = _suppress(result.data, frame, ["n_schools", "n_episodes"], {"n_schools": ["pct_of_schools"]})
+def _reach_view(result: Analysis, frame: pd.DataFrame, name: str, caption: str, notes: str | None = None) -> Table:
+    table = _withheld(result.data, frame, ["n_schools", "n_episodes"], {"n_schools": ["pct_of_schools"]})
     if result.data.committee:
         notes = " ".join(filter(None, [notes, f"c: fewer than {result.data.threshold}, withheld with its percentage "
                                               "so that no school can be picked out."]))
-    shown = table.copy()
-    shown["group_by"] = [label("group_by", g) for g in shown["group_by"]]
-    shown["group"] = [_group_label(b, g) for b, g in zip(frame["group_by"], frame["group"], strict=True)]
-    return {"frame": shown, "name": name, "csv": table, "labels": _labels(), "caption": caption, "notes": notes,
-            "formats": {"n_schools": "int", "n_episodes": "int", "pct_of_schools": "pct0"}}
+    return Table(name=name, frame=table.frame, suppressed=table.cells, columns=columns(), caption=caption,
+                 notes=notes)
 
 
-def summary(result: Analysis) -> dict[str, Any]:
-    """``Section.show`` arguments for the reach table (``support__summary.csv``)."""
+def summary(result: Analysis) -> Table:
+    """The reach table (``support__summary.csv``)."""
     return _reach_view(result, result.summary, "summary",
                        f"Schools receiving support, {since(result.data)} to {as_of(result.data)}",
                        "Tier, type, phase, governance, funding and provider describe support this period. " + _REACH_NOTE)
 
 
-def year(result: Analysis) -> dict[str, Any]:
-    """``Section.show`` arguments for the reach breakdowns of the academic year to date (``support__summary_year.csv``)."""
+def year(result: Analysis) -> Table:
+    """The reach breakdowns of the academic year to date (``support__summary_year.csv``)."""
     first = result.data.year_start
     return _reach_view(result, result.summary_year, "summary_year",
                        f"Schools receiving support this academic year, {long_date(first)} "
                        f"to {as_of(result.data)}", _REACH_NOTE)
 
 
-def impact(result: Analysis) -> dict[str, Any]:
-    """``Section.show`` arguments for the impact table (``support__impact.csv``)."""
+def impact(result: Analysis) -> Table:
+    """The impact table (``support__impact.csv``)."""
     data = result.data
-    table = _suppress(data, result.impact, ["n_supported", "n_comparison"],
+    table = _withheld(data, result.impact, ["n_supported", "n_comparison"],
                       {"n_supported": ["effect", "ci_low", "ci_high"], "n_comparison": ["effect", "ci_low", "ci_high"]})
-    shown = table.copy()
-    shown["measure"] = [f"{measure_label(m)} ({measure_unit(m)})" for m in result.impact["measure"]]
-    shown["group"] = ["All supported schools" if g == ALL else label("tiers", g) for g in result.impact["group"]]
-    return {"frame": shown, "name": "impact", "csv": table, "labels": _labels(),
-            "caption": f"Impact of support: supported schools against similar unsupported schools, to {as_of(data)}",
-            "formats": {"n_supported": "int", "n_comparison": "int", "effect": "signed2", "ci_low": "signed2",
-                        "ci_high": "signed2"},
-            "notes": "Difference = supported minus comparison (for results, the difference between their changes). "
-                     "Inspection measures in percentage points. The verdict comes from the 95% interval: only an "
-                     "interval wholly above (or below) zero is called a difference."}
+    measures = {m: f"{measure_label(m)} ({measure_unit(m)})" for m in result.impact["measure"]}
+    return Table(name="impact", frame=table.frame, suppressed=table.cells,
+                 columns={**columns(), "measure": content.code(config()["labels"]["measure"], measures),
+                          "group": content.code(config()["labels"]["group"],
+                                                {ALL: "All supported schools", **_codes("tiers")})},
+                 caption=f"Impact of support: supported schools against similar unsupported schools, to {as_of(data)}",
+                 notes="Difference = supported minus comparison (for results, the difference between their changes). "
+                       "Inspection measures in percentage points. The verdict comes from the 95% interval: only an "
+                       "interval wholly above (or below) zero is called a difference.")
 
 
-def inspection(result: Analysis) -> dict[str, Any]:
-    """``Section.show`` arguments for the next-inspection outcomes (``support__inspection.csv``)."""
-    table = analysis.inspection_summary(result)
+def inspection(result: Analysis) -> Table:
+    """The next-inspection outcomes (``support__inspection.csv``)."""
     data = result.data
-    table = _suppress(data, table, ["n_schools"], {"n_schools": ["pct_improved", "pct_same", "pct_declined",
-                                                                 "pct_good", "months_to_good"]})
-    shown = table.copy()
-    shown["group"] = [config()["labels"][g] for g in analysis.inspection_summary(result)["group"]]
-    return {"frame": shown, "name": "inspection", "csv": table,
-            "labels": {"group": "", "n_schools": "Schools inspected", "pct_improved": "Improved",
-                       "pct_same": "Same grade", "pct_declined": "Declined",
-                       "pct_good": "Good or better (started below good)", "months_to_good": "Median months to good"},
-            "formats": {"n_schools": "int", "pct_improved": "pct0", "pct_same": "pct0", "pct_declined": "pct0",
-                        "pct_good": "pct0", "months_to_good": "num1"},
-            "caption": "Grade at the next inspection after support started, supported and similar unsupported schools",
-            "notes": "Similar schools: the LA's schools without support, of the same phase, that had the same grade on "
-                     "the day each supported school's support started and were inspected after it."}
+    table = _withheld(data, analysis.inspection_summary(result), ["n_schools"],
+                      {"n_schools": ["pct_improved", "pct_same", "pct_declined", "pct_good", "months_to_good"]})
+    return Table(name="inspection", frame=table.frame, suppressed=table.cells,
+                 columns={"group": content.code("", {g: config()["labels"][g] for g in ("supported", "comparison")}),
+                          "n_schools": content.count("Schools inspected"), "pct_improved": content.percent("Improved"),
+                          "pct_same": content.percent("Same grade"), "pct_declined": content.percent("Declined"),
+                          "pct_good": content.percent("Good or better (started below good)"),
+                          "months_to_good": content.number("Median months to good", 1)},
+                 caption="Grade at the next inspection after support started, supported and similar unsupported schools",
+                 notes="Similar schools: the LA's schools without support, of the same phase, that had the same grade on "
+                       "the day each supported school's support started and were inspected after it.")
 
 
-def following(result: Analysis) -> dict[str, Any]:
-    """``Section.show`` arguments for how supported schools were followed across URN changes."""
-    table = analysis.following(result)
+def following(result: Analysis) -> Table:
+    """How supported schools were followed across URN changes (``support__following.csv``)."""
     data = result.data
-    table = _suppress(data, table, ["n_schools"])
-    shown = table.copy()
-    shown["status"] = [label("following", s) for s in analysis.following(result)["status"]]
-    return {"frame": shown, "name": "following", "csv": table, "labels": {"status": "", "n_schools": "Schools"},
-            "formats": {"n_schools": "int"},
-            "caption": f"Supported schools found in the data as at {as_of(data)}",
-            "notes": "A school that becomes an academy gets a new URN; predecessor and successor links from Get "
-                     "Information about Schools connect the two." + (
-                         "" if data.present is not None else " Not known here: neither an establishments list nor "
-                         "Ofsted management information says which schools are open.")}
+    table = _withheld(data, analysis.following(result), ["n_schools"])
+    return Table(name="following", frame=table.frame, suppressed=table.cells, columns=columns(),
+                 caption=f"Supported schools found in the data as at {as_of(data)}",
+                 notes="A school that becomes an academy gets a new URN; predecessor and successor links from Get "
+                       "Information about Schools connect the two." + (
+                           "" if data.present is not None else " Not known here: neither an establishments list nor "
+                           "Ofsted management information says which schools are open."))
 
 
-def _first_of(providers: object) -> str:
+def _first_of(providers: object) -> str | None:
     """``A; B; C`` -> ``A and 2 more``."""
     if providers is None or pd.isna(providers) or not str(providers):
-        return tables.MISSING
+        return None
     names = str(providers).split("; ")
     return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
 
 
-def schools(result: Analysis) -> dict[str, Any]:
-    """``Section.show`` arguments for the list of supported schools (``support__schools.csv``).
+def schools(result: Analysis) -> Table:
+    """The list of supported schools (``support__schools.csv``).
 
     The page shows the first provider of each school ("and 2 more"), and
     leaves governance, the types of support and how the school was followed
@@ -138,32 +158,20 @@ def schools(result: Analysis) -> dict[str, Any]:
     """
     data = result.data
     table = analysis.school_list(result)
-    shown = table.copy()
-    shown["phase"] = [label("phases", p) for p in table["phase"]]
-    shown["tier"] = [label("tiers", t) for t in table["tier"]]
-    shown["providers"] = [_first_of(p) for p in table["providers"]]
-    shown["grade_before"] = [grade_label(g) for g in table["grade_before"]]
-    shown["grade_after"] = [grade_label(g) for g in table["grade_after"]]
-    shown["outcome"] = [label("outcomes", o) for o in table["outcome"]]
-    shown["last_end"] = ["ongoing" if pd.isna(e) else tables.FORMATS["date"](e) for e in table["last_end"]]
-    shown = shown.drop(columns=["governance", "support_types", "followed"])
+    shown = table.assign(providers=[_first_of(p) for p in table["providers"]]) \
+        .drop(columns=["governance", "support_types", "followed"])
     note = "Schools are shown as School A, School B and so on; providers that are schools are not named." \
         if data.committee else None
-    if table.empty:  # tables.write_csv cannot write an empty text column
-        table, shown = table.astype(object), shown.astype(object)
-    return {"frame": shown, "name": "schools", "csv": table, "labels": _labels(),
-            "formats": {"first_start": "date", "inspected_after": "date"},
-            "caption": f"Schools supported, their support and their next inspection, to {as_of(data)}", "notes": note}
+    return Table(name="schools", frame=shown, data=table, columns=columns(), notes=note,
+                 caption=f"Schools supported, their support and their next inspection, to {as_of(data)}")
 
 
 # ------------------------------------------------------------------------ charts
-def reach_figure(result: Analysis) -> dict[str, Any]:
-    """``Section.figure`` arguments: schools supported this period by their most intensive tier.
+def reach_figure(result: Analysis) -> Figure:
+    """Schools supported this period by their most intensive tier.
 
     In committee packs a small count is drawn as no bar and labelled ``c``.
     """
-    plt = charts.pyplot()
-
     data = result.data
     period = data.register[data.register["end_date"].isna() | data.register["end_date"].gt(pd.Timestamp(data.since))]
     order = vocabulary("tiers")
@@ -171,106 +179,131 @@ def reach_figure(result: Analysis) -> dict[str, Any]:
     top = ranked.sort_values("_rank", kind="stable").drop_duplicates("lineage", keep="last")
     counts = top["tier"].value_counts().reindex(order, fill_value=0)
     shown = [shown_count(data, int(n)) for n in counts]
-    values = [0 if text == disclosure.SUPPRESSED else int(n) for text, n in zip(shown, counts, strict=True)]
-    fig, ax = plt.subplots(figsize=(7.5, 2.4))
+    drawn = pd.DataFrame({"tier": order, "n_schools": [np.nan if text == SUPPRESSED else int(n)
+                                                         for text, n in zip(shown, counts, strict=True)]})
     names = [label("tiers", t) for t in order]
-    ax.set_axisbelow(True)
-    ax.barh(names, values, color=charts.PALETTE["dark_blue"])
-    for y, (value, text) in enumerate(zip(values, shown, strict=True)):
-        ax.annotate(text, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
-    ax.invert_yaxis()
-    ax.set_title("Schools supported this period, by most intensive tier")
-    ax.set_xlabel("Schools")
-    ax.grid(axis="x", color="#DDDDDD")
-    ax.grid(axis="y", visible=False)
-    fig.tight_layout()
+
+    def draw(frame: pd.DataFrame) -> Any:
+        fig, ax = charts.pyplot().subplots(figsize=(7.5, 2.4))
+        values = frame["n_schools"].fillna(0).to_numpy(dtype=float)
+        ax.set_axisbelow(True)
+        ax.barh(names, values, color=charts.PALETTE["dark_blue"])
+        for y, (value, text) in enumerate(zip(values, shown, strict=True)):
+            ax.annotate(text, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+        ax.invert_yaxis()
+        ax.set_title("Schools supported this period, by most intensive tier")
+        ax.set_xlabel("Schools")
+        ax.grid(axis="x", color="#DDDDDD")
+        ax.grid(axis="y", visible=False)
+        fig.tight_layout()
+        return fig
+
     described = ", ".join(f"{n} {t}" for n, t in zip(names, shown, strict=True))
-    return {"fig": fig, "caption": "Schools supported this period by the most intensive tier of their support",
-            "alt": f"Horizontal bar chart of schools supported this period by tier: {described}."}
+    return charts.figure("bar", drawn, draw,
+                         caption="Schools supported this period by the most intensive tier of their support",
+                         alt=f"Horizontal bar chart of schools supported this period by tier: {described}.")
 
 
-def outcomes_figure(result: Analysis) -> dict[str, Any]:
-    """``Section.figure`` arguments: next-inspection outcomes, supported against similar schools (100% bars).
+def outcomes_figure(result: Analysis) -> Figure:
+    """Next-inspection outcomes, supported against similar schools (100% bars).
 
     A group with no schools inspected (or, in committee packs, fewer than the
     suppression threshold) gets no bar and a note saying why.
     """
-    plt = charts.pyplot()
-
     data = result.data
     table = analysis.inspection_summary(result)
-    fig, ax = plt.subplots(figsize=(7.5, 2.6))
     names = [config()["labels"][g] for g in table["group"]]
     parts = [("pct_improved", "Improved", charts.PALETTE["dark_blue"]),
              ("pct_same", "Same grade", charts.GREY), ("pct_declined", "Declined", charts.PALETTE["orange"])]
-    hidden = [n == 0 or shown_count(data, int(n)) == disclosure.SUPPRESSED for n in table["n_schools"]]
-    left = np.zeros(len(table))
-    ax.set_axisbelow(True)
-    for column, name, colour in parts:
-        values = np.where(hidden, 0.0, table[column].fillna(0).to_numpy(dtype=float))
-        ax.barh(names, values, left=left, color=colour, label=name)
-        left += values
-    for y, (hide, n) in enumerate(zip(hidden, table["n_schools"], strict=True)):
-        if hide:
-            ax.text(1, y, "no schools inspected" if n == 0 else "too few schools to show (c)", va="center",
-                    fontsize=9, color="#505050")
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% of schools inspected since support started")
-    ax.set_title("Grade at the next inspection against the grade before")
-    ax.grid(axis="x", color="#DDDDDD")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
+    hidden = [n == 0 or shown_count(data, int(n)) == SUPPRESSED for n in table["n_schools"]]
+    drawn = table[["group", "n_schools", *[c for c, _, _ in parts]]].copy()
+    for column, _, _ in parts:
+        drawn[column] = np.where(hidden, np.nan, drawn[column].to_numpy(dtype=float))
+    drawn["n_schools"] = [np.nan if h and n else n for h, n in zip(hidden, drawn["n_schools"], strict=True)]
+
+    def draw(frame: pd.DataFrame) -> Any:
+        fig, ax = charts.pyplot().subplots(figsize=(7.5, 2.6))
+        left = np.zeros(len(frame))
+        ax.set_axisbelow(True)
+        for column, name, colour in parts:
+            values = frame[column].fillna(0).to_numpy(dtype=float)
+            ax.barh(names, values, left=left, color=colour, label=name)
+            left += values
+        for y, (hide, n) in enumerate(zip(hidden, table["n_schools"], strict=True)):
+            if hide:
+                ax.text(1, y, "no schools inspected" if n == 0 else "too few schools to show (c)", va="center",
+                        fontsize=9, color="#505050")
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("% of schools inspected since support started")
+        ax.set_title("Grade at the next inspection against the grade before")
+        ax.grid(axis="x", color="#DDDDDD")
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fig.tight_layout()
+        return fig
+
     described = "; ".join(
-        f"{n}: " + ("not shown" if hide else ", ".join(f"{name.lower()} {tables.FORMATS['pct0'](row[c])}"
+        f"{n}: " + ("not shown" if hide else ", ".join(f"{name.lower()} {FORMATS['pct0'](row[c])}"
                                                          for c, name, _ in parts))
         for n, hide, (_, row) in zip(names, hidden, table.iterrows(), strict=True))
-    return {"fig": fig, "caption": "Next-inspection outcome of supported schools and of similar unsupported schools",
-            "alt": f"Horizontal 100% bar chart of next-inspection outcomes. {described}."}
+    return charts.figure("stacked bar", drawn, draw,
+                         caption="Next-inspection outcome of supported schools and of similar unsupported schools",
+                         alt=f"Horizontal 100% bar chart of next-inspection outcomes. {described}.")
 
 
-def trajectory_figure(result: Analysis) -> dict[str, Any]:
-    """``Section.figure`` arguments: results of supported and matched comparison schools around the start of support.
+def trajectory_figure(result: Analysis) -> Figure:
+    """Results of supported and matched comparison schools around the start of support.
 
     One panel per measure; a panel whose measure has fewer matched supported
     schools than ``min_group`` says so instead of drawing lines.
     """
-    plt = charts.pyplot()
-
     data = result.data
     measures = [f"{ks}_{m}" for ks, m in attainment_measures()]
-    fig, axes = plt.subplots(1, len(measures), figsize=(7.5, 3.2), squeeze=False)
-    described = []
-    for ax, measure in zip(axes[0], measures, strict=True):
+    frames, described, drawable = [], [], {}
+    for measure in measures:
         frame = analysis.trajectories(result, measure)
         supported = frame[frame["group"] == "supported"]
-        ax.set_title(measure_short(measure), fontsize=9, loc="left")
-        if supported.empty or supported["n_schools"].max() < data.settings.min_group:
-            ax.text(0.5, 0.5, "too few schools\nto draw", ha="center", va="center", transform=ax.transAxes,
-                    color="#505050")
-            ax.set_xticks([])
-            ax.set_yticks([])
+        drawable[measure] = not (supported.empty or supported["n_schools"].max() < data.settings.min_group)
+        if not drawable[measure]:
             described.append(f"{measure_label(measure)}: too few schools")
             continue
         frame = frame[frame["n_schools"] >= max(data.settings.min_group, data.threshold if data.committee else 0)]
-        for group, colour, marker in (("supported", charts.PALETTE["dark_blue"], "o"),
-                                      ("comparison", charts.PALETTE["orange"], "s")):
-            part = frame[frame["group"] == group].sort_values("offset")
-            ax.plot(part["offset"], part["mean"], marker=marker, color=colour, label=config()["labels"][group],
-                    linewidth=2, markersize=4)
-        ax.axvline(0.5, color="#505050", linewidth=1, linestyle="--")
-        ax.axhline(0, color="#505050", linewidth=0.8)
-        ax.set_xlabel("Years from last results before support", fontsize=8)
-        ax.set_ylabel(f"Change ({measure_unit(measure)})", fontsize=8)
+        frames.append(frame.assign(measure=measure))
         described.append(f"{measure_label(measure)}: supported and comparison means by year from the baseline")
-    handles, names = next(((a.get_legend_handles_labels()) for a in axes[0] if a.get_legend_handles_labels()[0]),
-                          ([], []))
-    if handles:
-        fig.legend(handles, names, loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.02))
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    return {"fig": fig, "caption": "Change in results since the last results before support, supported schools and "
-                                   "similar unsupported schools over the same years (dashed line: support starts)",
-            "alt": "Line charts of the mean change in results since each school's last results before support, by "
-                   "year. "
-                   + "; ".join(described) + "."}
+    columns = ["measure", "group", "offset", "mean", "n_schools"]
+    drawn = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+    def draw(frame: pd.DataFrame) -> Any:
+        fig, axes = charts.pyplot().subplots(1, len(measures), figsize=(7.5, 3.2), squeeze=False)
+        for ax, measure in zip(axes[0], measures, strict=True):
+            ax.set_title(measure_short(measure), fontsize=9, loc="left")
+            if not drawable[measure]:
+                ax.text(0.5, 0.5, "too few schools\nto draw", ha="center", va="center", transform=ax.transAxes,
+                        color="#505050")
+                ax.set_xticks([])
+                ax.set_yticks([])
+                continue
+            part = frame[frame["measure"] == measure]
+            for group, colour, marker in (("supported", charts.PALETTE["dark_blue"], "o"),
+                                          ("comparison", charts.PALETTE["orange"], "s")):
+                line = part[part["group"] == group].sort_values("offset")
+                ax.plot(line["offset"], line["mean"], marker=marker, color=colour, label=config()["labels"][group],
+                        linewidth=2, markersize=4)
+            ax.axvline(0.5, color="#505050", linewidth=1, linestyle="--")
+            ax.axhline(0, color="#505050", linewidth=0.8)
+            ax.set_xlabel("Years from last results before support", fontsize=8)
+            ax.set_ylabel(f"Change ({measure_unit(measure)})", fontsize=8)
+        handles, names = next(((a.get_legend_handles_labels()) for a in axes[0] if a.get_legend_handles_labels()[0]),
+                              ([], []))
+        if handles:
+            fig.legend(handles, names, loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.02))
+        fig.tight_layout(rect=(0, 0.08, 1, 1))
+        return fig
+
+    return charts.figure(
+        "line", drawn, draw,
+        caption="Change in results since the last results before support, supported schools and similar unsupported "
+                "schools over the same years (dashed line: support starts)",
+        alt="Line charts of the mean change in results since each school's last results before support, by year. "
+            + "; ".join(described) + ".")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import disclosure
+from ...content import Tile
 from ...sources.support_register import config
+from ...tables import SUPPRESSED
 from ...wording import long_date
 from .analysis import ALL, Analysis, following, inspection_summary
 from .data import SupportData
@@ -46,7 +48,7 @@ def since(data: SupportData) -> str:
 
 def shown_count(data: SupportData, n: int) -> str:
     """A count as the pack may show it: ``c`` for a small non-zero count in committee packs."""
-    return disclosure.SUPPRESSED if data.committee and 0 < n < data.threshold else f"{n:,}"
+    return SUPPRESSED if data.committee and 0 < n < data.threshold else f"{n:,}"
 
 
 def _said(data: SupportData, n: int) -> str:
@@ -65,38 +67,46 @@ def _summary_row(result: Analysis, key: str) -> pd.Series:
     return table[(table["group_by"] == "reach") & (table["group"] == key)].iloc[0]
 
 
-def headlines(result: Analysis) -> list[dict[str, str]]:
+def headlines(result: Analysis) -> list[Tile]:
     """Headline tiles: schools supported this period, new to support, good at the next inspection, not followed."""
     data = result.data
     period, new, started = (_summary_row(result, key) for key in ("period", "new", "started"))
-    share = "" if pd.isna(period["pct_of_schools"]) or shown_count(data, period["n_schools"]) == disclosure.SUPPRESSED \
+
+    def withheld(n: object) -> bool:
+        return bool(data.committee and 0 < int(n) < data.threshold)  # type: ignore[call-overload]
+
+    share = "" if pd.isna(period["pct_of_schools"]) or withheld(period["n_schools"]) \
         else f"{period['pct_of_schools']:.0f}% of the LA's schools"
+
+    def count(key: str, label: str, n: object, detail: str) -> Tile:
+        hide = withheld(n)
+        return Tile(key=key, label=label, value=None if hide else float(n), unit="count",  # type: ignore[arg-type]
+                    suppressed=hide, detail=detail)
+
     tiles = [
-        {"key": "support_schools", "label": "Schools supported this period", "value": shown_count(data, int(period["n_schools"])),
-         "detail": share},
+        count("support_schools", "Schools supported this period", period["n_schools"], share),
         # the episodes started include new episodes of schools already supported: said so, or 0 new schools
         # above "41 episodes started" reads as a contradiction
-        {"key": "support_new", "label": f"Schools new to support since {since(data)}",
-         "value": shown_count(data, int(new["n_schools"])),
-         "detail": f"{shown_count(data, int(started['n_episodes']))} support episodes began in that time, "
-                   "including those of schools already supported"},
+        count("support_new", f"Schools new to support since {since(data)}", new["n_schools"],
+              f"{shown_count(data, int(started['n_episodes']))} support episodes began in that time, "
+              "including those of schools already supported"),
     ]
     row = result.impact[(result.impact["measure"] == "inspection_good") & (result.impact["group"] == ALL)].iloc[0]
     summary = inspection_summary(result)
     supported = summary[summary["group"] == "supported"].iloc[0]
     comparison = summary[summary["group"] == "comparison"].iloc[0]
     if row["verdict"] == config()["verdicts"]["too_few"] or pd.isna(supported["pct_good"]):
-        value, detail = "–", row["verdict"]
+        value, detail = None, row["verdict"]
     else:
-        value = f"{supported['pct_good']:.0f}%"
+        value = float(supported["pct_good"])
         detail = f"similar schools {comparison['pct_good']:.0f}%: {row['verdict']}"
-    tiles.append({"key": "support_good_next", "label": "Good or better at the next inspection after support",
-                  "value": value, "detail": detail})
+    tiles.append(Tile(key="support_good_next", label="Good or better at the next inspection after support",
+                      value=value, unit="percent", decimals=0, detail=detail, polarity="High"))
     lost = following(result)
     if data.present is not None:
         n = int(lost.loc[lost["status"] == "not_followed", "n_schools"].sum())
-        tiles.append({"key": "support_not_followed", "label": "Supported schools that could not be followed",
-                      "value": shown_count(data, n), "detail": "URN closed with no successor link"})
+        tiles.append(count("support_not_followed", "Supported schools that could not be followed", n,
+                           "URN closed with no successor link"))
     return tiles
 
 
