@@ -221,20 +221,16 @@ def table_width(table: Table, size: float = TABLE_PT) -> float:
 
 
 def column_sizes(table: Table, size: float, available: float) -> list[str]:
-    """typst column sizes: every column its natural width where the table fits, else numbers their own width and
-    text columns sharing the rest in proportion to their text (never narrower than their longest word)."""
+    """typst column sizes: every column its natural width where the table fits; else each column its narrowest,
+    and the width left over shared among the text columns by how much more room their text would take."""
     natural, narrowest = _widths(table, size)
     if sum(natural) <= available:
         return ["auto"] * len(natural)
     numeric = [table.columns[c].numeric for c in table.visible]
-    fixed = sum(n for n, is_number in zip(narrowest, numeric, strict=True) if is_number)
-    weights = [n for n, is_number in zip(natural, numeric, strict=True) if not is_number]
-    left = max(available - fixed, 0.0)
-    sizes, total = [], sum(weights) or 1.0
-    for nat, low, is_number in zip(natural, narrowest, numeric, strict=True):
-        width = low if is_number else max(low, left * nat / total)
-        sizes.append(f"{width:.1f}pt")
-    return sizes
+    spare = max(available - sum(narrowest), 0.0)
+    wants = [0.0 if is_number else nat - low for nat, low, is_number in zip(natural, narrowest, numeric, strict=True)]
+    total = sum(wants) or 1.0
+    return [f"{low + spare * want / total:.1f}pt" for low, want in zip(narrowest, wants, strict=True)]
 
 
 def _cell(table: Table, row: Mapping[str, Any], column: str, withheld: bool) -> str:
