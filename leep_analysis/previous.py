@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from . import published
 from .errors import InputError, Problem
 from .params import PERIOD_PATTERN, PeriodParams
@@ -75,11 +77,72 @@ def read(folder: Path, *, key: str = "previous_pack") -> PreviousPack:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         params = manifest["params"]
-        return PreviousPack(folder=folder, period=str(params["period"]), as_at=dt.date.fromisoformat(params["as_at"]),
+        pack = PreviousPack(folder=folder, period=str(params["period"]), as_at=dt.date.fromisoformat(params["as_at"]),
                             audience=str(params.get("audience", "internal")), manifest=manifest)
     except (ValueError, KeyError, TypeError):
         raise InputError(Problem(str(path), "has no readable params (period, as_at)",
                                  key=key)) from None
+    problems = check_tables(folder, key=key)
+    if problems:
+        raise InputError(problems)
+    return pack
+
+
+#: The previous pack's tables "since the last report" reads, the columns it reads and their kinds.
+TABLES: dict[str, dict[str, str]] = {
+    "summary__indicators": {"indicator": "text", "local": "text", "rag": "rag"},
+    "summary__measures": {"indicator": "text", "key": "text", "measure": "text", "local": "measure",
+                          "year": "text", "status": "text"},
+    "summary__headlines": {"key": "text", "label": "text", "value": "measure", "unit": "code", "decimals": "count",
+                           "period": "text", "status": "text"},
+}
+#: The largest figure a published table holds (a count of pupils, money in pounds): anything larger was tampered with.
+LARGEST = 1e10
+
+
+def check_tables(folder: Path, *, key: str = "previous_pack") -> list[Problem]:
+    """Problems with the tables of a previous pack that this pack compares with: as any input is checked.
+
+    Each table it reads (``TABLES``) must have its columns, typed in the pack's data dictionary as this
+    version types them, and its figures must be finite and of a believable size; a pack of an earlier
+    version (no kinds in its data dictionary) is named with what to do. A table the pack lacks is not a
+    problem (its section was not in that pack).
+    """
+    problems: list[Problem] = []
+    for stem, wanted in TABLES.items():
+        path = Path(folder) / "tables" / f"{stem}.csv"
+        if not path.is_file():
+            continue
+        found = published.read_table(folder, stem)
+        assert found is not None
+        missing = [c for c in wanted if c not in found.frame.columns]
+        if missing:
+            problems.append(Problem(str(path), f"has no column {', '.join(missing)}: it is not a table this version "
+                                    "of leep-analysis published", key=key))
+            continue
+        kinds = {c: found.kinds.get(c) for c in wanted}
+        if any(kind is None for kind in kinds.values()):
+            problems.append(Problem(str(Path(folder) / published.DICTIONARY_NAME),
+                                    f"does not type {stem}.csv: the pack was made by an earlier version of "
+                                    "leep-analysis; build it again with this version, or leave previous_pack out",
+                                    key=key))
+            continue
+        wrong = [c for c, kind in kinds.items() if kind != wanted[c]]
+        if wrong:
+            problems.append(Problem(str(path), f"column {wrong[0]} is {kinds[wrong[0]]}, not {wanted[wrong[0]]}",
+                                    column=wrong[0], key=key))
+            continue
+        for column, kind in wanted.items():
+            if kind not in ("measure", "count"):
+                continue
+            values = found.frame[column]
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")[column]
+            bad = values.isna() & ~raw.isin(["", "c"]) | ~values.abs().le(LARGEST) & values.notna()
+            if bad.any():
+                row = int(bad.idxmax())
+                problems.append(Problem(str(path), f"not a figure: {raw.iloc[row]!r}", row=row + 2, column=column,
+                                        key=key))
+    return problems
 
 
 def locate(params: PeriodParams, out_dir: Path, base: Path) -> Path | None:

@@ -22,7 +22,8 @@ SPRING = {"period": "2025-26-spring", "la_code": "050", "as_at": dt.date(2026, 3
 
 #: The kinds of the published tables' columns these tests write (as a pack's data dictionary gives them).
 KINDS = {"summary__measures": {"local": "measure", "national": "measure", "decimals": "count"},
-         "summary__headlines": {"value": "measure", "decimals": "count", "england": "measure"}}
+         "summary__headlines": {"value": "measure", "decimals": "count", "england": "measure", "unit": "code"},
+         "summary__indicators": {"rag": "rag"}}
 
 
 def publish(out: Path, folder: str, *, tables: dict[str, pd.DataFrame] | None = None, **params) -> Path:
@@ -299,3 +300,30 @@ def test_validate_names_a_previous_pack_that_is_not_one(tmp_path, params_file):
     path = params_file(previous_pack="050-2025-26-summer", sections=["budget"])  # as at 31 Jul 2026: after 31 Dec 2025
     problems = [p for p in validate_period(path) if p.key == "previous_pack"]
     assert [p.message for p in problems] == ["is as at 2026-07-31, not before as_at 2025-12-31"]
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("inf", "row 2, column 'local': not a figure: 'inf'"),
+    ("99999999999999999999999999", "row 2, column 'local': not a figure: '99999999999999999999999999'"),
+    ("lots", "row 2, column 'local': not a figure: 'lots'"),
+])
+def test_a_tampered_previous_pack_is_refused_in_one_line(tmp_path, cell, message):
+    then = measures_then().astype({"local": object})
+    then.loc[0, "local"] = cell
+    folder = publish(tmp_path, "050-2025-26-autumn", tables={"summary__measures": then}, **AUTUMN)
+    with pytest.raises(InputError) as caught:
+        previous.read(folder)
+    [problem] = caught.value.problems
+    assert str(problem).endswith(message) and "summary__measures.csv" in str(problem)
+    assert problem.key == "previous_pack"
+
+
+def test_a_previous_pack_missing_a_column_or_of_an_earlier_version_says_so(tmp_path):
+    folder = publish(tmp_path / "a", "050-2025-26-autumn",
+                     tables={"summary__measures": measures_then().drop(columns="key")}, **AUTUMN)
+    with pytest.raises(InputError, match="has no column key: it is not a table this version"):
+        previous.read(folder)
+    folder = publish(tmp_path / "b", "050-2025-26-autumn", tables={"summary__headlines": TILES_THEN}, **AUTUMN)
+    (folder / "data_dictionary.csv").write_text("table,sheet,column,heading,meaning,format\n")  # an earlier version's
+    with pytest.raises(InputError, match="made by an earlier version of leep-analysis; build it again"):
+        previous.read(folder)
