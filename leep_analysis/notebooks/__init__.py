@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nbformat
 
-from .config import NOTEBOOK_DIR, PARAMS_DIR
-from .params import load_params, parameters_cell
+from ..config import NOTEBOOK_DIR, PARAMS_DIR
+from ..params import load_params, parameters_cell
 
 
 def sync_parameters(notebook_dir: Path = NOTEBOOK_DIR, default: Path = PARAMS_DIR / "2025-26-autumn.yaml") -> list[Path]:
@@ -35,7 +35,3 @@ def sync_parameters(notebook_dir: Path = NOTEBOOK_DIR, default: Path = PARAMS_DI
             changed.append(path)
     return changed
 
-
-if __name__ == "__main__":
-    for changed in sync_parameters():
-        print(changed)
