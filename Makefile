@@ -39,10 +39,10 @@ test-fast: $(STAMP)  ## unit and notebook-structure tests only
 	$(BIN)/python -m pytest -n auto -m "not pack and not real_data and not slow"
 
 lab: $(STAMP)  ## JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab leep_analysis/notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check leep_analysis tests benchmarks notebooks
+	$(BIN)/ruff check leep_analysis tests benchmarks
 
 sample-data: $(STAMP)  ## regenerate the shipped synthetic sample
 	$(BIN)/python -m leep_analysis.sample

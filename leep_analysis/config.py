@@ -17,10 +17,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_DIR = PACKAGE_DIR / "config"
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 SAMPLE_DIR = PACKAGE_DIR / "sample_data"
+#: The pack's notebooks, shipped inside the package
+NOTEBOOK_DIR = PACKAGE_DIR / "notebooks"
 
-#: The project checkout (holds notebooks/, params/, outputs/) when installed editable.
+#: The project checkout (holds params/, outputs/) when installed editable.
 PROJECT_DIR = PACKAGE_DIR.parent
-NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 PARAMS_DIR = PROJECT_DIR / "params"
 OUTPUT_DIR = PROJECT_DIR / "outputs"
 
@@ -50,7 +51,7 @@ def section_id(notebook_name: str) -> str:
 
 
 def available_notebooks() -> list[Path]:
-    """The pack's notebooks present in ``notebooks/``, in pack order."""
+    """The pack's notebooks present in ``leep_analysis/notebooks/``, in pack order."""
     return sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from filelock import FileLock
 
-from leep_analysis.config import PROJECT_DIR, real_data_dir
+from leep_analysis.config import NOTEBOOK_DIR, PROJECT_DIR, real_data_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PARAMS = PROJECT_DIR / "params"
@@ -128,6 +128,6 @@ def copy_notebooks(dest: Path, *names: str) -> Path:
     for name in names:
         source = FIXTURES / "notebooks" / name
         if not source.exists():
-            source = PROJECT_DIR / "notebooks" / name
+            source = NOTEBOOK_DIR / name
         shutil.copyfile(source, dest / name)
     return dest

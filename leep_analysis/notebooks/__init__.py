@@ -1,4 +1,4 @@
-"""Keep the notebooks' ``parameters`` cells equal to the params model.
+"""The pack's notebooks (this folder's ``NN_<section>.ipynb``): their ``parameters`` cells kept equal to the params model.
 
 Run ``make sync-notebooks`` after adding a field to ``params.PeriodParams``:
 every notebook's parameters cell is rewritten from the model and the default
