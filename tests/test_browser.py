@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from leep_analysis.config import OUTPUT_DIR, PROJECT_DIR
+from leep_analysis.config import PROJECT_DIR
 
 pytestmark = pytest.mark.pack
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -66,7 +66,7 @@ def visit(browser, page_path: Path, shot: Path) -> dict:
 
 
 def test_pages_in_browser(default_pack, browser, axe_script):
-    shots = OUTPUT_DIR / "screenshots" / default_pack.name
+    shots = PROJECT_DIR / "outputs" / "screenshots" / default_pack.name
     pages = sorted(default_pack.glob("*.html"))
     assert len(pages) >= 2
     for path in pages:

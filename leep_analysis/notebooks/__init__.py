@@ -11,11 +11,12 @@ from pathlib import Path
 
 import nbformat
 
-from ..config import NOTEBOOK_DIR, PARAMS_DIR
+from ..config import NOTEBOOK_DIR, PROJECT_DIR
 from ..params import load_params, parameters_cell
 
 
-def sync_parameters(notebook_dir: Path = NOTEBOOK_DIR, default: Path = PARAMS_DIR / "2025-26-autumn.yaml") -> list[Path]:
+def sync_parameters(notebook_dir: Path = NOTEBOOK_DIR,
+                    default: Path = PROJECT_DIR / "params" / "2025-26-autumn.yaml") -> list[Path]:
     """Rewrite each notebook's parameters cell; return the notebooks changed."""
     params, _ = load_params(default)
     source = parameters_cell(params).rstrip("\n")
