@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from leep_analysis.config import PROJECT_DIR
 
@@ -26,14 +27,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 @pytest.fixture(scope="module")
 def axe_script() -> Path:
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm not available to install axe-core")
-        result = subprocess.run([npm, "install", "--no-save", "--silent", "--prefix", str(AXE.parents[2]),
-                                 f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
-        if result.returncode != 0 or not AXE.exists():
-            pytest.skip(f"could not install axe-core from npm: {result.stderr.strip()[:200]}")
+    AXE.parents[2].mkdir(parents=True, exist_ok=True)
+    with FileLock(AXE.parents[2] / "install.lock"):  # two xdist workers never install into one folder at once
+        if not AXE.exists():
+            npm = shutil.which("npm")
+            if npm is None:
+                pytest.skip("npm not available to install axe-core")
+            result = subprocess.run([npm, "install", "--no-save", "--silent", "--prefix", str(AXE.parents[2]),
+                                     f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
+            if result.returncode != 0 or not AXE.exists():
+                pytest.skip(f"could not install axe-core from npm: {result.stderr.strip()[:200]}")
     return AXE
 
 
