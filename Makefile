@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+ and make:
 #   make report   build the default period's pack on the embedded sample
 #   make test     run every test
+# and, while working, `make test-fast`: the unit tests in about two minutes.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PERIOD ?= 2025-26-autumn
 JOBS   ?= 2
 
-.PHONY: report test lab lint sample-data sync-notebooks benchmark clean pdf-deps
+.PHONY: report test test-fast lab lint sample-data sync-notebooks benchmark clean pdf-deps
 
 # pack.pdf is laid out by typst (a wheel from PyPI) in the house font, Liberation Sans; the PDF tests
 # read it with poppler's pdftotext. apt-get installs them where they are missing; where it cannot, the
@@ -32,11 +33,16 @@ report: $(STAMP) pdf-deps  ## build outputs/$(PERIOD)/ and print the path of its
 test: $(STAMP) pdf-deps  ## unit, notebook-structure and end-to-end tests
 	$(BIN)/python -m pytest -n auto
 
+# Whole packs (pack), the real published files (real_data) and command, kernel or process runs
+# (slow) are left out: markers in pyproject.toml, set by tests/conftest.py from the fixtures used.
+test-fast: $(STAMP)  ## unit and notebook-structure tests only
+	$(BIN)/python -m pytest -n auto -m "not pack and not real_data and not slow"
+
 lab: $(STAMP)  ## JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab leep_analysis/notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check leep_analysis tests benchmarks notebooks
+	$(BIN)/ruff check leep_analysis tests benchmarks
 
 sample-data: $(STAMP)  ## regenerate the shipped synthetic sample
 	$(BIN)/python -m leep_analysis.sample

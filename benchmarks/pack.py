@@ -25,7 +25,7 @@ import nbformat
 import yaml
 
 from leep_analysis import benchmark
-from leep_analysis.config import NOTEBOOK_DIR, PARAMS_DIR, SECTIONS, real_data_dir
+from leep_analysis.config import NOTEBOOK_DIR, PROJECT_DIR, SECTIONS, real_data_dir
 from leep_analysis.inputs import data_block
 from leep_analysis.params import load_params, parameters_cell
 from leep_analysis.runner import run_pack
@@ -33,7 +33,7 @@ from leep_analysis.sources.lait import load_lait
 from leep_analysis.sources.lait_dictionary import load_dictionary
 from leep_analysis.sources.neighbours import load_neighbours
 
-DEFAULT = PARAMS_DIR / "2025-26-autumn.yaml"
+DEFAULT = PROJECT_DIR / "params" / "2025-26-autumn.yaml"
 
 
 def floor_notebooks(dest: Path) -> Path:

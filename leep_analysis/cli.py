@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="build each period's pack into DIR/<la_code>-<period>/")
     run.add_argument("params", nargs="+", type=Path, help="params/<period>.yaml file(s)")
-    run.add_argument("--out", type=Path, default=OUTPUT_DIR, help="output folder (default: outputs/)")
+    run.add_argument("--out", type=Path, default=OUTPUT_DIR, help="output folder (default: ./outputs)")
     run.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default 1)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("--las", metavar="WHICH",
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new-period", help="write params/<ID>.yaml from the commented template")
     new.add_argument("id", help="period id, e.g. 2026-27-autumn")
-    new.add_argument("--dir", type=Path, default=PARAMS_DIR, help="params folder (default: params/)")
+    new.add_argument("--dir", type=Path, default=PARAMS_DIR, help="params folder (default: ./params)")
     return parser
 
 

@@ -1,7 +1,10 @@
 """Paths and package-wide settings, from one place.
 
 Nothing else in the package hard-codes a path: modules ask this one where the
-project, the packaged configuration, templates and the embedded sample live.
+packaged notebooks, configuration, templates and embedded sample live, and where
+``leep`` writes unless told. An installed wheel works as a checkout does: what the
+package reads ships inside it, and what it writes goes where it is told or into
+the current folder.
 """
 
 from __future__ import annotations
@@ -17,12 +20,18 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_DIR = PACKAGE_DIR / "config"
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 SAMPLE_DIR = PACKAGE_DIR / "sample_data"
+#: The pack's notebooks, shipped inside the package
+NOTEBOOK_DIR = PACKAGE_DIR / "notebooks"
 
-#: The project checkout (holds notebooks/, params/, outputs/) when installed editable.
+#: The project checkout (pyproject.toml, params/, tests/, docs/) when installed editable from one;
+#: tests, benchmarks and developer tools read it. An installed wheel has none (IN_CHECKOUT False).
 PROJECT_DIR = PACKAGE_DIR.parent
-NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
-PARAMS_DIR = PROJECT_DIR / "params"
-OUTPUT_DIR = PROJECT_DIR / "outputs"
+IN_CHECKOUT = (PROJECT_DIR / "pyproject.toml").is_file()
+
+#: Where ``leep new-period`` writes and ``leep run`` builds unless told (``--dir``, ``--out``): the
+#: current folder's params/ and outputs/, for an installed package as in a checkout (where make runs).
+PARAMS_DIR = Path("params")
+OUTPUT_DIR = Path("outputs")
 
 #: Environment variables the runner sets for the kernels it starts.
 ENV_PACK_DIR = "LEEP_PACK_DIR"  # the pack being built (a running notebook writes its warnings log there)
@@ -50,13 +59,15 @@ def section_id(notebook_name: str) -> str:
 
 
 def available_notebooks() -> list[Path]:
-    """The pack's notebooks present in ``notebooks/``, in pack order."""
+    """The pack's notebooks present in ``leep_analysis/notebooks/``, in pack order."""
     return sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 def real_data_dir() -> Path | None:
-    """The folder of real published files, or None where this machine has none."""
-    candidates = [os.environ.get(ENV_REAL_DATA), PROJECT_DIR.parent / "shared" / "data" / "real"]
+    """The folder of real published files (``LEEP_REAL_DATA``, or ``../shared/data/real`` beside the
+    checkout), or None where this machine has none."""
+    beside = PROJECT_DIR.parent / "shared" / "data" / "real" if IN_CHECKOUT else None
+    candidates = [os.environ.get(ENV_REAL_DATA), beside]
     for candidate in candidates:
         if candidate and Path(candidate).is_dir():
             return Path(candidate).resolve()

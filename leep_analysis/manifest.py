@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import freshness
-from .config import PROJECT_DIR
+from .config import IN_CHECKOUT, PROJECT_DIR
 from .inputs import Inputs, describe_files, published_path
 from .params import SAMPLE, notebook_parameters
 
@@ -31,7 +31,10 @@ def _version(name: str) -> str | None:
 
 
 def _git_commit() -> dict[str, Any] | None:
-    """The project's commit, and whether the working tree differed from it."""
+    """The project's commit, and whether the working tree differed from it; None for an installed package
+    (whose folder may sit inside some other repository: its commit is not this package's)."""
+    if not IN_CHECKOUT:
+        return None
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True,
                                 text=True, check=True, timeout=10).stdout.strip()

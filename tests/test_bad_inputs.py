@@ -52,6 +52,7 @@ def test_corpus_is_complete():
     assert sorted(c["file"] for c in CASES) == sorted(p.name for p in CORPUS.iterdir() if p.name != "cases.yaml")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
 def test_broken_input_one_line_exit_2_no_pack(case, tmp_path):
     params = params_for(case, tmp_path)

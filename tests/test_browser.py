@@ -13,8 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
-from leep_analysis.config import OUTPUT_DIR, PROJECT_DIR
+from leep_analysis.config import PROJECT_DIR
 
 pytestmark = pytest.mark.pack
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -26,14 +27,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 @pytest.fixture(scope="module")
 def axe_script() -> Path:
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm not available to install axe-core")
-        result = subprocess.run([npm, "install", "--no-save", "--silent", "--prefix", str(AXE.parents[2]),
-                                 f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
-        if result.returncode != 0 or not AXE.exists():
-            pytest.skip(f"could not install axe-core from npm: {result.stderr.strip()[:200]}")
+    AXE.parents[2].mkdir(parents=True, exist_ok=True)
+    with FileLock(AXE.parents[2] / "install.lock"):  # two xdist workers never install into one folder at once
+        if not AXE.exists():
+            npm = shutil.which("npm")
+            if npm is None:
+                pytest.skip("npm not available to install axe-core")
+            result = subprocess.run([npm, "install", "--no-save", "--silent", "--prefix", str(AXE.parents[2]),
+                                     f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
+            if result.returncode != 0 or not AXE.exists():
+                pytest.skip(f"could not install axe-core from npm: {result.stderr.strip()[:200]}")
     return AXE
 
 
@@ -66,7 +69,7 @@ def visit(browser, page_path: Path, shot: Path) -> dict:
 
 
 def test_pages_in_browser(default_pack, browser, axe_script):
-    shots = OUTPUT_DIR / "screenshots" / default_pack.name
+    shots = PROJECT_DIR / "outputs" / "screenshots" / default_pack.name
     pages = sorted(default_pack.glob("*.html"))
     assert len(pages) >= 2
     for path in pages:

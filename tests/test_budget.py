@@ -512,16 +512,9 @@ def test_sample_is_consistent_with_the_world(sample):
 
 
 # ----------------------------------------------------------------------------- the pack
-def _pack(params_file, tmp_path, **overrides):
-    from leep_analysis.runner import run_pack
-
-    path = params_file(sections=["budget"], **overrides)
-    return run_pack(path, tmp_path / "out", jobs=1, progress=False).parent
-
-
 @pytest.mark.pack
-def test_pack_tables(params_file, tmp_path, sample):
-    pack = _pack(params_file, tmp_path)
+def test_pack_tables(default_pack, sample):
+    pack = default_pack
     table = pd.read_csv(pack / "tables" / "budget__statement.csv", dtype=str, keep_default_na=False)
     assert list(table.columns) == position.STATEMENT_COLUMNS
     expected = position.statement(position.build_accounts(*sample, dt.date(2025, 12, 31)))
@@ -537,11 +530,10 @@ def test_pack_tables(params_file, tmp_path, sample):
 
 
 @pytest.mark.pack
-def test_committee_pack_names_no_school(params_file, tmp_path, sample):
+def test_committee_pack_names_no_school(spring_pack):
     from leep_analysis.sample import world
 
-    pack = _pack(params_file, tmp_path, period="2025-26-spring", audience="committee", as_at=dt.date(2026, 3, 31),
-                 previous_as_at=dt.date(2025, 12, 31))
+    pack = spring_pack
     la = world.build().schools
     la = la[la["la_code"] == world.SAMPLE_LA]
     page = (pack / "budget.html").read_text(encoding="utf-8")

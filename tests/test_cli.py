@@ -57,6 +57,7 @@ def test_sample_data_writes_templates(tmp_path):
     assert written == shipped and "lait.parquet" in written
 
 
+@pytest.mark.slow
 def test_new_period(tmp_path):
     result = leep("new-period", "2026-27-spring", "--dir", str(tmp_path))
     assert result.returncode == 0, result.stderr

@@ -54,8 +54,8 @@ def identifiers(params_path: Path) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.pack
-def test_committee_pack_names_no_school(tmp_path):
-    pack = run_pack(SPRING, tmp_path, jobs=2, progress=False).parent
+def test_committee_pack_names_no_school(spring_pack):
+    pack = spring_pack
     names, urns = identifiers(SPRING)
     assert len(names) > 300 and len(urns) > 300  # the sample LA's 250 open schools and their predecessors
     texts = pack_texts(pack)

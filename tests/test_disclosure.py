@@ -21,7 +21,6 @@ from leep_analysis.sample import copy_sample
 from leep_analysis.tables import FORMATS, escape_formula, write_csv
 from tests.conftest import write_params
 
-SPRING = PROJECT_DIR / "params" / "2025-26-spring.yaml"
 #: a day with its month and year, as a page ("18 Apr 2012") or a CSV ("2012-04-18") writes it
 EXACT_DATE = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
 LABEL = re.compile(r"\bSchool [A-Z]{1,3}\b")
@@ -106,8 +105,8 @@ def test_anonymiser_coarsens_only_in_committee_mode():
 
 
 @pytest.mark.pack
-def test_committee_pack_gives_no_exact_date_beside_a_school_and_no_notebooks(tmp_path):
-    pack = run_pack(SPRING, tmp_path, jobs=2, progress=False).parent
+def test_committee_pack_gives_no_exact_date_beside_a_school_and_no_notebooks(spring_pack):
+    pack = spring_pack
     assert not (pack / "executed").exists(), "executed notebooks stay out of a committee pack"
     exact = []
     for path in sorted((pack / "tables").glob("*.csv")):

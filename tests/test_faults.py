@@ -88,6 +88,7 @@ def test_kill_9_at_any_point_leaves_no_raw_data_and_no_process(tmp_path, params_
     assert list(temp.glob(f"{workspace.CACHE}*")) == [], "the killed runs' caches are removed by the next run"
 
 
+@pytest.mark.slow
 def test_a_run_uses_a_private_cache_outside_the_output_folder(tmp_path, params_file):
     """The pickles of every input live outside --out (even a relative one) and are gone after the run."""
     params = params_file(sections=["summary", "budget"], audience="committee")
@@ -112,6 +113,7 @@ def test_a_run_uses_a_private_cache_outside_the_output_folder(tmp_path, params_f
     assert (tmp_path / "rel" / PACK / "index.html").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_sigterm_cleans_up_and_stops_the_workers(tmp_path, params_file, jobs):
     params = params_file(sections=["summary", "budget"])

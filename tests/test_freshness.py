@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from leep_analysis import freshness
-from leep_analysis.config import PARAMS_DIR, SAMPLE_DIR
+from leep_analysis.config import PROJECT_DIR, SAMPLE_DIR
 from leep_analysis.inputs import Inputs, data_block
 from leep_analysis.params import PeriodParams, load_params
 from leep_analysis.sources.lait_dictionary import load_dictionary, release_dates
@@ -55,7 +55,7 @@ def test_schedules():
 
 
 def test_sample_pack_sources():
-    params, _ = load_params(PARAMS_DIR / "2025-26-autumn.yaml")
+    params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
     rows = freshness.table(Inputs(params)).set_index("key")
     assert list(rows.columns) == freshness.COLUMNS[1:]
     # the sample's dictionary gives every measure Last Update 46000 (9 Dec 2025), Next Update 46365 (9 Dec 2026)
@@ -83,7 +83,7 @@ def test_an_overdue_source_is_flagged():
 
 @pytest.mark.parametrize("key", ["lait", "ofsted_mi", "school_performance", "concerns_log"])
 def test_manifest_records_are_json_dates(key):
-    params, _ = load_params(PARAMS_DIR / "2025-26-autumn.yaml")
+    params, _ = load_params(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
     record = {r["key"]: r for r in freshness.records(Inputs(params))}[key]
     assert set(record) == set(freshness.COLUMNS)
     assert isinstance(record["as_at"], str) and isinstance(record["newer_may_exist"], bool)

@@ -1,20 +1,18 @@
-"""End to end: the sample's spring pack set against its autumn pack, and alone (two builds; marker ``pack``)."""
+"""End to end: the sample's spring pack set against its autumn pack, and alone (the session's shared packs)."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from leep_analysis import previous
-from leep_analysis.config import PARAMS_DIR
+from leep_analysis.config import PROJECT_DIR
 from leep_analysis.content import Tile
 from leep_analysis.render.html import tile_value
-from leep_analysis.runner import run_pack
 
 from .test_committee import identifiers, pack_texts
 
@@ -23,14 +21,6 @@ pytestmark = pytest.mark.pack
 
 def read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-@pytest.fixture(scope="module")
-def spring_after_autumn(default_pack, tmp_path_factory) -> Path:
-    """The spring pack built into a folder holding the published autumn pack (the session's default pack)."""
-    out = tmp_path_factory.mktemp("since")
-    shutil.copytree(default_pack, out / default_pack.name)
-    return run_pack(PARAMS_DIR / "2025-26-spring.yaml", out, jobs=2, progress=False).parent
 
 
 def test_spring_rows_equal_autumns_published_figures(spring_after_autumn, default_pack):
@@ -78,7 +68,7 @@ def test_spring_page_shows_the_table_and_sentences(spring_after_autumn, default_
 
 def test_committee_pack_after_an_internal_one_names_no_school(spring_after_autumn):
     # the autumn pack named its schools; the spring (committee) pack set against it names none, anywhere
-    names, urns = identifiers(PARAMS_DIR / "2025-26-spring.yaml")
+    names, urns = identifiers(PROJECT_DIR / "params" / "2025-26-spring.yaml")
     texts = pack_texts(spring_after_autumn)
     found = {(f, n) for f, t in texts.items() for n in names if n in t}
     found |= {(f, u) for f, t in texts.items() for u in urns if re.search(rf"(?<![\d.]){u}(?![\d.])", t)}
@@ -97,8 +87,8 @@ def test_index_lists_each_sources_freshness(spring_after_autumn):
     assert {r["key"] for r in freshness} >= {"lait", "ofsted_mi", "school_performance", "concerns_log"}
 
 
-def test_spring_alone_says_there_is_no_previous_report(tmp_path):
-    pack = run_pack(PARAMS_DIR / "2025-26-spring.yaml", tmp_path, jobs=2, progress=False).parent
+def test_spring_alone_says_there_is_no_previous_report(spring_pack):
+    pack = spring_pack
     page = (pack / "summary.html").read_text(encoding="utf-8")
     assert "There is no previous report to compare with" in page
     assert 'id="table-summary-since_last_report"' not in page

@@ -665,18 +665,11 @@ def test_real_schools_causing_concern_in_2013_followed_to_2015(real_mi, real_lin
 
 
 # ---------------------------------------------------------------------------- the pack
-def _pack(params_file, tmp_path: Path, **overrides) -> Path:
-    from leep_analysis.runner import run_pack
-
-    path = params_file(sections=["support"], **overrides)
-    return run_pack(path, tmp_path / "out", jobs=1, progress=False).parent
-
-
 @pytest.mark.pack
-def test_pack_tables(params_file, tmp_path):
+def test_pack_tables(params_file, default_pack):
     from leep_analysis.runner import load_period
 
-    pack = _pack(params_file, tmp_path)
+    pack = default_pack
     expected = support.analyse(load_period(params_file(sections=["support"]))).impact
 
     def read(name: str) -> pd.DataFrame:
@@ -702,13 +695,12 @@ def test_pack_tables(params_file, tmp_path):
 
 
 @pytest.mark.pack
-def test_committee_pack_names_no_school(params_file, tmp_path):
+def test_committee_pack_names_no_school(spring_pack):
     import re
 
     from leep_analysis.sample import world
 
-    pack = _pack(params_file, tmp_path, period="2025-26-spring", audience="committee", as_at=dt.date(2026, 3, 31),
-                 previous_as_at=dt.date(2025, 12, 31))
+    pack = spring_pack
     la = world.build().schools
     la = la[la["la_code"] == world.SAMPLE_LA]
     page = (pack / "support.html").read_text(encoding="utf-8")

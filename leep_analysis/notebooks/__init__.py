@@ -1,4 +1,4 @@
-"""Keep the notebooks' ``parameters`` cells equal to the params model.
+"""The pack's notebooks (this folder's ``NN_<section>.ipynb``): their ``parameters`` cells kept equal to the params model.
 
 Run ``make sync-notebooks`` after adding a field to ``params.PeriodParams``:
 every notebook's parameters cell is rewritten from the model and the default
@@ -11,11 +11,12 @@ from pathlib import Path
 
 import nbformat
 
-from .config import NOTEBOOK_DIR, PARAMS_DIR
-from .params import load_params, parameters_cell
+from ..config import NOTEBOOK_DIR, PROJECT_DIR
+from ..params import load_params, parameters_cell
 
 
-def sync_parameters(notebook_dir: Path = NOTEBOOK_DIR, default: Path = PARAMS_DIR / "2025-26-autumn.yaml") -> list[Path]:
+def sync_parameters(notebook_dir: Path = NOTEBOOK_DIR,
+                    default: Path = PROJECT_DIR / "params" / "2025-26-autumn.yaml") -> list[Path]:
     """Rewrite each notebook's parameters cell; return the notebooks changed."""
     params, _ = load_params(default)
     source = parameters_cell(params).rstrip("\n")
@@ -35,7 +36,3 @@ def sync_parameters(notebook_dir: Path = NOTEBOOK_DIR, default: Path = PARAMS_DI
             changed.append(path)
     return changed
 
-
-if __name__ == "__main__":
-    for changed in sync_parameters():
-        print(changed)
