@@ -202,6 +202,9 @@ def test_no_text_outside_the_page(default_pack):
                          text=True, check=True).stdout
     pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S)
     assert pages, "pdftotext found no page"
+    words = 0
     for width, height, body in pages:
         for x_max, y_max, word in re.findall(r'xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', body):
             assert float(x_max) <= float(width) - 20 and float(y_max) <= float(height), f"{word!r} is off the page"
+            words += 1
+    assert words > 10_000, "pdftotext found too few words to check"
