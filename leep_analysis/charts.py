@@ -13,9 +13,10 @@ page works offline and prints sharp.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,39 +54,61 @@ AF_STYLE = Path(afcharts.__file__).parent / "afcharts.mplstyle"
 def pyplot() -> Any:
     """``matplotlib.pyplot``, imported when the first chart is drawn (it costs a second at start-up).
 
-    The backend is Agg: the pack's charts are saved as SVG, never shown in a window.
+    The pack's charts are saved as SVG, never shown in a window: outside a kernel the backend is Agg.
+    A kernel keeps the backend it was given (the runner's kernels are started with ``MPLBACKEND=Agg``;
+    an analyst's kernel in JupyterLab keeps its inline backend, so their own charts still show).
     """
+    import os
+
     import matplotlib
 
-    matplotlib.use("Agg")
+    if not os.environ.get("MPLBACKEND"):
+        matplotlib.use("Agg")
     import matplotlib.pyplot
 
     return matplotlib.pyplot
 
 
-def use_house_style() -> None:
-    """Set matplotlib defaults for every chart in the pack: afcharts' style, sized for an A4 page.
+#: The pack's changes to afcharts' style: sized for an A4 page, text kept as text in the SVG.
+HOUSE_RC: dict[str, Any] = {
+    "figure.figsize": (7.5, 3.8),
+    "figure.dpi": 100,
+    "font.size": 10,
+    # text stays text in the SVG: a third of the bytes, and WeasyPrint draws it in a third of the time
+    # (glyphs drawn as paths made the charts half of a pack's PDF time). Laid out in DejaVu Sans, which
+    # matplotlib ships; a reader without it sees the next of these, narrower, so labels still fit.
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Liberation Sans", "Helvetica"],
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "svg.hashsalt": "leep",
+}
 
-    Call before drawing: it imports matplotlib (``pyplot``).
+
+def use_house_style() -> None:
+    """Set matplotlib's defaults, kernel-wide, to the pack's chart style (afcharts' style and ``HOUSE_RC``).
+
+    For a script or test that draws with the chart functions directly; ``figure`` needs no call, since it
+    draws every chart inside ``house_style``, which puts matplotlib's settings back afterwards.
     """
     plt = pyplot()
     plt.style.use(AF_STYLE)
-    plt.rcParams.update(
-        {
-            "figure.figsize": (7.5, 3.8),
-            "figure.dpi": 100,
-            "font.size": 10,
-            # text stays text in the SVG: a third of the bytes, and WeasyPrint draws it in a third of the time
-            # (glyphs drawn as paths made the charts half of a pack's PDF time). Laid out in DejaVu Sans, which
-            # matplotlib ships; a reader without it sees the next of these, narrower, so labels still fit.
-            "svg.fonttype": "none",
-            "font.family": "sans-serif",
-            "font.sans-serif": ["DejaVu Sans", "Arial", "Liberation Sans", "Helvetica"],
-            "axes.titlesize": 11,
-            "axes.titleweight": "bold",
-            "svg.hashsalt": "leep",
-        }
-    )
+    plt.rcParams.update(HOUSE_RC)
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """The pack's chart style for the charts drawn and saved inside the ``with`` block only.
+
+    matplotlib's settings are restored on leaving it, so an analyst's own charts in the same kernel keep
+    their look (``Section.open`` used to set the style kernel-wide).
+    """
+    plt = pyplot()
+    with plt.rc_context():
+        plt.style.use(AF_STYLE)
+        plt.rcParams.update(HOUSE_RC)
+        yield
 
 
 def tick_text(x: float, ticks: Sequence[float], unit: str) -> str:
@@ -144,14 +167,18 @@ def figure(kind: str, data: pd.DataFrame, draw: Callable[[pd.DataFrame], plt.Fig
 
     ``kind`` says what sort of chart it is (``line``, ``bar``, ``stacked bar``, ``dot``, ...);
     the SVG carries no date, and its ids are salted (``svg.hashsalt``), so identical
-    inputs give identical bytes. Text is text (``use_house_style``).
+    inputs give identical bytes. Text is text (``HOUSE_RC``); the style is the pack's inside
+    ``house_style`` only.
     """
     if not alt or not alt.strip():
         raise ValueError("every chart needs alt text")
-    fig = draw(data)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    pyplot().close(fig)
+    with house_style():
+        fig = draw(data)
+        try:
+            fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        finally:
+            pyplot().close(fig)
     svg = buffer.getvalue().decode("utf-8")
     width, height = svg_size(svg)
     return Figure(kind=kind, caption=caption, alt=alt, data=data.reset_index(drop=True), svg=svg, width=width,

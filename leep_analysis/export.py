@@ -39,6 +39,12 @@ def house_css() -> str:
     return (TEMPLATE_DIR / "leep.css").read_text(encoding="utf-8")
 
 
+def is_house_style(output: dict) -> bool:
+    """Whether an output is the house stylesheet a section shows first in JupyterLab (``report.STYLE_METADATA``):
+    a page carries the stylesheet already, so it is dropped, never shown twice."""
+    return output.get("metadata", {}).get("leep", {}).get("output") == "house-style"
+
+
 def check_outputs(nb: nbformat.NotebookNode, name: str) -> None:
     """Refuse a notebook whose outputs hold an error, anything written to stderr, or anything that is not a block.
 
@@ -49,6 +55,8 @@ def check_outputs(nb: nbformat.NotebookNode, name: str) -> None:
         tags = set(cell.get("metadata", {}).get("tags", []))
         for output in cell.get("outputs", []):
             kind = output.get("output_type")
+            if is_house_style(output):
+                continue
             if kind == "error":
                 raise NotebookError(f"{name}, cell {index}: {output.get('ename')}: {output.get('evalue')}")
             if kind == "stream" and output.get("name") == "stderr":
@@ -64,7 +72,7 @@ def check_outputs(nb: nbformat.NotebookNode, name: str) -> None:
 
 
 def normalise(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
-    """Fix what differs between identical runs and drop cells tagged for removal."""
+    """Fix what differs between identical runs, drop cells tagged for removal and the house stylesheet's output."""
     nb = nbformat.from_dict(nb)
     nb.metadata["title"] = title
     nb.metadata.pop("papermill", None)
@@ -77,6 +85,8 @@ def normalise(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
             continue
         if "remove-output" in tags and cell.get("cell_type") == "code":
             cell["outputs"] = []
+        if any(is_house_style(output) for output in cell.get("outputs", [])):
+            cell["outputs"] = [output for output in cell["outputs"] if not is_house_style(output)]
         cell.get("metadata", {}).pop("papermill", None)
         cell.get("metadata", {}).pop("execution", None)
         cells.append(cell)

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import charts, content
+import pandas as pd
+
+from . import content
 from .config import ENV_PACK_DIR
 from .content import (
     Block,
@@ -44,32 +46,95 @@ def _display(block: Block, markup: str) -> None:
     display(bundle, raw=True)
 
 
+#: The metadata marking the house stylesheet's output (``export`` drops it: a page has the stylesheet already).
+STYLE_METADATA = {"leep": {"output": "house-style"}}
+
+
+def _display_house_style() -> None:
+    """Show the house stylesheet, scoped to notebook content (``lab.lab_css``), so that in JupyterLab the
+    section's tiles, badges and tables look as they do in the pack."""
+    from IPython.display import display
+
+    from .lab import lab_css
+
+    display({"text/html": f'<style type="text/css">{lab_css()}</style>'}, raw=True, metadata=STYLE_METADATA)
+
+
 @dataclass
 class Section:
-    """One section of the pack, as seen from its notebook."""
+    """One section of the pack, as seen from its notebook.
+
+    What it has shown stays with it, typed: ``tables`` (name -> ``content.Table``, whose ``frame`` is a
+    DataFrame of numbers, codes and dates, described column by column by ``columns``) and ``figures``
+    (``content.Figure``, with the data each draws), for an analyst to sort, filter or copy in JupyterLab.
+    """
 
     section_id: str
     params: PeriodParams
     inputs: Inputs
     pack_dir: Path | None = None
+    tables: dict[str, Table] = field(default_factory=dict, repr=False)
+    figures: list[Figure] = field(default_factory=list, repr=False)
     _tables: int = field(default=0, repr=False)
     _figures: int = field(default=0, repr=False)
     _warnings: list[str] = field(default_factory=list, repr=False)
+    _showwarning: Any = field(default=None, repr=False)
 
     @classmethod
     def open(cls, section_id: str, namespace: Mapping[str, Any]) -> Section:
         """Start a section from the notebook's parameter variables.
 
-        Validates the parameters with the same model as the params file, sets
-        the chart style, and keeps Python warnings out of the report (they go
-        to ``logs/<section>.warnings.txt`` in the pack instead).
+        Validates the parameters with the same model as the params file. Nothing kernel-wide is changed
+        outside a pack run: charts take the house style only while ``charts.figure`` draws them, and
+        warnings show as Python shows them. In JupyterLab (no pack being built) the first output is the
+        house stylesheet. In a pack run (the runner's kernel, ``LEEP_PACK_DIR`` set) Python warnings are
+        kept out of the report, in ``logs/<section>.warnings.txt`` in the pack, until ``close``.
         """
         params = params_from_notebook(dict(namespace))
         pack = os.environ.get(ENV_PACK_DIR)
         section = cls(section_id, params, Inputs(params), Path(pack) if pack else None)
-        charts.use_house_style()
-        warnings.showwarning = section._record_warning  # type: ignore[assignment]
+        if section.pack_dir is None:
+            _display_house_style()
+        else:
+            current = warnings.showwarning
+            owner = getattr(current, "__self__", None)
+            # the cell run again: put back what the first opening found, not the first section's log
+            section._showwarning = owner._showwarning if isinstance(owner, Section) else current
+            warnings.showwarning = section._record_warning  # type: ignore[assignment]
         return section
+
+    def close(self) -> None:
+        """Put back what ``open`` changed (the warnings display of a pack run); a second call does nothing."""
+        if self._showwarning is not None:
+            if getattr(warnings.showwarning, "__self__", None) is self:
+                warnings.showwarning = self._showwarning
+            self._showwarning = None
+
+    def __enter__(self) -> Section:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def columns(self, name: str) -> pd.DataFrame:
+        """What each column of the shown table ``name`` holds, as the pack's data dictionary says it.
+
+        Returns
+        -------
+        DataFrame
+            One row per column of the table's CSV (``Table.written``): ``column`` (its name in the frame and
+            the CSV), ``heading`` (as the page and workbook head it), ``kind`` (``content.KINDS``: count,
+            percent, code, ...), ``decimals``, ``shown_on_page`` (bool) and ``meaning``.
+        """
+        from .render.workbook import headings, meaning
+
+        table = self.tables[name]
+        rows = []
+        for column, heading in zip(table.written.columns, headings(table), strict=True):
+            spec = table.columns[column]
+            rows.append({"column": column, "heading": heading, "kind": spec.kind, "decimals": spec.decimals,
+                         "shown_on_page": table.shown and column in table.visible, "meaning": meaning(column, spec, heading)})
+        return pd.DataFrame(rows, columns=["column", "heading", "kind", "decimals", "shown_on_page", "meaning"])
 
     def _record_warning(self, message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
         text = f"{category.__name__}: {message} ({Path(filename).name}:{lineno})"
@@ -96,9 +161,12 @@ class Section:
     render = show  # a view's list of blocks reads as ``section.render(views.phase(...))``
 
     def _show(self, block: Block) -> None:
-        if isinstance(block, Table) and block.shown:
-            self._tables += 1
+        if isinstance(block, Table):
+            self.tables[block.name] = block
+            if block.shown:
+                self._tables += 1
         if isinstance(block, Figure):
+            self.figures.append(block)
             self._figures += 1
         markup = render_html.block_html(block, section=self.section_id, tables=self._tables, figures=self._figures,
                                         committee=self.params.committee)
