@@ -38,8 +38,11 @@ test: $(STAMP) pdf-deps  ## unit, notebook-structure and end-to-end tests
 test-fast: $(STAMP)  ## unit and notebook-structure tests only
 	$(BIN)/python -m pytest -n auto -m "not pack and not real_data and not slow"
 
-lab: $(STAMP)  ## JupyterLab on the notebooks
-	$(BIN)/jupyter lab leep_analysis/notebooks/
+# A working copy of the notebooks with the period's parameters in place (leep lab), made once: after that
+# make lab opens the copy as the analyst left it (remove lab-$(PERIOD)/ for a fresh one).
+lab: $(STAMP)  ## JupyterLab on lab-$(PERIOD)/, a working copy of the notebooks with the period's parameters
+	@if [ -d lab-$(PERIOD) ]; then $(BIN)/jupyter lab lab-$(PERIOD); \
+	else $(BIN)/leep lab params/$(PERIOD).yaml --dir lab-$(PERIOD); fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check leep_analysis tests benchmarks

@@ -5,6 +5,7 @@
     leep validate PARAMS.yaml
     leep sample-data DIR [--schools N]
     leep new-period ID
+    leep lab PARAMS.yaml [--dir FOLDER] [--force] [--no-browser] [--dry-run] [-- JUPYTER LAB OPTIONS]
 
 Problems print as one line each on stderr, naming the file and the key or the
 row and column, and exit with status 2; a traceback only with ``--debug``.
@@ -52,6 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new-period", help="write params/<ID>.yaml from the commented template")
     new.add_argument("id", help="period id, e.g. 2026-27-autumn")
     new.add_argument("--dir", type=Path, default=PARAMS_DIR, help="params folder (default: ./params)")
+
+    lab = commands.add_parser("lab", help="JupyterLab on a working copy of the notebooks with the period's parameters",
+                              epilog="Options for jupyter lab itself follow a --: leep lab PARAMS.yaml -- --port=8890")
+    lab.add_argument("params", type=Path, help="params/<period>.yaml")
+    lab.add_argument("--dir", type=Path, default=None, help="working folder (default: ./lab-<period>)")
+    lab.add_argument("--out", type=Path, default=OUTPUT_DIR,
+                     help="where the previous pack is looked for, as in 'leep run --out' (default: ./outputs)")
+    lab.add_argument("--force", action="store_true", help="overwrite the notebooks of a folder already there")
+    lab.add_argument("--no-browser", action="store_true", help="start JupyterLab without opening a browser")
+    lab.add_argument("--dry-run", action="store_true", help="copy the notebooks and print the folder; do not start Lab")
     return parser
 
 
@@ -159,12 +170,35 @@ def cmd_new_period(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "sample-data": cmd_sample_data, "new-period": cmd_new_period}
+def cmd_lab(args: argparse.Namespace) -> int:
+    """``leep lab``: copy the notebooks with the period's parameters injected (``lab.prepare``), then start Lab."""
+    from . import lab
+
+    if not args.dry_run and not lab.lab_available():
+        return _fail(["JupyterLab is not installed: pip install jupyterlab (or install leep-analysis[dev])"])
+    copy = lab.prepare(args.params, args.dir, out_dir=args.out, force=args.force)
+    print(copy.folder)
+    if args.dry_run:
+        return 0
+    lab.start(copy.folder, browser=not args.no_browser, extra=args.lab_args)
+    return 0  # not reached: Lab replaces this process
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "sample-data": cmd_sample_data, "new-period": cmd_new_period,
+            "lab": cmd_lab}
 
 
 def main(argv: list[str] | None = None) -> int:
     imports.skip_unused()
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # after --, options for jupyter lab (``leep lab``): argparse's subcommands cannot take them
+    lab_args = argv[argv.index("--") + 1:] if "--" in argv else []
+    argv = argv[:argv.index("--")] if "--" in argv else argv
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if lab_args and args.command != "lab":
+        parser.error(f"options after -- are for 'leep lab' only: {' '.join(lab_args)}")
+    args.lab_args = lab_args
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
