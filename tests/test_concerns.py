@@ -163,5 +163,6 @@ def test_page_views_are_blocks():
     assert page[2].caption == "Schools causing concern on 31 Dec 2025 and their progress since 31 Aug 2025"
     assert page[2].columns["category"].label_of("special_measures") == "Special measures"  # a code and its label
     alerts = concerns.views.early_warning_page(result.alerts)
-    assert [b.type for b in alerts] == ["points", "table"]
-    assert alerts[1].caption.startswith("Schools whose early-warning score suggests targeted or intensive")
+    assert [b.type for b in alerts] == ["points", "figure", "table"]
+    assert alerts[1].kind == "box and strip"  # each school's result against the LA and England (statcharts)
+    assert alerts[2].caption.startswith("Schools whose early-warning score suggests targeted or intensive")

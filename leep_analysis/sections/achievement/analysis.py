@@ -296,6 +296,54 @@ def timeseries(ach: Achievement) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: Columns of ``neighbour_series``.
+NEIGHBOUR_SERIES_COLUMNS = ["indicator", "year_label", "year", "la_code", "area", "is_la", "value", "rank_among",
+                            "n_among", "rank", "n_ranked"]
+
+
+def neighbour_series(ach: Achievement, indicator: str, years: int = 10) -> pd.DataFrame:
+    """The LA's and each comparator's figure for an indicator in each of its last ``years`` years, ranked among them.
+
+    Parameters
+    ----------
+    indicator : a configured indicator's code (``KS2RWM_Expected_STD``).
+    years : how many academic years back from the indicator's latest, that one included.
+
+    Returns
+    -------
+    DataFrame
+        ``NEIGHBOUR_SERIES_COLUMNS``, one row per area and year with a figure, the LA's rows first, then
+        the comparators' in their order: ``indicator``, ``year_label``, ``year`` (end year), ``la_code``,
+        ``area`` (its name), ``is_la``, ``value``, ``rank_among`` and ``n_among`` (its place, 1 best by
+        the indicator's polarity, among the LA and comparators with a figure that year; LAs with the same
+        figure share the better place), ``rank`` and ``n_ranked`` (the LA's rank among all LAs, as LAIT
+        ranks it; missing on the comparators' rows). Empty where the indicator is not in the file.
+    """
+    latest = ach.latest[ach.latest["indicator"] == indicator]
+    if latest.empty:
+        return pd.DataFrame(columns=NEIGHBOUR_SERIES_COLUMNS)
+    last = int(latest["year"].iloc[0])
+    polarity = latest["polarity"].iloc[0]
+    codes = [ach.comp.la_code, *ach.comp.neighbours]
+    rows = ach.lait[(ach.lait["indicator"] == indicator) & ach.lait["la_code"].isin(codes)
+                    & ach.lait["year"].between(last - years + 1, last) & ach.lait["value"].notna()]
+    out = rows[["indicator", "year_label", "year", "la_code", "area", "value"]].copy()
+    out["year"] = out["year"].astype(int)
+    out["value"] = out["value"].astype(float)
+    out["is_la"] = out["la_code"] == ach.comp.la_code
+    ascending = polarity == "Low"
+    out["rank_among"] = out.groupby("year")["value"].rank(method="min", ascending=ascending).astype(int)
+    out["n_among"] = out.groupby("year")["value"].transform("count").astype(int)
+    ranks = ach.per_year[ach.per_year["indicator"] == indicator].set_index("year")
+    out["rank"] = pd.array([ranks["rank"].get(y) if la else pd.NA for y, la in zip(out["year"], out["is_la"], strict=True)],
+                           dtype="Int64")
+    out["n_ranked"] = pd.array([ranks["n_ranked"].get(y) if la else pd.NA
+                                for y, la in zip(out["year"], out["is_la"], strict=True)], dtype="Int64")
+    out["_order"] = out["la_code"].map({code: n for n, code in enumerate(codes)})
+    out = out.sort_values(["_order", "year"], kind="stable")
+    return out[NEIGHBOUR_SERIES_COLUMNS].reset_index(drop=True)
+
+
 def trend_years(ach: Achievement, row: Mapping[str, Any]) -> pd.DataFrame:
     """An indicator's comparable years up to its latest (``row``: a record of ``latest``).
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from ... import benchmark, charts, content
+from ... import benchmark, charts, content, statcharts
 from ...comparators import Comparators
-from ...content import Block, Heading, Paragraph, Sentences, Table, hidden
+from ...content import Block, Figure, Heading, Paragraph, Sentences, Table, hidden
 from ...wording import mean_decimals, number, ordinal
 from .analysis import (
     Achievement,
@@ -23,6 +23,7 @@ from .analysis import (
     all_indicators,
     benchmark_table,
     gap_values,
+    neighbour_series,
     timeseries,
     trend_years,
 )
@@ -195,3 +196,42 @@ def _gap_figure(ach: Achievement, row: Mapping[str, Any], indicator: Indicator) 
     caption = (f"{labels.get(group_code, group_code)} and {labels.get(others_code, others_code)}, "
                f"{row['year_label']}: the gap in {comp.la_name}, its neighbours, region and England")
     return [charts.figure("dot", frame, draw, caption=caption, alt=alt)]
+
+
+def neighbour_series_figure(ach: Achievement, indicator: str, years: int = 10) -> Figure | None:
+    """Small multiples of an indicator over its last ``years`` years: a panel per comparator, the LA's line in each.
+
+    Drawn with seaborn (``statcharts.neighbour_series``) from ``neighbour_series``; None where the LA
+    has no comparator with a figure.
+    """
+    frame = neighbour_series(ach, indicator, years)
+    if frame.empty or frame["is_la"].all() or not frame["is_la"].any():
+        return None
+    row = ach.latest[ach.latest["indicator"] == indicator].iloc[0]
+    unit, decimals = str(row["unit"]), int(row["decimals"])
+    la = ach.comp.la_name
+    # a gap in the years (no tests in 2020 and 2021) is a gap in each line, not a straight line across it
+    every = range(int(frame["year"].min()), int(frame["year"].max()) + 1)
+    drawn = (frame.set_index(["area", "year"])["value"]
+             .reindex(pd.MultiIndex.from_product([list(dict.fromkeys(frame["area"])), every], names=["area", "year"]))
+             .reset_index())
+    mine = frame[frame["is_la"]]
+    first, last = mine.iloc[0], mine.iloc[-1]
+    above = [a for a, part in frame[~frame["is_la"]].groupby("area", sort=False)
+             if (part.set_index("year")["value"] > mine.set_index("year")["value"].reindex(part["year"]).to_numpy()).all()]
+    if row["polarity"] == "Low":
+        above = []
+    n_areas = frame["area"].nunique()
+    title = f"{row['label']}, {first['year_label']} to {last['year_label']}"
+    alt = (f"Small multiple line charts of {row['label']} from {first['year_label']} to {last['year_label']}, one "
+           f"panel for each of {la}'s {n_areas - 1} comparators with {la}'s line in every panel. {la} went from "
+           f"{number(first['value'], unit, decimals)} ({ordinal(int(first['rank_among']))} of {int(first['n_among'])}) "
+           f"in {first['year_label']} to {number(last['value'], unit, decimals)} ({ordinal(int(last['rank_among']))} of "
+           f"{int(last['n_among'])}) in {last['year_label']}. "
+           + (f"Above {la} in every year with a figure: {', '.join(above)}." if above else
+              f"No comparator was above {la} in every year." if row["polarity"] == "High" else ""))
+    return charts.figure("small multiples", drawn,
+                         lambda data: statcharts.neighbour_series(data, la=la, unit=unit, title=title),
+                         caption=f"{row['label']}: each comparator (a panel each) against {la}, "
+                                 f"{first['year_label']} to {last['year_label']}",
+                         alt=alt)

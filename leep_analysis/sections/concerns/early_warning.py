@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ...inputs import Inputs
 
 ALERT_COLUMNS = ["urn", "alert", "detail"]
+RESULT_COLUMNS = ["key_stage", "year", "urn", "value", "la_value", "england"]
 RISK_COLUMNS = ["urn", "school_name", "phase", "governance", "pupils", "pct_fsm_ever", "score", "suggested_tier",
                 "alerts", "new_alerts", "supported", "in_concerns_log"]
 
@@ -97,6 +98,52 @@ def results_alerts(performance: pd.DataFrame, national: pd.DataFrame, urns: pd.S
             [f"{rule['label']} {v:g} in {y}, England {e:g}" for v, y, e in
              zip(below["value"], below["year"], eng, strict=True)], index=below.index, dtype=object)))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ALERT_COLUMNS)
+
+
+def headline_results(performance: pd.DataFrame, lait: pd.DataFrame, la_code: str, urns: pd.Series,
+                     as_at: dt.date) -> pd.DataFrame:
+    """Each school's headline result in the latest year known, beside the LA's and England's figure that year.
+
+    The measures are the early-warning ``results`` rules' (``config/early_warning.yaml``): KS2 reading,
+    writing and maths at the expected standard, and Progress 8.
+
+    Parameters
+    ----------
+    performance : school results (``sources.performance``: ``urn``, ``year``, ``key_stage``, ``measure``, ``value``).
+    lait : LAIT rows (``indicator``, ``year``, ``la_code``, ``area_type``, ``value``), as at the period.
+    urns : the schools (the LA's open schools).
+
+    Returns
+    -------
+    DataFrame
+        ``RESULT_COLUMNS``: ``key_stage`` (``ks2``, ``ks4``), ``year`` (the end year of the latest
+        academic year with a result on ``as_at``, one per key stage), ``urn``, ``value`` (the school's
+        result), ``la_value`` and ``england`` (LAIT's figures for the same measure and year; missing
+        where LAIT has none). Schools without a result that year are left out.
+    """
+    latest_year = results_known(as_at)
+    parts = []
+    for stage, rule in config()["results"].items():
+        rows = performance[(performance["key_stage"] == stage) & (performance["measure"] == rule["measure"])
+                           & performance["urn"].isin(urns) & performance["year"].le(latest_year)
+                           & performance["value"].notna()]
+        if rows.empty:
+            continue
+        year = int(rows["year"].max())
+        rows = rows[rows["year"] == year].sort_values("urn")
+        figures = lait[(lait["indicator"] == rule["national"]) & (lait["year"] == year)]
+        la = figures.loc[figures["la_code"] == la_code, "value"]
+        england = figures.loc[figures["area_type"] == "england", "value"] if "area_type" in figures \
+            else figures.loc[figures["la_code"] == "970", "value"]
+        parts.append(pd.DataFrame({
+            "key_stage": stage, "year": year, "urn": rows["urn"].astype("string").to_numpy(),
+            "value": rows["value"].astype(float).to_numpy(),
+            "la_value": float(la.iloc[0]) if len(la) and pd.notna(la.iloc[0]) else float("nan"),
+            "england": float(england.iloc[0]) if len(england) and pd.notna(england.iloc[0]) else float("nan")}))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+            RESULT_COLUMNS, ["string", "int64", "string", "float64", "float64", "float64"], strict=True)})
+    return pd.concat(parts, ignore_index=True)[RESULT_COLUMNS]
 
 
 def absence_alerts(absence: pd.DataFrame, phases: pd.Series, as_at: dt.date) -> pd.DataFrame:
@@ -226,15 +273,40 @@ def all_alerts(inputs: Inputs, history: pd.DataFrame, lineage: Mapping[str, str]
 
 @dataclass(frozen=True)
 class EarlyWarning:
-    """The risk table and every alert behind it (built by ``analyse``)."""
+    """The risk table and every alert behind it (built by ``analyse``).
 
-    alerts: pd.DataFrame  # ALERT_COLUMNS, with ``new`` (bool)
-    risks: pd.DataFrame  # RISK_COLUMNS, schools with any alert, highest score first
+    Attributes
+    ----------
+    alerts
+        ``ALERT_COLUMNS`` (``urn``, ``alert``: a key of ``config/early_warning.yaml``'s alerts, ``detail``:
+        the figures behind it in words) and ``new`` (bool: not raised as at the last report).
+    risks
+        ``RISK_COLUMNS``, one row per open school with any alert, highest score first: ``urn``,
+        ``school_name``, ``phase``, ``governance``, ``pupils`` and ``pct_fsm_ever`` (latest census),
+        ``score`` (sum of its alerts' weights), ``suggested_tier``, ``alerts`` and ``new_alerts`` (short
+        names, comma-separated), ``supported`` and ``in_concerns_log`` (bool, on the period's date).
+    weights
+        Alert -> weight used (the configured weights with the params' overrides).
+    n_schools
+        The LA's open schools judged.
+    since
+        The last report's date.
+    anonymiser, threshold
+        Committee-pack disclosure: how schools are named, and the smallest count shown.
+    results
+        ``RESULT_COLUMNS`` (``headline_results``): each open school's headline result in the latest year
+        known (``key_stage``, ``year``, ``urn``, ``value``), with the LA's and England's figures
+        (``la_value``, ``england``).
+    """
+
+    alerts: pd.DataFrame
+    risks: pd.DataFrame
     weights: Mapping[str, float]
     n_schools: int
     since: dt.date
     anonymiser: disclosure.Anonymiser
     threshold: int
+    results: pd.DataFrame
 
 
 def analyse(inputs: Inputs, *, history: pd.DataFrame, lineage: Mapping[str, str],
@@ -265,9 +337,11 @@ def analyse(inputs: Inputs, *, history: pd.DataFrame, lineage: Mapping[str, str]
     risks["supported"] = risks["urn"].isin(set(current["urn"]))
     risks["in_concerns_log"] = risks["urn"].isin(in_concerns_log)
     risks = risks.sort_values(["score", "urn"], ascending=[False, True], kind="stable")
+    results = headline_results(inputs.get("school_performance"), inputs.get("lait"), params.la_code,
+                               schools["urn"], params.as_at)
     return EarlyWarning(alerts=now, risks=risks[RISK_COLUMNS].reset_index(drop=True), weights=alert_weights,
                         n_schools=len(schools), since=params.since, anonymiser=disclosure.anonymiser(inputs),
-                        threshold=params.suppression_threshold)
+                        threshold=params.suppression_threshold, results=results)
 
 
 def context(census: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:

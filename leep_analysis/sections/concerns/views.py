@@ -7,13 +7,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ... import content, disclosure, tables
+from ... import charts, content, disclosure, statcharts, tables
 from ... import schools as school_records
-from ...content import Block, Points, Table
+from ...content import Block, Figure, Points, Table
 from ...sources.support_register import config as support_config
+from ...wording import number
 from . import words
 from .analysis import Concerns, config, year_start
 from .early_warning import EarlyWarning
+from .early_warning import config as early_warning_config
 
 
 def _date(when: dt.date) -> str:
@@ -113,7 +115,62 @@ def concerns_page(result: Concerns) -> list[Block]:
     return [Points(tuple(words.messages(result))), *(view(result) for view in (categories, schools, powers, exits))]
 
 
+def _places(unit: str) -> int:
+    return 0 if unit == "percent" else 2
+
+
+def results_figure(result: EarlyWarning) -> Figure | None:
+    """Each open school's headline result by phase, against the LA, England and the early-warning line.
+
+    A box and strip plot (``statcharts.school_results``): the schools' spread, every school a point,
+    with the LA's and England's figures and the result below which the early warning raises an alert.
+    The points are the schools' published results, unnamed. In a committee pack a phase with fewer
+    schools than the suppression threshold is not drawn, and counts below it are written as "fewer
+    than N"; None where no phase has results.
+    """
+    frame = result.results
+    rules = early_warning_config()["results"]
+    committee = result.anonymiser.committee
+    rows, described, left_out = [], [], []
+    for stage, rule in rules.items():
+        part = frame[frame["key_stage"] == stage]
+        if part.empty:
+            continue
+        year = int(part["year"].iloc[0])
+        unit, places = str(rule.get("unit", "")), _places(str(rule.get("unit", "")))
+        panel = f"{rule.get('phase', stage)}: {rule['label']}, {year - 1}/{year % 100:02d}"
+        if committee and len(part) < result.threshold:
+            left_out.append(f"{rule.get('phase', stage).lower()} (fewer than {result.threshold} schools)")
+            continue
+        la, england = float(part["la_value"].iloc[0]), float(part["england"].iloc[0])
+        alert = england - float(rule["margin"]) if pd.notna(england) else float("nan")
+        margin = number(float(rule["margin"]), "points" if unit == "percent" else "", places)
+        lines = [("la", f"LA {number(la, unit, places, words=False)}", la),
+                 ("england", f"England {number(england, unit, places, words=False)}", england),
+                 ("alert", f"Early-warning line: {margin} below England", alert)]
+        rows += [{"panel": panel, "unit": unit, "series": "school", "label": "", "value": float(v)}
+                 for v in part["value"]]
+        rows += [{"panel": panel, "unit": unit, "series": s, "label": text, "value": v} for s, text, v in lines]
+        values = part["value"].astype(float)
+        below = int((values < alert).sum()) if pd.notna(alert) else 0
+        count = disclosure.count_text(below, threshold=result.threshold, committee=committee)
+        described.append(
+            f"{panel}: {len(part):,} schools, middle half from {number(values.quantile(0.25), unit, places)} to "
+            f"{number(values.quantile(0.75), unit, places)}, median {number(values.median(), unit, places)}; "
+            f"the LA {number(la, unit, places)}, England {number(england, unit, places)}; {count} "
+            f"{'school' if below == 1 else 'schools'} below the early-warning line")
+    if not rows:
+        return None
+    drawn = pd.DataFrame(rows, columns=["panel", "unit", "series", "label", "value"])
+    missing = f" Not drawn: {'; '.join(left_out)}." if left_out else ""
+    return charts.figure(
+        "box and strip", drawn, statcharts.school_results,
+        caption="Each open school's latest headline result by phase (a point per school; the box holds the middle "
+                "half of schools), against the LA, England and the result below which an alert is raised",
+        alt="Box plots with a point for each school. " + ". ".join(described) + "." + missing)
+
+
 def early_warning_page(result: EarlyWarning) -> list[Block]:
-    """The early-warning part of the page: the key messages, then the risk table."""
-    return [Points(tuple(words.early_warning_messages(result))), risks(result)]
+    """The early-warning part of the page: the key messages, each school's result by phase, then the risk table."""
+    return [Points(tuple(words.early_warning_messages(result))), results_figure(result), risks(result)]
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ... import charts, content, disclosure
+from ... import charts, content, disclosure, statcharts
 from ...content import Figure, Table
 from ...schools import grade_label, label
 from ...sources.support_register import config, vocabulary
@@ -111,6 +111,44 @@ def impact(result: Analysis) -> Table:
                  notes="Difference = supported minus comparison (for results, the difference between their changes). "
                        "Inspection measures in percentage points. The verdict comes from the 95% interval: only an "
                        "interval wholly above (or below) zero is called a difference.")
+
+
+def impact_figure(result: Analysis) -> Figure:
+    """The impact estimates with their 95% intervals, a panel per measure (a point-range chart).
+
+    Drawn from the impact table as the page shows it (``impact``): in a committee pack an estimate
+    withheld with its small count is not in the figure's data either, and its row says why, as the
+    table's verdict does.
+    """
+    table = impact(result)
+    frame = table.frame
+    groups = table.columns["group"]
+    drawn = pd.DataFrame({
+        "panel": [f"{measure_label(m)} ({measure_unit(m)})" for m in frame["measure"]],
+        "unit": [measure_unit(m) for m in frame["measure"]],
+        "row": [groups.label_of(g) for g in frame["group"]],
+        "effect": frame["effect"].astype(float), "ci_low": frame["ci_low"].astype(float),
+        "ci_high": frame["ci_high"].astype(float), "note": frame["verdict"].astype(str)})
+    described = []
+    for panel, part in drawn.groupby("panel", sort=False):
+        given = part.dropna(subset=["effect"])
+        if given.empty:
+            described.append(f"{panel}: not drawn, too few schools to judge")
+            continue
+        said = [f"{r.row} {r.effect:+.2f} (95% interval {r.ci_low:+.2f} to {r.ci_high:+.2f}, {r.note})"
+                for r in given.itertuples()]
+        left = len(part) - len(given)
+        if left:
+            said.append(f"{left} not estimated (too few schools)")
+        described.append(f"{panel}: " + "; ".join(said))
+    # a measure with no estimate at all is said in words, not drawn as a panel of notes
+    drawn = drawn[drawn.groupby("panel", sort=False)["effect"].transform("count").gt(0)].reset_index(drop=True)
+    return charts.figure(
+        "point range", drawn, statcharts.point_ranges,
+        caption="Impact of support: each difference between supported and similar schools (dot) with its 95% interval "
+                "(line); an interval crossing the dashed zero line is no clear difference",
+        alt="Point-range charts of the difference between supported and similar unsupported schools, by measure and "
+            "tier. " + ". ".join(described) + ".")
 
 
 def inspection(result: Analysis) -> Table:
