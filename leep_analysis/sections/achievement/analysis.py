@@ -167,15 +167,22 @@ class Achievement:
     comp
         The LA, its region and its comparators (``Comparators``).
     lait
-        The configured indicators' LAIT rows, with the derived gaps added
-        (``benchmark.add_derived`` output).
+        The configured indicators' LAIT rows for every area, with the derived gaps added
+        (``benchmark.add_derived`` output): ``indicator``, ``item``, ``year_label``, ``year``,
+        ``status`` (final, provisional, revised), ``la_code``, ``area``, ``area_type`` (``la``,
+        ``region``, ``england``), ``region``, ``region_code``, ``value``, ``missing_reason``.
     per_year
-        Every indicator, year and benchmark for this LA (``benchmark.for_la`` output).
+        Every indicator and year for this LA and its benchmarks (``benchmark.for_la`` output):
+        ``indicator``, ``year``, ``year_label``, ``la_value``, ``england``, ``region``, ``region_area``,
+        ``sn_mean`` and ``sn_count`` (the comparators' mean and how many had a figure),
+        ``gap_england`` and ``gap_sn`` (LA minus benchmark), ``rank`` and ``n_ranked`` (among all LAs,
+        1 best), ``band`` (A to D), ``iqr`` (the spread between LAs), ``latest`` (bool).
     latest
-        One row per indicator in page order: ``benchmark.summarise`` output with
-        the configuration (``label``, ``phase_id``, ``phase``, ``group``,
-        ``unit``, ``says``, ``chart``, ``tile``), ``decimals`` and
-        ``la_reason`` (why the LA has no figure, if it has none).
+        One row per indicator in page order: ``benchmark.summarise`` output (the ``per_year`` columns
+        of its latest year, ``previous_label``, ``change``, ``trend``, ``trend_from``, ``slope``,
+        ``polarity``, ``versus_england``, ``versus_sn``, ``concern``) with the configuration
+        (``label``, ``phase_id``, ``phase``, ``group``, ``unit``, ``says``, ``chart``, ``tile``),
+        ``decimals`` and ``la_reason`` (why the LA has no figure, if it has none).
     missing
         Phase id -> configured codes not in the LAIT file.
     neighbour_names

@@ -334,13 +334,36 @@ def year_on_year(acc: Accounts, stmt: pd.DataFrame) -> pd.DataFrame:
 class BudgetResult:
     """The budget section's figures as at ``accounts.as_at``: one frame per table the notebook shows.
 
-    ``accounts``: the budgets and ledger behind every figure (``position.Accounts``).
-    ``statement``: each fund's position by financial year (``position.statement``).
-    ``signed``: fund code -> that fund's statement, lines down (``position.signed_statement``).
-    ``categories``, ``payees``, ``schools``: ``by_category``, ``by_payee``, ``by_school``.
-    ``tiers``: ``cost_per_tier`` beside the support section's outcomes, where the pack has it.
-    ``months``: ``monthly``; ``year_on_year``: ``year_on_year``.
-    ``other_spent``: pounds spent (payments less refunds) from unreported funds, left out.
+    Money is in pounds (``Decimal``), financial years as ``2025-26``.
+
+    Attributes
+    ----------
+    accounts
+        The budgets and ledger behind every figure (``position.Accounts``).
+    statement
+        Each fund's position by financial year (``position.statement``): ``fund``, ``financial_year``,
+        ``allocation``, ``committed``, ``spent``, ``remaining``, ``forecast_outturn``, ``variance``,
+        ``pct_spent``.
+    signed
+        Fund code -> that fund's statement, lines down (``position.signed_statement``): ``line`` and one
+        column per financial year.
+    categories
+        ``by_category``: ``fund``, ``financial_year``, ``category``, ``spent``, ``committed``, ``pct_of_spent``.
+    payees
+        ``by_payee``: ``fund``, ``financial_year``, ``payee``, ``transactions``, ``spent``, ``committed``.
+    schools
+        ``by_school``: ``fund``, ``financial_year``, ``urn``, ``school_name``, ``tier``, ``spent``, ``committed``.
+    tiers
+        ``cost_per_tier`` beside the support section's outcomes, where the pack has it: ``tier``,
+        ``schools``, ``episodes``, ``spent``, ``per_school``, ``per_episode``, ``inspected_after``,
+        ``pct_improved``, ``pct_good_after``.
+    months
+        ``monthly``: ``fund``, ``financial_year``, ``month``, ``spent_in_month``, ``cumulative_spent``, ``profile``.
+    year_on_year
+        ``year_on_year``: ``fund``, ``financial_year``, ``allocation``, ``spent_by_same_date``,
+        ``pct_spent_by_same_date``, ``forecast_outturn``, ``variance``.
+    other_spent
+        Pounds spent (payments less refunds) from unreported funds, left out.
     """
 
     accounts: Accounts

@@ -185,11 +185,26 @@ def exits(log: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Concerns:
-    """Everything the concerns section shows (built by ``analyse``).
+    """Everything the concerns section shows (built by ``analyse``), as at ``as_at`` against the last report on ``since``.
 
-    ``counts`` is ``category_counts``, ``schools`` is ``schools`` (``SCHOOL_COLUMNS``),
-    ``powers`` is ``powers_used`` and ``exits`` is ``exits``, all as at ``as_at``
-    against the last report on ``since``; ``alerts`` is the early warning.
+    Attributes
+    ----------
+    counts
+        ``category_counts``: ``category`` (each category of concern, then ``all``), ``n_now``,
+        ``n_previous``, ``entered_since``, ``exited_since``.
+    schools
+        ``schools`` (``SCHOOL_COLUMNS``): ``urn``, ``school_name``, ``category``, ``date_entered``,
+        ``months_in_category``, ``visits_since``, ``latest_visit``, ``latest_outcome``,
+        ``inspected_since``, ``grade_since``, ``powers``, ``progress``.
+    powers
+        ``powers_used``: ``power``, ``n_this_year``, ``n_since_last_report``.
+    exits
+        ``exits``: ``urn``, ``school_name``, ``category``, ``date_entered``, ``date_exited``,
+        ``months_in_category``, ``exit_reason``.
+    alerts
+        The early warning (``early_warning.EarlyWarning``: its alerts, risks and each school's results).
+    anonymiser, threshold
+        Committee-pack disclosure: how schools are named, and the smallest count shown.
     """
 
     as_at: dt.date

@@ -305,13 +305,63 @@ def report_cards(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
 class Inspections:
     """Everything the section shows (built by ``analyse``).
 
-    ``outcomes``: ``outcomes`` rows; ``summary``: ``SUMMARY_COLUMNS``; ``changes``:
-    ``change_since``; ``transitions``: ``TRANSITION_COLUMNS``; ``transition_counts``,
-    ``became_good``: as the functions of ``movement`` that make them;
-    ``report_cards``: ``REPORT_CARD_COLUMNS``; ``schools``: ``SCHOOL_COLUMNS``;
-    ``frameworks``: ``FRAMEWORK_COLUMNS``; ``previous_below_good``,
-    ``previous_below_good_counts``, ``gaps``: as ``movement.previous_below_good``,
-    ``previous_below_good_counts`` and ``inspection_gaps``.
+    Attributes
+    ----------
+    areas, settings
+        The areas compared (the LA, its neighbours, region, England) and the counting rules used.
+    as_at, first_as_at, since
+        The latest and first Ofsted snapshots used, and the last report's date.
+    outcomes
+        ``outcomes`` rows: each school in each snapshot, with the Ofsted MI columns (``urn``, ``laestab``,
+        ``school_name``, ``la_code``, ``la_name``, ``region``, ``type_of_education``, ``governance``,
+        ``phase``, ``pupils``, ``inspection_date``, ``framework``, ``overall``, ``category``, the key
+        judgements (``quality_of_education``, ``behaviour_and_attitudes``, ``personal_development``,
+        ``leadership_and_management``, ``safeguarding_effective``, ``early_years``, ``sixth_form``) and
+        report-card areas (``inclusion``, ``curriculum_and_teaching``, ``achievement``,
+        ``attendance_and_behaviour``, ``personal_development_and_wellbeing``, ``leadership_and_governance``,
+        ``safeguarding_met``), ``previous_inspection_date``, ``previous_overall``,
+        ``previous_category``, ``inspected_urn``, ``source``) and how it is counted: ``as_at``,
+        ``carried_from`` and ``basis`` (its own inspection or a predecessor's), ``counted``, ``grade``
+        (1 to 4 on one scale), ``good_or_better``, ``key_judgements``, ``key_judgement_grade``,
+        ``key_judgement_good``, ``report_card``, ``in_category``.
+    summary
+        ``SUMMARY_COLUMNS``: for each snapshot, area and group of schools (``as_at``, ``area_type``,
+        ``area``, ``group``) the schools counted (``n_...``), pupils (``pupils_...``) and
+        ``pct_good_or_better`` and ``pct_pupils_good_or_better``.
+    changes
+        ``change_since``: ``area_type``, ``area``, ``group``, ``as_at``, ``previous_as_at``, each
+        percentage now and at the last report (``previous_...``) and ``change``, ``change_pupils``,
+        ``n_category_of_concern``, ``previous_n_category_of_concern``.
+    transitions
+        ``TRANSITION_COLUMNS``: the LA's schools by previous grade (``as_at``, ``previous_grade``,
+        ``previous``) and latest (``to_outstanding``, ``to_good``, ``to_requires_improvement``,
+        ``to_inadequate``, ``total``).
+    transition_counts
+        How many improved, stayed and declined (``movement.transitions``).
+    became_good
+        ``movement.became_good``: the schools whose grade crossed the good line between the first and
+        latest snapshot, followed across a change of URN (``lineage``, ``urn``,
+        ``school_name``, ``first_as_at``, ``first_grade``, ``latest_grade``, ``movement``).
+    report_cards
+        ``REPORT_CARD_COLUMNS``: ``as_at``, ``area_type``, ``area``, ``evaluation_area``, ``outcome``,
+        ``n_schools``, ``pct``.
+    schools
+        ``SCHOOL_COLUMNS`` (``movement.inspected_since``): the LA's schools inspected since the last
+        report's Ofsted file (``urn``, ``school_name``,
+        ``phase``, ``governance``, ``inspection_date``, ``framework``, ``grade_before``, ``grade_now``,
+        ``change``, ``category``).
+    frameworks
+        ``FRAMEWORK_COLUMNS``: ``as_at``, ``area_type``, ``area``, ``framework``, ``outcome``,
+        ``n_schools``, ``pct``.
+    previous_below_good, previous_below_good_counts
+        ``movement.previous_below_good``: schools below good at the last report followed to now
+        (``urn``, ``grade_before``, ``inspected_before``, ``satisfactory``, ``followed_to``,
+        ``how_followed``, ``why_not_found``, ``reinspected``, ``inspected_now``, ``grade_now``,
+        ``report_card_now``), and its counts.
+    gaps
+        ``inspection_gaps``: how long since schools were inspected.
+    anonymiser, threshold
+        Committee-pack disclosure: how schools are named, and the smallest count shown.
     """
 
     areas: Areas

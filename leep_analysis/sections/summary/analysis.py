@@ -29,15 +29,36 @@ TILES: list[str] = load_config("tiles")["summary"]
 
 @dataclass(frozen=True)
 class Summary:
-    """What the summary page shows (built by ``analyse``)."""
+    """What the summary page shows (built by ``analyse``).
 
-    measures: pd.DataFrame  # evaluation.rate_measures output
-    indicators: pd.DataFrame  # evaluation.INDICATOR_COLUMNS
-    messages: dict[str, list[str]]  # section id -> key messages
+    Attributes
+    ----------
+    measures
+        Each measure behind the A to G evaluation (``evaluation.rate_measures``): ``indicator`` (A to G),
+        ``measure``, ``local``, ``national``, ``unit``, ``trend``, ``evidence``, ``decimals``, ``key``,
+        ``year``, ``status``, ``rag``, ``versus_national``.
+    indicators
+        The evaluation table, one row per indicator (``evaluation.INDICATOR_COLUMNS``): ``indicator``,
+        ``description``, ``national``, ``local``, ``trend``, ``rag``, ``evidence``, ``actions``, ``comments``.
+    messages
+        Section id -> its key messages (sentences).
+    tiles
+        The headline tiles (``content.Tile``), in ``config/tiles.yaml``'s order.
+    narrative
+        The LA's narrative (priorities, enablers, blockers, actions).
+    rules
+        The RAG rules applied, in words.
+    since_last
+        Against the previous pack (``since.SinceLastReport``), or None without one.
+    """
+
+    measures: pd.DataFrame
+    indicators: pd.DataFrame
+    messages: dict[str, list[str]]
     tiles: list[Tile]
     narrative: Mapping[str, Any]
     rules: list[str] = field(default_factory=list)
-    since_last: since.SinceLastReport | None = None  # against the previous pack
+    since_last: since.SinceLastReport | None = None
 
 
 def analyse(inputs: Inputs) -> Summary:

@@ -113,7 +113,38 @@ def _inspection_estimates(data: SupportData, outcomes: pd.DataFrame, pairs: pd.D
 
 @dataclass(frozen=True)
 class Analysis:
-    """The support section's results (see the functions that build each part)."""
+    """The support section's results (built by ``analyse``; codes are labelled on the page, ``views.columns``).
+
+    Attributes
+    ----------
+    data
+        ``SupportData``: the register, spells, schools and inspections it is worked out from.
+    summary, summary_year
+        Reach this period and this academic year to date (``support__summary.csv``): ``group_by`` (tier,
+        support_type, phase, governance, funding_source, provider, reach), ``group`` (a code of that
+        kind), ``n_schools``, ``n_episodes``, ``pct_of_schools`` (of the LA's schools of that phase or
+        governance).
+    outcomes
+        One row per supported school (lineage): ``lineage``, ``urn``, ``school_name``, ``first_start``,
+        ``last_end``, ``ongoing``, ``tier`` (most intensive), ``support_types``, ``providers`` (``; ``
+        separated), ``n_episodes``, ``phase``, ``governance``, ``followed`` (how it was found across a
+        change of URN), ``grade_before`` and ``date_before`` (the grade when support started),
+        ``urn_after``, ``grade_after`` and ``date_after`` (its next inspection), ``months_to_good``,
+        ``outcome`` (``improved``, ``same``, ``declined``, or why not judged).
+    pairs
+        The comparison schools matched to each supported one on inspection: ``lineage`` (the supported
+        school's), ``comparison`` (the comparison school's lineage), ``grade_before``, ``grade_after``,
+        ``months_to_good``.
+    changes
+        Supported schools' results before and after support: ``lineage``, ``measure`` (``ks2_PTRWM_EXP``,
+        ...), ``tier``, ``year_before``, ``year_after``, ``before``, ``after``, ``change``.
+    change_pairs
+        The comparison schools' results over the same years: ``lineage``, ``measure``, ``comparison``,
+        ``before``, ``after``, ``change``.
+    impact
+        ``impact``: ``measure``, ``group``, ``n_supported``, ``n_comparison``, ``effect``, ``ci_low``,
+        ``ci_high``, ``verdict``.
+    """
 
     data: SupportData
     summary: pd.DataFrame
