@@ -59,8 +59,8 @@ def test_lab_copies_the_notebooks_with_the_values_papermill_injects_in_a_run(tmp
     assert main(["lab", str(params), "--dir", str(folder), "--dry-run"]) == 0
     assert capsys.readouterr().out.strip() == str(folder)
     assert packaged_hashes() == before, "the packaged notebooks are never changed"
-    # the chosen sections' notebooks
-    assert sorted(p.name for p in folder.iterdir()) == ["01_achievement.ipynb"]
+    # the chosen sections' notebooks, and the one for questions the pack does not answer
+    assert sorted(p.name for p in folder.iterdir()) == ["01_achievement.ipynb", lab.EXPLORE]
     tags, source = injected(folder / "01_achievement.ipynb")
     assert tags[:2] == ["parameters", "injected-parameters"], "papermill's cell follows the parameters cell, as in a run"
     # exactly what the run hands papermill: the validated params, data paths made absolute
@@ -259,7 +259,7 @@ def test_lab_starts_headless_and_runs_a_copied_notebook_in_its_folder(tmp_path):
                 time.sleep(0.5)
         # the server's root is the working copy, and its Lab page is served
         listed = sorted(item["name"] for item in get(f"{base}/api/contents?token={token}")["content"])
-        assert "01_achievement.ipynb" in listed
+        assert "01_achievement.ipynb" in listed and lab.EXPLORE in listed
         with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=10) as page:
             assert page.status == 200
         # a kernel for the copied notebook, started by Lab in the notebook's folder, runs it top to bottom
