@@ -16,10 +16,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import imports
+from . import imports, school_year
 from .config import OUTPUT_DIR, PARAMS_DIR, TEMPLATE_DIR
 from .errors import InputError, LeepError
-from .params import PERIOD_PATTERN, PREVIOUS_TERM_END, SECTION_IDS
+from .params import SECTION_IDS
 
 EXIT_PROBLEM = 2
 #: ``leep validate`` lists at most this many problems, then says how many more (a junk file has millions)
@@ -142,15 +142,13 @@ def data_key_lines(as_at: str) -> str:
 
 
 def cmd_new_period(args: argparse.Namespace) -> int:
-    if not PERIOD_PATTERN.match(args.id):
+    if not school_year.PERIOD_PATTERN.match(args.id):
         return _fail([f"'{args.id}' is not a period id such as 2026-27-autumn"])
     dest = args.dir / f"{args.id}.yaml"
     if dest.exists():
         return _fail([f"{dest}: already exists; edit it or remove it first"])
-    start, _, term = args.id.split("-")
-    as_at = {"autumn": f"{start}-12-31", "spring": f"{int(start) + 1}-03-31", "summer": f"{int(start) + 1}-07-31"}[term]
-    offset, month, day = PREVIOUS_TERM_END[term]
-    previous = f"{int(start) + offset}-{month:02d}-{day:02d}"
+    as_at = school_year.term_end(args.id).isoformat()
+    previous = school_year.previous_term_end(args.id).isoformat()
     text = (TEMPLATE_DIR / "period.yaml.tmpl").read_text(encoding="utf-8")
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(text.replace("{period}", args.id).replace("{as_at}", as_at).replace("{previous_as_at}", previous)

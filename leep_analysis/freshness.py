@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -23,6 +23,7 @@ import pandas as pd
 from .config import load_config
 from .inputs import published_path
 from .releases import ROW_DATES, _phase_of
+from .school_year import end_year_in_names, year_label
 from .wording import long_date
 
 if TYPE_CHECKING:
@@ -32,21 +33,13 @@ if TYPE_CHECKING:
 COLUMNS = ["key", "title", "as_at", "latest_data", "next_due", "schedule", "newer_may_exist"]
 #: What the index says of a source whose next release was due by the pack's date.
 NEWER = "a newer release may be available"
-_YEARS = re.compile(r"(20\d{2})[-_](?:20)?(\d{2})(?!\d)")
-
-
-def academic_year(end_year: int) -> str:
-    """The academic year ending in summer ``end_year``: 2025 -> ``2024/25``."""
-    return f"{end_year - 1}/{end_year % 100:02d}"
 
 
 def year_in_name(name: str) -> int | None:
-    """The end year of the academic year a file or folder name holds (``2024-2025_england_census`` -> 2025)."""
-    found = _YEARS.findall(name)
-    if not found:
-        return None
-    start, end = found[-1]
-    return int(start) + 1 if (int(start) + 1) % 100 == int(end) else None
+    """The end year of the academic year a published path holds, in its file name or else its folders'
+    (``2024-2025_england_census.csv`` -> 2025, ``perf_tables_2018_19/england_census.csv`` -> 2019)."""
+    path = PurePosixPath(name)
+    return end_year_in_names([path.name, *(p.name for p in path.parents)])
 
 
 def next_monthly(snapshot: dt.date, lag_days: int) -> dt.date:
@@ -118,7 +111,7 @@ def source_row(inputs: Inputs, spec: InputSpec) -> dict[str, Any]:
         years = [f.as_at.year for f in files if f.as_at is not None] or \
                 [y for f in files if (y := year_in_name(published_path(f.path, inputs))) is not None]
         if years:
-            latest = academic_year(max(years))
+            latest = year_label(max(years))
             due = next_annual(max(years), rules["at"])
     elif schedule == "daily":  # due the day after a dated file; the sample's and most downloads carry no date
         due = source + dt.timedelta(days=1) if source is not None else None

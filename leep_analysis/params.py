@@ -27,10 +27,11 @@ from pydantic import (
     model_validator,
 )
 
+from . import school_year
 from .config import SECTIONS
 from .errors import InputError, Problem
+from .school_year import PERIOD_PATTERN
 
-PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(autumn|spring|summer)$")
 SECTION_IDS = list(SECTIONS.values())
 
 #: The least suppression threshold of a committee pack: DfE's and Ofqual's statistics suppress
@@ -38,9 +39,6 @@ SECTION_IDS = list(SECTIONS.values())
 COMMITTEE_THRESHOLD = 5
 #: Academic years a period may start in: LAIT's series start in the 2000s; later years are a typo.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-
-#: Usual "as at" date of the term before, used when ``previous_as_at`` is left out.
-PREVIOUS_TERM_END = {"autumn": (0, 8, 31), "spring": (0, 12, 31), "summer": (1, 3, 31)}
 
 
 class _Strict(BaseModel):
@@ -244,8 +242,7 @@ class PeriodParams(_Strict):
 
     @model_validator(mode="after")
     def _check_dates(self) -> PeriodParams:
-        start_year = int(self.period[:4])
-        first, last = dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
+        first, last = school_year.period_bounds(self.period)
         if not first <= self.as_at <= last:
             raise ValueError(
                 f"as_at {self.as_at} is outside the academic year of {self.period} "
@@ -263,15 +260,12 @@ class PeriodParams(_Strict):
 
     @property
     def term(self) -> str:
-        return self.period.rsplit("-", 1)[1]
+        return school_year.parse_period(self.period)[1]
 
     @property
     def since(self) -> dt.date:
         """As-at date of the previous report: the start of 'since the last report'."""
-        if self.previous_as_at is not None:
-            return self.previous_as_at
-        offset, month, day = PREVIOUS_TERM_END[self.term]
-        return dt.date(int(self.period[:4]) + offset, month, day)
+        return self.previous_as_at if self.previous_as_at is not None else school_year.previous_term_end(self.period)
 
     @property
     def committee(self) -> bool:

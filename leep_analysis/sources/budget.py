@@ -28,6 +28,9 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
+from ..school_year import (
+    financial_year_bounds as year_bounds,  # also read from here by the budget section's views
+)
 from ..wording import long_date
 from ._read import match_columns, parse_dates, parse_pence
 from ._tables import read_register
@@ -122,18 +125,6 @@ def parse_financial_year(text: str | None) -> str | None:
     start, end = int(match.group(1)), match.group(2)
     if int(end) % 100 != (start + 1) % 100 or (len(end) == 4 and int(end) != start + 1):
         return None
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def year_bounds(financial_year: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a financial year: ``2025-26`` -> 1 April 2025, 31 March 2026."""
-    start = int(financial_year[:4])
-    return dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
-
-
-def financial_year_of(when: dt.date) -> str:
-    """The financial year (April to March) a date falls in."""
-    start = when.year if when.month >= 4 else when.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
 
 

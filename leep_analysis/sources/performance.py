@@ -13,8 +13,6 @@ The measures kept, their labels and the markers' meanings are in
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ import pandera.pandas as pa
 from ..config import load_config
 from ..errors import InputError, Problem
 from ..params import DatedFile
+from ..school_year import end_year, end_year_in_names
 from ._read import (
     MISSING_MARKERS,
     bad_values,
@@ -173,9 +172,9 @@ def academic_year(file: DatedFile) -> int:
         Neither gives a year, or they disagree.
     """
     path = Path(file.path)
-    named = _year_from_names(path)
+    named = end_year_in_names([path.stem, *(p.name for p in path.parents)])
     if file.as_at is not None:
-        year = _academic_year_of(file.as_at)
+        year = end_year(file.as_at)
         if named is not None and named != year:
             raise InputError(Problem(
                 str(path),
@@ -194,26 +193,6 @@ def academic_year(file: DatedFile) -> int:
             key=KEY,
         ))
     return named
-
-
-def _academic_year_of(day: dt.date) -> int:
-    return day.year if day.month <= 8 else day.year + 1
-
-
-def _year_from_names(path: Path) -> int | None:
-    for name in [path.stem, *(p.name for p in path.parents)]:
-        iso = re.match(r"(\d{4}-\d{2}-\d{2})", name)
-        if iso:
-            try:
-                return _academic_year_of(dt.date.fromisoformat(iso.group(1)))
-            except ValueError:
-                pass
-        for first, second in re.findall(r"(?<!\d)(\d{4})[-_ ]?(\d{4}|\d{2})(?!\d)", name):
-            start = int(first)
-            end = int(second) if len(second) == 4 else start // 100 * 100 + int(second)
-            if end == start + 1:
-                return end
-    return None
 
 
 def _empty() -> pd.DataFrame:

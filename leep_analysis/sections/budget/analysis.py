@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, cast
 import pandas as pd
 
 from ... import disclosure
-from ...sources.budget import looks_like_school, year_bounds
+from ...school_year import financial_year_bounds
+from ...sources.budget import looks_like_school
 from .position import (
     Accounts,
     accounts,
@@ -279,7 +280,7 @@ def monthly(acc: Accounts) -> pd.DataFrame:
         Decimal pounds.
     """
     year = acc.year
-    first, _ = year_bounds(year)
+    first, _ = financial_year_bounds(year)
     months = pd.date_range(pd.Timestamp(first), periods=12, freq="MS")
     rows = flows(acc.ledger)
     rows = rows[rows["financial_year"] == year]

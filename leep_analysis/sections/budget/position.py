@@ -37,7 +37,7 @@ import pandas as pd
 from ... import disclosure
 from ...config import load_config
 from ...inputs import shared_analysis
-from ...sources.budget import financial_year_of, year_bounds
+from ...school_year import financial_year_bounds, financial_year_of
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
@@ -222,14 +222,14 @@ def flows(ledger: pd.DataFrame) -> pd.DataFrame:
 def years(acc: Accounts) -> list[str]:
     """Financial years started by ``as_at`` that have an allocation or ledger rows, oldest first."""
     start = acc.as_at
-    found = set(acc.ledger["financial_year"]) | {y for y in acc.budgets["financial_year"] if year_bounds(y)[0] <= start}
+    found = set(acc.ledger["financial_year"]) | {y for y in acc.budgets["financial_year"] if financial_year_bounds(y)[0] <= start}
     return sorted(found)
 
 
 def _profile(uncommitted: int, year: str, as_at: dt.date) -> int:
     """Pence the configured method expects to be spent after ``as_at`` beyond open commitments."""
     method = config()["profile"]["method"]
-    first, last = year_bounds(year)
+    first, last = financial_year_bounds(year)
     if method == "committed_only" or as_at >= last:
         return 0
     elapsed = (as_at - first).days + 1

@@ -23,6 +23,7 @@ import pandas as pd
 from ... import disclosure, tables
 from ... import schools as school_records
 from ...inputs import shared_analysis
+from ...school_year import year_start
 from ...sources import concerns_log
 from . import early_warning
 
@@ -43,11 +44,6 @@ def label(kind: str, code: object) -> str:
         return tables.MISSING
     entry = config()[kind].get(str(code), str(code))
     return entry["label"] if isinstance(entry, Mapping) else str(entry)
-
-
-def year_start(when: dt.date) -> dt.date:
-    """1 September of the academic year holding ``when``."""
-    return dt.date(when.year if when.month >= 9 else when.year - 1, 9, 1)
 
 
 def months_between(start: pd.Series, end: pd.Timestamp | pd.Series) -> pd.Series:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ... import disclosure
+from ... import disclosure, school_year
 from ...params import SupportSettings
 from ...schools import inspection_history, label, lineage_of, lineages
 from ...sources.support_register import config, vocabulary
@@ -227,7 +227,7 @@ def build(
         register=started.reset_index(drop=True), spells=spells(started, as_at), schools=schools, places=places,
         history=history, present=frozenset(present) if present is not None else None, results=results,
         lineage=lineage, linked=links is not None, la_code=la_code, as_at=as_at, since=since,
-        year_start=year_start or dt.date(as_at.year if as_at.month >= 9 else as_at.year - 1, 9, 1),
+        year_start=year_start or school_year.year_start(as_at),
         settings=settings or SupportSettings(), anonymiser=anonymiser or disclosure.Anonymiser(False, {}),
         threshold=threshold,
     )
@@ -259,7 +259,7 @@ def prepare(inputs: Inputs) -> SupportData:
     params = inputs.params
     return build(
         inputs.get("support_register"), la_code=params.la_code, as_at=params.as_at, since=params.since,
-        year_start=dt.date(int(params.period[:4]), 9, 1), mi=optional("ofsted_mi"),
+        year_start=school_year.period_year_start(params.period), mi=optional("ofsted_mi"),
         establishments=optional("establishments"), links=optional("establishment_links"),
         performance=optional("school_performance"), settings=params.support,
         good_equivalent=params.inspections.good_equivalent, anonymiser=disclosure.anonymiser(inputs),
