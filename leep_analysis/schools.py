@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import tables
+from .normalise import text_keys
 from .sources.support_register import config
 
 #: Key judgements of the September 2024 framework (and of the overall era from 2019).
@@ -97,8 +98,7 @@ def lineage_of(urns: pd.Series, lineage: Mapping[str, str]) -> pd.Series:
 
 # ------------------------------------------------------------------------ inspections
 def _not_effective(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip().str.lower()
-    return text.isin(["no", "false", "0", "not met", "not effective"]).fillna(False).astype(bool)
+    return text_keys(values).isin(["no", "false", "0", "not met", "not effective"]).fillna(False).astype(bool)
 
 
 def comparable_grade(mi: pd.DataFrame, good_equivalent: str = "all_key_judgements") -> pd.Series:

@@ -18,8 +18,9 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
+from ..normalise import text_key, text_keys
 from . import _tables
-from ._read import by_uniques, match_columns, normalise_header, parse_dates, parse_numbers
+from ._read import by_uniques, match_columns, parse_dates, parse_numbers
 
 GOVERNANCE = ["academy", "maintained", "independent", "other"]
 PHASES = ["primary", "secondary", "special", "pru", "nursery", "all-through", "other"]
@@ -107,7 +108,7 @@ def governance_of(types: pd.Series) -> pd.Series:
     rules = config()["governance"]
 
     def one(value: object) -> str:
-        text = " ".join(str(value).lower().split())
+        text = text_key(value)
         if any(word in text for word in rules["independent"]):
             return "independent"
         if any(word in text for word in rules["academy"]):
@@ -121,7 +122,7 @@ def _phase_from_type(types: pd.Series) -> pd.Series:
     rules = config()["phase_from_type"]
 
     def one(value: object) -> str | None:
-        text = " ".join(str(value).lower().split()) if value is not None and value is not pd.NA else ""
+        text = text_key(value) if value is not None and value is not pd.NA else ""
         return next((phase for word, phase in rules.items() if word in text), None)
 
     return by_uniques(types.astype("string"), lambda u: pd.Series([one(x) for x in u], dtype="string"))
@@ -264,9 +265,9 @@ def load_links(path: str | Path) -> pd.DataFrame:
     out["link_name"] = raw["link_name"].replace({"": pd.NA}) if "link_name" in raw else pd.NA
     out["link_type"] = raw["link_type"]
     problems.add(raw["link_type"].eq(""), raw["link_type"], headers["link_type"], "link type is blank")
-    relations = {normalise_header(k): v for k, v in spec["relations"].items()}
-    out["relation"] = by_uniques(_tables.key(raw["link_type"]), lambda u: pd.Series(
-        [relations.get(normalise_header(x)) for x in u], dtype="string"))
+    relations = {text_key(k): v for k, v in spec["relations"].items()}
+    out["relation"] = by_uniques(text_keys(raw["link_type"]), lambda u: pd.Series(
+        [relations.get(x) for x in u], dtype="string"))
     out["link_date"] = _dates(raw["link_date"], headers["link_date"], problems)
     if problems.found:
         raise InputError(problems.found)
@@ -295,10 +296,10 @@ def lineage(links: pd.DataFrame, urns: Iterable[str] = (), *, reorganisations: b
     DataFrame
         ``urn``, ``lineage`` (both string), one row per URN, sorted by URN.
     """
-    plain = {normalise_header(t) for t in config()["links"]["plain"]}
+    plain = {text_key(t) for t in config()["links"]["plain"]}
     followed = links["relation"].notna()
     if not reorganisations:
-        followed &= _tables.key(links["link_type"]).map(normalise_header).isin(plain)
+        followed &= text_keys(links["link_type"]).isin(plain)
     parent: dict[str, str] = {}
 
     def find(urn: str) -> str:
@@ -398,9 +399,9 @@ def with_trusts(establishments: pd.DataFrame, group_links: pd.DataFrame) -> pd.D
     DataFrame
         ``establishments`` with ``trust`` filled where a trust link exists.
     """
-    order = [normalise_header(t) for t in config()["trust_group_types"]]
-    links = group_links.assign(_rank=_tables.key(group_links["group_type"]).map(
-        lambda t: order.index(normalise_header(t)) if normalise_header(t) in order else None))
+    order = [text_key(t) for t in config()["trust_group_types"]]
+    links = group_links.assign(_rank=text_keys(group_links["group_type"]).map(
+        lambda t: order.index(t) if t in order else None))
     links = links[links["_rank"].notna()].sort_values(["urn", "_rank"], kind="stable").drop_duplicates("urn")
     trusts = establishments["urn"].map(links.set_index("urn")["group_name"])
     return establishments.assign(trust=establishments["trust"].fillna(trusts.astype("string")))
@@ -431,9 +432,9 @@ def _urns(values: pd.Series, header: str, problems: _tables.Problems) -> pd.Seri
 
 
 def _map(values: pd.Series, mapping: Mapping[str, str], header: str, what: str, problems: _tables.Problems) -> pd.Series:
-    known = {normalise_header(k): v for k, v in mapping.items()}
-    out = by_uniques(_tables.key(values.fillna("")), lambda u: pd.Series(
-        [known.get(normalise_header(x)) for x in u], dtype="string"))
+    known = {text_key(k): v for k, v in mapping.items()}
+    out = by_uniques(text_keys(values.fillna("")), lambda u: pd.Series(
+        [known.get(x) for x in u], dtype="string"))
     labels = ", ".join(f"'{k}'" for k in mapping if k)
     problems.add(out.isna(), values, header, f"unknown {what} (known: {labels}; see config/gias.yaml)")
     return out

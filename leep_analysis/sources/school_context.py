@@ -21,6 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputError, Problem
+from ..normalise import text_key, text_keys
 from ..school_year import end_year_in_names
 from . import performance
 from ._read import match_columns, parse_numbers, read_csv_text, read_sheet_rows, workbook_sheets
@@ -110,9 +111,10 @@ def _load(path: str | Path, kind: str, year: int | None) -> pd.DataFrame:
     labels = dict(zip(*load_meta(meta_path)[["field", "label"]].T.to_numpy(), strict=True)) if meta_path.exists() else {}
     urn = raw[header["urn"]].str.strip()
     la = raw[header["la"]].str.strip()
-    national = la.str.upper().eq("NAT") | urn.str.upper().eq("NAT")  # census: URN 'NAT'; absence: LA 'NAT'
-    phase_column = next((c for c in raw.columns if c.upper() == "ESTAB"), None)
-    phase = raw[phase_column].str.strip().str.upper().map(NATIONAL_PHASES) if phase_column else pd.Series(pd.NA, index=raw.index)
+    national = text_keys(la).eq("nat") | text_keys(urn).eq("nat")  # census: URN 'NAT'; absence: LA 'NAT'
+    phase_column = next((c for c in raw.columns if text_key(c) == "estab"), None)
+    phases = {text_key(code): phase for code, phase in NATIONAL_PHASES.items()}
+    phase = text_keys(raw[phase_column]).map(phases) if phase_column else pd.Series(pd.NA, index=raw.index)
     markers = performance.markers()
     problems = []
     for i in raw.index[~national & ~urn.str.fullmatch(r"\d{6}")][:10]:

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ...normalise import text_key, text_keys
 from ...schools import REQUIRES_IMPROVEMENT_FROM, grade_label
-from ...sources._read import normalise_header
 from .outcomes import config, snapshot_at
 
 #: Columns of ``inspections__transitions.csv``.
@@ -183,7 +183,7 @@ def _succession_pairs(links: pd.DataFrame | None) -> pd.DataFrame:
     columns = {"urn": "string", "successor": "string", "link_date": "datetime64[ns]", "followed": "bool"}
     if links is None or links.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-    kinds = {normalise_header(t) for t in config()["successions"]["link_types"]}
+    kinds = {text_key(t) for t in config()["successions"]["link_types"]}
     relation = links["relation"].astype("string").str.lower()
     forward = links[relation.eq("successor").fillna(False).to_numpy()]
     back = links[relation.eq("predecessor").fillna(False).to_numpy()]
@@ -193,7 +193,7 @@ def _succession_pairs(links: pd.DataFrame | None) -> pd.DataFrame:
         pd.DataFrame({"urn": back["link_urn"], "successor": back["urn"], "link_date": back["link_date"],
                       "type": back["link_type"]}),
     ], ignore_index=True)
-    pairs["followed"] = pairs["type"].map(normalise_header).isin(kinds).astype(bool)
+    pairs["followed"] = text_keys(pairs["type"]).isin(kinds).astype(bool)
     pairs = pairs.sort_values("followed", ascending=False, kind="stable")
     pairs = pairs.drop_duplicates(["urn", "successor"]).astype({"urn": "string", "successor": "string"})
     return pairs[list(columns)].reset_index(drop=True)

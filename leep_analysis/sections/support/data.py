@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ... import disclosure, school_year
+from ...normalise import text_key
 from ...params import SupportSettings
 from ...schools import inspection_history, label, lineage_of, lineages
 from ...sources.support_register import config, vocabulary
@@ -67,8 +68,8 @@ class SupportData:
 
     @functools.cached_property
     def school_names(self) -> frozenset[str]:
-        """Every school name the inputs hold, in lower case (to withhold providers that are schools)."""
-        return frozenset(str(n).lower() for n in self.places["school_name"].dropna())
+        """Every school name the inputs hold, as compared (``text_key``; to withhold providers that are schools)."""
+        return frozenset(text_key(n) for n in self.places["school_name"].dropna())
 
     @functools.cached_property
     def timeline(self) -> Timeline | None:
