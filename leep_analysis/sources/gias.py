@@ -4,13 +4,13 @@ GIAS downloads are Windows-1252 CSVs with dates as dd-mm-yyyy. The establishment
 list also comes as the performance tables' ``england_school_information.xlsx``
 (the one real list here that holds LA-maintained schools), read into the same
 tidy columns. The links let the analyses follow a school across a change of URN
-(academy conversion, fresh start): ``lineage`` maps every URN to the first URN
-of its chain. Headers and vocabularies are in ``config/gias.yaml``.
+(academy conversion, fresh start): ``schools.lineages`` maps every URN to the first
+URN of its chain. Headers and vocabularies are in ``config/gias.yaml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -235,7 +235,7 @@ def _phase_from_ages(types: pd.Series, raw: Mapping[str, pd.Series], headers: Ma
     return _phase_from_type(types).fillna(phase)
 
 
-# ------------------------------------------------------------------------ links and lineage
+# ------------------------------------------------------------------------ links
 def load_links(path: str | Path) -> pd.DataFrame:
     """Load GIAS predecessor and successor links (``links_edubasealldata.csv``).
 
@@ -272,59 +272,6 @@ def load_links(path: str | Path) -> pd.DataFrame:
     if problems.found:
         raise InputError(problems.found)
     return LINKS_SCHEMA.validate(out.astype({"link_name": "string"}).reset_index(drop=True))
-
-
-def lineage(links: pd.DataFrame, urns: Iterable[str] = (), *, reorganisations: bool = False) -> pd.DataFrame:
-    """Map every URN to its lineage: the lowest URN of the chain its predecessor and successor links form.
-
-    A converter academy and the maintained school it replaced (and a school
-    re-registered or given a fresh start) share a lineage, so analyses can
-    follow one school across its changes of URN. URNs are issued in increasing
-    order, so the lowest URN is normally the first form of the school.
-
-    Parameters
-    ----------
-    links : as ``load_links`` gives them (``urn``, ``link_urn``, ``link_type``,
-        ``relation``); links of either direction are enough.
-    urns : URNs to include even if unlinked (each its own lineage).
-    reorganisations : also follow mergers, amalgamations and splits (link types
-        ``Predecessor - merged`` and the like). Off by default, because they
-        join the histories of schools that were separate at the same time.
-
-    Returns
-    -------
-    DataFrame
-        ``urn``, ``lineage`` (both string), one row per URN, sorted by URN.
-    """
-    plain = {text_key(t) for t in config()["links"]["plain"]}
-    followed = links["relation"].notna()
-    if not reorganisations:
-        followed &= text_keys(links["link_type"]).isin(plain)
-    parent: dict[str, str] = {}
-
-    def find(urn: str) -> str:
-        parent.setdefault(urn, urn)
-        root = urn
-        while parent[root] != root:
-            root = parent[root]
-        while parent[urn] != root:
-            parent[urn], urn = root, parent[urn]
-        return root
-
-    for urn in [*links["urn"].astype(str), *links["link_urn"].astype(str), *(str(u) for u in urns)]:
-        find(urn)
-    for a, b in zip(links.loc[followed, "urn"].astype(str), links.loc[followed, "link_urn"].astype(str), strict=True):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            low, high = sorted([ra, rb], key=_urn_order)
-            parent[high] = low
-    ordered = sorted(parent, key=_urn_order)
-    return pd.DataFrame({"urn": pd.array(ordered, dtype="string"),
-                         "lineage": pd.array([find(u) for u in ordered], dtype="string")})
-
-
-def _urn_order(urn: str) -> tuple[int, str]:
-    return (int(urn), urn) if urn.isdigit() else (10**12, urn)
 
 
 # ------------------------------------------------------------------------ trusts

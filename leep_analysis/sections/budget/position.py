@@ -190,7 +190,7 @@ def accounts(inputs: Inputs) -> Accounts:
         from ...schools import lineages
 
         urns = [*ledger["urn"].dropna(), *([] if register is None else register["urn"].dropna())]
-        lineage = lineages(urns, optional["establishment_links"])
+        lineage = lineages(optional["establishment_links"], urns, as_at=inputs.params.as_at)
     return build_accounts(
         inputs.get("budgets"), ledger, inputs.params.as_at, register=register,
         establishments=optional["establishments"], anonymiser=disclosure.anonymiser(inputs),

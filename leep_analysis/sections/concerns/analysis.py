@@ -211,7 +211,7 @@ def analyse(inputs: Inputs) -> Concerns:
     mi = inputs.get("ofsted_mi")
     mi = mi[mi["la_code"] == params.la_code]
     links = inputs.get("establishment_links")
-    lineage = school_records.lineages(pd.concat([mi["urn"], log["urn"]]).astype(str).unique(), links)
+    lineage = school_records.lineages(links, pd.concat([mi["urn"], log["urn"]]).astype(str).unique(), as_at=params.as_at)
     history = school_records.inspection_history(mi, lineage, params.inspections.good_equivalent)
     return Concerns(
         as_at=params.as_at, since=params.since, counts=category_counts(log, params.as_at, params.since),

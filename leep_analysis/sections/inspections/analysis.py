@@ -22,7 +22,7 @@ from ... import disclosure
 from ...errors import InputError, Problem
 from ...inputs import shared_analysis
 from ...params import InspectionSettings
-from ...sources import gias
+from ...schools import lineages
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from .movement import (
     became_good,
@@ -344,7 +344,7 @@ class Schools:
     """Every school in England as the section counts it: the same for every LA (``schools``).
 
     ``mi``: the snapshots as at or before the period's ``as_at``; ``outcomes``:
-    ``outcomes`` of them; ``lineage``: URN -> lineage id (``gias.lineage``);
+    ``outcomes`` of them; ``lineage``: URN -> lineage id (``schools.lineages``);
     ``links``: the GIAS links, or None; ``settings``: the counting rules used;
     ``as_at``: the period's date. Shared by a batch's LAs (``Inputs.national``):
     read, never changed.
@@ -412,7 +412,7 @@ def schools(
         raise InputError(Problem(source, f"no Ofsted snapshot as at or before {as_at}", key="data.ofsted_mi"))
     out = outcomes(mi, good_equivalent=settings.good_equivalent, not_inspected=settings.not_inspected,
                    establishments=establishments, links=links)
-    lineage = dict(gias.lineage(links).itertuples(index=False, name=None)) if links is not None else {}
+    lineage = lineages(links, as_at=as_at)
     return Schools(as_at=as_at, mi=mi, outcomes=out, lineage=lineage, links=links, settings=settings)
 
 

@@ -166,23 +166,18 @@ def build(
         ``previous_overall``); snapshots after ``as_at`` are ignored.
     establishments : GIAS establishments (``urn``, ``la_code``, ``school_name``,
         ``governance``, ``phase``, ``open_date``, ``close_date``).
-    links : GIAS links (``urn``, ``link_urn``, ``relation``, ``link_date``); links made
-        after ``as_at`` are not followed.
+    links : GIAS links, followed as ``schools.lineages`` follows them as at ``as_at``.
     performance : school results as ``sources.performance.load_performance`` gives them.
     year_start : first day of the academic year (default: 1 September before ``as_at``).
     """
     stamp = pd.Timestamp(as_at)
     if mi is not None:
         mi = mi[pd.to_datetime(mi["as_at"]).le(stamp)]
-    if links is not None and "link_date" in links:
-        # a link made after the report's date (a later merger, say) was not there to follow
-        made = pd.to_datetime(links["link_date"])
-        links = links[made.isna() | made.le(stamp)]
     urns: set[str] = set(register["urn"].astype(str))
     for frame in (mi, establishments):
         if frame is not None:
             urns.update(frame["urn"].astype(str))
-    lineage = lineages(urns, links)
+    lineage = lineages(links, urns, as_at=as_at)
 
     started = register[register["start_date"].le(stamp)].copy()
     started["lineage"] = lineage_of(started["urn"], lineage)
