@@ -23,16 +23,15 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
 
 from . import school_year
-from .config import SECTIONS
 from .errors import InputError, Problem
+from .registry import INPUTS, SECTION_IDS
 from .school_year import PERIOD_PATTERN
-
-SECTION_IDS = list(SECTIONS.values())
 
 #: The least suppression threshold of a committee pack: DfE's and Ofqual's statistics suppress
 #: counts under 5 (and round to the nearest 5), so that a pupil or a school cannot be picked out.
@@ -68,33 +67,24 @@ OneFile = Literal["sample"] | Path
 Series = Literal["sample"] | FileList
 
 
-class DataPaths(_Strict):
+class _DataPaths(_Strict):
     """Input files. With no key at all the whole pack is on the embedded synthetic sample;
     once any key is named, every input of the chosen sections must be named (a path, or
     ``sample`` to take the sample for that input on purpose).
 
-    Paths are relative to the params file (absolute paths also work).
+    Paths are relative to the params file (absolute paths also work). One key per input of
+    the registry (``config/inputs.yaml``): a list of dated files for a ``dated`` input.
     """
-
-    lait: OneFile | None = None
-    lait_dictionary: OneFile | None = None
-    neighbours: OneFile | None = None
-    ofsted_mi: Series | None = None
-    establishments: OneFile | None = None
-    establishment_links: OneFile | None = None
-    school_performance: Series | None = None
-    support_register: OneFile | None = None
-    budgets: OneFile | None = None
-    budget_ledger: OneFile | None = None
-    concerns_log: OneFile | None = None
-    school_intelligence: OneFile | None = None
-    school_census: OneFile | None = None
-    school_absence: OneFile | None = None
-    narrative: OneFile | None = None
 
     def named(self) -> dict[str, Any]:
         """The keys the params file names (a path or ``sample``)."""
         return {key: value for key, value in self if value is not None}
+
+
+DataPaths = create_model(
+    "DataPaths", __base__=_DataPaths, __module__=__name__, __doc__=_DataPaths.__doc__,
+    **{key: (Series | None if spec.dated else OneFile | None, None) for key, spec in INPUTS.items()},
+)
 
 
 class InspectionSettings(_Strict):
