@@ -7,7 +7,8 @@ registry (``registry.INPUTS``, ``config/inputs.yaml``) with a loader in
 sections must be named, and ``sample`` for a key takes the sample for that input
 on purpose, shown on every page it affects (``coverage``).
 Loaded inputs are cached as pickles in ``LEEP_CACHE_DIR`` when the runner sets
-it, so the notebooks of one run share one parse of each file.
+it, so the notebooks of one run share one parse of each file; so are the sections'
+analyses (``Inputs.analyses``, ``analyses.RunCache``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import importlib
 import os
 import pickle
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import releases
 from .config import ENV_CACHE_DIR, SAMPLE_DIR
@@ -31,6 +32,9 @@ from .errors import InputError, Problem
 from .params import SAMPLE, DatedFile, PeriodParams
 from .registry import INPUTS, InputSpec, readers
 from .sources._read import near_matches, remember_near_matches
+
+if TYPE_CHECKING:
+    from .analyses import RunCache
 
 #: Every input, by key, in registry order (``config/inputs.yaml``).
 SPECS: dict[str, InputSpec] = INPUTS
@@ -184,35 +188,13 @@ class Inputs:
         self._loaded[key] = value
         return value
 
-    def shared(self, name: str, build: Callable[[], Any]) -> Any:
-        """A section's analysis, worked out once per run and shared by the notebooks that need it.
+    @functools.cached_property
+    def analyses(self) -> RunCache:
+        """The run's section analyses (``analyses.RunCache``): each worked out once per run, its
+        dependencies first, kept in the run's cache folder for the other notebooks."""
+        from .analyses import RunCache
 
-        The summary page uses every section's analysis; with a cache folder
-        (the runner's, one per run) the first notebook to need one works it
-        out and saves it, and the others load it. A notebook needing one that
-        another is still working out waits for it (a lock per analysis) rather
-        than working it out again.
-        """
-        key = f"analysis:{name}"
-        if key in self._loaded:
-            return self._loaded[key]
-        if self.cache_dir is None:
-            value = build()
-        else:
-            path = self.cache_dir / f"analysis-{name}-{self.params.la_code}.pickle"  # a batch's LAs share the folder
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with _locked(path.with_suffix(".lock")):
-                if path.exists():
-                    with open(path, "rb") as handle:
-                        value = pickle.load(handle)  # noqa: S301 - written by this run
-                else:
-                    value = build()
-                    scratch = path.with_suffix(f".{os.getpid()}.tmp")
-                    with open(scratch, "wb") as handle:
-                        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    os.replace(scratch, path)  # atomic: a notebook reading it never sees half a file
-        self._loaded[key] = value
-        return value
+        return RunCache(self)
 
     def national(self, name: str, build: Callable[[], Any]) -> Any:
         """Work on national files that is the same for every LA (every school's outcomes, all LAs' ranks).
@@ -294,39 +276,6 @@ def _unreadable(path: Path, key: str) -> Problem | None:
     if info.st_size > MAX_BYTES:
         return Problem(str(path), f"is larger than {_size_text(MAX_BYTES)}, the most an input may be", key=key)
     return None
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (released when the block ends, or when the process dies).
-
-    Where the platform has no ``fcntl`` (Windows), nothing is locked: a notebook may then work out
-    an analysis another is already working out, which costs time but not correctness.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def shared_analysis(name: str) -> Callable[[Callable[[Inputs], Any]], Callable[[Inputs], Any]]:
-    """Decorator: a section's ``analyse(inputs)`` worked out once per run (``Inputs.shared``)."""
-
-    def wrap(func: Callable[[Inputs], Any]) -> Callable[[Inputs], Any]:
-        @functools.wraps(func)
-        def run(inputs: Inputs) -> Any:
-            return inputs.shared(name, lambda: func(inputs))
-
-        return run
-
-    return wrap
 
 
 def published_path(path: Path, inputs: Inputs) -> str:

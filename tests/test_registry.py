@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import inspect
 import re
 
 import nbformat
@@ -15,6 +17,7 @@ from leep_analysis.config import NOTEBOOK_DIR, PROJECT_DIR, SAMPLE_DIR
 from leep_analysis.inputs import SPECS, _call
 from leep_analysis.params import DataPaths, PeriodParams, load_params
 from leep_analysis.registry import INPUTS, SECTION_IDS, SECTIONS, InputSpec, SectionSpec
+from leep_analysis.sections.summary.analysis import PARTS
 
 
 def test_the_packaged_registries_agree_with_each_other():
@@ -57,10 +60,16 @@ def test_each_input_has_a_loader_a_sample_and_a_freshness_schedule():
     assert len(releases.rows_as_at("budget_ledger", frame, dt.date(2025, 6, 1))) == 2  # the ledger keeps them
 
 
-def test_each_section_has_its_notebook():
+def test_each_section_has_its_notebook_and_its_work_out_takes_the_analyses_it_uses():
     for section, spec in SECTIONS.items():
         notebook = nbformat.read(NOTEBOOK_DIR / spec.notebook, as_version=4)
         assert any(f'leep.Section.open("{section}", globals())' in cell.source for cell in notebook.cells)
+        work_out = importlib.import_module(f"leep_analysis.sections.{section}.analysis").work_out
+        parameters = inspect.signature(work_out).parameters
+        if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+            assert set(PARTS) == set(spec.uses)  # the summary: one part per section it uses
+        else:
+            assert list(parameters)[1:] == list(spec.uses), section
 
 
 def test_new_period_template_names_every_input_and_section(tmp_path):

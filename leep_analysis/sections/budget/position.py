@@ -36,7 +36,6 @@ import pandas as pd
 
 from ... import disclosure
 from ...config import load_config
-from ...inputs import shared_analysis
 from ...school_year import financial_year_bounds, financial_year_of
 
 if TYPE_CHECKING:
@@ -177,7 +176,6 @@ def build_accounts(
     )
 
 
-@shared_analysis("budget")
 def accounts(inputs: Inputs) -> Accounts:
     """The period's accounts, with the support register, establishments and their links where registered."""
     from ...inputs import SPECS

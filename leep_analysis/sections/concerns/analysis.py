@@ -22,7 +22,6 @@ import pandas as pd
 
 from ... import disclosure, tables
 from ... import schools as school_records
-from ...inputs import shared_analysis
 from ...school_year import year_start
 from ...sources import concerns_log
 from . import early_warning
@@ -203,8 +202,12 @@ class Concerns:
         return self.anonymiser.committee
 
 
-@shared_analysis("concerns")
 def analyse(inputs: Inputs) -> Concerns:
+    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
+    return inputs.analyses.of("concerns")
+
+
+def work_out(inputs: Inputs) -> Concerns:
     """The section's analysis from the period's inputs (concerns log, Ofsted MI, links, early-warning inputs)."""
     params = inputs.params
     log = inputs.get("concerns_log")

@@ -20,7 +20,6 @@ import pandas as pd
 
 from ... import disclosure
 from ...errors import InputError, Problem
-from ...inputs import shared_analysis
 from ...params import InspectionSettings
 from ...schools import lineages
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
@@ -358,8 +357,12 @@ class Schools:
     settings: InspectionSettings
 
 
-@shared_analysis("inspections")
 def analyse(inputs: Inputs) -> Inspections:
+    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
+    return inputs.analyses.of("inspections")
+
+
+def work_out(inputs: Inputs) -> Inspections:
     """Run the section's analysis on the period's inputs: ``schools`` (once per run), then ``for_la``.
 
     Uses ``ofsted_mi``, ``neighbours``, and where registered ``establishments``
