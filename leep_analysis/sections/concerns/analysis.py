@@ -184,7 +184,8 @@ class Concerns:
 
     ``counts`` is ``category_counts``, ``schools`` is ``schools`` (``SCHOOL_COLUMNS``),
     ``powers`` is ``powers_used`` and ``exits`` is ``exits``, all as at ``as_at``
-    against the last report on ``since``; ``alerts`` is the early warning.
+    against the last report on ``since``; ``alerts`` is the early warning; ``lineage``: URN ->
+    lineage id, how the section followed schools across a change of URN (``schools.lineages``).
     """
 
     as_at: dt.date
@@ -196,6 +197,7 @@ class Concerns:
     alerts: early_warning.EarlyWarning
     anonymiser: disclosure.Anonymiser
     threshold: int
+    lineage: Mapping[str, str]
 
     @property
     def committee(self) -> bool:
@@ -222,5 +224,5 @@ def work_out(inputs: Inputs) -> Concerns:
         powers=powers_used(log, params.as_at, params.since), exits=exits(log, params.as_at),
         alerts=early_warning.analyse(inputs, history=history, lineage=lineage,
                                      in_concerns_log=set(open_on(log, params.as_at)["urn"])),
-        anonymiser=disclosure.anonymiser(inputs), threshold=params.suppression_threshold,
+        anonymiser=disclosure.anonymiser(inputs), threshold=params.suppression_threshold, lineage=lineage,
     )

@@ -12,6 +12,7 @@ period's inputs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -310,7 +311,8 @@ class Inspections:
     ``report_cards``: ``REPORT_CARD_COLUMNS``; ``schools``: ``SCHOOL_COLUMNS``;
     ``frameworks``: ``FRAMEWORK_COLUMNS``; ``previous_below_good``,
     ``previous_below_good_counts``, ``gaps``: as ``movement.previous_below_good``,
-    ``previous_below_good_counts`` and ``inspection_gaps``.
+    ``previous_below_good_counts`` and ``inspection_gaps``; ``lineage``: URN -> lineage id,
+    how the section followed schools across a change of URN (``schools.lineages``).
     """
 
     areas: Areas
@@ -332,6 +334,7 @@ class Inspections:
     gaps: dict
     anonymiser: disclosure.Anonymiser
     threshold: int
+    lineage: Mapping[str, str]
 
     @property
     def committee(self) -> bool:
@@ -457,6 +460,7 @@ def for_la(
         schools=inspected_since(out, la_code, since, lineage), frameworks=frameworks(out, areas),
         previous_below_good=below, previous_below_good_counts=previous_below_good_counts(below),
         gaps=inspection_gaps(out, la_code, since, national.as_at), anonymiser=anonymiser, threshold=threshold,
+        lineage=lineage,
     )
 
 
