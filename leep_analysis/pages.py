@@ -15,6 +15,7 @@ from .export import Page, house_css
 from .inputs import Inputs, InputSpec, describe_files
 from .render.html import tile_html
 from .render.pdf import PDF_NAME
+from .school_year import period_label
 from .wording import long_date
 
 AUDIENCE = {
@@ -36,12 +37,6 @@ def la_name(inputs: Inputs) -> str:
         if not names.empty:
             return str(names.iloc[0])
     return f"LA {code}"
-
-
-def period_label(period: str) -> str:
-    """``2025-26-autumn`` -> ``Autumn term 2025/26``."""
-    years, term = period.rsplit("-", 1)
-    return f"{term.capitalize()} term {years.replace('-', '/')}"
 
 
 def pack_title(inputs: Inputs, name: str) -> str:

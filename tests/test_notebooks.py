@@ -8,15 +8,16 @@ import nbformat
 import papermill
 import pytest
 
-from leep_analysis.config import NOTEBOOK_DIR, PROJECT_DIR, SECTIONS
+from leep_analysis.config import NOTEBOOK_DIR, PROJECT_DIR
 from leep_analysis.params import PeriodParams, load_params, parameters_cell
+from leep_analysis.registry import SECTIONS
 
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
 def test_every_notebook_is_a_section():
     assert NOTEBOOKS, "no notebooks"
-    assert {nb.name for nb in NOTEBOOKS} <= set(SECTIONS)
+    assert {nb.name for nb in NOTEBOOKS} == {s.notebook for s in SECTIONS.values()}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
