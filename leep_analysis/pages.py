@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from . import freshness
+from . import freshness, registry
 from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
 from .content import Block, Tile, tiles_of
 from .export import Page, house_css
@@ -53,9 +53,9 @@ def facts(inputs: Inputs, name: str) -> dict[str, str]:
 
 
 def section_links(sections: list[str], current: str | None) -> list[dict[str, Any]]:
-    titles = load_config("sections")
+    titles = registry.SECTIONS
     return [
-        {"id": s, "title": titles[s]["title"], "summary": titles[s]["summary"], "href": f"{s}.html",
+        {"id": s, "title": titles[s].title, "summary": titles[s].summary, "href": f"{s}.html",
          "current": s == current}
         for s in sections
     ]
@@ -63,7 +63,7 @@ def section_links(sections: list[str], current: str | None) -> list[dict[str, An
 
 def section_page(inputs: Inputs, section: str, name: str) -> Page:
     """Template context of one section's page."""
-    title = load_config("sections")[section]["title"]
+    title = registry.SECTIONS[section].title
     pack = pack_title(inputs, name)
     return Page(
         title=f"{title}: {pack}",
