@@ -25,9 +25,10 @@ import nbformat
 import yaml
 
 from leep_analysis import benchmark
-from leep_analysis.config import NOTEBOOK_DIR, PROJECT_DIR, SECTIONS, real_data_dir
+from leep_analysis.config import NOTEBOOK_DIR, PROJECT_DIR, real_data_dir
 from leep_analysis.inputs import data_block
 from leep_analysis.params import load_params, parameters_cell
+from leep_analysis.registry import SECTIONS
 from leep_analysis.runner import run_pack
 from leep_analysis.sources.lait import load_lait
 from leep_analysis.sources.lait_dictionary import load_dictionary
@@ -40,7 +41,8 @@ def floor_notebooks(dest: Path) -> Path:
     """Notebooks named like the pack's that only take the parameters and import the package."""
     params, _ = load_params(DEFAULT)
     dest.mkdir(parents=True, exist_ok=True)
-    for name, section in SECTIONS.items():
+    for section, spec in SECTIONS.items():
+        name = spec.notebook
         nb = nbformat.v4.new_notebook()
         nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
         nb.cells = [

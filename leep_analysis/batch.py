@@ -22,6 +22,7 @@ from . import imports, workspace
 from .config import NOTEBOOK_DIR
 from .errors import InputError, LeepError, Problem
 from .inputs import SPECS, Inputs
+from .normalise import text_key
 from .params import PeriodParams
 from .runner import (
     build_and_publish,
@@ -84,10 +85,10 @@ def select_las(spec: str, inputs: Inputs) -> list[str]:
     codes = [str(c) for c in current["la_code"]]
     source = str(inputs.files("neighbours")[0].path)
     wanted = spec.strip()
-    if wanted.lower() == ALL:
+    if text_key(wanted) == ALL:
         return sorted(codes)
     regions = {str(r) for r in current["region"].dropna()}
-    by_region = [r for r in regions if r.lower() == wanted.lower() or r.lower().startswith(wanted.lower() + " (")]
+    by_region = [r for r in regions if text_key(r) == text_key(wanted) or text_key(r).startswith(text_key(wanted) + " (")]
     if by_region:
         return sorted(str(c) for c in current.loc[current["region"].isin(by_region), "la_code"])
     given = [c.strip() for c in wanted.split(",") if c.strip()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import Problem
+from .registry import INPUTS
 
 if TYPE_CHECKING:
     from .inputs import Inputs
@@ -61,14 +62,13 @@ def budget_ledger_consistent(inputs: Inputs) -> list[Problem]:
     """
     if "budget_ledger" not in [spec.key for spec in inputs.needed()]:
         return []
-    from .inputs import SPECS
     from .sources import budget
 
     ledger = inputs.get("budget_ledger")
     source = str(inputs.files("budget_ledger")[0].path)
     problems = budget.missing_allocations(ledger, inputs.get("budgets"), inputs.params.as_at, source)
     problems += budget.ledger_warnings(ledger, source)
-    if "establishments" in SPECS and inputs.is_sample("establishments") == inputs.is_sample("budget_ledger"):
+    if "establishments" in INPUTS and inputs.is_sample("establishments") == inputs.is_sample("budget_ledger"):
         problems += budget.unknown_urns(ledger, inputs.get("establishments"), source)
     return problems
 
@@ -100,12 +100,10 @@ def _known_urns(inputs: Inputs, key: str) -> set[str] | None:
     None (no check) unless the register and the establishments list are both
     the LA's own files or both the sample.
     """
-    from .inputs import SPECS
-
-    if "establishments" not in SPECS or inputs.is_sample("establishments") != inputs.is_sample(key):
+    if "establishments" not in INPUTS or inputs.is_sample("establishments") != inputs.is_sample(key):
         return None
     known = set(inputs.get("establishments")["urn"].astype(str))
-    if "establishment_links" in SPECS:
+    if "establishment_links" in INPUTS:
         links = inputs.get("establishment_links")
         known |= set(links["urn"].astype(str)) | set(links["link_urn"].astype(str))
     return known

@@ -17,10 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import imports
+from . import imports, school_year
 from .config import OUTPUT_DIR, PARAMS_DIR, TEMPLATE_DIR
 from .errors import InputError, LeepError
-from .params import PERIOD_PATTERN, PREVIOUS_TERM_END, SECTION_IDS
 
 EXIT_PROBLEM = 2
 #: ``leep validate`` lists at most this many problems, then says how many more (a junk file has millions)
@@ -140,32 +139,38 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def data_key_lines(as_at: str) -> str:
-    """One commented line per ``data:`` key: an example path, the sections that read it, its format."""
-    from .inputs import SPECS
+    """One commented line per ``data:`` key of the inputs registry: an example path, the sections that
+    read it, its format."""
+    from .registry import INPUTS, readers
 
     lines = []
-    for spec in SPECS.values():
-        users = ", ".join(s for s in SECTION_IDS if s in spec.sections)
+    for spec in INPUTS.values():
         example = (f"[{{path: ../data/{spec.key}_{as_at}.csv, as_at: {as_at}}}]" if spec.dated
                    else f"../data/{spec.sample.split('/')[-1]}")
-        lines.append(f"#  {spec.key}: {example}\n#    # read by {users}: {spec.format}")
+        lines.append(f"#  {spec.key}: {example}\n#    # read by {readers(spec.key)}: {spec.format}")
     return "\n".join(lines)
 
 
+def period_template(period: str) -> str:
+    """The commented params file ``leep new-period`` writes for a period (``templates/period.yaml.tmpl``),
+    its dates from ``school_year`` and its data keys and sections from the registries."""
+    from .registry import SECTION_IDS
+
+    as_at = school_year.term_end(period).isoformat()
+    previous = school_year.previous_term_end(period).isoformat()
+    text = (TEMPLATE_DIR / "period.yaml.tmpl").read_text(encoding="utf-8")
+    return (text.replace("{period}", period).replace("{as_at}", as_at).replace("{previous_as_at}", previous)
+            .replace("{data_keys}", data_key_lines(previous)).replace("{sections}", ", ".join(SECTION_IDS)))
+
+
 def cmd_new_period(args: argparse.Namespace) -> int:
-    if not PERIOD_PATTERN.match(args.id):
+    if not school_year.PERIOD_PATTERN.match(args.id):
         return _fail([f"'{args.id}' is not a period id such as 2026-27-autumn"])
     dest = args.dir / f"{args.id}.yaml"
     if dest.exists():
         return _fail([f"{dest}: already exists; edit it or remove it first"])
-    start, _, term = args.id.split("-")
-    as_at = {"autumn": f"{start}-12-31", "spring": f"{int(start) + 1}-03-31", "summer": f"{int(start) + 1}-07-31"}[term]
-    offset, month, day = PREVIOUS_TERM_END[term]
-    previous = f"{int(start) + offset}-{month:02d}-{day:02d}"
-    text = (TEMPLATE_DIR / "period.yaml.tmpl").read_text(encoding="utf-8")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(text.replace("{period}", args.id).replace("{as_at}", as_at).replace("{previous_as_at}", previous)
-                    .replace("{data_keys}", data_key_lines(previous)), encoding="utf-8")
+    dest.write_text(period_template(args.id), encoding="utf-8")
     print(dest)
     return 0
 

@@ -39,28 +39,7 @@ ENV_CACHE_DIR = "LEEP_CACHE_DIR"  # tidy copies of loaded inputs, shared within 
 #: Where tests and benchmarks look for the real published files.
 ENV_REAL_DATA = "LEEP_REAL_DATA"
 
-#: Sections in pack order: notebook file name -> section id.
-SECTIONS: dict[str, str] = {
-    "00_summary.ipynb": "summary",
-    "01_achievement.ipynb": "achievement",
-    "02_inspections.ipynb": "inspections",
-    "03_support.ipynb": "support",
-    "04_budget.ipynb": "budget",
-    "05_concerns.ipynb": "concerns",
-}
-
 SYNTHETIC_BANNER = "Synthetic sample data, not real figures."
-
-
-def section_id(notebook_name: str) -> str:
-    """Section id of a notebook: its file name without number prefix or suffix."""
-    stem = Path(notebook_name).stem
-    return stem.split("_", 1)[1] if "_" in stem and stem.split("_", 1)[0].isdigit() else stem
-
-
-def available_notebooks() -> list[Path]:
-    """The pack's notebooks present in ``leep_analysis/notebooks/``, in pack order."""
-    return sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 def real_data_dir() -> Path | None:

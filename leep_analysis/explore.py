@@ -40,13 +40,13 @@ def _needs(keys: list[str], question: str) -> list[Block]:
     return [Paragraph(f"Not answered: {question} needs {names}, which this period's params do not name.", "note")]
 
 
-def below_good(result: Any, la_code: str, links: pd.DataFrame | None) -> pd.DataFrame:
+def below_good(result: Any, la_code: str) -> pd.DataFrame:
     """The LA's schools whose counted inspection is below good, as the inspections section counts them.
 
     Parameters
     ----------
-    result : the inspections section's analysis (``inspections.analyse``).
-    links : GIAS links (``urn``, ``link_urn``), to follow a school across a change of URN; or None.
+    result : the inspections section's analysis (``inspections.analyse``), whose ``lineage`` follows a
+        school across a change of URN as every section does.
 
     Returns
     -------
@@ -54,13 +54,13 @@ def below_good(result: Any, la_code: str, links: pd.DataFrame | None) -> pd.Data
         One row per school whose counted grade is 3 (requires improvement) or 4 (inadequate) in the
         latest Ofsted snapshot (``result.as_at``): ``urn``, ``school_name``, ``phase``, ``governance``,
         ``inspection_date``, ``grade`` (1 to 4), ``category`` (special measures or serious weaknesses,
-        where in one), ``lineage`` (the URN its predecessors and successors share, ``schools.lineages``);
+        where in one), ``lineage`` (the URN its predecessors and successors share, ``result.lineage``);
         lowest grade first, then by name.
     """
     out = result.outcomes
     rows = out[(out["as_at"] == result.as_at) & (out["la_code"] == la_code) & out["counted"]
                & pd.to_numeric(out["grade"], errors="coerce").ge(3)]
-    lineage = school_records.lineages(rows["urn"].astype(str), links)
+    lineage = result.lineage
     frame = rows[["urn", "school_name", "phase", "governance", "inspection_date", "grade", "category"]].copy()
     frame["grade"] = pd.to_numeric(frame["grade"]).astype("Int64")
     frame["lineage"] = [lineage.get(str(u), str(u)) for u in frame["urn"]]
@@ -91,8 +91,7 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
     if lacking:
         return _needs(lacking, question)
     result = inspections.analyse(inputs)
-    links = inputs.get("establishment_links") if not missing(inputs, "establishment_links") else None
-    frame = below_good(result, inputs.params.la_code, links)
+    frame = below_good(result, inputs.params.la_code)
     day = long_date(result.as_at)
     anonymiser = disclosure.anonymiser(inputs)  # committee: School A, B, ..., dates to the month, small counts withheld
 

@@ -1,8 +1,8 @@
 """How fresh each input is: its as-at date, the latest data it holds, and when its next release is due.
 
 Shown on the pack's index page and recorded in ``manifest.json``. Release
-schedules are configuration (``config/freshness.yaml``): LAIT's come from its
-data dictionary (``Last Update`` and ``Next Update`` of each measure), Ofsted's
+schedules are configuration (each input's ``freshness`` in ``config/inputs.yaml``):
+LAIT's come from its data dictionary (``Last Update`` and ``Next Update`` of each measure), Ofsted's
 management information is monthly, DfE's school-level releases are annual on
 their published calendar, the LA's own registers are as at the pack's date. A
 source whose next release was due on or before the pack's ``as_at`` is flagged:
@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .config import load_config
 from .inputs import published_path
-from .releases import ROW_DATES, _phase_of
+from .releases import _phase_of
+from .school_year import end_year_in_names, year_label
 from .wording import long_date
 
 if TYPE_CHECKING:
@@ -32,21 +32,13 @@ if TYPE_CHECKING:
 COLUMNS = ["key", "title", "as_at", "latest_data", "next_due", "schedule", "newer_may_exist"]
 #: What the index says of a source whose next release was due by the pack's date.
 NEWER = "a newer release may be available"
-_YEARS = re.compile(r"(20\d{2})[-_](?:20)?(\d{2})(?!\d)")
-
-
-def academic_year(end_year: int) -> str:
-    """The academic year ending in summer ``end_year``: 2025 -> ``2024/25``."""
-    return f"{end_year - 1}/{end_year % 100:02d}"
 
 
 def year_in_name(name: str) -> int | None:
-    """The end year of the academic year a file or folder name holds (``2024-2025_england_census`` -> 2025)."""
-    found = _YEARS.findall(name)
-    if not found:
-        return None
-    start, end = found[-1]
-    return int(start) + 1 if (int(start) + 1) % 100 == int(end) else None
+    """The end year of the academic year a published path holds, in its file name or else its folders'
+    (``2024-2025_england_census.csv`` -> 2025, ``perf_tables_2018_19/england_census.csv`` -> 2019)."""
+    path = PurePosixPath(name)
+    return end_year_in_names([path.name, *(p.name for p in path.parents)])
 
 
 def next_monthly(snapshot: dt.date, lag_days: int) -> dt.date:
@@ -92,14 +84,14 @@ def _latest_rows(frame: pd.DataFrame, column: str, as_at: dt.date) -> dt.date | 
 
 def source_row(inputs: Inputs, spec: InputSpec) -> dict[str, Any]:
     """One input's freshness (``COLUMNS``); dates as ``datetime.date`` or None, latest data as text."""
-    rules = load_config("freshness")["inputs"].get(spec.key, {"schedule": "irregular", "note": ""})
+    rules = spec.freshness
     as_at = inputs.params.as_at
     files = inputs.files(spec.key)
     dated = [f.as_at for f in files if f.as_at is not None]
     source: dt.date | None = max(dated) if dated else None
     latest: str = ""
     due: dt.date | None = None
-    schedule = rules["schedule"]
+    schedule = rules.schedule
     if schedule == "dictionary":
         codes = _phase_of()
         source, due = lait_release(inputs.get("lait_dictionary"), codes, as_at)
@@ -111,22 +103,22 @@ def source_row(inputs: Inputs, spec: InputSpec) -> dict[str, Any]:
     elif schedule == "monthly" and source is not None:
         frame = inputs.get(spec.key)
         newest = frame[pd.to_datetime(frame["as_at"]).eq(pd.Timestamp(source))] if "as_at" in frame else frame
-        found = _latest_rows(newest, "inspection_date", as_at)
+        found = _latest_rows(newest, spec.row_date, as_at) if spec.row_date else None
         latest = f"inspections to {long_date(found)}" if found else ""
-        due = next_monthly(source, int(rules["lag_days"]))
+        due = next_monthly(source, int(rules.lag_days))  # type: ignore[arg-type]  # required (registry)
     elif schedule == "annual":
         years = [f.as_at.year for f in files if f.as_at is not None] or \
                 [y for f in files if (y := year_in_name(published_path(f.path, inputs))) is not None]
         if years:
-            latest = academic_year(max(years))
-            due = next_annual(max(years), rules["at"])
+            latest = year_label(max(years))
+            due = next_annual(max(years), rules.at)  # type: ignore[arg-type]  # required (registry)
     elif schedule == "daily":  # due the day after a dated file; the sample's and most downloads carry no date
         due = source + dt.timedelta(days=1) if source is not None else None
-        found = _latest_rows(inputs.get(spec.key), "open_date", as_at) if spec.key == "establishments" else None
+        found = _latest_rows(inputs.get(spec.key), spec.row_date, as_at) if spec.row_date else None
         latest = f"latest opening {long_date(found)}" if found else ""
     elif schedule == "la":
         source = as_at
-        column = ROW_DATES.get(spec.key) or ("date" if spec.key == "budget_ledger" else None)
+        column = spec.row_date
         frame = inputs.get(spec.key)
         found = _latest_rows(frame, column, as_at) if column and isinstance(frame, pd.DataFrame) and column in frame \
             else None
@@ -134,7 +126,7 @@ def source_row(inputs: Inputs, spec: InputSpec) -> dict[str, Any]:
     elif schedule == "period":
         source = as_at
     return {"key": spec.key, "title": spec.title, "as_at": source, "latest_data": latest, "next_due": due,
-            "schedule": rules.get("note", ""), "newer_may_exist": due is not None and due <= as_at}
+            "schedule": rules.note, "newer_may_exist": due is not None and due <= as_at}
 
 
 def table(inputs: Inputs) -> pd.DataFrame:

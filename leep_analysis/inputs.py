@@ -1,12 +1,14 @@
 """The pack's inputs: which file each key means, how it is loaded, and validation of all of them.
 
-Each input key of the params file's ``data:`` block has a loader in
+Each input key of the params file's ``data:`` block is an entry of the inputs
+registry (``registry.INPUTS``, ``config/inputs.yaml``) with a loader in
 ``leep_analysis.sources``. A pack is wholly on the embedded synthetic sample (no
 ``data:`` key at all) or on the LA's files: then every input of the chosen
 sections must be named, and ``sample`` for a key takes the sample for that input
 on purpose, shown on every page it affects (``coverage``).
 Loaded inputs are cached as pickles in ``LEEP_CACHE_DIR`` when the runner sets
-it, so the notebooks of one run share one parse of each file.
+it, so the notebooks of one run share one parse of each file; so are the sections'
+analyses (``Inputs.analyses``, ``analyses.RunCache``).
 """
 
 from __future__ import annotations
@@ -19,93 +21,23 @@ import importlib
 import os
 import pickle
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import releases
 from .config import ENV_CACHE_DIR, SAMPLE_DIR
 from .errors import InputError, Problem
-from .params import SAMPLE, SECTION_IDS, DatedFile, PeriodParams
+from .params import SAMPLE, DatedFile, PeriodParams
+from .registry import INPUTS, InputSpec, readers
 from .sources._read import near_matches, remember_near_matches
 
+if TYPE_CHECKING:
+    from .analyses import RunCache
 
-@dataclass(frozen=True)
-class InputSpec:
-    """One kind of input.
-
-    ``loader`` is ``module:function`` under ``leep_analysis.sources``; it takes a
-    path (or, for ``dated`` inputs, a list of ``DatedFile``) and returns a frame.
-    ``sample`` is the file (or glob, for dated inputs) in the packaged sample.
-    """
-
-    key: str
-    title: str
-    loader: str
-    sample: str
-    sections: frozenset[str]
-    dated: bool = False
-    #: what file the key expects, for the params template and the README
-    format: str = ""
-    #: the LA's own register or narrative (a template it fills in), not a file published for every LA
-    own: bool = False
-
-
-ALL = frozenset({"summary", "achievement", "inspections", "support", "budget", "concerns"})
-
-SPECS: dict[str, InputSpec] = {
-    spec.key: spec
-    for spec in [
-        InputSpec("lait", "LAIT benchmark data", "lait:load_lait", "lait.parquet",
-                  frozenset({"summary", "achievement", "concerns"}),
-                  format="DfE LAIT benchmark data, bds_long_*.parquet or the same table as CSV"),
-        InputSpec("lait_dictionary", "LAIT data dictionary", "lait_dictionary:load_dictionary",
-                  "lait_data_dictionary.csv", frozenset({"summary", "achievement", "concerns"}),
-                  format="LAIT data dictionary CSV, as published with the benchmark data"),
-        InputSpec("neighbours", "Statistical neighbours", "neighbours:load_neighbours",
-                  "neighbours.xlsx", ALL,
-                  format="DfE children's services statistical neighbours workbook (XLSX)"),
-        InputSpec("budgets", "Budgets (allocations by fund and financial year)", "budget:load_budgets",
-                  "budgets.csv", frozenset({"budget"}),
-                  format="the LA's budgets template (CSV or XLSX; docs/templates.md)", own=True),
-        InputSpec("budget_ledger", "Budget ledger (commitments, payments, refunds)", "budget:load_ledger",
-                  "budget_ledger.csv", frozenset({"budget"}),
-                  format="the LA's ledger template (CSV or XLSX; docs/templates.md)", own=True),
-        InputSpec("school_performance", "School performance tables", "performance:load_performance",
-                  "performance/*", frozenset({"support", "concerns"}), dated=True,
-                  format="performance tables KS2/KS4 school files (CSV), a list of {path, as_at}"),
-        InputSpec("support_register", "Support register (episodes of support by school)",
-                  "support_register:load_register", "support_register.csv",
-                  frozenset({"support", "budget", "summary", "concerns"}),
-                  format="the LA's support register template (CSV or XLSX; docs/templates.md)", own=True),
-        InputSpec("ofsted_mi", "Ofsted management information (latest inspections)", "ofsted_mi:load_snapshots",
-                  "ofsted_mi/*", frozenset({"summary", "inspections", "support", "concerns"}), dated=True,
-                  format="Ofsted monthly management information (XLSX, CSV or ZIP), a list of {path, as_at}"),
-        InputSpec("establishments", "Establishments (GIAS or school information)", "gias:load_establishments",
-                  "gias_establishments.csv",
-                  frozenset({"inspections", "support", "budget", "concerns", "summary"}),
-                  format="GIAS establishments CSV or the performance tables' school information file"),
-        InputSpec("establishment_links", "Establishment links (predecessors and successors, GIAS)",
-                  "gias:load_links", "gias_links.csv", frozenset({"inspections", "support", "concerns"}),
-                  format="GIAS links CSV (links_edubasealldata.csv)"),
-        InputSpec("concerns_log", "Concerns log (schools in a category of concern or at risk)",
-                  "concerns_log:load_concerns_log", "concerns_log.csv", frozenset({"summary", "concerns"}),
-                  format="the LA's concerns log template (CSV or XLSX; docs/templates.md)", own=True),
-        InputSpec("school_intelligence", "School intelligence (the LA's knowledge of each school)",
-                  "school_intelligence:load_intelligence", "school_intelligence.csv", frozenset({"concerns"}),
-                  format="the LA's school intelligence template (CSV or XLSX; docs/templates.md)", own=True),
-        InputSpec("school_census", "School census (pupils on roll, SEN, EAL, free school meals; performance tables)",
-                  "school_context:load_census", "2024-2025_england_census.csv", frozenset({"concerns"}),
-                  format="performance tables census file (england_census.csv)"),
-        InputSpec("school_absence", "School absence (overall and persistent; performance tables)",
-                  "school_context:load_absence", "2024-2025_england_abs.csv", frozenset({"concerns"}),
-                  format="performance tables absence file (england_abs.csv)"),
-        InputSpec("narrative", "Narrative (priorities, enablers, blockers, actions)", "narrative:load_narrative",
-                  "narrative.md", frozenset({"summary"}),
-                  format="the LA's narrative (markdown; docs/templates.md)", own=True),
-    ]
-}
+#: Every input, by key, in registry order (``config/inputs.yaml``).
+SPECS: dict[str, InputSpec] = INPUTS
 
 
 def _call(dotted: str) -> Callable[..., Any]:
@@ -222,8 +154,7 @@ class Inputs:
                                         f"out: {', '.join(str(f.as_at) for f in later)}", key=f"data.{key}",
                                         warning=True))
             if not SPECS[key].sections & wanted:
-                users = ", ".join(s for s in SECTION_IDS if s in SPECS[key].sections)
-                problems.append(Problem(source, f"no chosen section uses it (it is read by {users})",
+                problems.append(Problem(source, f"no chosen section uses it (it is read by {readers(key)})",
                                         key=f"data.{key}", warning=True))
         return problems
 
@@ -257,35 +188,13 @@ class Inputs:
         self._loaded[key] = value
         return value
 
-    def shared(self, name: str, build: Callable[[], Any]) -> Any:
-        """A section's analysis, worked out once per run and shared by the notebooks that need it.
+    @functools.cached_property
+    def analyses(self) -> RunCache:
+        """The run's section analyses (``analyses.RunCache``): each worked out once per run, its
+        dependencies first, kept in the run's cache folder for the other notebooks."""
+        from .analyses import RunCache
 
-        The summary page uses every section's analysis; with a cache folder
-        (the runner's, one per run) the first notebook to need one works it
-        out and saves it, and the others load it. A notebook needing one that
-        another is still working out waits for it (a lock per analysis) rather
-        than working it out again.
-        """
-        key = f"analysis:{name}"
-        if key in self._loaded:
-            return self._loaded[key]
-        if self.cache_dir is None:
-            value = build()
-        else:
-            path = self.cache_dir / f"analysis-{name}-{self.params.la_code}.pickle"  # a batch's LAs share the folder
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with _locked(path.with_suffix(".lock")):
-                if path.exists():
-                    with open(path, "rb") as handle:
-                        value = pickle.load(handle)  # noqa: S301 - written by this run
-                else:
-                    value = build()
-                    scratch = path.with_suffix(f".{os.getpid()}.tmp")
-                    with open(scratch, "wb") as handle:
-                        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    os.replace(scratch, path)  # atomic: a notebook reading it never sees half a file
-        self._loaded[key] = value
-        return value
+        return RunCache(self)
 
     def national(self, name: str, build: Callable[[], Any]) -> Any:
         """Work on national files that is the same for every LA (every school's outcomes, all LAs' ranks).
@@ -367,39 +276,6 @@ def _unreadable(path: Path, key: str) -> Problem | None:
     if info.st_size > MAX_BYTES:
         return Problem(str(path), f"is larger than {_size_text(MAX_BYTES)}, the most an input may be", key=key)
     return None
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (released when the block ends, or when the process dies).
-
-    Where the platform has no ``fcntl`` (Windows), nothing is locked: a notebook may then work out
-    an analysis another is already working out, which costs time but not correctness.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def shared_analysis(name: str) -> Callable[[Callable[[Inputs], Any]], Callable[[Inputs], Any]]:
-    """Decorator: a section's ``analyse(inputs)`` worked out once per run (``Inputs.shared``)."""
-
-    def wrap(func: Callable[[Inputs], Any]) -> Callable[[Inputs], Any]:
-        @functools.wraps(func)
-        def run(inputs: Inputs) -> Any:
-            return inputs.shared(name, lambda: func(inputs))
-
-        return run
-
-    return wrap
 
 
 def published_path(path: Path, inputs: Inputs) -> str:

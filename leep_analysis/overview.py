@@ -18,9 +18,9 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from . import published, workspace
+from . import published, registry, workspace
 from .benchmark import rank_and_band
-from .config import TEMPLATE_DIR, load_config
+from .config import TEMPLATE_DIR
 from .export import house_css
 from .inputs import Inputs
 from .pages import period_label
@@ -157,7 +157,7 @@ def _write(frame: pd.DataFrame, inputs: Inputs, failed: dict[str, str], out: Pat
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
         page = env.get_template("overview.html.j2").render(
             css=house_css(), period=period_label(inputs.params.period), as_at=long_date(inputs.params.as_at),
-            sections=[load_config("sections")[s]["title"] for s in inputs.params.sections],
+            sections=[registry.SECTIONS[s].title for s in inputs.params.sections],
             measures=measures(inputs), rows=_cells(frame, inputs), n=len(frame),
             failed=[{"code": c, "la": str(neighbours["la_name"].get(c, f"LA {c}")), "why": why}
                     for c, why in sorted(failed.items())],

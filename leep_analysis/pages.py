@@ -8,13 +8,14 @@ from typing import Any
 
 import jinja2
 
-from . import freshness
+from . import freshness, registry
 from .config import SYNTHETIC_BANNER, TEMPLATE_DIR, load_config
 from .content import Block, Tile, tiles_of
 from .export import Page, house_css
 from .inputs import Inputs, InputSpec, describe_files
 from .render.html import tile_html
 from .render.pdf import PDF_NAME
+from .school_year import period_label
 from .wording import long_date
 
 AUDIENCE = {
@@ -38,12 +39,6 @@ def la_name(inputs: Inputs) -> str:
     return f"LA {code}"
 
 
-def period_label(period: str) -> str:
-    """``2025-26-autumn`` -> ``Autumn term 2025/26``."""
-    years, term = period.rsplit("-", 1)
-    return f"{term.capitalize()} term {years.replace('-', '/')}"
-
-
 def pack_title(inputs: Inputs, name: str) -> str:
     params = inputs.params
     return params.title or f"School improvement report: {period_label(params.period)}"
@@ -58,9 +53,9 @@ def facts(inputs: Inputs, name: str) -> dict[str, str]:
 
 
 def section_links(sections: list[str], current: str | None) -> list[dict[str, Any]]:
-    titles = load_config("sections")
+    titles = registry.SECTIONS
     return [
-        {"id": s, "title": titles[s]["title"], "summary": titles[s]["summary"], "href": f"{s}.html",
+        {"id": s, "title": titles[s].title, "summary": titles[s].summary, "href": f"{s}.html",
          "current": s == current}
         for s in sections
     ]
@@ -68,7 +63,7 @@ def section_links(sections: list[str], current: str | None) -> list[dict[str, An
 
 def section_page(inputs: Inputs, section: str, name: str) -> Page:
     """Template context of one section's page."""
-    title = load_config("sections")[section]["title"]
+    title = registry.SECTIONS[section].title
     pack = pack_title(inputs, name)
     return Page(
         title=f"{title}: {pack}",

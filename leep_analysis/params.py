@@ -23,24 +23,21 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
 
-from .config import SECTIONS
+from . import school_year
 from .errors import InputError, Problem
-
-PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(autumn|spring|summer)$")
-SECTION_IDS = list(SECTIONS.values())
+from .registry import INPUTS, SECTION_IDS
+from .school_year import PERIOD_PATTERN
 
 #: The least suppression threshold of a committee pack: DfE's and Ofqual's statistics suppress
 #: counts under 5 (and round to the nearest 5), so that a pupil or a school cannot be picked out.
 COMMITTEE_THRESHOLD = 5
 #: Academic years a period may start in: LAIT's series start in the 2000s; later years are a typo.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-
-#: Usual "as at" date of the term before, used when ``previous_as_at`` is left out.
-PREVIOUS_TERM_END = {"autumn": (0, 8, 31), "spring": (0, 12, 31), "summer": (1, 3, 31)}
 
 
 class _Strict(BaseModel):
@@ -70,33 +67,24 @@ OneFile = Literal["sample"] | Path
 Series = Literal["sample"] | FileList
 
 
-class DataPaths(_Strict):
+class _DataPaths(_Strict):
     """Input files. With no key at all the whole pack is on the embedded synthetic sample;
     once any key is named, every input of the chosen sections must be named (a path, or
     ``sample`` to take the sample for that input on purpose).
 
-    Paths are relative to the params file (absolute paths also work).
+    Paths are relative to the params file (absolute paths also work). One key per input of
+    the registry (``config/inputs.yaml``): a list of dated files for a ``dated`` input.
     """
-
-    lait: OneFile | None = None
-    lait_dictionary: OneFile | None = None
-    neighbours: OneFile | None = None
-    ofsted_mi: Series | None = None
-    establishments: OneFile | None = None
-    establishment_links: OneFile | None = None
-    school_performance: Series | None = None
-    support_register: OneFile | None = None
-    budgets: OneFile | None = None
-    budget_ledger: OneFile | None = None
-    concerns_log: OneFile | None = None
-    school_intelligence: OneFile | None = None
-    school_census: OneFile | None = None
-    school_absence: OneFile | None = None
-    narrative: OneFile | None = None
 
     def named(self) -> dict[str, Any]:
         """The keys the params file names (a path or ``sample``)."""
         return {key: value for key, value in self if value is not None}
+
+
+DataPaths = create_model(
+    "DataPaths", __base__=_DataPaths, __module__=__name__, __doc__=_DataPaths.__doc__,
+    **{key: (Series | None if spec.dated else OneFile | None, None) for key, spec in INPUTS.items()},
+)
 
 
 class InspectionSettings(_Strict):
@@ -244,8 +232,7 @@ class PeriodParams(_Strict):
 
     @model_validator(mode="after")
     def _check_dates(self) -> PeriodParams:
-        start_year = int(self.period[:4])
-        first, last = dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
+        first, last = school_year.period_bounds(self.period)
         if not first <= self.as_at <= last:
             raise ValueError(
                 f"as_at {self.as_at} is outside the academic year of {self.period} "
@@ -263,15 +250,12 @@ class PeriodParams(_Strict):
 
     @property
     def term(self) -> str:
-        return self.period.rsplit("-", 1)[1]
+        return school_year.parse_period(self.period)[1]
 
     @property
     def since(self) -> dt.date:
         """As-at date of the previous report: the start of 'since the last report'."""
-        if self.previous_as_at is not None:
-            return self.previous_as_at
-        offset, month, day = PREVIOUS_TERM_END[self.term]
-        return dt.date(int(self.period[:4]) + offset, month, day)
+        return self.previous_as_at if self.previous_as_at is not None else school_year.previous_term_end(self.period)
 
     @property
     def committee(self) -> bool:

@@ -23,20 +23,8 @@ import pandas as pd
 
 from . import published
 from .errors import InputError, Problem
-from .params import PERIOD_PATTERN, PeriodParams
-
-#: The term before each term, and how many years back its academic year starts.
-TERM_BEFORE = {"autumn": ("summer", 1), "spring": ("autumn", 0), "summer": ("spring", 0)}
-
-
-def period_before(period: str) -> str:
-    """The period id of the term before: ``2025-26-spring`` -> ``2025-26-autumn``, autumn -> last summer."""
-    match = PERIOD_PATTERN.match(period)
-    if not match:
-        raise ValueError(f"'{period}' is not a period id")
-    term, back = TERM_BEFORE[match.group(3)]
-    start = int(match.group(1)) - back
-    return f"{start}-{(start + 1) % 100:02d}-{term}"
+from .params import PeriodParams
+from .school_year import period_before
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,7 @@ import functools
 import pandas as pd
 
 from .config import load_config
-
-#: The column whose date begins a row of each LA-owned or published input (rows after ``as_at`` are left out).
-ROW_DATES = {
-    "support_register": "start_date",
-    "concerns_log": "date_entered",
-    "school_intelligence": "date_recorded",
-    "ofsted_mi": "inspection_date",
-}
+from .registry import INPUTS
 
 
 @functools.cache
@@ -66,8 +59,9 @@ def lait_as_at(lait: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
 
 
 def rows_as_at(key: str, frame: pd.DataFrame, as_at: dt.date) -> pd.DataFrame:
-    """Rows of a dated input that begin on or before ``as_at`` (undated inputs unchanged)."""
-    column = ROW_DATES.get(key)
+    """Rows of a dated input that begin on or before ``as_at`` (``row_date`` in ``config/inputs.yaml``;
+    other inputs, and those that keep their later rows, unchanged)."""
+    column = INPUTS[key].cut_at if key in INPUTS else None
     if column is None or column not in frame:
         return frame
     when = pd.to_datetime(frame[column], errors="coerce")

@@ -23,18 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import content, imports, kernels, tables, workspace
-from .config import (
-    ENV_CACHE_DIR,
-    ENV_PACK_DIR,
-    NOTEBOOK_DIR,
-    OUTPUT_DIR,
-    SECTIONS,
-    SYNTHETIC_BANNER,
-    load_config,
-)
+from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
 from .errors import InputError, NotebookError, Problem
 from .inputs import Inputs, published_path
 from .params import PeriodParams, load_params, notebook_parameters, resolve_data_paths
+from .registry import SECTIONS, run_order
 
 if TYPE_CHECKING:
     from .export import Page
@@ -57,11 +50,10 @@ def load_period(params_file: str | Path) -> Inputs:
 
 
 def notebooks_for(params: PeriodParams, notebook_dir: Path = NOTEBOOK_DIR) -> list[tuple[str, Path]]:
-    """(section id, notebook path) for each section the params ask for, in pack order."""
-    by_section = {section: notebook_dir / name for name, section in SECTIONS.items()}
+    """(section id, notebook path) for each section the params ask for, in pack order (``registry.SECTIONS``)."""
     chosen = []
     for section in params.sections:
-        path = by_section[section]
+        path = notebook_dir / SECTIONS[section].notebook
         if not path.exists():
             raise InputError(Problem(str(path), f"no notebook for section '{section}'", key="sections"))
         chosen.append((section, path))
@@ -165,11 +157,13 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
 
 
 def schedule(work: list[Job]) -> list[Job]:
-    """The order to execute in: the summary last, so it loads the analyses the other sections saved.
+    """The order to execute in: each section after those whose analyses it uses (``registry.run_order``),
+    so that its notebook loads them from the run's cache rather than waiting for them.
 
     The pack keeps its own order (summary first); only execution is reordered.
     """
-    return sorted(work, key=lambda job: job.section == "summary")
+    order = run_order(job.section for job in work)
+    return sorted(work, key=lambda job: order.index(job.section))
 
 
 def execute_all(
@@ -393,13 +387,12 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         (build / "tables").mkdir(exist_ok=True)
         workbook.write_workbook([(s, t) for s, found in blocks.items() for t in content.tables_of(found)],
                                 build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at)
-        titles = load_config("sections")
         pdf.write_pdf(pdf.Cover(**pages.facts(inputs, name), synthetic=SYNTHETIC_BANNER if inputs.on_sample else ""),
-                      [(s, titles[s]["title"], found) for s, found in blocks.items()], build / pdf.PDF_NAME,
+                      [(s, SECTIONS[s].title, found) for s, found in blocks.items()], build / pdf.PDF_NAME,
                       created=params.as_at)  # pack.pdf beside index.html (which links to it)
         pages.write_index(inputs, build, name, blocks)
         notebooks = [{"notebook": job.notebook.name, "section": job.section,
-                      "title": load_config("sections")[job.section]["title"],
+                      "title": SECTIONS[job.section].title,
                       "seconds": round(seconds[job.section], 2)} for job in work]
         manifest.write_manifest(build / "manifest.json",
                                 manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks))

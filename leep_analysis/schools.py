@@ -1,17 +1,20 @@
 """Schools over time: lineages across URN changes, inspection grades on one scale, labels.
 
-Shared by the support, concerns and budget sections, which all follow a
-school across academy conversion and read its inspection history.
+Shared by every section that follows a school across a change of URN (``lineages``:
+the one rule, GIAS's) or reads its inspection history.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from . import tables
+from .normalise import text_key, text_keys
+from .sources.gias import config as gias_config
 from .sources.support_register import config
 
 #: Key judgements of the September 2024 framework (and of the overall era from 2019).
@@ -51,19 +54,59 @@ def satisfactory_era(inspected: object) -> bool:
 
 
 # ------------------------------------------------------------------------ lineage
-def lineages(urns: Iterable[str], links: pd.DataFrame | None) -> dict[str, str]:
-    """Each URN's lineage: the lowest URN of the group its predecessor and successor links join.
+def followed_links(links: pd.DataFrame | None, *, as_at: dt.date | None = None,
+                   reorganisations: bool = False) -> pd.DataFrame:
+    """The GIAS links a school is followed along: the package's one rule, for every section.
 
-    A converter academy and the maintained school it replaced share a lineage,
-    so a before/after comparison can follow the school across the change of
-    URN. This is the package's one use of the links (``urn``, ``link_urn``; any
-    ``relation``), kept behind this function so that the GIAS module's own
-    lineage function can replace it without changing any caller.
+    GIAS's plain links (``config/gias.yaml``, ``links.plain``: an academy conversion, a fresh
+    start, a re-registration), of either direction. Mergers, amalgamations and splits join
+    the histories of schools that were separate at the same time, so they are followed only
+    when asked (``reorganisations``), and a pair of schools GIAS links as a reorganisation on
+    either side is one, whatever the other side says (GIAS records some mergers as
+    ``Successor`` on the closing school's row and ``Predecessor - merged`` on the other: 52
+    pairs in the August 2026 file). Links of no relation (a sixth form centre, ``Other``)
+    are never followed. With ``as_at``, a link made after that date was not there to follow
+    (a later conversion or merger): a pack as at a date follows what GIAS held then.
 
     Parameters
     ----------
-    urns : URNs that must appear in the result (each its own lineage when unlinked).
-    links : GIAS links (``urn``, ``link_urn``), or None where there are none.
+    links : GIAS links as ``sources.gias.load_links`` gives them (``urn``, ``link_urn``,
+        ``link_type``, ``relation``, ``link_date``), or None.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``links`` followed (empty, with the same columns, where there are none).
+    """
+    if links is None:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in ("urn", "link_urn", "link_type", "relation")})
+    followed = links["relation"].notna()
+    if not reorganisations:
+        plain = text_keys(links["link_type"]).isin({text_key(t) for t in gias_config()["links"]["plain"]}).fillna(False)
+        first, second = links["urn"].astype(str), links["link_urn"].astype(str)
+        pair = first.where(first < second, second) + "|" + second.where(first < second, first)
+        reorganised = set(pair[followed & ~plain])
+        followed &= plain & ~pair.isin(reorganised)
+    if as_at is not None and "link_date" in links:
+        made = pd.to_datetime(links["link_date"])
+        followed &= made.isna() | made.le(pd.Timestamp(as_at))
+    return links[followed.to_numpy(dtype=bool)]
+
+
+def lineages(links: pd.DataFrame | None, urns: Iterable[str] = (), *, as_at: dt.date | None = None,
+             reorganisations: bool = False) -> dict[str, str]:
+    """Each URN's lineage: the lowest URN of the chain ``followed_links`` joins it to.
+
+    A converter academy and the maintained school it replaced share a lineage, so every
+    section follows one school across its changes of URN, and follows it the same way.
+    URNs are issued in increasing order, so the lowest is normally the school's first form.
+
+    Parameters
+    ----------
+    links : GIAS links (see ``followed_links``), or None where there are none.
+    urns : URNs that must appear in the result (each its own lineage when unlinked); every
+        URN of ``links`` appears too.
+    as_at, reorganisations : as in ``followed_links``.
 
     Returns
     -------
@@ -74,19 +117,57 @@ def lineages(urns: Iterable[str], links: pd.DataFrame | None) -> dict[str, str]:
 
     def find(urn: str) -> str:
         parent.setdefault(urn, urn)
-        while parent[urn] != urn:
-            parent[urn] = parent[parent[urn]]
-            urn = parent[urn]
-        return urn
+        root = urn
+        while parent[root] != root:
+            root = parent[root]
+        while parent[urn] != root:
+            parent[urn], urn = root, parent[urn]
+        return root
 
-    for urn in urns:
-        find(str(urn))
-    if links is not None and not links.empty:
-        for a, b in zip(links["urn"].astype(str), links["link_urn"].astype(str), strict=True):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {urn: find(urn) for urn in list(parent)}
+    every = [] if links is None else [*links["urn"].astype(str), *links["link_urn"].astype(str)]
+    for urn in [*every, *(str(u) for u in urns)]:
+        find(urn)
+    followed = followed_links(links, as_at=as_at, reorganisations=reorganisations)
+    for a, b in zip(followed["urn"].astype(str), followed["link_urn"].astype(str), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            low, high = sorted([ra, rb], key=_urn_order)
+            parent[high] = low
+    return {urn: find(urn) for urn in sorted(parent, key=_urn_order)}
+
+
+def successions(links: pd.DataFrame | None) -> pd.DataFrame:
+    """Each (predecessor, successor) pair the links record, either direction of the file giving it once.
+
+    Parameters
+    ----------
+    links : GIAS links (``urn``, ``link_urn``, ``link_type``, ``relation``: ``predecessor`` where
+        ``link_urn`` is the school ``urn`` replaced, ``successor`` the other way round; ``link_date``
+        where known), or None. Pass ``followed_links(links)`` for the pairs a school is followed along.
+
+    Returns
+    -------
+    DataFrame
+        ``urn`` (the school replaced), ``successor``, ``link_type``, ``link_date``; the first row
+        of ``links`` to give a pair gives its type and date.
+    """
+    columns = {"urn": "string", "successor": "string", "link_type": "string", "link_date": "datetime64[ns]"}
+    if links is None or links.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    relation = links["relation"].astype("string")
+    dates = links["link_date"] if "link_date" in links else pd.Series(pd.NaT, index=links.index)
+    both = pd.DataFrame({"urn": links["urn"], "link_urn": links["link_urn"], "link_type": links["link_type"],
+                         "link_date": dates, "relation": relation})
+    forward = both[relation.eq("successor").fillna(False).to_numpy()]
+    back = both[relation.eq("predecessor").fillna(False).to_numpy()]
+    pairs = pd.concat([forward.rename(columns={"link_urn": "successor"}),
+                       back.rename(columns={"urn": "successor", "link_urn": "urn"})], ignore_index=True)
+    pairs = pairs.astype(columns | {"relation": "string"}).drop_duplicates(["urn", "successor"])
+    return pairs[list(columns)].reset_index(drop=True)
+
+
+def _urn_order(urn: str) -> tuple[int, str]:
+    return (int(urn), urn) if urn.isdigit() else (10**12, urn)
 
 
 def lineage_of(urns: pd.Series, lineage: Mapping[str, str]) -> pd.Series:
@@ -97,8 +178,7 @@ def lineage_of(urns: pd.Series, lineage: Mapping[str, str]) -> pd.Series:
 
 # ------------------------------------------------------------------------ inspections
 def _not_effective(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip().str.lower()
-    return text.isin(["no", "false", "0", "not met", "not effective"]).fillna(False).astype(bool)
+    return text_keys(values).isin(["no", "false", "0", "not met", "not effective"]).fillna(False).astype(bool)
 
 
 def comparable_grade(mi: pd.DataFrame, good_equivalent: str = "all_key_judgements") -> pd.Series:

@@ -20,6 +20,7 @@ from leep_analysis.disclosure import Anonymiser
 from leep_analysis.errors import InputError
 from leep_analysis.inputs import Inputs
 from leep_analysis.params import PeriodParams
+from leep_analysis.sections import budget, support
 from leep_analysis.sections.budget import analysis, position, views, words
 from leep_analysis.sources._read import parse_pence
 from leep_analysis.sources.budget import (
@@ -575,7 +576,7 @@ def test_cost_per_tier_beside_support_outcomes():
     inputs = Inputs(params)
     acc = position.accounts(inputs)
     plain = analysis.cost_per_tier(acc)
-    joined = analysis.cost_per_tier(acc, analysis.support_outcomes(inputs)).set_index("tier")
+    joined = analysis.cost_per_tier(acc, analysis.support_outcomes(support.analyse(inputs))).set_index("tier")
     assert list(joined.columns[-3:]) == ["inspected_after", "pct_improved", "pct_good_after"]
     pd.testing.assert_frame_equal(joined[plain.columns[1:]].reset_index(), plain, check_dtype=False)  # costs as before
     # support__schools.csv of the same pack: 29 supported schools inspected since support began, 28 with a
@@ -585,4 +586,8 @@ def test_cost_per_tier_beside_support_outcomes():
         [28, 14.3, 53.6]
     assert joined.loc[["collaborative", "targeted", "intensive"], "inspected_after"].tolist() == [6, 17, 5]
     assert pd.isna(joined.at["Not on the support register", "inspected_after"])
-    assert analysis.support_outcomes(Inputs(params.model_copy(update={"sections": ["budget"]}))) is None
+    assert analysis.support_outcomes(None) is None
+    # budget uses support's analysis only where the pack has the support section (config/sections.yaml)
+    alone = Inputs(params.model_copy(update={"sections": ["budget"]}))
+    assert "inspected_after" not in budget.analyse(alone).tiers
+    assert budget.analyse(inputs).tiers.set_index("tier").equals(joined)

@@ -64,7 +64,7 @@ def test_below_good_not_supported_matches_the_inspections_section_and_the_regist
 
     inputs = load_period(PROJECT_DIR / "params" / "2025-26-autumn.yaml")
     result = inspections.analyse(inputs)
-    frame = explore.below_good(result, "050", inputs.get("establishment_links"))
+    frame = explore.below_good(result, "050")
     la = result.summary[(result.summary["area_type"] == "la") & (result.summary["group"] == "all")
                         & (result.summary["as_at"] == result.summary["as_at"].max())].iloc[0]
     # the section's own counts of requires improvement and inadequate, in its latest snapshot

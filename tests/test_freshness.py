@@ -51,7 +51,6 @@ def test_schedules():
     assert freshness.year_in_name("sample_data/2024-2025_england_census.csv") == 2025
     assert freshness.year_in_name("../real/perf_tables_2018_19/england_census.csv") == 2019
     assert freshness.year_in_name("england_census.csv") is None
-    assert freshness.academic_year(2025) == "2024/25"
 
 
 def test_sample_pack_sources():

@@ -10,9 +10,9 @@ import pytest
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.errors import InputError
 from leep_analysis.sample import world
+from leep_analysis.schools import lineages
 from leep_analysis.sources.gias import (
     governance_of,
-    lineage,
     load_establishments,
     load_group_links,
     load_groups,
@@ -108,10 +108,10 @@ def test_lineage_follows_conversions_not_reorganisations():
         ["120000", "120001", "Predecessor - merged", "predecessor"],  # a merger: followed only when asked
         ["130000", "130001", "Sixth Form Centre Link", None],         # never followed
     ])
-    plain = lineage(links, urns=["150000"]).set_index("urn")["lineage"].to_dict()
+    plain = lineages(links, urns=["150000"])
     assert plain == {"99999": "99999", "100005": "99999", "120000": "120000", "120001": "120001",
                      "130000": "130000", "130001": "130001", "140001": "99999", "150000": "150000"}
-    merged = lineage(links, reorganisations=True).set_index("urn")["lineage"]
+    merged = lineages(links, reorganisations=True)
     assert merged["120001"] == "120000" and merged["130001"] == "130001"
 
 
@@ -134,8 +134,8 @@ def test_sample_establishments_and_lineage_match_the_world():
     assert establishments.set_index("urn").loc[schools.loc[closed, "urn"], "status"].eq("closed").all()
     assert establishments["trust"].str.contains("\u2019").any()  # cp1252 read as such
     assert set(links["relation"]) == {"predecessor", "successor"}
-    found = lineage(links, establishments["urn"]).set_index("urn")["lineage"]
-    assert found.loc[schools["urn"]].tolist() == schools["lineage"].tolist()
+    found = lineages(links, establishments["urn"])
+    assert [found[u] for u in schools["urn"]] == schools["lineage"].tolist()
 
 
 # ------------------------------------------------------------------------ real files
@@ -185,7 +185,7 @@ def test_real_links_follow_a_converter(real):
     pair = links[links["urn"].isin(["137115", "120244"]) & links["link_urn"].isin(["137115", "120244"])]
     assert sorted(zip(pair["urn"], pair["relation"], pair["link_date"].dt.date.astype(str), strict=True)) == [
         ("120244", "successor", "2011-07-31"), ("137115", "predecessor", "2011-08-01")]
-    found = lineage(links).set_index("urn")["lineage"]
+    found = lineages(links)
     assert found["137115"] == found["120244"] == "120244"
 
 

@@ -73,8 +73,8 @@ def establishments(*rows: tuple) -> pd.DataFrame:
 def links(*pairs: tuple[str, str]) -> pd.DataFrame:
     rows = []
     for old, new in pairs:
-        rows += [(old, new, "successor"), (new, old, "predecessor")]
-    return pd.DataFrame(rows, columns=["urn", "link_urn", "relation"]).assign(link_date=pd.NaT)
+        rows += [(old, new, "Successor", "successor"), (new, old, "Predecessor", "predecessor")]
+    return pd.DataFrame(rows, columns=["urn", "link_urn", "link_type", "relation"]).assign(link_date=pd.NaT)
 
 
 # ---------------------------------------------------------------------------- the register loader
@@ -206,10 +206,10 @@ def test_sample_register():
 
 # ---------------------------------------------------------------------------- lineage and grades
 def test_lineage_joins_predecessors_and_successors():
-    found = schools.lineages(["100009"], links(("100001", "100002"), ("100002", "100005"), ("100003", "100004")))
+    found = schools.lineages(links(("100001", "100002"), ("100002", "100005"), ("100003", "100004")), ["100009"])
     assert found == {"100009": "100009", "100001": "100001", "100002": "100001", "100005": "100001",
                      "100003": "100003", "100004": "100003"}
-    assert schools.lineages(["100002"], None) == {"100002": "100002"}
+    assert schools.lineages(None, ["100002"]) == {"100002": "100002"}
 
 
 def test_comparable_grade_across_frameworks():
@@ -239,7 +239,7 @@ def test_history_keeps_each_inspection_once_across_a_conversion():
         mi_row("2022-12-31", "100002", "2021-03-01", 3, prev_date="2018-01-10", prev_overall=2),
         mi_row("2023-08-31", "100002", "2023-05-10", 2, prev_date="2021-03-01", prev_overall=3),
     )
-    history = schools.inspection_history(mi, schools.lineages([], links(("100001", "100002"))))
+    history = schools.inspection_history(mi, schools.lineages(links(("100001", "100002"))))
     assert history[["lineage", "inspection_date", "grade"]].values.tolist() == [
         ["100001", pd.Timestamp("2018-01-10"), 2], ["100001", pd.Timestamp("2021-03-01"), 3],
         ["100001", pd.Timestamp("2023-05-10"), 2]]

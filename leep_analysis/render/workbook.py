@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import registry
 from ..config import load_config
 from ..content import Column, Table
 from ..published import DICTIONARY_NAME
@@ -131,7 +132,7 @@ def _sheet(table: Table, section: str, cover: Mapping[str, str]) -> tuple[Any, l
     """One table's gptables sheet, and its rows of the data dictionary."""
     import gptables
 
-    titles = {s: v["title"] for s, v in load_config("sections").items()}
+    titles = {s: spec.title for s, spec in registry.SECTIONS.items()}
     frame = table.written
     names = headings(table)
     rows = frame.to_dict("records")

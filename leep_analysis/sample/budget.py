@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..school_year import financial_year_of
 from . import world as w
 
 YEARS = ["2023-24", "2024-25", "2025-26", "2026-27"]
@@ -81,7 +82,7 @@ class _Ledger:
         """Net pence paid so far (payments less refunds) for a fund and year."""
         sign = {"payment": 1, "refund": -1, "commitment": 0}
         return sum(sign[r["type"]] * r["pence"] for r in self.rows
-                   if r["fund"] == fund and _financial_year(r["date"]) == year)
+                   if r["fund"] == fund and financial_year_of(r["date"]) == year)
 
     def frame(self) -> pd.DataFrame:
         """The ledger as the LA's file: ids in date order, payments naming their commitment's id."""
@@ -90,7 +91,7 @@ class _Ledger:
         out = [{
             "transaction_id": ids[r["key"]],
             "date": r["date"].isoformat(),
-            "financial_year": _financial_year(r["date"]),
+            "financial_year": financial_year_of(r["date"]),
             "fund": r["fund"],
             "category": r["category"],
             "payee": r["payee"],
@@ -102,11 +103,6 @@ class _Ledger:
             "amount": f"{r['pence'] // 100}.{r['pence'] % 100:02d}",
         } for r in rows]
         return pd.DataFrame(out, columns=COLUMNS)
-
-
-def _financial_year(when: dt.date) -> str:
-    start = when.year if when.month >= 4 else when.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _weekday(when: dt.date) -> dt.date:
@@ -271,10 +267,10 @@ def _year(book: _Ledger, rng: np.random.Generator, schools: _Schools, support: p
 
     # collaborative projects take what the LEEP plan leaves, led by a supporting school or the maths hub
     committed = sum(r["pence"] for r in book.rows if r["fund"] == "LEEP" and r["type"] == "commitment"
-                    and _financial_year(r["date"]) == year and r["category"] == "school-to-school support")
+                    and financial_year_of(r["date"]) == year and r["category"] == "school-to-school support")
     uncommitted = book.total("LEEP", year) - sum(
         r["pence"] for r in book.rows if r["fund"] == "LEEP" and r["type"] == "payment" and r["against"] is not None
-        and _financial_year(r["date"]) == year)
+        and financial_year_of(r["date"]) == year)
     planned_rest = uncommitted * 365 // max((min(fy_end, LEDGER_END) - fy_start).days + 1, 1)
     headroom = ALLOCATIONS["LEEP"] * PLANNED["LEEP"][k] - monthly * 12 - committed - planned_rest
     count = max(int(round(headroom / 17_000_00)), 2)

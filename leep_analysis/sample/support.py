@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import school_year
 from . import budget
 from . import world as w
 
@@ -109,7 +110,7 @@ def _academic_years(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date
     """``start``..``end`` cut at each 1 September: (first day, last day) of each piece."""
     pieces, first = [], start
     while True:
-        boundary = dt.date(first.year + (first.month >= 9), 9, 1)
+        boundary = school_year.year_bounds(school_year.end_year(first))[0]
         if boundary > end:
             return [*pieces, (first, end)]
         pieces.append((first, boundary - dt.timedelta(days=1)))

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..normalise import text_key
 
 _MONEY = re.compile(r"^(-)?(\d+)(?:\.(\d*))?$")
 #: Amounts of a trillion pounds or more are typos (and beyond what int64 pence can hold near 10^17).
@@ -203,10 +204,10 @@ def read_sheet_rows(path: str | Path, sheet: str | Sequence[str]) -> list[list[o
         raise
     except Exception as exc:
         raise InputError(Problem(str(path), f"not a readable workbook ({_short(exc)})")) from None
-    by_lower = {name.strip().lower(): name for name in book.sheet_names}
+    by_key = {text_key(name): name for name in book.sheet_names}
     for name in wanted:
-        if name.strip().lower() in by_lower:
-            rows = book.get_sheet_by_name(by_lower[name.strip().lower()]).to_python(
+        if text_key(name) in by_key:
+            rows = book.get_sheet_by_name(by_key[text_key(name)]).to_python(
                 skip_empty_area=True
             )
             return [list(r) for r in rows if any(v not in ("", None) for v in r)]
@@ -223,12 +224,6 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
-def normalise_header(name: object) -> str:
-    """Header as compared between editions: lower case, single spaces, no edge punctuation."""
-    text = re.sub(r"[\s_]+", " ", str(name)).strip().lower()
-    return text.strip(" :?")
-
-
 #: Headers read as a known column they differ from by a small edit: source -> {file header: known header}.
 _NEAR_MATCHES: dict[str, dict[str, str]] = {}
 #: A header this short (without spaces) is matched only exactly: one letter makes another word of it.
@@ -237,7 +232,7 @@ NEAR_MATCH_MIN_LENGTH = 6
 
 def _squashed(name: object) -> str:
     """A header as a near match compares it: normalised, without spaces."""
-    return normalise_header(name).replace(" ", "")
+    return text_key(name).replace(" ", "")
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -298,7 +293,7 @@ def match_columns(
     """Map tidy column names to the file's headers, whatever their spelling.
 
     A header is matched to a spelling when they are equal normalised
-    (``normalise_header``); failing that, when it differs from one by spacing or
+    (``normalise.text_key``); failing that, when it differs from one by spacing or
     a small edit (a dropped, doubled, changed or swapped letter) and exactly
     one known column is that close (Ofsted's files misspell a header now and
     then). Each such near match is recorded (``near_matches``), for the
@@ -320,11 +315,11 @@ def match_columns(
     InputError
         For each required column missing, naming the nearest header found.
     """
-    headers = {normalise_header(c): str(c) for c in columns}
+    headers = {text_key(c): str(c) for c in columns}
     found: dict[str, str] = {}
     for tidy, spellings in mapping.items():
         for spelling in spellings:
-            header = headers.get(normalise_header(spelling))
+            header = headers.get(text_key(spelling))
             if header is not None:
                 found[header] = tidy
                 break
@@ -338,7 +333,7 @@ def match_columns(
         if tidy in have:
             continue
         nearest = difflib.get_close_matches(
-            normalise_header(mapping[tidy][0]), list(headers), n=1, cutoff=0.5
+            text_key(mapping[tidy][0]), list(headers), n=1, cutoff=0.5
         )
         hint = f"; nearest header found: '{headers[nearest[0]]}'" if nearest else ""
         problems.append(Problem(source, f"required column is missing{hint}", column=mapping[tidy][0]))

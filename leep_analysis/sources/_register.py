@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
+from ..normalise import text_key, text_keys
 from ._read import match_columns, parse_dates
 from ._tables import read_register
 
@@ -25,17 +26,12 @@ _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
 
-def key(text: object) -> str:
-    """A vocabulary spelling as compared: lower case, '-', '_' and '/' as spaces, single spaces."""
-    return " ".join(re.sub(r"[-_/]", " ", str(text)).lower().split())
-
-
 def lookup(vocabulary: Mapping[str, Mapping[str, object]]) -> dict[str, str]:
     """Normalised spelling -> code, with each code, its label and its aliases accepted."""
     table: dict[str, str] = {}
     for code, entry in vocabulary.items():
         for spelling in [code, entry["label"], *entry.get("aliases", [])]:  # type: ignore[misc]
-            table[key(spelling)] = code
+            table[text_key(spelling)] = code
     return table
 
 
@@ -54,8 +50,8 @@ class Register:
         headers = [c for c in raw.columns if c != "file_row"]
         mapping = match_columns(headers, columns, source=self.source, required=required)
         if extra:
-            mapping.update({h: key(h).replace(" ", "_") for h in headers
-                            if h not in mapping and re.fullmatch(extra, key(h).replace(" ", "_"))})
+            mapping.update({h: text_key(h).replace(" ", "_") for h in headers
+                            if h not in mapping and re.fullmatch(extra, text_key(h).replace(" ", "_"))})
         self.header = {tidy: original for original, tidy in mapping.items()}
         for tidy, spellings in columns.items():
             self.header.setdefault(tidy, spellings[0])
@@ -88,7 +84,7 @@ class Register:
         """Codes of a configured vocabulary; a missing (if required) or unknown value is a problem."""
         table = lookup(vocabulary)
         text = self.text(column)
-        codes = pd.Series([table.get(key(v)) if not pd.isna(v) else None for v in text],
+        codes = pd.Series([table.get(text_key(v)) if not pd.isna(v) else None for v in text],
                           index=text.index, dtype="string")
         label = column.replace("_", " ")
         if required:
@@ -110,7 +106,7 @@ class Register:
 
     def flags(self, column: str) -> pd.Series:
         """Yes/no cells as booleans (blank is no); anything else is a problem."""
-        text = self.text(column).str.lower()
+        text = text_keys(self.text(column))
         self.bad(text.notna() & ~text.isin(_YES | _NO), column, lambda i: f"expected yes or no: '{text[i]}'")
         return text.isin(_YES).fillna(False).astype(bool)
 

@@ -20,11 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..normalise import text_key
 from ._read import (
     _excel_source,
     _open_bytes,
-    by_uniques,
-    normalise_header,
     read_csv_text,
     read_sheet_rows,
     workbook_sheets,
@@ -85,12 +84,6 @@ def text(values: pd.Series) -> pd.Series:
     return pd.Series(converted.take(codes), index=values.index, name=values.name)
 
 
-def key(values: pd.Series) -> pd.Series:
-    """Text as vocabularies are compared: lower case, single spaces, stripped (missing stays missing)."""
-    return by_uniques(values.astype("string"),
-                      lambda u: u.str.lower().str.replace(r"\s+", " ", regex=True).str.strip())
-
-
 def read_table(path: Path, sheets: Sequence[str] | None = None, *, extra_fields_to_last: bool = False) -> Table:
     """Read a CSV, or a workbook's sheet (the first of ``sheets`` present, else the first sheet).
 
@@ -104,7 +97,7 @@ def read_table(path: Path, sheets: Sequence[str] | None = None, *, extra_fields_
     if not is_workbook(path):
         try:
             frame = read_csv_text(path)
-            if any(normalise_header(c) == "urn" for c in frame.columns):
+            if any(text_key(c) == "urn" for c in frame.columns):
                 return Table(frame, 1)
         except InputError as exc:
             if "more fields than the header" not in exc.problems[0].message:
@@ -123,7 +116,7 @@ def read_table(path: Path, sheets: Sequence[str] | None = None, *, extra_fields_
     if not rows:
         raise InputError(Problem(str(path), "the sheet is empty"))
     top = next((i for i, r in enumerate(rows[:HEADER_SEARCH_ROWS])
-                if any(normalise_header(c) == "urn" for c in r if c is not None)), 0)
+                if any(text_key(c) == "urn" for c in r if c is not None)), 0)
     header = _unique_headers([cell_text(c).strip() for c in rows[top]])
     width = len(header)
     body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[top + 1:]]
@@ -200,7 +193,7 @@ def _read_csv_below_title(path: Path) -> Table | None:
     """
     rows = _csv_rows(path)
     top_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-    top = next((i for i, r in enumerate(top_rows) if any(normalise_header(c) == "urn" for c in r)), None)
+    top = next((i for i, r in enumerate(top_rows) if any(text_key(c) == "urn" for c in r)), None)
     if not top:
         return None
     header = _unique_headers([h.strip() for h in top_rows[top]])
@@ -230,10 +223,10 @@ def _read_csv_joining_extra_fields(path: Path) -> pd.DataFrame:
 
 def recognise(columns: Sequence[object], kinds: Sequence[Mapping[str, object]]) -> str | None:
     """Name of the first kind of file whose headers are all among ``columns``."""
-    headers = {normalise_header(c) for c in columns}
+    headers = {text_key(c) for c in columns}
     for kind in kinds:
         wanted = kind.get("headers") or []
-        if wanted and all(normalise_header(h) in headers for h in wanted):  # type: ignore[union-attr]
+        if wanted and all(text_key(h) in headers for h in wanted):  # type: ignore[union-attr]
             return str(kind["name"])
     return None
 
@@ -245,8 +238,8 @@ def spellings(columns: Mapping[str, str | Sequence[str]]) -> dict[str, list[str]
 
 def present(columns: Sequence[object], wanted: Mapping[str, Sequence[str]]) -> set[str]:
     """Tidy names of ``wanted`` found among ``columns`` under any spelling."""
-    headers = {normalise_header(c) for c in columns}
-    return {tidy for tidy, names in wanted.items() if any(normalise_header(n) in headers for n in names)}
+    headers = {text_key(c) for c in columns}
+    return {tidy for tidy, names in wanted.items() if any(text_key(n) in headers for n in names)}
 
 
 class Problems:

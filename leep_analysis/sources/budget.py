@@ -28,6 +28,10 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
+from ..normalise import text_key
+from ..school_year import (
+    financial_year_bounds as year_bounds,  # also read from here by the budget section's views
+)
 from ..wording import long_date
 from ._read import match_columns, parse_dates, parse_pence
 from ._tables import read_register
@@ -125,28 +129,12 @@ def parse_financial_year(text: str | None) -> str | None:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def year_bounds(financial_year: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a financial year: ``2025-26`` -> 1 April 2025, 31 March 2026."""
-    start = int(financial_year[:4])
-    return dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
-
-
-def financial_year_of(when: dt.date) -> str:
-    """The financial year (April to March) a date falls in."""
-    start = when.year if when.month >= 4 else when.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
 def _lookup(values: list[str], aliases: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """Normalised spelling -> canonical value (case, hyphens and spacing ignored)."""
-    table = {_key(v): v for v in values}
+    """Spelling as compared (``text_key``) -> canonical value."""
+    table = {text_key(v): v for v in values}
     for value, names in (aliases or {}).items():
-        table.update({_key(n): value for n in names})
+        table.update({text_key(n): value for n in names})
     return table
-
-
-def _key(text: object) -> str:
-    return " ".join(re.sub(r"[-_]", " ", str(text)).lower().split())
 
 
 def _one_of(values: list[str]) -> str:
@@ -187,7 +175,7 @@ def load_budgets(path: str | Path) -> pd.DataFrame:
         frame["file_row"], _text(frame, "fund"), _text(frame, "financial_year"), _text(frame, "allocation"), strict=True
     ):
         row = int(row)
-        fund = fund_of.get(_key(fund_text)) if not pd.isna(fund_text) else None
+        fund = fund_of.get(text_key(fund_text)) if not pd.isna(fund_text) else None
         if fund is None:
             problems.append(Problem(source, f"unknown fund '{_show(fund_text)}'; expected {_one_of(reported)}",
                                     row=row, column=header["fund"]))
@@ -297,18 +285,18 @@ def load_ledger(path: str | Path) -> pd.DataFrame:
                     f"({long_date(first)} to {long_date(last)})")
         years.append(year)
 
-        fund = fund_of.get(_key(cell["fund"])) if cell["fund"] is not None else None
+        fund = fund_of.get(text_key(cell["fund"])) if cell["fund"] is not None else None
         if fund is None:
             bad(row, "fund", f"unknown fund '{_show(cell['fund'])}'; expected {_one_of(funds())}")
         fund_col.append(fund)
 
-        category = category_of.get(_key(cell["category"])) if cell["category"] is not None else None
+        category = category_of.get(text_key(cell["category"])) if cell["category"] is not None else None
         if category is None:
             bad(row, "category", f"unknown category '{_show(cell['category'])}'; expected one of: "
                 f"{', '.join(categories())}")
         category_col.append(category)
 
-        kind = type_of.get(_key(cell["type"])) if cell["type"] is not None else None
+        kind = type_of.get(text_key(cell["type"])) if cell["type"] is not None else None
         if kind is None:
             bad(row, "type", f"unknown type '{_show(cell['type'])}'; expected {_one_of(config['types'])}")
         type_col.append(kind)

@@ -4,13 +4,13 @@ GIAS downloads are Windows-1252 CSVs with dates as dd-mm-yyyy. The establishment
 list also comes as the performance tables' ``england_school_information.xlsx``
 (the one real list here that holds LA-maintained schools), read into the same
 tidy columns. The links let the analyses follow a school across a change of URN
-(academy conversion, fresh start): ``lineage`` maps every URN to the first URN
-of its chain. Headers and vocabularies are in ``config/gias.yaml``.
+(academy conversion, fresh start): ``schools.lineages`` maps every URN to the first
+URN of its chain. Headers and vocabularies are in ``config/gias.yaml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +18,9 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
+from ..normalise import text_key, text_keys
 from . import _tables
-from ._read import by_uniques, match_columns, normalise_header, parse_dates, parse_numbers
+from ._read import by_uniques, match_columns, parse_dates, parse_numbers
 
 GOVERNANCE = ["academy", "maintained", "independent", "other"]
 PHASES = ["primary", "secondary", "special", "pru", "nursery", "all-through", "other"]
@@ -107,7 +108,7 @@ def governance_of(types: pd.Series) -> pd.Series:
     rules = config()["governance"]
 
     def one(value: object) -> str:
-        text = " ".join(str(value).lower().split())
+        text = text_key(value)
         if any(word in text for word in rules["independent"]):
             return "independent"
         if any(word in text for word in rules["academy"]):
@@ -121,7 +122,7 @@ def _phase_from_type(types: pd.Series) -> pd.Series:
     rules = config()["phase_from_type"]
 
     def one(value: object) -> str | None:
-        text = " ".join(str(value).lower().split()) if value is not None and value is not pd.NA else ""
+        text = text_key(value) if value is not None and value is not pd.NA else ""
         return next((phase for word, phase in rules.items() if word in text), None)
 
     return by_uniques(types.astype("string"), lambda u: pd.Series([one(x) for x in u], dtype="string"))
@@ -234,7 +235,7 @@ def _phase_from_ages(types: pd.Series, raw: Mapping[str, pd.Series], headers: Ma
     return _phase_from_type(types).fillna(phase)
 
 
-# ------------------------------------------------------------------------ links and lineage
+# ------------------------------------------------------------------------ links
 def load_links(path: str | Path) -> pd.DataFrame:
     """Load GIAS predecessor and successor links (``links_edubasealldata.csv``).
 
@@ -264,66 +265,13 @@ def load_links(path: str | Path) -> pd.DataFrame:
     out["link_name"] = raw["link_name"].replace({"": pd.NA}) if "link_name" in raw else pd.NA
     out["link_type"] = raw["link_type"]
     problems.add(raw["link_type"].eq(""), raw["link_type"], headers["link_type"], "link type is blank")
-    relations = {normalise_header(k): v for k, v in spec["relations"].items()}
-    out["relation"] = by_uniques(_tables.key(raw["link_type"]), lambda u: pd.Series(
-        [relations.get(normalise_header(x)) for x in u], dtype="string"))
+    relations = {text_key(k): v for k, v in spec["relations"].items()}
+    out["relation"] = by_uniques(text_keys(raw["link_type"]), lambda u: pd.Series(
+        [relations.get(x) for x in u], dtype="string"))
     out["link_date"] = _dates(raw["link_date"], headers["link_date"], problems)
     if problems.found:
         raise InputError(problems.found)
     return LINKS_SCHEMA.validate(out.astype({"link_name": "string"}).reset_index(drop=True))
-
-
-def lineage(links: pd.DataFrame, urns: Iterable[str] = (), *, reorganisations: bool = False) -> pd.DataFrame:
-    """Map every URN to its lineage: the lowest URN of the chain its predecessor and successor links form.
-
-    A converter academy and the maintained school it replaced (and a school
-    re-registered or given a fresh start) share a lineage, so analyses can
-    follow one school across its changes of URN. URNs are issued in increasing
-    order, so the lowest URN is normally the first form of the school.
-
-    Parameters
-    ----------
-    links : as ``load_links`` gives them (``urn``, ``link_urn``, ``link_type``,
-        ``relation``); links of either direction are enough.
-    urns : URNs to include even if unlinked (each its own lineage).
-    reorganisations : also follow mergers, amalgamations and splits (link types
-        ``Predecessor - merged`` and the like). Off by default, because they
-        join the histories of schools that were separate at the same time.
-
-    Returns
-    -------
-    DataFrame
-        ``urn``, ``lineage`` (both string), one row per URN, sorted by URN.
-    """
-    plain = {normalise_header(t) for t in config()["links"]["plain"]}
-    followed = links["relation"].notna()
-    if not reorganisations:
-        followed &= _tables.key(links["link_type"]).map(normalise_header).isin(plain)
-    parent: dict[str, str] = {}
-
-    def find(urn: str) -> str:
-        parent.setdefault(urn, urn)
-        root = urn
-        while parent[root] != root:
-            root = parent[root]
-        while parent[urn] != root:
-            parent[urn], urn = root, parent[urn]
-        return root
-
-    for urn in [*links["urn"].astype(str), *links["link_urn"].astype(str), *(str(u) for u in urns)]:
-        find(urn)
-    for a, b in zip(links.loc[followed, "urn"].astype(str), links.loc[followed, "link_urn"].astype(str), strict=True):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            low, high = sorted([ra, rb], key=_urn_order)
-            parent[high] = low
-    ordered = sorted(parent, key=_urn_order)
-    return pd.DataFrame({"urn": pd.array(ordered, dtype="string"),
-                         "lineage": pd.array([find(u) for u in ordered], dtype="string")})
-
-
-def _urn_order(urn: str) -> tuple[int, str]:
-    return (int(urn), urn) if urn.isdigit() else (10**12, urn)
 
 
 # ------------------------------------------------------------------------ trusts
@@ -398,9 +346,9 @@ def with_trusts(establishments: pd.DataFrame, group_links: pd.DataFrame) -> pd.D
     DataFrame
         ``establishments`` with ``trust`` filled where a trust link exists.
     """
-    order = [normalise_header(t) for t in config()["trust_group_types"]]
-    links = group_links.assign(_rank=_tables.key(group_links["group_type"]).map(
-        lambda t: order.index(normalise_header(t)) if normalise_header(t) in order else None))
+    order = [text_key(t) for t in config()["trust_group_types"]]
+    links = group_links.assign(_rank=text_keys(group_links["group_type"]).map(
+        lambda t: order.index(t) if t in order else None))
     links = links[links["_rank"].notna()].sort_values(["urn", "_rank"], kind="stable").drop_duplicates("urn")
     trusts = establishments["urn"].map(links.set_index("urn")["group_name"])
     return establishments.assign(trust=establishments["trust"].fillna(trusts.astype("string")))
@@ -431,9 +379,9 @@ def _urns(values: pd.Series, header: str, problems: _tables.Problems) -> pd.Seri
 
 
 def _map(values: pd.Series, mapping: Mapping[str, str], header: str, what: str, problems: _tables.Problems) -> pd.Series:
-    known = {normalise_header(k): v for k, v in mapping.items()}
-    out = by_uniques(_tables.key(values.fillna("")), lambda u: pd.Series(
-        [known.get(normalise_header(x)) for x in u], dtype="string"))
+    known = {text_key(k): v for k, v in mapping.items()}
+    out = by_uniques(text_keys(values.fillna("")), lambda u: pd.Series(
+        [known.get(x) for x in u], dtype="string"))
     labels = ", ".join(f"'{k}'" for k in mapping if k)
     problems.add(out.isna(), values, header, f"unknown {what} (known: {labels}; see config/gias.yaml)")
     return out

@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
+from ..normalise import place_key, text_key
 from ._read import bad_values, by_uniques, match_columns, parse_numbers, read_csv_text
 
 ENGLAND = "970"
@@ -68,7 +69,7 @@ def parse_year_label(label: str) -> tuple[int | None, str | None]:
     status = None
     bracket = re.search(r"\(([^)]*)\)\s*$", text)
     if bracket:
-        status = _STATUS.get(bracket.group(1).strip().lower())
+        status = _STATUS.get(text_key(bracket.group(1)))
         text = text[: bracket.start()].strip()
     numbers = re.findall(r"\d{4}|\d{2}", text)
     if not numbers or len(numbers[0]) != 4:
@@ -79,11 +80,6 @@ def parse_year_label(label: str) -> tuple[int | None, str | None]:
         return int(last), status
     year = first // 100 * 100 + int(last)
     return (year + 100 if year < first else year), status
-
-
-def _region_key(name: object) -> str:
-    words = re.sub(r"[^a-z ]", " ", str(name).lower()).split()
-    return " ".join(sorted(w for w in words if w not in {"the", "and", "of"}))
 
 
 def load_lait(path: str | Path) -> pd.DataFrame:
@@ -146,9 +142,9 @@ def load_lait(path: str | Path) -> pd.DataFrame:
     out["region"] = region.mask(area_type != "la")
 
     region_rows = out.loc[area_type == "region", ["area", "la_code"]].drop_duplicates()
-    by_key = {_region_key(a): c for a, c in zip(region_rows["area"], region_rows["la_code"], strict=True)}
+    by_key = {place_key(a): c for a, c in zip(region_rows["area"], region_rows["la_code"], strict=True)}
     out["region_code"] = by_uniques(
-        out["region"], lambda u: pd.Series([by_key.get(_region_key(r)) for r in u], dtype="string")
+        out["region"], lambda u: pd.Series([by_key.get(place_key(r)) for r in u], dtype="string")
     )
 
     values, reasons = parse_numbers(frame["value_text"])

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputError, Problem
+from ..normalise import text_keys
 from ._read import match_columns, read_csv_text
 
 COLUMNS = {
@@ -111,7 +112,7 @@ def load_dictionary(path: str | Path) -> pd.DataFrame:
     frame["no_quartile"] = frame["no_quartile"].notna().astype(bool)
     for column in ("last_update", "next_update"):
         frame[column] = release_dates(frame[column])
-    current = ~frame["table_status"].str.lower().eq("discontinued").fillna(False)
+    current = ~text_keys(frame["table_status"]).eq("discontinued").fillna(False)
     frame = frame[current & frame["indicator"].notna()].drop(columns="table_status")
     frame = frame.drop_duplicates("indicator", keep="first").reset_index(drop=True)
     return SCHEMA.validate(frame)

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..normalise import text_key
 from ._read import _open_bytes
 
 SECTIONS = {
@@ -57,7 +58,7 @@ def load_narrative(path: str | Path) -> dict[str, object]:
         text = _open_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(Problem(source, "not a UTF-8 text file")) from None
-    known = {v.lower(): k for k, v in SECTIONS.items()}
+    known = {text_key(v): k for k, v in SECTIONS.items()}
     parts: dict[str, list[str]] = {}
     section: str | None = None
     sub: str | None = None
@@ -67,7 +68,7 @@ def load_narrative(path: str | Path) -> dict[str, object]:
         if match and len(match.group(1)) == 1:
             continue  # the document's title
         if match and len(match.group(1)) == 2:
-            section = known.get(match.group(2).strip().lower())
+            section = known.get(text_key(match.group(2)))
             sub = None
             if section is None:
                 problems.append(Problem(source, f"unknown heading '{match.group(2)}'; expected one of "
@@ -75,8 +76,8 @@ def load_narrative(path: str | Path) -> dict[str, object]:
             continue
         if match and len(match.group(1)) == 3:
             heading = match.group(2).strip()
-            if section == "priorities" and heading.lower() in TERMS:
-                sub = TERMS[heading.lower()]
+            if section == "priorities" and text_key(heading) in TERMS:
+                sub = TERMS[text_key(heading)]
             elif section == "actions" and len(heading) == 1 and heading.upper() in "ABCDEFG":
                 sub = heading.upper()
             elif section is not None:  # a sub-heading inside the text: keep it
@@ -98,8 +99,8 @@ def load_narrative(path: str | Path) -> dict[str, object]:
         found = {"actions": "", "comments": ""}
         for line in lines:
             label, _, rest = line.partition(":")
-            if label.strip().lower() in found:
-                found[label.strip().lower()] = rest.strip()
+            if text_key(label) in found:
+                found[text_key(label)] = rest.strip()
         actions[letter] = found
     return {
         "introduction": joined("introduction"),

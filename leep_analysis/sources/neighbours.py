@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputError, Problem
+from ..normalise import text_key
 from ._read import read_sheet_rows
 
 SHEETS = ["LA SN Groups"]
@@ -67,24 +68,23 @@ def load_neighbours(path: str | Path) -> pd.DataFrame:
     source = str(path)
     rows = read_sheet_rows(path, SHEETS)
     header_at = next(
-        (i for i, row in enumerate(rows[:10]) if str(row[0]).strip().lower() == "la num"), None
+        (i for i, row in enumerate(rows[:10]) if text_key(row[0]) == "la num"), None
     )
     if header_at is None:
         raise InputError(Problem(source, "no header row starting 'LA num' in sheet 'LA SN Groups'"))
-    header = [str(h).strip() for h in rows[header_at]]
-    try:
-        name_col, region_col = header.index("LA Name"), header.index("GOReg")
-        sn_cols = [header.index(f"SN{k}") for k in range(1, 11)]
-    except ValueError as exc:
-        missing = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
-        raise InputError(Problem(source, "required column is missing", column=missing)) from None
+    header = [text_key(h) for h in rows[header_at]]
+    wanted = ["LA Name", "GOReg", *(f"SN{k}" for k in range(1, 11))]
+    missing = [name for name in wanted if text_key(name) not in header]
+    if missing:
+        raise InputError(Problem(source, "required column is missing", column=missing[0]))
+    name_col, region_col, *sn_cols = (header.index(text_key(name)) for name in wanted)
 
     records, seen, problems = [], set(), []
-    lookup = {p.lower(): p for p in PROXIMITY}
+    lookup = {text_key(p): p for p in PROXIMITY}
     current = True
     for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         code = _code(row[0])
-        if code is None and str(row[0]).strip() == "" and str(row[name_col]).strip().lower().startswith("old"):
+        if code is None and str(row[0]).strip() == "" and text_key(row[name_col]).startswith("old"):
             current = False  # the workbook lists former LAs' neighbours under an "Old SNs:" row
             continue
         if code is None:
@@ -100,8 +100,9 @@ def load_neighbours(path: str | Path) -> pd.DataFrame:
                 problems.append(Problem(source, f"SN{rank} '{row[col]}' is not an LA code", row=offset, column=f"SN{rank}"))
                 continue
             label = str(row[col + 1]).strip() if col + 1 < len(row) else ""
-            proximity = lookup.get(label.lower()) if label and label.lower() != "nan" else None
-            if label and label.lower() != "nan" and proximity is None:
+            given = label and text_key(label) != "nan"
+            proximity = lookup.get(text_key(label)) if given else None
+            if given and proximity is None:
                 problems.append(Problem(source, f"unknown proximity '{label}'", row=offset, column="SNP"))
             records.append(
                 (code, str(row[name_col]).strip(), str(row[region_col]).strip(), rank, neighbour,

@@ -27,12 +27,12 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
+from ..normalise import text_key, text_keys
 from ..params import DatedFile
 from . import _tables
 from ._read import (
     by_uniques,
     match_columns,
-    normalise_header,
     parse_dates,
     parse_numbers,
     read_sheet_rows,
@@ -260,13 +260,13 @@ def detect_layout(columns: Sequence[object], source: str) -> Mapping:
         (a header a small edit from a known one is matched, as
         ``_read.match_columns`` does); otherwise that no known layout matches.
     """
-    headers = {normalise_header(c) for c in columns}
+    headers = {text_key(c) for c in columns}
     scored = []
     for layout in config()["layouts"]:
         wanted = _tables.spellings(layout["columns"])
         required = [c for c in wanted if c not in layout.get("optional", [])]
         found = _tables.present(list(columns), wanted)
-        identify = [normalise_header(h) for h in layout.get("identify", [])]
+        identify = [text_key(h) for h in layout.get("identify", [])]
         have = sum(c in found for c in required) + sum(h in headers for h in identify)
         need = len(required) + len(identify)
         scored.append((have == need, need, have / need, layout))
@@ -290,7 +290,7 @@ def detect_layout(columns: Sequence[object], source: str) -> Mapping:
     except InputError as exc:
         raise InputError([Problem(p.source, f"{p.message} (the headers are closest to Ofsted MI layout "
                                             f"{nearest['id']})", column=p.column) for p in exc.problems]) from None
-    identify = [h for h in nearest.get("identify", []) if normalise_header(h) not in headers]
+    identify = [h for h in nearest.get("identify", []) if text_key(h) not in headers]
     if not identify:  # every column found, some by a near match (a misspelt header)
         return nearest
     raise InputError([Problem(source, f"required column of Ofsted MI layout {nearest['id']} is missing", column=h)
@@ -405,8 +405,8 @@ def _governance(types: pd.Series) -> pd.Series:
 
 def _vocabulary(values: pd.Series, mapping: Mapping[str, str], header: str, what: str,
                 problems: _tables.Problems) -> pd.Series:
-    known = {normalise_header(k): v for k, v in mapping.items()}
-    out = by_uniques(_tables.key(values), lambda u: pd.Series([known.get(normalise_header(x)) for x in u], dtype="string"))
+    known = {text_key(k): v for k, v in mapping.items()}
+    out = by_uniques(text_keys(values), lambda u: pd.Series([known.get(x) for x in u], dtype="string"))
     labels = ", ".join(sorted({k for k in mapping}))
     problems.add(out.isna(), values, header, f"unknown {what} (known: {labels}; see config/ofsted_layouts.yaml)")
     return out
@@ -422,7 +422,7 @@ def _pupils(raw: Mapping[str, pd.Series], headers: Mapping[str, str], problems: 
 
 
 def _none(values: pd.Series, markers: Sequence[str]) -> pd.Series:
-    return _tables.key(values).isin([str(m).lower() for m in markers])
+    return text_keys(values).isin([text_key(m) for m in markers])
 
 
 def _dates(values: pd.Series, header: str, problems: _tables.Problems) -> pd.Series:
@@ -442,14 +442,14 @@ def _grades(values: pd.Series, scale: str, header: str, problems: _tables.Proble
     grades = config()["grades"]
     spec = grades[scale]
     low, high = spec["numbers"]
-    labels = {str(k).lower(): int(v) for k, v in spec["labels"].items()}
+    labels = {text_key(k): int(v) for k, v in spec["labels"].items()}
     not_judged = grades["not_judged"] if not_judged is None else not_judged
-    missing = {str(m).lower() for m in [*not_judged, *grades["none"]]}
+    missing = {text_key(m) for m in [*not_judged, *grades["none"]]}
 
     def parse(unique: pd.Series) -> pd.Series:
         out = []
         for value in unique:
-            key = re.sub(r"\s+", " ", str(value)).strip().lower()
+            key = text_key(value)
             number = re.fullmatch(r"(\d+)(?:\.0+)?", key)
             if key in missing or key in labels:
                 out.append(-1 if key in missing else labels[key])
@@ -468,9 +468,9 @@ def _grades(values: pd.Series, scale: str, header: str, problems: _tables.Proble
 
 def _categories(values: pd.Series, header: str, problems: _tables.Problems) -> pd.Series:
     cfg = config()
-    known = {str(label).lower(): code for code, labels in cfg["categories"].items() for label in labels}
-    none = {str(m).lower() for m in cfg["category_none"]}
-    key = _tables.key(values)
+    known = {text_key(label): code for code, labels in cfg["categories"].items() for label in labels}
+    none = {text_key(m) for m in cfg["category_none"]}
+    key = text_keys(values)
     out = by_uniques(key, lambda u: pd.Series([known.get(x) for x in u], dtype="string"))
     words = ", ".join(str(label) for labels in cfg["categories"].values() for label in labels)
     problems.add(out.isna() & ~key.isin(none), values, header,
@@ -480,9 +480,9 @@ def _categories(values: pd.Series, header: str, problems: _tables.Problems) -> p
 
 def _flags(values: pd.Series, labels: Mapping[str, bool], header: str, problems: _tables.Problems,
            what: str = "safeguarding judgement") -> pd.Series:
-    known = {str(k).lower(): bool(v) for k, v in labels.items()}
-    none = {str(m).lower() for m in config()["safeguarding_none"]}
-    key = _tables.key(values)
+    known = {text_key(k): bool(v) for k, v in labels.items()}
+    none = {text_key(m) for m in config()["safeguarding_none"]}
+    key = text_keys(values)
     out = by_uniques(key, lambda u: pd.Series([known.get(x) for x in u], dtype="boolean"))
     problems.add(out.isna() & ~key.isin(none), values, header,
                  f"unknown {what} (known: {', '.join(labels)}, blank)")

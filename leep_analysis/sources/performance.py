@@ -13,8 +13,6 @@ The measures kept, their labels and the markers' meanings are in
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,12 +23,13 @@ import pandera.pandas as pa
 
 from ..config import load_config
 from ..errors import InputError, Problem
+from ..normalise import text_key
 from ..params import DatedFile
+from ..school_year import end_year, end_year_in_names
 from ._read import (
     MISSING_MARKERS,
     bad_values,
     match_columns,
-    normalise_header,
     parse_numbers,
     read_csv_text,
     read_sheet_rows,
@@ -173,9 +172,9 @@ def academic_year(file: DatedFile) -> int:
         Neither gives a year, or they disagree.
     """
     path = Path(file.path)
-    named = _year_from_names(path)
+    named = end_year_in_names([path.stem, *(p.name for p in path.parents)])
     if file.as_at is not None:
-        year = _academic_year_of(file.as_at)
+        year = end_year(file.as_at)
         if named is not None and named != year:
             raise InputError(Problem(
                 str(path),
@@ -194,26 +193,6 @@ def academic_year(file: DatedFile) -> int:
             key=KEY,
         ))
     return named
-
-
-def _academic_year_of(day: dt.date) -> int:
-    return day.year if day.month <= 8 else day.year + 1
-
-
-def _year_from_names(path: Path) -> int | None:
-    for name in [path.stem, *(p.name for p in path.parents)]:
-        iso = re.match(r"(\d{4}-\d{2}-\d{2})", name)
-        if iso:
-            try:
-                return _academic_year_of(dt.date.fromisoformat(iso.group(1)))
-            except ValueError:
-                pass
-        for first, second in re.findall(r"(?<!\d)(\d{4})[-_ ]?(\d{4}|\d{2})(?!\d)", name):
-            start = int(first)
-            end = int(second) if len(second) == 4 else start // 100 * 100 + int(second)
-            if end == start + 1:
-                return end
-    return None
 
 
 def _empty() -> pd.DataFrame:
@@ -237,9 +216,9 @@ def _load_file(file: DatedFile) -> pd.DataFrame:
     spec = key_stages()[key_stage]
     mapping = match_columns(raw.columns, COLUMNS, source=source, required=REQUIRED)
     header_of = {v: k for k, v in mapping.items()}  # tidy name -> the file's header
-    headers = {normalise_header(c): c for c in raw.columns}
-    measures = [(m, headers[normalise_header(m)]) for m in spec["measures"] if normalise_header(m) in headers]
-    cohort_of = {m: headers.get(normalise_header(spec["measures"][m].get("cohort", spec["cohort"])))
+    headers = {text_key(c): c for c in raw.columns}
+    measures = [(m, headers[text_key(m)]) for m in spec["measures"] if text_key(m) in headers]
+    cohort_of = {m: headers.get(text_key(spec["measures"][m].get("cohort", spec["cohort"])))
                  for m, _ in measures}
     wanted = [*header_of.values(), *(c for _, c in measures), *(c for c in cohort_of.values() if c)]
     frame = raw[list(dict.fromkeys(wanted))].fillna("")  # fillna: rows that end early
@@ -307,9 +286,9 @@ def _load_file(file: DatedFile) -> pd.DataFrame:
 
 
 def _detect_key_stage(columns: Sequence[object], source: str) -> str:
-    headers = {normalise_header(c) for c in columns}
+    headers = {text_key(c) for c in columns}
     stages = key_stages()
-    found = [ks for ks, spec in stages.items() if normalise_header(spec["detect"]) in headers]
+    found = [ks for ks, spec in stages.items() if text_key(spec["detect"]) in headers]
     if len(found) == 1:
         return found[0]
     if found:
@@ -323,10 +302,10 @@ def _detect_key_stage(columns: Sequence[object], source: str) -> str:
 
 
 def _recognise(columns: Sequence[object]) -> str | None:
-    headers = {normalise_header(c) for c in columns}
+    headers = {text_key(c) for c in columns}
     for kind in load_config("performance")["other_kinds"]:
         wanted = kind.get("headers")
-        if wanted and all(normalise_header(h) in headers for h in wanted):
+        if wanted and all(text_key(h) in headers for h in wanted):
             return kind["name"]
     return None
 
@@ -345,9 +324,9 @@ def _is_workbook(path: Path) -> bool:
 def _workbook_message(path: Path) -> str:
     usual = "give the performance tables' CSV download (e.g. england_ks4final.csv)"
     sheets = workbook_sheets(path)
-    lowered = {s.strip().lower() for s in sheets}
+    named = {text_key(s) for s in sheets}
     for kind in load_config("performance")["other_kinds"]:
-        if any(s.lower() in lowered for s in kind.get("sheets", [])):
+        if any(text_key(s) in named for s in kind.get("sheets", [])):
             return f"is {kind['name']}, not a school performance table: {usual}"
     rows = read_sheet_rows(path, sheets[0]) if sheets else []
     kind = _recognise(rows[0]) if rows else None

@@ -15,13 +15,14 @@ with the reason ``config/performance.yaml`` gives them. The academic year is rea
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputError, Problem
+from ..normalise import text_key, text_keys
+from ..school_year import end_year_in_names
 from . import performance
 from ._read import match_columns, parse_numbers, read_csv_text, read_sheet_rows, workbook_sheets
 from ._tables import cell_text, is_workbook
@@ -34,7 +35,6 @@ KINDS = {
     "absence": {"required": ["urn", "la", "PERCTOT"], "id": ["URN", "LA", "ESTAB"], "meta": "abs_meta.csv"},
 }
 _COLUMNS = {"urn": ["URN"], "la": ["LA", "LEA", "LA Number"], "NOR": ["NOR"], "PERCTOT": ["PERCTOT"]}
-_YEAR = re.compile(r"(?<!\d)(20\d\d)[_-](?:20)?(\d\d)(?!\d)")
 
 #: Tidy context figures, one row per school (or England and phase), measure.
 SCHEMA = pa.DataFrameSchema(
@@ -92,12 +92,8 @@ def load_meta(path: str | Path) -> pd.DataFrame:
 
 
 def academic_year(path: Path) -> int | None:
-    """The summer a file's academic year ends in, from its folder or name (``2018_19`` -> 2019)."""
-    for part in (path.name, path.parent.name):
-        match = _YEAR.search(part)
-        if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)):
-            return int(match.group(1)) + 1
-    return None
+    """The summer a file's academic year ends in, from its name or folder (``2018_19`` -> 2019)."""
+    return end_year_in_names([path.name, path.parent.name])
 
 
 def _load(path: str | Path, kind: str, year: int | None) -> pd.DataFrame:
@@ -115,9 +111,10 @@ def _load(path: str | Path, kind: str, year: int | None) -> pd.DataFrame:
     labels = dict(zip(*load_meta(meta_path)[["field", "label"]].T.to_numpy(), strict=True)) if meta_path.exists() else {}
     urn = raw[header["urn"]].str.strip()
     la = raw[header["la"]].str.strip()
-    national = la.str.upper().eq("NAT") | urn.str.upper().eq("NAT")  # census: URN 'NAT'; absence: LA 'NAT'
-    phase_column = next((c for c in raw.columns if c.upper() == "ESTAB"), None)
-    phase = raw[phase_column].str.strip().str.upper().map(NATIONAL_PHASES) if phase_column else pd.Series(pd.NA, index=raw.index)
+    national = text_keys(la).eq("nat") | text_keys(urn).eq("nat")  # census: URN 'NAT'; absence: LA 'NAT'
+    phase_column = next((c for c in raw.columns if text_key(c) == "estab"), None)
+    phases = {text_key(code): phase for code, phase in NATIONAL_PHASES.items()}
+    phase = text_keys(raw[phase_column]).map(phases) if phase_column else pd.Series(pd.NA, index=raw.index)
     markers = performance.markers()
     problems = []
     for i in raw.index[~national & ~urn.str.fullmatch(r"\d{6}")][:10]:

@@ -20,7 +20,6 @@ from ... import benchmark
 from ...comparators import Comparators, comparators
 from ...config import load_config
 from ...errors import InputError, Problem
-from ...inputs import shared_analysis
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
@@ -226,8 +225,12 @@ def national(lait: pd.DataFrame, dictionary: pd.DataFrame) -> National:
                     lait.drop_duplicates("la_code").set_index("la_code")["area"])
 
 
-@shared_analysis("achievement")
 def analyse(inputs: Inputs) -> Achievement:
+    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
+    return inputs.analyses.of("achievement")
+
+
+def work_out(inputs: Inputs) -> Achievement:
     """Benchmark every configured indicator for the params' LA (``national`` once per run, then the LA's slice).
 
     Uses the inputs ``lait``, ``lait_dictionary`` and ``neighbours``, and the

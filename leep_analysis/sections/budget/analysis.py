@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, cast
 import pandas as pd
 
 from ... import disclosure
-from ...sources.budget import looks_like_school, year_bounds
+from ...school_year import financial_year_bounds
+from ...sources.budget import looks_like_school
 from .position import (
     Accounts,
     accounts,
@@ -38,6 +39,7 @@ from .position import (
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
+    from ..support import Analysis as SupportAnalysis
 
 
 def _ordered(frame: pd.DataFrame, column: str, order: list[str]) -> pd.Series:
@@ -252,18 +254,17 @@ def cost_per_tier(acc: Accounts, outcomes: pd.DataFrame | None = None) -> pd.Dat
     return out
 
 
-def support_outcomes(inputs: Inputs) -> pd.DataFrame | None:
+def support_outcomes(support: SupportAnalysis | None) -> pd.DataFrame | None:
     """The support section's next-inspection outcomes by tier, for ``cost_per_tier``; None without that section.
 
     Columns ``tier`` (as ``cost_per_tier`` labels it), ``inspected_after``,
     ``pct_improved``, ``pct_good_after`` (``support.outcomes_by_tier``).
     """
-    if "support" not in inputs.params.sections:
+    if support is None:
         return None
-    from .. import support
+    from ..support import outcomes_by_tier
 
-    out = support.outcomes_by_tier(support.analyse(inputs))
-    return out.replace({"tier": {"all": config()["all_tiers"]}})
+    return outcomes_by_tier(support).replace({"tier": {"all": config()["all_tiers"]}})
 
 
 def monthly(acc: Accounts) -> pd.DataFrame:
@@ -279,7 +280,7 @@ def monthly(acc: Accounts) -> pd.DataFrame:
         Decimal pounds.
     """
     year = acc.year
-    first, _ = year_bounds(year)
+    first, _ = financial_year_bounds(year)
     months = pd.date_range(pd.Timestamp(first), periods=12, freq="MS")
     rows = flows(acc.ledger)
     rows = rows[rows["financial_year"] == year]
@@ -379,8 +380,14 @@ class BudgetResult:
 
 
 def analyse(inputs: Inputs) -> BudgetResult:
-    """Every figure of the budget section for the period's inputs (see ``figures``)."""
-    return figures(accounts(inputs), support_outcomes(inputs))
+    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
+    return inputs.analyses.of("budget")
+
+
+def work_out(inputs: Inputs, support: SupportAnalysis | None = None) -> BudgetResult:
+    """Every figure of the budget section for the period's inputs (see ``figures``), with the support
+    section's analysis where the pack has that section (``config/sections.yaml``: budget uses support)."""
+    return figures(accounts(inputs), support_outcomes(support))
 
 
 def figures(acc: Accounts, outcomes: pd.DataFrame | None = None) -> BudgetResult:

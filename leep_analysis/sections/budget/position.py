@@ -36,8 +36,7 @@ import pandas as pd
 
 from ... import disclosure
 from ...config import load_config
-from ...inputs import shared_analysis
-from ...sources.budget import financial_year_of, year_bounds
+from ...school_year import financial_year_bounds, financial_year_of
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
@@ -177,7 +176,6 @@ def build_accounts(
     )
 
 
-@shared_analysis("budget")
 def accounts(inputs: Inputs) -> Accounts:
     """The period's accounts, with the support register, establishments and their links where registered."""
     from ...inputs import SPECS
@@ -190,7 +188,7 @@ def accounts(inputs: Inputs) -> Accounts:
         from ...schools import lineages
 
         urns = [*ledger["urn"].dropna(), *([] if register is None else register["urn"].dropna())]
-        lineage = lineages(urns, optional["establishment_links"])
+        lineage = lineages(optional["establishment_links"], urns, as_at=inputs.params.as_at)
     return build_accounts(
         inputs.get("budgets"), ledger, inputs.params.as_at, register=register,
         establishments=optional["establishments"], anonymiser=disclosure.anonymiser(inputs),
@@ -222,14 +220,14 @@ def flows(ledger: pd.DataFrame) -> pd.DataFrame:
 def years(acc: Accounts) -> list[str]:
     """Financial years started by ``as_at`` that have an allocation or ledger rows, oldest first."""
     start = acc.as_at
-    found = set(acc.ledger["financial_year"]) | {y for y in acc.budgets["financial_year"] if year_bounds(y)[0] <= start}
+    found = set(acc.ledger["financial_year"]) | {y for y in acc.budgets["financial_year"] if financial_year_bounds(y)[0] <= start}
     return sorted(found)
 
 
 def _profile(uncommitted: int, year: str, as_at: dt.date) -> int:
     """Pence the configured method expects to be spent after ``as_at`` beyond open commitments."""
     method = config()["profile"]["method"]
-    first, last = year_bounds(year)
+    first, last = financial_year_bounds(year)
     if method == "committed_only" or as_at >= last:
         return 0
     elapsed = (as_at - first).days + 1

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ... import disclosure, tables
 from ... import schools as school_records
-from ...inputs import shared_analysis
+from ...school_year import year_start
 from ...sources import concerns_log
 from . import early_warning
 
@@ -43,11 +43,6 @@ def label(kind: str, code: object) -> str:
         return tables.MISSING
     entry = config()[kind].get(str(code), str(code))
     return entry["label"] if isinstance(entry, Mapping) else str(entry)
-
-
-def year_start(when: dt.date) -> dt.date:
-    """1 September of the academic year holding ``when``."""
-    return dt.date(when.year if when.month >= 9 else when.year - 1, 9, 1)
 
 
 def months_between(start: pd.Series, end: pd.Timestamp | pd.Series) -> pd.Series:
@@ -203,6 +198,8 @@ class Concerns:
         ``months_in_category``, ``exit_reason``.
     alerts
         The early warning (``early_warning.EarlyWarning``: its alerts, risks and each school's results).
+    lineage
+        URN -> lineage id: how the section followed schools across a change of URN (``schools.lineages``).
     anonymiser, threshold
         Committee-pack disclosure: how schools are named, and the smallest count shown.
     """
@@ -216,21 +213,26 @@ class Concerns:
     alerts: early_warning.EarlyWarning
     anonymiser: disclosure.Anonymiser
     threshold: int
+    lineage: Mapping[str, str]
 
     @property
     def committee(self) -> bool:
         return self.anonymiser.committee
 
 
-@shared_analysis("concerns")
 def analyse(inputs: Inputs) -> Concerns:
+    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
+    return inputs.analyses.of("concerns")
+
+
+def work_out(inputs: Inputs) -> Concerns:
     """The section's analysis from the period's inputs (concerns log, Ofsted MI, links, early-warning inputs)."""
     params = inputs.params
     log = inputs.get("concerns_log")
     mi = inputs.get("ofsted_mi")
     mi = mi[mi["la_code"] == params.la_code]
     links = inputs.get("establishment_links")
-    lineage = school_records.lineages(pd.concat([mi["urn"], log["urn"]]).astype(str).unique(), links)
+    lineage = school_records.lineages(links, pd.concat([mi["urn"], log["urn"]]).astype(str).unique(), as_at=params.as_at)
     history = school_records.inspection_history(mi, lineage, params.inspections.good_equivalent)
     return Concerns(
         as_at=params.as_at, since=params.since, counts=category_counts(log, params.as_at, params.since),
@@ -238,5 +240,5 @@ def analyse(inputs: Inputs) -> Concerns:
         powers=powers_used(log, params.as_at, params.since), exits=exits(log, params.as_at),
         alerts=early_warning.analyse(inputs, history=history, lineage=lineage,
                                      in_concerns_log=set(open_on(log, params.as_at)["urn"])),
-        anonymiser=disclosure.anonymiser(inputs), threshold=params.suppression_threshold,
+        anonymiser=disclosure.anonymiser(inputs), threshold=params.suppression_threshold, lineage=lineage,
     )

@@ -23,6 +23,7 @@ from ... import disclosure, tables
 from ... import schools as school_records
 from ...config import load_config
 from ...params import EarlyWarningSettings
+from ...school_year import start_year
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
@@ -49,8 +50,9 @@ def weights(settings: EarlyWarningSettings) -> dict[str, float]:
 
 
 def results_known(as_at: dt.date) -> int:
-    """The latest results year known on a date: summer results are published from September."""
-    return as_at.year if as_at.month >= 9 else as_at.year - 1
+    """The latest results year known on a date: summer results are published from September, so the
+    summer the academic year holding ``as_at`` began in."""
+    return start_year(as_at)
 
 
 def _alerts(rows: pd.DataFrame, alert: str, detail: pd.Series | str) -> pd.DataFrame:

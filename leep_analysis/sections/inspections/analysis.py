@@ -12,6 +12,7 @@ period's inputs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,8 @@ import pandas as pd
 
 from ... import disclosure
 from ...errors import InputError, Problem
-from ...inputs import shared_analysis
 from ...params import InspectionSettings
-from ...sources import gias
+from ...schools import lineages
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from .movement import (
     became_good,
@@ -360,6 +360,8 @@ class Inspections:
         ``report_card_now``), and its counts.
     gaps
         ``inspection_gaps``: how long since schools were inspected.
+    lineage
+        URN -> lineage id: how the section followed schools across a change of URN (``schools.lineages``).
     anonymiser, threshold
         Committee-pack disclosure: how schools are named, and the smallest count shown.
     """
@@ -383,6 +385,7 @@ class Inspections:
     gaps: dict
     anonymiser: disclosure.Anonymiser
     threshold: int
+    lineage: Mapping[str, str]
 
     @property
     def committee(self) -> bool:
@@ -394,7 +397,7 @@ class Schools:
     """Every school in England as the section counts it: the same for every LA (``schools``).
 
     ``mi``: the snapshots as at or before the period's ``as_at``; ``outcomes``:
-    ``outcomes`` of them; ``lineage``: URN -> lineage id (``gias.lineage``);
+    ``outcomes`` of them; ``lineage``: URN -> lineage id (``schools.lineages``);
     ``links``: the GIAS links, or None; ``settings``: the counting rules used;
     ``as_at``: the period's date. Shared by a batch's LAs (``Inputs.national``):
     read, never changed.
@@ -408,8 +411,12 @@ class Schools:
     settings: InspectionSettings
 
 
-@shared_analysis("inspections")
 def analyse(inputs: Inputs) -> Inspections:
+    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
+    return inputs.analyses.of("inspections")
+
+
+def work_out(inputs: Inputs) -> Inspections:
     """Run the section's analysis on the period's inputs: ``schools`` (once per run), then ``for_la``.
 
     Uses ``ofsted_mi``, ``neighbours``, and where registered ``establishments``
@@ -462,7 +469,7 @@ def schools(
         raise InputError(Problem(source, f"no Ofsted snapshot as at or before {as_at}", key="data.ofsted_mi"))
     out = outcomes(mi, good_equivalent=settings.good_equivalent, not_inspected=settings.not_inspected,
                    establishments=establishments, links=links)
-    lineage = dict(gias.lineage(links).itertuples(index=False, name=None)) if links is not None else {}
+    lineage = lineages(links, as_at=as_at)
     return Schools(as_at=as_at, mi=mi, outcomes=out, lineage=lineage, links=links, settings=settings)
 
 
@@ -504,6 +511,7 @@ def for_la(
         schools=inspected_since(out, la_code, since, lineage), frameworks=frameworks(out, areas),
         previous_below_good=below, previous_below_good_counts=previous_below_good_counts(below),
         gaps=inspection_gaps(out, la_code, since, national.as_at), anonymiser=anonymiser, threshold=threshold,
+        lineage=lineage,
     )
 
 

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ...schools import REQUIRES_IMPROVEMENT_FROM, grade_label
-from ...sources._read import normalise_header
+from ...schools import REQUIRES_IMPROVEMENT_FROM, followed_links, grade_label, successions
 from .outcomes import config, snapshot_at
 
 #: Columns of ``inspections__transitions.csv``.
@@ -177,26 +176,13 @@ def inspected_since(out: pd.DataFrame, la_code: str, since: dt.date, lineage: Ma
 def _succession_pairs(links: pd.DataFrame | None) -> pd.DataFrame:
     """(``urn``, ``successor``, ``link_date``) of every succession link the rule follows, and every other link.
 
-    Either direction of a GIAS link gives the pair once; ``followed`` says whether
-    its type is a succession (``config/inspections.yaml``, ``successions``).
+    Either direction of a GIAS link gives the pair once; ``followed`` says whether a
+    school is followed along it (``schools.followed_links``: the one rule of every section).
     """
-    columns = {"urn": "string", "successor": "string", "link_date": "datetime64[ns]", "followed": "bool"}
-    if links is None or links.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-    kinds = {normalise_header(t) for t in config()["successions"]["link_types"]}
-    relation = links["relation"].astype("string").str.lower()
-    forward = links[relation.eq("successor").fillna(False).to_numpy()]
-    back = links[relation.eq("predecessor").fillna(False).to_numpy()]
-    pairs = pd.concat([
-        pd.DataFrame({"urn": forward["urn"], "successor": forward["link_urn"], "link_date": forward["link_date"],
-                      "type": forward["link_type"]}),
-        pd.DataFrame({"urn": back["link_urn"], "successor": back["urn"], "link_date": back["link_date"],
-                      "type": back["link_type"]}),
-    ], ignore_index=True)
-    pairs["followed"] = pairs["type"].map(normalise_header).isin(kinds).astype(bool)
-    pairs = pairs.sort_values("followed", ascending=False, kind="stable")
-    pairs = pairs.drop_duplicates(["urn", "successor"]).astype({"urn": "string", "successor": "string"})
-    return pairs[list(columns)].reset_index(drop=True)
+    followed = successions(followed_links(links))
+    pairs = pd.concat([followed.assign(followed=True), successions(links).assign(followed=False)], ignore_index=True)
+    pairs = pairs.drop_duplicates(["urn", "successor"])  # a pair followed by one link is followed
+    return pairs[["urn", "successor", "link_date", "followed"]].reset_index(drop=True)
 
 
 def previous_below_good(out: pd.DataFrame, la_code: str, since: dt.date, links: pd.DataFrame | None) -> pd.DataFrame:

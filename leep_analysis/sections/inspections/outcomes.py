@@ -20,8 +20,8 @@ import pandas as pd
 
 from ...config import load_config
 from ...errors import InputError, Problem
-from ...sources import gias
-from ...sources._read import normalise_header
+from ...normalise import place_key, text_key
+from ...schools import followed_links, successions
 
 #: Comparison areas, in table order.
 AREA_TYPES = ["la", "region", "statistical_neighbours", "england"]
@@ -71,16 +71,14 @@ class Areas:
 
 
 def region_key(name: object) -> str:
-    """A region name as compared between files: lower case, no punctuation, no 'the', 'and', 'of'.
+    """A region name as compared between files (``normalise.place_key``).
 
     ``Yorkshire and The Humber`` and ``Yorkshire and the Humber`` compare equal;
     Inner and Outer London (as the neighbours workbook names them) are first
     mapped to London (``region_aliases`` in ``config/inspections.yaml``).
     """
-    text = str(name).strip()
-    text = {k.lower(): v for k, v in config()["region_aliases"].items()}.get(text.lower(), text)
-    words = re.sub(r"[^a-z ]", " ", text.lower()).split()
-    return " ".join(w for w in words if w not in {"the", "and", "of"})
+    aliases = {text_key(k): v for k, v in config()["region_aliases"].items()}
+    return place_key(aliases.get(text_key(name), name))
 
 
 def comparison_areas(
@@ -132,9 +130,9 @@ def comparison_areas(
 def predecessors(links: pd.DataFrame | None) -> pd.DataFrame:
     """Direct predecessor of each school, from GIAS links.
 
-    Only the plain links GIAS records for an academy conversion, fresh start or
-    re-registration (``config/gias.yaml``, ``links.plain``), as ``gias.lineage``
-    follows by default: a merger or split joins schools that were separate.
+    Only the links a school is followed along (``schools.followed_links``): GIAS's plain
+    links for an academy conversion, fresh start or re-registration; a merger or split
+    joins schools that were separate.
 
     Parameters
     ----------
@@ -148,18 +146,8 @@ def predecessors(links: pd.DataFrame | None) -> pd.DataFrame:
         ``urn``, ``predecessor`` (both text), one row per pair, either direction
         of the file giving the same pair once.
     """
-    if links is None or links.empty:
-        return pd.DataFrame({"urn": pd.Series(dtype="string"), "predecessor": pd.Series(dtype="string")})
-    plain = {normalise_header(t) for t in gias.config()["links"]["plain"]}
-    links = links[links["link_type"].map(normalise_header).isin(plain).to_numpy()]
-    relation = links["relation"].astype("string").str.lower()
-    back = links.loc[relation.eq("predecessor").fillna(False).to_numpy(), ["urn", "link_urn"]]
-    forward = links.loc[relation.eq("successor").fillna(False).to_numpy(), ["urn", "link_urn"]]
-    pairs = pd.concat([
-        back.rename(columns={"link_urn": "predecessor"}),
-        forward.rename(columns={"urn": "predecessor", "link_urn": "urn"}),
-    ], ignore_index=True).astype("string")
-    return pairs.drop_duplicates().reset_index(drop=True)
+    pairs = successions(followed_links(links))
+    return pairs.rename(columns={"urn": "predecessor", "successor": "urn"})[["urn", "predecessor"]]
 
 
 def _carry(mi: pd.DataFrame, need: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:

@@ -1,14 +1,15 @@
 """The summary's figures: each chosen section's analysis, the A to G measures and their ratings.
 
-The summary gathers: it runs the analyses of the sections in the pack
-(achievement, inspections, support, budget, concerns: each only if the params
-choose it), takes their headline tiles and key messages as those sections word
-them, and turns their figures into the evaluation's measures (``evaluation``).
+The summary gathers: it reads the analyses of the sections in the pack (achievement,
+inspections, support, budget, concerns: ``uses`` in ``config/sections.yaml``, each handed
+to ``work_out`` by name where the params choose it), takes their headline tiles and key
+messages as those sections word them, and turns their figures into the evaluation's
+measures (``evaluation``). What each section gives is one function of ``PARTS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from . import evaluation, since, words
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
+    from ...params import PeriodParams
 
 #: Tiles of the sections shown on the summary page, in order (``config/tiles.yaml``: A to G first).
 TILES: list[str] = load_config("tiles")["summary"]
@@ -61,55 +63,77 @@ class Summary:
     since_last: since.SinceLastReport | None = None
 
 
+@dataclass(frozen=True)
+class Part:
+    """What one section's analysis gives the summary: evaluation measures, tiles, key messages, the
+    evidence text of an indicator (``extra``), and the result "since the last report" reads events from."""
+
+    messages: list[str]
+    tiles: list[Tile] = field(default_factory=list)
+    measures: pd.DataFrame | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    events: Any = None
+
+
+def _achievement(ach: achievement.Achievement, params: PeriodParams) -> Part:
+    notable = [achievement.sentence(r, ach.comp.la_name) for r in ach.latest.to_dict("records")
+               if r["tile"] and not pd.isna(r["la_value"])]
+    return Part(notable, achievement.headline_tiles(ach), evaluation.attainment_measures(ach.latest))
+
+
+def _inspections(ins: inspections.Inspections, params: PeriodParams) -> Part:
+    measures = evaluation.inspection_measures(ins.summary, params.evaluation)
+    return Part([inspections.headline_sentence(ins), inspections.pupils_sentence(ins), inspections.concern_sentence(ins)],
+                inspections.headline_tiles(ins), measures, events=ins)
+
+
+def _support(sup: support.Analysis, params: PeriodParams) -> Part:
+    return Part(support.messages(sup), support.headlines(sup), events=sup)
+
+
+def _budget(result: budget.analysis.BudgetResult, params: PeriodParams) -> Part:
+    return Part(budget.summary(result.accounts, result.statement), budget.headlines(result.accounts, result.statement))
+
+
+def _concerns(con: concerns.Concerns, params: PeriodParams) -> Part:
+    progress = words.category_progress(evaluation.category_counts(con.schools),
+                                       params.suppression_threshold if params.committee else None)
+    return Part(concerns.messages(con), extra={"B": progress}, events=con)
+
+
+#: Each section the summary uses -> what its analysis gives the summary (one function per ``uses`` entry).
+PARTS: dict[str, Callable[[Any, PeriodParams], Part]] = {
+    "achievement": _achievement, "inspections": _inspections, "support": _support, "budget": _budget,
+    "concerns": _concerns,
+}
+
+
 def analyse(inputs: Inputs) -> Summary:
-    """Run the chosen sections' analyses and build the evaluation.
+    """The summary's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
+    return inputs.analyses.of("summary")
+
+
+def work_out(inputs: Inputs, **used: Any) -> Summary:
+    """The evaluation from the analyses of the sections the pack has (``used``: section id -> its
+    analysis, in pack order; ``config/sections.yaml``, the summary's ``uses``).
 
     Indicators A to C need the inspections section, D and E the achievement
     section; without them those indicators are "not rated" with the reason.
     """
     params = inputs.params
-    chosen = set(params.sections)
-    parts, messages, tiles = [], {}, []
-    extra: dict[str, str] = {}
-    found: dict[str, Any] = {}  # the section results "since the last report" reads its events from
-    if "achievement" in chosen:
-        ach = achievement.analyse(inputs)
-        parts.append(evaluation.attainment_measures(ach.latest))
-        tiles += achievement.headline_tiles(ach)
-        notable = [achievement.sentence(r, ach.comp.la_name) for r in ach.latest.to_dict("records")
-                   if r["tile"] and not pd.isna(r["la_value"])]
-        messages["achievement"] = notable
-    if "inspections" in chosen:
-        ins = inspections.analyse(inputs)
-        parts.append(evaluation.inspection_measures(ins.summary, params.evaluation))
-        found["inspections"] = ins
-        tiles += inspections.headline_tiles(ins)
-        messages["inspections"] = [inspections.headline_sentence(ins), inspections.pupils_sentence(ins),
-                                   inspections.concern_sentence(ins)]
-    if "support" in chosen:
-        sup = support.analyse(inputs)
-        found["support"] = sup
-        tiles += support.headlines(sup)
-        messages["support"] = support.messages(sup)
-    if "budget" in chosen:
-        acc = budget.accounts(inputs)
-        stmt = budget.statement(acc)
-        tiles += budget.headlines(acc, stmt)
-        messages["budget"] = budget.summary(acc, stmt)
-    if "concerns" in chosen:
-        con = concerns.analyse(inputs)
-        found["concerns"] = con
-        extra["B"] = words.category_progress(evaluation.category_counts(con.schools),
-                                             params.suppression_threshold if params.committee else None)
-        messages["concerns"] = concerns.messages(con)
-    parts.append(evaluation.entered_measures(params.evaluation))
-    measures = pd.concat([p for p in parts if not p.empty], ignore_index=True).sort_values("indicator", kind="stable")
-    rated = evaluation.rate_measures(measures, params.evaluation)
+    parts = {section: PARTS[section](result, params) for section, result in used.items()}
+    measures = [p.measures for p in parts.values() if p.measures is not None]
+    measures.append(evaluation.entered_measures(params.evaluation))
+    table = pd.concat([m for m in measures if not m.empty], ignore_index=True).sort_values("indicator", kind="stable")
+    rated = evaluation.rate_measures(table, params.evaluation)
     narrative = inputs.get("narrative")
-    by_key = {t.key: t for t in tiles}
+    by_key = {t.key: t for p in parts.values() for t in p.tiles}
     shown = [by_key[k] for k in TILES if k in by_key]
+    extra = {k: v for p in parts.values() for k, v in p.extra.items()}
     indicators = evaluation.summary_table(rated, narrative, extra)
-    return Summary(measures=rated, indicators=indicators, messages=messages, tiles=shown, narrative=narrative,
+    found = {section: p.events for section, p in parts.items() if p.events is not None}
+    return Summary(measures=rated, indicators=indicators, messages={s: p.messages for s, p in parts.items()},
+                   tiles=shown, narrative=narrative,
                    rules=words.rules_text(evaluation.rules(params.evaluation), evaluation.tolerances(params.evaluation)),
                    since_last=since_last_report(inputs, rated, indicators, shown, found))
 

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ... import content
-from ...config import load_config
+from ... import content, registry
 from ...content import Block, Heading, Markdown, Paragraph, Points, Table, hidden
 from . import words
 from .analysis import Summary
@@ -49,10 +48,10 @@ def measures(result: Summary) -> Table:
 
 def messages(result: Summary) -> list[Block]:
     """Each section's key messages under its title."""
-    titles = load_config("sections")
+    titles = registry.SECTIONS
     blocks: list[Block] = []
     for section_id, lines in result.messages.items():
-        blocks += [Heading(titles[section_id]["title"], 3), Points(tuple(lines))]
+        blocks += [Heading(titles[section_id].title, 3), Points(tuple(lines))]
     return blocks
 
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ...inputs import shared_analysis
 from ...sources.support_register import config, vocabulary
 from .bootstrap import Estimate, matched_difference, matches_of, verdict
 from .data import SupportData, prepare
@@ -206,9 +205,13 @@ def analyse_data(data: SupportData) -> Analysis:
                     change_pairs=change_pairs, impact=impact(data, outcomes, pairs, changes, change_pairs))
 
 
-@shared_analysis("support")
 def analyse(inputs: Inputs) -> Analysis:
-    """The support section's analysis for a period (what the notebook calls)."""
+    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
+    return inputs.analyses.of("support")
+
+
+def work_out(inputs: Inputs) -> Analysis:
+    """The support section's analysis for a period, from its inputs."""
     return analyse_data(prepare(inputs))
 
 def inspection_summary(result: Analysis) -> pd.DataFrame:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ... import disclosure
+from ... import disclosure, school_year
+from ...normalise import text_key
 from ...params import SupportSettings
 from ...schools import inspection_history, label, lineage_of, lineages
 from ...sources.support_register import config, vocabulary
@@ -67,8 +68,8 @@ class SupportData:
 
     @functools.cached_property
     def school_names(self) -> frozenset[str]:
-        """Every school name the inputs hold, in lower case (to withhold providers that are schools)."""
-        return frozenset(str(n).lower() for n in self.places["school_name"].dropna())
+        """Every school name the inputs hold, as compared (``text_key``; to withhold providers that are schools)."""
+        return frozenset(text_key(n) for n in self.places["school_name"].dropna())
 
     @functools.cached_property
     def timeline(self) -> Timeline | None:
@@ -165,23 +166,18 @@ def build(
         ``previous_overall``); snapshots after ``as_at`` are ignored.
     establishments : GIAS establishments (``urn``, ``la_code``, ``school_name``,
         ``governance``, ``phase``, ``open_date``, ``close_date``).
-    links : GIAS links (``urn``, ``link_urn``, ``relation``, ``link_date``); links made
-        after ``as_at`` are not followed.
+    links : GIAS links, followed as ``schools.lineages`` follows them as at ``as_at``.
     performance : school results as ``sources.performance.load_performance`` gives them.
     year_start : first day of the academic year (default: 1 September before ``as_at``).
     """
     stamp = pd.Timestamp(as_at)
     if mi is not None:
         mi = mi[pd.to_datetime(mi["as_at"]).le(stamp)]
-    if links is not None and "link_date" in links:
-        # a link made after the report's date (a later merger, say) was not there to follow
-        made = pd.to_datetime(links["link_date"])
-        links = links[made.isna() | made.le(stamp)]
     urns: set[str] = set(register["urn"].astype(str))
     for frame in (mi, establishments):
         if frame is not None:
             urns.update(frame["urn"].astype(str))
-    lineage = lineages(urns, links)
+    lineage = lineages(links, urns, as_at=as_at)
 
     started = register[register["start_date"].le(stamp)].copy()
     started["lineage"] = lineage_of(started["urn"], lineage)
@@ -227,7 +223,7 @@ def build(
         register=started.reset_index(drop=True), spells=spells(started, as_at), schools=schools, places=places,
         history=history, present=frozenset(present) if present is not None else None, results=results,
         lineage=lineage, linked=links is not None, la_code=la_code, as_at=as_at, since=since,
-        year_start=year_start or dt.date(as_at.year if as_at.month >= 9 else as_at.year - 1, 9, 1),
+        year_start=year_start or school_year.year_start(as_at),
         settings=settings or SupportSettings(), anonymiser=anonymiser or disclosure.Anonymiser(False, {}),
         threshold=threshold,
     )
@@ -259,7 +255,7 @@ def prepare(inputs: Inputs) -> SupportData:
     params = inputs.params
     return build(
         inputs.get("support_register"), la_code=params.la_code, as_at=params.as_at, since=params.since,
-        year_start=dt.date(int(params.period[:4]), 9, 1), mi=optional("ofsted_mi"),
+        year_start=school_year.period_year_start(params.period), mi=optional("ofsted_mi"),
         establishments=optional("establishments"), links=optional("establishment_links"),
         performance=optional("school_performance"), settings=params.support,
         good_equivalent=params.inspections.good_equivalent, anonymiser=disclosure.anonymiser(inputs),

@@ -8,13 +8,13 @@ grades up in a ``Timeline`` of every school's graded inspections.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from ... import school_year
 from ...sources.support_register import config
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ def attainment_changes(data: SupportData, outcomes: pd.DataFrame) -> tuple[pd.Da
             if spell.lineage not in wide.index:
                 continue
             own = wide.loc[spell.lineage].dropna()
-            results_day = pd.to_datetime([dt.date(int(y), 8, 31) for y in own.index])
+            results_day = pd.to_datetime([school_year.year_bounds(int(y) - 1)[1] for y in own.index])  # year's end
             before_years = own.index[results_day < spell.first_start]
             after_years = own.index[(results_day - spell.first_start).days >= min_days]
             if before_years.empty or after_years.empty:

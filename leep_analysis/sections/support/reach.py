@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...normalise import text_key
 from ...sources.support_register import config, vocabulary
 from .data import SupportData
 
@@ -18,8 +19,8 @@ def provider_label(provider: object, data: SupportData) -> str:
         return "Not recorded"
     text = str(provider)
     if data.committee:
-        lowered = text.lower()
-        if lowered in data.school_names or any(word in lowered for word in config()["school_words"]):
+        key = text_key(text)
+        if key in data.school_names or any(text_key(word) in key for word in config()["school_words"]):
             return config()["school_provider"]
     return text
 
