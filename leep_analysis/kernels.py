@@ -27,6 +27,7 @@ KERNEL = "python3"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 #: what every section notebook imports, imported once when the kernel starts
 WARM_UP = ("import leep_analysis, leep_analysis.charts as _charts; _charts.pyplot(); del leep_analysis, _charts\n"
+           "import leep_analysis.statcharts as _stat; _stat.seaborn(); del _stat\n"
            "__import__('leep_analysis.kernels').kernels.remember()")
 #: what ``fresh`` puts back: the kernel's own warning display (``Section.open`` sends warnings to its pack's log)
 _STARTED: dict[str, Any] = {}
