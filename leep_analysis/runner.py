@@ -405,7 +405,7 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
                                 manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks))
         # a committee pack leaves the council: its executed notebooks (every cell's output, the injected
         # parameters and papermill's paths) stay behind; the internal pack keeps them for audit
-        executed = [build / "executed"] if params.committee else []
+        executed = [build / "executed"] if params.for_committee else []
         for scratch in executed:
             shutil.rmtree(scratch, ignore_errors=True)
         final = out_dir / pack_folder(params)

@@ -79,7 +79,7 @@ def analyse(inputs: Inputs) -> Summary:
         con = concerns.analyse(inputs)
         found["concerns"] = con
         extra["B"] = words.category_progress(evaluation.category_counts(con.schools),
-                                             params.suppression_threshold if params.committee else None)
+                                             params.suppression_threshold if params.for_committee else None)
         messages["concerns"] = concerns.messages(con)
     parts.append(evaluation.entered_measures(params.evaluation))
     measures = pd.concat([p for p in parts if not p.empty], ignore_index=True).sort_values("indicator", kind="stable")
@@ -104,4 +104,4 @@ def since_last_report(inputs: Inputs, rated: pd.DataFrame, indicators: pd.DataFr
         previous.load(params), indicators=indicators, measures=rated, tiles=tiles,
         reasons=since.rating_reasons(rated, params.evaluation),
         events=since.events(**found, since=params.since, as_at=params.as_at), kinds=kinds, period=params.period, since=params.since,
-        committee=params.committee, threshold=params.suppression_threshold)
+        committee=params.for_committee, threshold=params.suppression_threshold)
