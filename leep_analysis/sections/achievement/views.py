@@ -30,6 +30,11 @@ from .analysis import phase as phase_spec
 from .words import notable, sentence
 
 
+#: A comparison with a benchmark, as the tables' hidden columns say it.
+VERSUS_WORDS = {"better": "better", "in_line": "in line", "worse": "worse"}
+VERSUS_MEANING = "better, in line (within the indicator's margin) or worse than "
+
+
 def table_columns(comp: Comparators, region: str | None = None) -> dict[str, content.Column]:
     """How the benchmark table's columns read (``benchmark_table``): figures in each indicator's unit and places."""
     return {
@@ -49,6 +54,13 @@ def table_columns(comp: Comparators, region: str | None = None) -> dict[str, con
         "unit": hidden(content.text("Unit")),
         "decimals": hidden(content.count("Decimal places")),
         "region_area": hidden(content.text("Region figure's area")),
+        "polarity": hidden(content.code("Better when", {"High": "higher", "Low": "lower"},
+                                        meaning="which way the figure is better: higher or lower")),
+        "versus_england": hidden(content.code("Against England", VERSUS_WORDS, meaning=VERSUS_MEANING + "England")),
+        "versus_region": hidden(content.code("Against the region", VERSUS_WORDS, meaning=VERSUS_MEANING + "the region")),
+        "versus_sn": hidden(content.code("Against the neighbours", VERSUS_WORDS,
+                                         meaning=VERSUS_MEANING + "the statistical neighbours' mean")),
+        "change_from": hidden(content.text("Change from", meaning="the year the change is measured from")),
     }
 
 
