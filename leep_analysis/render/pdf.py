@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -54,6 +55,8 @@ LANDSCAPE_WIDTH = 842 - 2 * 42.5
 CHAR_EM = 0.6
 #: Body text, table text and the smaller table text of a table too wide for a landscape page (points).
 BODY_PT, TABLE_PT, SMALL_PT = 10.5, 9.0, 7.5
+#: A table no taller than this share of a page is kept on one page (with its caption and notes).
+KEEP_PAGE = 0.6
 CELL_PADDING_PT = 6.0
 #: A text column's natural width, in characters, before it wraps.
 TEXT_CAP = 45
@@ -192,9 +195,10 @@ def _inline(children: Sequence[Any]) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ blocks
-def _widths(table: Table, size: float) -> tuple[list[float], list[float]]:
+def _widths(table: Table, size: float, split: int | None = None) -> tuple[list[float], list[float]]:
     """Each shown column's natural width (its longest text, a text column's capped at ``TEXT_CAP`` characters)
-    and its narrowest (a number does not wrap; text wraps between words), in points."""
+    and its narrowest (a number does not wrap; text wraps between words; with ``split``, a heading's word longer
+    than that is hyphenated), in points."""
     em = size * CHAR_EM
     cells = [[cell_text(row[c], table.columns[c], row, suppressed=(n, c) in table.suppressed) for c in table.visible]
              for n, row in enumerate(rows(table))]
@@ -202,7 +206,7 @@ def _widths(table: Table, size: float) -> tuple[list[float], list[float]]:
     for position, column in enumerate(table.visible):
         spec = table.columns[column]
         texts = [line[position] for line in cells]
-        label_words = [len(w) for w in spec.label.split()] or [0]
+        label_words = [min(len(w), split or len(w)) for w in spec.label.split()] or [0]
         if spec.numeric:
             longest = max([len(t) for t in texts] + [max(label_words)], default=0)
             natural.append(max([len(t) for t in texts] + [len(spec.label)], default=0) * em + CELL_PADDING_PT)
@@ -215,26 +219,30 @@ def _widths(table: Table, size: float) -> tuple[list[float], list[float]]:
     return natural, narrowest
 
 
-def table_width(table: Table, size: float = TABLE_PT) -> float:
+def table_width(table: Table, size: float = TABLE_PT, split: int | None = None) -> float:
     """The narrowest a table can be laid out, in points, estimated from its cells' text."""
-    return sum(_widths(table, size)[1])
+    return sum(_widths(table, size, split)[1])
 
 
-def column_sizes(table: Table, size: float, available: float) -> list[str]:
+def column_sizes(table: Table, size: float, available: float, split: int | None = None) -> list[str]:
     """typst column sizes: every column its natural width where the table fits, else numbers their own width and
     text columns sharing the rest in proportion to their text (never narrower than their longest word)."""
-    natural, narrowest = _widths(table, size)
+    natural, narrowest = _widths(table, size, split)
     if sum(natural) <= available:
         return ["auto"] * len(natural)
     numeric = [table.columns[c].numeric for c in table.visible]
-    fixed = sum(n for n, is_number in zip(narrowest, numeric, strict=True) if is_number)
-    weights = [n for n, is_number in zip(natural, numeric, strict=True) if not is_number]
-    left = max(available - fixed, 0.0)
-    sizes, total = [], sum(weights) or 1.0
-    for nat, low, is_number in zip(natural, narrowest, numeric, strict=True):
-        width = low if is_number else max(low, left * nat / total)
-        sizes.append(f"{width:.1f}pt")
-    return sizes
+    widths = {n: low for n, (low, is_number) in enumerate(zip(narrowest, numeric, strict=True)) if is_number}
+    sharing = [n for n, is_number in enumerate(numeric) if not is_number]
+    while sharing:  # a text column whose share is narrower than its longest word takes that word's width
+        space = max(available - sum(widths.values()), 0.0)
+        total = sum(natural[n] for n in sharing) or 1.0
+        short = [n for n in sharing if narrowest[n] >= space * natural[n] / total]
+        if not short:
+            widths.update({n: space * natural[n] / total for n in sharing})
+            break
+        widths.update({n: narrowest[n] for n in short})
+        sharing = [n for n in sharing if n not in short]
+    return [f"{widths[n]:.1f}pt" for n in range(len(natural))]
 
 
 def _cell(table: Table, row: Mapping[str, Any], column: str, withheld: bool) -> str:
@@ -252,32 +260,64 @@ def _cell(table: Table, row: Mapping[str, Any], column: str, withheld: bool) -> 
     return _s(text)
 
 
-def table_typst(table: Table, *, section: str) -> str:
+def table_height(table: Table, size: float, sizes: Sequence[str], split: int | None = None) -> float:
+    """An estimate of a table's height in points (caption, header and rows, each row as tall as its most
+    wrapped cell): enough to tell a table that fits on a page from one that does not."""
+    natural, _ = _widths(table, size, split)
+    widths = [n if s == "auto" else float(s.removesuffix("pt")) for n, s in zip(natural, sizes, strict=True)]
+    em, line = size * CHAR_EM, size * 1.3
+
+    def lines(text: str, width: float) -> int:
+        return max(1, math.ceil(len(text) * em / max(width - CELL_PADDING_PT, em)))
+
+    head = max((lines(table.columns[c].label, w) for c, w in zip(table.visible, widths, strict=True)), default=1)
+    total = 24 + head * line + 5
+    for n, row in enumerate(rows(table)):
+        texts = [cell_text(row[c], table.columns[c], row, suppressed=(n, c) in table.suppressed) for c in table.visible]
+        total += max((lines(t, w) for t, w in zip(texts, widths, strict=True)), default=1) * line + 5
+    return total
+
+
+def table_typst(table: Table, *, section: str, size: float | None = None, portrait: float = PORTRAIT_WIDTH,
+                landscape: float = LANDSCAPE_WIDTH, heading: str = "", split: int | None = None,
+                page_height: float = 842 - 38 * 2.835) -> str:
     """A table as a typst figure: caption above, a header row repeated on each page, numbers right-aligned;
-    turned to a landscape page where it is too wide for a portrait one, and smaller where even that is not enough."""
+    turned to a landscape page where it is too wide for a portrait one, and smaller where even that is not enough
+    (unless ``size`` is given: the committee report keeps its table text at 9 pt and lets text columns wrap, and
+    hyphenates a heading's words longer than ``split``). A table that fits on ``KEEP_PAGE`` of a page is never
+    split across pages. ``heading`` (typst code) goes on the table's landscape page with it, so that a heading is
+    never left alone on the page before."""
     if not table.shown:
         return (f"#par(text(size: 9pt, fill: rgb({_s(COLOURS['grey'])}), {_s(table.caption)} + "
                 f"{_s(f': {len(table.written):,} rows in the spreadsheet of tables published with this report.')}))\n")
     columns = table.visible
-    width = table_width(table)
-    size = TABLE_PT if width <= LANDSCAPE_WIDTH else SMALL_PT
-    available = PORTRAIT_WIDTH if width <= PORTRAIT_WIDTH else LANDSCAPE_WIDTH
-    sizes = ", ".join(column_sizes(table, size, available))
+    width = table_width(table, size or TABLE_PT, split)
+    size = size or (TABLE_PT if width <= landscape else SMALL_PT)
+    available = portrait if width <= portrait else landscape
+    sized = column_sizes(table, size, available, split)
+    sizes = ", ".join(sized)
     aligns = ", ".join("right" if table.columns[c].numeric else "left" for c in columns)
-    head = ", ".join(f"table.cell(text(weight: \"bold\", {_s(table.columns[c].label)}))" for c in columns)
+    def header(label: str) -> str:  # a word too long for its column is hyphenated, never the others
+        hyphen = ", hyphenate: true" if split and any(len(w) > split for w in label.split()) else ""
+        return f"table.cell(text(weight: \"bold\"{hyphen}, {_s(label)}))"
+
+    head = ", ".join(header(table.columns[c].label) for c in columns)
     body = []
     for position, row in enumerate(rows(table)):
         body.append(", ".join(f"{_cell(table, row, c, (position, c) in table.suppressed)}" for c in columns))
     if not body:
-        body.append(f"table.cell(colspan: {len(columns)}, {_s('No rows.')})")
-    notes = (f"\n#par(text(size: 8.5pt, fill: rgb({_s(COLOURS['grey'])}), {_s(table.notes)}))"
+        body.append(f"table.cell(colspan: {len(columns)}, {_s('None.')})")
+    notes = (f"\n#par(text(size: {max(size, 8.5)}pt, fill: rgb({_s(COLOURS['grey'])}), {_s(table.notes)}))"
              if table.notes else "")
     figure = (f"#figure(kind: table, supplement: \"Table\", caption: figure.caption(position: top, {_c(table.caption)}),"
               f" text(size: {size}pt, table(columns: ({sizes},), align: ({aligns},), "
               f"table.header(repeat: true, {head}), {', '.join(body)})))")
-    if width > PORTRAIT_WIDTH:
-        return f"#page(flipped: true)[{figure}{notes}]\n"
-    return f"{figure}{notes}\n"
+    tall = page_height if width <= portrait else (595 - 38 * 2.835)
+    keep = table_height(table, size, sized, split) <= KEEP_PAGE * tall
+    kept = f"#block(breakable: false, width: 100%)[{figure}{notes}]\n" if keep else f"{figure}{notes}\n"
+    if width > portrait:
+        return f"#page(flipped: true)[{heading}{kept}]\n"
+    return heading + kept
 
 
 def figure_typst(figure: Figure) -> str:
@@ -429,3 +469,4 @@ def write_pdf(cover: Cover, sections: Sequence[tuple[str, str, Sequence[Block]]]
               created: dt.date) -> Path | None:
     """Write the pack's PDF from each ``(section id, title, blocks)``; its path, or None if it could not be made."""
     return dest if render(document(cover, sections), dest, created=created) else None
+
