@@ -45,6 +45,7 @@ from ..tables import (
     cell_text,
     rows,
 )
+from ..paper.model import Paper, chunks
 from .html import tile_value
 
 PDF_NAME = "pack.pdf"
@@ -470,3 +471,111 @@ def write_pdf(cover: Cover, sections: Sequence[tuple[str, str, Sequence[Block]]]
     """Write the pack's PDF from each ``(section id, title, blocks)``; its path, or None if it could not be made."""
     return dest if render(document(cover, sections), dest, created=created) else None
 
+
+# ------------------------------------------------------------------------------------------------ committee report
+#: The committee report's body text and table text (points), and its text width: A4 less 22 mm margins.
+REPORT_PT, REPORT_TABLE_PT = 11.0, 9.0
+REPORT_WIDTH = 595 - 2 * 56.7
+REPORT_LANDSCAPE = 842 - 2 * 56.7
+#: In the report's tables a heading's word longer than this is hyphenated (an LA's name over a column of figures).
+REPORT_SPLIT = 8
+
+
+def report_document(paper: Paper) -> str:
+    """The committee report as typst: front sheet, numbered parts, then each appendix on a page of its own.
+
+    Paragraph numbers run from the first part to the last (a numbered list, so a screen reader hears them as
+    one); tables of a few rows are kept on one page, headings stay with what follows them, and the footer's
+    inside corner gives the agenda item and the page, clear of the agenda pack's own numbering.
+    """
+    front = paper.front
+    item = f"Agenda item {front.agenda_item}" if front.agenda_item else ""
+    footer = (_s(item + " · Page ") if item else _s("Page ")) + " + str(n)"
+    parts = [f"""#set document(title: {_s(front.title)}, author: {_s(front.council)})
+#set text(lang: "en", region: "GB", size: {REPORT_PT}pt, font: ({', '.join(_s(f) for f in FONTS)}), fallback: true)
+#set par(justify: false, leading: 0.62em, spacing: 1.05em)
+#set page(paper: "a4", margin: (top: 20mm, bottom: 20mm, x: 20mm),
+  footer: context {{
+    let n = counter(page).get().first()
+    set text(size: 9pt, fill: rgb({_s(COLOURS['grey'])}))
+    align(if calc.odd(n) {{ left }} else {{ right }}, {footer})
+  }})
+#show heading: set block(sticky: true, above: 1.4em, below: 0.7em)
+#show heading: set text(weight: "bold")
+#show heading.where(level: 1): set text(size: 15pt)
+#show heading.where(level: 2): set text(size: 12.5pt)
+#show heading.where(level: 3): set text(size: 11pt)
+#show figure: set block(breakable: true)
+#show figure.where(kind: image): set block(breakable: false)
+#show figure.caption: set text(size: 9.5pt)
+#show figure.caption: set align(left)
+#set table(stroke: (x, y) => (bottom: 0.5pt + rgb({_s(COLOURS['rule'])})), inset: (x: 3pt, y: 2.5pt),
+  fill: (x, y) => if y == 0 {{ rgb({_s(COLOURS['head'])}) }})
+#set enum(indent: 0pt, body-indent: 1.1em, spacing: 1.05em)
+#set list(indent: 0.4em, spacing: 0.7em)
+"""]
+    lines = []
+    if item:
+        lines.append(f"#align(right, text(weight: \"bold\", {_s(item)}))")
+    lines.append(f"#align(center)[#text(size: 10.5pt, {_s(front.council)})]")
+    lines.append("#v(4mm)")
+    top = [front.committee, front.date]
+    lines.append("#align(center)[" + "#linebreak()".join(f"#strong(upper({_s(t)}))" for t in top if t) + "]")
+    lines.append("#v(2mm)")
+    lines.append(f"#align(center, heading(level: 1, {_s(front.title)}))")
+    lines.append(f"#align(center)[#strong(upper({_s('Report of the ' + front.report_of)}))]")
+    if front.synthetic:
+        lines.append(f"#block(width: 100%, inset: 7pt, fill: rgb(\"#fff7bf\"), stroke: 1pt + rgb(\"#ffdd00\"), "
+                     f"[#strong({_s(front.synthetic)}) #{_s(' Every figure in this report comes from the embedded synthetic sample: it describes no real local authority or school.')}])")
+    lines.append("#v(3mm)")
+    parts.append("\n".join(lines) + "\n")
+    levels = Levels()
+    levels(1)
+    for part, items in paper.numbered():
+        parts.append(f"#heading(level: {levels(2)}){_c(part.title)}\n")
+        for group in chunks(items):
+            parts.append(_report_group(group, levels))
+    for appendix in paper.appendices:
+        parts.append("#pagebreak(weak: true)\n")
+        heading = f"#heading(level: {levels(2)}){_c(f'Appendix {appendix.letter}: {appendix.title}')}\n"
+        for n, block in enumerate(appendix.blocks):
+            if isinstance(block, Table):
+                parts.append(_report_table(block, heading=heading if n == 0 else ""))
+            else:
+                parts.append((heading if n == 0 else "") + block_typst(block, section="report", levels=levels))
+    return "".join(parts)
+
+
+def _report_group(group: Sequence[tuple[int | None, Block]], levels: Levels) -> str:
+    """A numbered paragraph with the lists that belong to it, or one unnumbered block, as typst."""
+    number, first = group[0]
+    if number is None:
+        if isinstance(first, Table):
+            return _report_table(first)
+        if isinstance(first, Figure):
+            width = min(first.width, REPORT_WIDTH) if first.width else REPORT_WIDTH
+            return (f"#figure(image(bytes({_s(first.svg)}), format: \"svg\", alt: {_s(first.alt)}, "
+                    f"width: {width:.1f}pt), caption: {_c(first.caption)})\n")
+        return block_typst(first, section="report", levels=levels)
+    body = []
+    for _, block in group:
+        if isinstance(block, Markdown):
+            body.append(markdown_typst(block.text, levels=levels).strip())
+        elif isinstance(block, Paragraph):
+            body.append(f"#{_s(block.text)}")
+        else:
+            body.append(block_typst(block, section="report", levels=levels).strip())
+    item = f"#enum(numbering: \"1.\", enum.item({number})[{' '.join(body)}])"
+    # a paragraph that leads into a short list is kept with it, as a heading is with what follows it
+    short = len(group) > 1 and sum(len(getattr(b, "text", "") or " ".join(getattr(b, "items", ()))) for _, b in group) < 1200
+    return f"#block(breakable: false, width: 100%)[{item}]\n" if short else item + "\n"
+
+
+def _report_table(table: Table, heading: str = "") -> str:
+    return table_typst(table, section="report", size=REPORT_TABLE_PT, portrait=REPORT_WIDTH,
+                       landscape=REPORT_LANDSCAPE, heading=heading, split=REPORT_SPLIT, page_height=842 - 40 * 2.835)
+
+
+def write_report(paper: Paper, dest: Path, *, created: dt.date) -> Path | None:
+    """Write the committee report's PDF (a committee pack's ``pack.pdf``); its path, or None if it could not be made."""
+    return dest if render(report_document(paper), dest, created=created) else None
