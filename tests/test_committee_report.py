@@ -3,8 +3,21 @@ key messages from typed facts, implications, background papers, officers, append
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
+from leep_analysis import content
+from leep_analysis.config import PROJECT_DIR
+from leep_analysis.content import Figure, Markdown, Paragraph, Points, Table, Tile, Tiles
+from leep_analysis.paper import Fact, FrontSheet, Source, build, key_messages, standing
+from leep_analysis.paper.model import Paper, Part, paragraphs
+from leep_analysis.paper.parts import excerpt, plain
+from leep_analysis.params import CommitteeMeeting, Officer
+from leep_analysis.render import paper_html, pdf
 from leep_analysis.sources.narrative import load_narrative
 
 
@@ -17,21 +30,6 @@ def test_the_narrative_has_the_reports_headings_under_the_names_councils_use(tmp
     assert found["background"] == "One.\n\nTwo." and found["risk"] == "A risk." and found["equality"] == "Fair."
     assert found["policy"] == "Cabinet, 9 July 2013." and found["introduction"] == "Intro."
 
-
-import datetime as dt
-import re
-
-import pandas as pd
-import pytest
-
-from leep_analysis import content
-from leep_analysis.config import PROJECT_DIR
-from leep_analysis.content import Figure, Heading, Markdown, Paragraph, Points, Table, Tile, Tiles
-from leep_analysis.params import CommitteeMeeting, Officer
-from leep_analysis.paper import Fact, FrontSheet, Source, build, key_messages, standing
-from leep_analysis.paper.model import Paper, Part, paragraphs
-from leep_analysis.paper.parts import excerpt, plain
-from leep_analysis.render import paper_html, pdf
 
 #: What a councillor's paper must never say: words of the tool that made it.
 TOOL_WORDS = re.compile(r"params|\.csv|this project|\bseed\b|rules version|No rows\.|The page the committee reads first"

@@ -42,10 +42,7 @@ def figure(fact: Fact, value: float | None = None) -> str:
 
 def said(fact: Fact) -> str:
     """The fact as the start of a sentence ("61% of pupils reached ..."), or its label and figure."""
-    if fact.says:
-        text = fact.says.format(value=figure(fact))
-    else:
-        text = f"{fact.label}: {figure(fact)}"
+    text = fact.says.format(value=figure(fact)) if fact.says else f"{fact.label}: {figure(fact)}"
     return text[0].upper() + text[1:]
 
 

@@ -11,10 +11,9 @@ budget statements), sentences from the facts where a table holds the figures
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-
-import re
 
 import pandas as pd
 

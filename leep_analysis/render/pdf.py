@@ -37,6 +37,7 @@ from ..content import (
     Tile,
     Tiles,
 )
+from ..paper.model import Paper, chunks
 from ..tables import (
     MISSING,
     RAG_SHAPES,
@@ -45,7 +46,6 @@ from ..tables import (
     cell_text,
     rows,
 )
-from ..paper.model import Paper, chunks
 from .html import tile_value
 
 PDF_NAME = "pack.pdf"

@@ -51,6 +51,8 @@ class Indicator:
     tile: bool = False
     gap: tuple[str, str] | None = None
     polarity: str | None = None
+    #: who its percentages are of ("pupils", "children", "16 and 17 year olds"), for a chart's axis
+    counts: str = "pupils"
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def phases() -> tuple[Phase, ...]:
                 decimals=merged.get("decimals"), in_line=float(merged.get("in_line", 0.0)),
                 series_start=merged.get("series_start"), skip_years=tuple(merged.get("skip_years") or ()),
                 chart=bool(merged.get("chart", False)), tile=bool(merged.get("tile", False)), gap=gap,
-                polarity=merged.get("polarity", "Low" if gap else None),
+                polarity=merged.get("polarity", "Low" if gap else None), counts=str(merged.get("counts", "pupils")),
             ))
         out.append(Phase(str(phase["id"]), str(phase["title"]), tuple(phase.get("notes") or ()), tuple(indicators)))
     if problems:
