@@ -141,9 +141,9 @@ def apply_y_axis_rule(ax: plt.Axes, values: np.ndarray) -> bool:
     if finite.max() - finite.min() >= CROP_BELOW * finite.max():
         ax.set_ylim(bottom=0)
         return False
-    # above the axis' top right corner: clear of the lines, the tick labels and a legend below the chart
-    ax.annotate(CROPPED_NOTE, xy=(1, 1), xycoords="axes fraction", xytext=(0, 4), textcoords="offset points",
-                ha="right", va="bottom", fontsize=SMALL, color="#505050", style="italic")
+    # under the title, above the plot: clear of the lines, the tick labels and a legend below the chart
+    ax.annotate(CROPPED_NOTE, xy=(0, 1), xycoords="axes fraction", xytext=(0, 4), textcoords="offset points",
+                ha="left", va="bottom", fontsize=SMALL, color="#505050", style="italic")
     return True
 
 
@@ -227,10 +227,10 @@ def trend_chart(
         ax.text((run[0] + run[-1]) / 2, 0.02, words, transform=ax.get_xaxis_transform(), ha="center",
                 fontsize=SMALL, color="#505050")
     ax.set_xticks(x, [plain_year(y) for y in years], rotation=0 if len(x) < 9 else 45)
-    ax.set_title(title)
     ax.set_ylabel(y_label)
     ax.yaxis.set_major_formatter(value_formatter(unit))
-    apply_y_axis_rule(ax, frame[list(labels)].to_numpy(dtype=float).ravel())
+    cropped = apply_y_axis_rule(ax, frame[list(labels)].to_numpy(dtype=float).ravel())
+    ax.set_title(title, pad=20 if cropped else 6)  # room for the rule's note between the title and the plot
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16 if len(x) < 9 else -0.24), ncols=min(len(labels), 2),
               frameon=False)
     fig.tight_layout()

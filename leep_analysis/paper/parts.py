@@ -39,7 +39,8 @@ BODY_NOTES = ("Rank among all local authorities with a figure, 1 best. Band: the
 
 #: Words of the tool, not of a council report: a sentence holding one is left out of what the report reuses.
 TOOL_WORDS = re.compile(r"\.csv\b|\bparams\b|\b(?:the|this) pack\b|spreadsheet|this project|\bseed \d|"
-                        r"[Rr]ules version|No rows\.|notebook|\bconfig/|\bdocs/", re.I)
+                        r"[Rr]ules version|No rows\.|notebook|\bconfig/|\bdocs/|"
+                        r"[Hh]ow (?:these|the) (?:figures|alerts|ratings) are worked out", re.I)
 
 
 # ------------------------------------------------------------------------------------------------ helpers

@@ -59,6 +59,8 @@ BODY_PT, TABLE_PT, SMALL_PT = 10.5, 9.0, 7.5
 #: A table no taller than this share of a page is kept on one page (with its caption and notes).
 KEEP_PAGE = 0.6
 CELL_PADDING_PT = 6.0
+#: Joins a rating's shape or a trend's arrow to its word, so that the two never part at a line's end.
+NBSP = "\u00a0"
 #: A text column's natural width, in characters, before it wraps.
 TEXT_CAP = 45
 #: Fonts, first found first: the house's, then fonts covering other scripts of names (Noto), then DejaVu
@@ -207,6 +209,8 @@ def _widths(table: Table, size: float, split: int | None = None) -> tuple[list[f
     for position, column in enumerate(table.visible):
         spec = table.columns[column]
         texts = [line[position] for line in cells]
+        if spec.kind in ("rag", "trend"):  # shown after its shape or arrow, joined to it (``_cell``)
+            texts = ["##" + t for t in texts]
         label_words = [min(len(w), split or len(w)) for w in spec.label.split()] or [0]
         if spec.numeric:
             longest = max([len(t) for t in texts] + [max(label_words)], default=0)
@@ -252,12 +256,12 @@ def _cell(table: Table, row: Mapping[str, Any], column: str, withheld: bool) -> 
     if spec.kind == "rag" and not withheld and text != MISSING:
         word = str(row[column]).strip().lower()
         if word in RAG_SHAPES:
-            return f"text(fill: rgb({_s(COLOURS[word])}), weight: \"bold\", {_s(RAG_SHAPES[word] + ' ' + text)})"
+            return f"text(fill: rgb({_s(COLOURS[word])}), weight: \"bold\", {_s(RAG_SHAPES[word] + NBSP + text)})"
     if spec.kind == "trend" and not withheld and text != MISSING:
         arrow = TREND_ARROWS.get(text.strip().lower())
         if arrow is not None:
             colour = {"better": COLOURS["green"], "worse": COLOURS["red"], "same": COLOURS["grey"]}[arrow[1]]
-            return f"text(fill: rgb({_s(colour)}), {_s(arrow[0] + ' ' + text)})"
+            return f"text(fill: rgb({_s(colour)}), {_s(arrow[0] + NBSP + text)})"
     return _s(text)
 
 
@@ -509,6 +513,7 @@ def report_document(paper: Paper) -> str:
 #show figure.where(kind: image): set block(breakable: false)
 #show figure.caption: set text(size: 9.5pt)
 #show figure.caption: set align(left)
+#show figure.where(kind: table): set align(left)
 #set table(stroke: (x, y) => (bottom: 0.5pt + rgb({_s(COLOURS['rule'])})), inset: (x: 3pt, y: 2.5pt),
   fill: (x, y) => if y == 0 {{ rgb({_s(COLOURS['head'])}) }})
 #set enum(indent: 0pt, body-indent: 1.1em, spacing: 1.05em)
