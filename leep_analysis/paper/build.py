@@ -21,7 +21,7 @@ from ..wording import long_date
 from . import parts
 from .facts import Fact, from_blocks
 from .messages import _and, key_messages
-from .model import Appendix, FrontSheet, Paper, Part, is_paragraph
+from .model import Appendix, FrontSheet, Paper, Part, is_paragraph, words
 
 if TYPE_CHECKING:
     from ..inputs import Inputs
@@ -56,8 +56,8 @@ def build(*, front: FrontSheet, sections: Mapping[str, Sequence[Block]], meeting
     since, as_at : the last report's date and this report's.
     facts : the facts the key messages are written from (default: ``facts.from_blocks(sections)``).
     """
-    config = load_config("paper")
-    words = narrative or {}
+    config = words()
+    given = narrative or {}
     facts = list(from_blocks(sections) if facts is None else facts)
     letters = _letters(sections)
     topics = [config["topics"][s] for s in sections if s in config["topics"]]
@@ -72,9 +72,9 @@ def build(*, front: FrontSheet, sections: Mapping[str, Sequence[Block]], meeting
         Part("Recommendation", (Paragraph("The Committee is asked to note and comment on the contents of this "
                                           "report."),)),
         Part("Policy framework and previous decisions",
-             tuple(parts.narrative(str(words.get("policy") or "")) or parts.narrative(meeting.policy or "")
+             tuple(parts.narrative(str(given.get("policy") or "")) or parts.narrative(meeting.policy or "")
                    or [Paragraph(config["policy"])])),
-        Part("Background", tuple(parts.narrative(str(words.get("background") or "")) or [Paragraph(
+        Part("Background", tuple(parts.narrative(str(given.get("background") or "")) or [Paragraph(
             f"The Committee receives a report on school improvement in {front.place} each term.")]) + (Paragraph(
                 f"The figures in this report are as at {long_date(as_at)}; changes since the last report are from "
                 f"{long_date(since)}. Results are the latest the Department for Education has published for each "
@@ -95,16 +95,16 @@ def build(*, front: FrontSheet, sections: Mapping[str, Sequence[Block]], meeting
             found = makers[section](sections[section])
             if found:
                 body.append(Part(title, tuple(found)))
-    for title, found in (("Priorities and next steps", parts.priorities(words)),
-                         ("National and regional contribution", parts.contribution(words))):
+    for title, found in (("Priorities and next steps", parts.priorities(given)),
+                         ("National and regional contribution", parts.contribution(given))):
         if found:
             body.append(Part(title, tuple(found)))
     body += [
         Part("Resource implications", tuple(parts.resources(sections.get("budget"), config["no_resources"]))),
         Part("Equality implications", tuple(parts.equality(sections.get("achievement"), facts, config["equality"],
-                                                           str(words.get("equality") or "")))),
+                                                           str(given.get("equality") or "")))),
     ]
-    risk = parts.risk(facts, sections.get("budget"), str(words.get("risk") or ""))
+    risk = parts.risk(facts, sections.get("budget"), str(given.get("risk") or ""))
     if risk:
         body.append(Part("Risk", tuple(risk)))
     appendices = _appendices(sections, letters)
@@ -188,7 +188,7 @@ def background_papers(inputs: Inputs) -> list[Source]:
     """Each input of the pack as a background paper, with the date of the version used (``freshness``)."""
     from .. import freshness
 
-    titles = load_config("paper")["background_papers"]
+    titles = words()["background_papers"]
     out, seen = [], set()
     for row in freshness.table(inputs).to_dict("records"):
         title = titles.get(row["key"], row["title"])

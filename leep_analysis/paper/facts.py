@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..config import load_config
 from ..content import Block, Table, Tile, tiles_of
 from ..sources.lait import parse_year_label
 from ..wording import versus_england
+from .model import words
 
 #: A comparison with a benchmark: better, in line or worse, judged by the measure's polarity.
 VERSUS = ("better", "in_line", "worse")
@@ -193,7 +193,7 @@ def _benchmarks(summary: Table | None, column: str | None) -> dict[str, Any]:
 
 def tile_facts(section: str, blocks: Sequence[Block]) -> list[Fact]:
     """One fact per headline tile of a section other than achievement (whose table says more)."""
-    says = load_config("paper")["says"]
+    says = words()["says"]
     summary = find_table(blocks, "summary") if section == "inspections" else None
     facts = []
     for tile in tiles_of(blocks):

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..config import load_config
 from ..wording import number, ordinal
 from .facts import Fact
+from .model import words
 
 #: At most this many facts named in one message (a longer list is not read).
 LISTED = 3
@@ -82,14 +82,16 @@ def _mean(fact: Fact, value: float) -> str:
 
 def _and(items: Sequence[str]) -> str:
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def rank(fact: Fact) -> str:
     """ "59th of 97 local authorities, in the third quarter" ("" where the figure is not ranked)."""
     if fact.rank is None or fact.of is None:
         return ""
-    quarter = load_config("paper")["quarters"].get(fact.band, "")
+    quarter = words()["quarters"].get(fact.band, "")
     return f"{ordinal(fact.rank)} of {fact.of} local authorities" + (f", in {quarter}" if quarter else "")
 
 
@@ -172,7 +174,7 @@ def headline_message(facts: Sequence[Fact]) -> str:
 
 def led(fact: Fact) -> str:
     """``standing`` led by the phase where its sentence does not say it: "At the end of key stage 2, 61% ..."."""
-    lead = load_config("paper")["leads"].get(fact.phase, "")
+    lead = words()["leads"].get(fact.phase, "")
     return f"{lead}, {_lower(standing(fact))}" if lead else standing(fact)
 
 
@@ -193,12 +195,12 @@ def quarters_message(facts: Sequence[Fact], place: str) -> str:
     """Which results put the LA in the top or the bottom quarter of all LAs, with their ranks."""
     results = [f for f in _results(facts) if f.rank is not None]
     parts = []
-    for band, words in (("A", "the top quarter of local authorities"), ("D", "the bottom quarter")):
+    for band, where in (("A", "the top quarter of local authorities"), ("D", "the bottom quarter")):
         found = [f for f in results if f.band == band]
         if found:
             named = [f"{f.label} ({ordinal(f.rank or 0)} of {f.of})" for f in found[:LISTED]]
             more = f" and {len(found) - LISTED} more" if len(found) > LISTED else ""
-            parts.append(f"in {words} for {_and(named)}{more}")
+            parts.append(f"in {where} for {_and(named)}{more}")
     if not parts:
         return ""
     return f"{place} is " + ", and ".join(parts) + "."

@@ -11,10 +11,19 @@ unnumbered. ``numbered`` works the numbers out once, for every renderer.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from ..config import load_config
 from ..content import Block, Heading, Markdown, Paragraph, Points
+
+
+@functools.cache
+def words() -> Any:
+    """``config/paper.yaml``, read once: the report's fixed words (read only, never changed)."""
+    return load_config("paper")
 
 
 @dataclass(frozen=True)

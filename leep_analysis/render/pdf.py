@@ -203,8 +203,7 @@ def _widths(table: Table, size: float, split: int | None = None) -> tuple[list[f
     and its narrowest (a number does not wrap; text wraps between words; with ``split``, a heading's word longer
     than that is hyphenated), in points."""
     em = size * CHAR_EM
-    cells = [[cell_text(row[c], table.columns[c], row, suppressed=(n, c) in table.suppressed) for c in table.visible]
-             for n, row in enumerate(rows(table))]
+    cells = cell_texts(table)
     natural, narrowest = [], []
     for position, column in enumerate(table.visible):
         spec = table.columns[column]
@@ -222,6 +221,22 @@ def _widths(table: Table, size: float, split: int | None = None) -> tuple[list[f
                            + CELL_PADDING_PT)
             narrowest.append(max(words, default=0) * em + CELL_PADDING_PT)
     return natural, narrowest
+
+
+#: Tables' cell texts by the table's identity (blocks compare equal whatever they hold, so not by equality).
+_TEXTS: dict[int, tuple[Table, list[list[str]]]] = {}
+
+
+def cell_texts(table: Table) -> list[list[str]]:
+    """Each shown cell's text, row by row (worked out once per table: widths and heights are estimated from it)."""
+    found = _TEXTS.get(id(table))
+    if found is None or found[0] is not table:
+        if len(_TEXTS) >= 64:
+            _TEXTS.clear()
+        found = (table, [[cell_text(row[c], table.columns[c], row, suppressed=(n, c) in table.suppressed)
+                          for c in table.visible] for n, row in enumerate(rows(table))])
+        _TEXTS[id(table)] = found
+    return found[1]
 
 
 def table_width(table: Table, size: float = TABLE_PT, split: int | None = None) -> float:
@@ -277,8 +292,7 @@ def table_height(table: Table, size: float, sizes: Sequence[str], split: int | N
 
     head = max((lines(table.columns[c].label, w) for c, w in zip(table.visible, widths, strict=True)), default=1)
     total = 24 + head * line + 5
-    for n, row in enumerate(rows(table)):
-        texts = [cell_text(row[c], table.columns[c], row, suppressed=(n, c) in table.suppressed) for c in table.visible]
+    for texts in cell_texts(table):
         total += max((lines(t, w) for t, w in zip(texts, widths, strict=True)), default=1) * line + 5
     return total
 
@@ -481,6 +495,8 @@ def write_pdf(cover: Cover, sections: Sequence[tuple[str, str, Sequence[Block]]]
 REPORT_PT, REPORT_TABLE_PT = 11.0, 9.0
 REPORT_WIDTH = 595 - 2 * 56.7
 REPORT_LANDSCAPE = 842 - 2 * 56.7
+#: An unnumbered part of fewer characters than this (background papers, officers, appendices) is kept on one page.
+KEEP_LIST = 2500
 #: In the report's tables a heading's word longer than this is hyphenated (an LA's name over a column of figures).
 REPORT_SPLIT = 8
 
@@ -537,9 +553,13 @@ def report_document(paper: Paper) -> str:
     levels = Levels()
     levels(1)
     for part, items in paper.numbered():
-        parts.append(f"#heading(level: {levels(2)}){_c(part.title)}\n")
-        for group in chunks(items):
-            parts.append(_report_group(group, levels))
+        heading = f"#heading(level: {levels(2)}){_c(part.title)}\n"
+        body = "".join(_report_group(group, levels) for group in chunks(items))
+        size = sum(len(getattr(b, "text", "") or " ".join(getattr(b, "items", ()))) for _, b in items)
+        if not part.numbered and size < KEEP_LIST:  # a short list at the end: kept whole, with its heading
+            parts.append(f"#block(breakable: false, width: 100%)[{heading}{body}]\n")
+        else:
+            parts.append(heading + body)
     for appendix in paper.appendices:
         parts.append("#pagebreak(weak: true)\n")
         heading = f"#heading(level: {levels(2)}){_c(f'Appendix {appendix.letter}: {appendix.title}')}\n"
