@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,14 @@ SERIES_COLOURS = {
 GREY = get_af_colours("focus")[1]
 #: A non-negative measure's axis starts at 0 unless its figures span less than this share of their maximum.
 CROP_BELOW = 0.25
+#: A chart's width in inches: the committee report's text width (A4 less 20 mm margins), so that it is printed at
+#: its own size and its text at its own points, never scaled down.
+WIDTH = 6.5
+#: The smallest text on a chart (points): a printed page's table text.
+SMALL = 9
+#: A LAIT year label's release in brackets ("2018 (Rev)"), which a chart's axis leaves out and its caption notes.
+_RELEASE = re.compile(r"\s*\((prov|provisional|rev|revised|final|ot)\)\s*$", re.I)
+_RELEASE_WORDS = {"prov": "provisional", "provisional": "provisional", "rev": "revised", "revised": "revised"}
 CROPPED_NOTE = "Axis does not start at 0"
 AF_STYLE = Path(afcharts.__file__).parent / "afcharts.mplstyle"
 
@@ -71,7 +80,7 @@ def pyplot() -> Any:
 
 #: The pack's changes to afcharts' style: sized for an A4 page, text kept as text in the SVG.
 HOUSE_RC: dict[str, Any] = {
-    "figure.figsize": (7.5, 3.8),
+    "figure.figsize": (WIDTH, 3.6),
     "figure.dpi": 100,
     "font.size": 10,
     # text stays text in the SVG: a third of the bytes, and WeasyPrint draws it in a third of the time
@@ -155,9 +164,9 @@ def apply_y_axis_rule(ax: plt.Axes, values: np.ndarray) -> bool:
     if finite.max() - finite.min() >= CROP_BELOW * finite.max():
         ax.set_ylim(bottom=0)
         return False
-    # beside the foot of the axis, under the legend: clear of the x tick labels however they are turned
-    ax.annotate(CROPPED_NOTE, xy=(1, 0), xycoords="axes fraction", xytext=(8, 0), textcoords="offset points",
-                ha="left", va="bottom", fontsize=8, color="#505050", style="italic")
+    # under the title, above the plot: clear of the lines, the tick labels and a legend below the chart
+    ax.annotate(CROPPED_NOTE, xy=(0, 1), xycoords="axes fraction", xytext=(0, 4), textcoords="offset points",
+                ha="left", va="bottom", fontsize=SMALL, color="#505050", style="italic")
     return True
 
 
@@ -185,6 +194,22 @@ def figure(kind: str, data: pd.DataFrame, draw: Callable[[pd.DataFrame], plt.Fig
                   height=height)
 
 
+def plain_year(label: object) -> str:
+    """A year label without its release: ``2018 (Rev)`` -> ``2018``."""
+    return _RELEASE.sub("", str(label))
+
+
+def release_note(labels: Sequence[object]) -> str:
+    """The releases a chart's year labels carry, for its caption: "2024 revised; 2025 provisional" ("" for none)."""
+    found: dict[str, list[str]] = {}
+    for label in labels:
+        match = _RELEASE.search(str(label))
+        word = _RELEASE_WORDS.get(match.group(1).lower()) if match else None
+        if word:
+            found.setdefault(word, []).append(plain_year(label))
+    return "; ".join(f"{' and '.join(years)} {word}" for word, years in found.items())
+
+
 def trend_chart(
     frame: pd.DataFrame,
     *,
@@ -192,36 +217,49 @@ def trend_chart(
     y_label: str,
     labels: dict[str, str],
     breaks: Sequence[str] = (),
+    apart: Sequence[str] = (),
     unit: str = "",
 ) -> plt.Figure:
-    """Lines of the LA and its benchmarks over time, gaps left where there is no data.
+    """Lines of the LA and its benchmarks over time, broken where years are missing or not comparable.
 
     ``frame`` has ``year_label`` and columns named in ``labels`` (``la_value``,
     ``england``, ``region``, ``sn_mean``) mapped to legend labels. Years in
     ``breaks`` (e.g. 2020 and 2021, when tests were cancelled) are shaded and
-    annotated "no data". ``unit`` (``percent``, ``score``, ...) formats the
-    y axis; the y-axis rule (``apply_y_axis_rule``) decides where it starts.
+    marked "no data"; years in ``apart`` (not comparable with the rest, e.g.
+    teacher-assessed grades) are shaded and marked "not comparable", their points
+    drawn hollow and joined to nothing. Each series has its own marker shape as
+    well as its colour (greyscale printing loses colour); the legend is under the
+    chart. Axis years carry no release ("2018 (Rev)" is 2018: ``release_note``
+    gives it for the caption). ``unit`` formats the y axis; the y-axis rule
+    (``apply_y_axis_rule``) decides where it starts.
     """
     fig, ax = pyplot().subplots()
-    x = list(range(len(frame)))
+    x = np.arange(len(frame), dtype=float)
+    years = [str(y) for y in frame["year_label"]]
+    separate = np.array([y in set(apart) for y in years])
     colours = {"la_value": SERIES_COLOURS["la"], "england": SERIES_COLOURS["england"],
                "region": SERIES_COLOURS["region"], "sn_mean": SERIES_COLOURS["neighbours"]}
     markers = {"la_value": "o", "england": "s", "region": "^", "sn_mean": "D"}
     for column, label in labels.items():
-        ax.plot(x, frame[column].to_numpy(dtype=float), marker=markers.get(column, "o"),
-                color=colours.get(column), label=label, linewidth=2.4 if column == "la_value" else 1.6,
-                markersize=4)
-    gaps = [i for i, year in enumerate(frame["year_label"]) if str(year) in breaks]
-    for run in _runs(gaps):
+        values = frame[column].to_numpy(dtype=float)
+        joined = np.where(separate, np.nan, values)  # a line never runs into or out of a year not comparable
+        style = {"marker": markers.get(column, "o"), "color": colours.get(column), "markersize": 5}
+        ax.plot(x, joined, label=label, linewidth=2.4 if column == "la_value" else 1.6, **style)
+        if separate.any():
+            ax.plot(x[separate], values[separate], linestyle="none", markerfacecolor="white", markeredgewidth=1.4,
+                    **style)
+    for run, words in [*((r, "no data") for r in _runs([i for i, y in enumerate(years) if y in breaks])),
+                       *((r, "not comparable") for r in _runs([i for i, y in enumerate(years) if y in apart]))]:
         ax.axvspan(run[0] - 0.4, run[-1] + 0.4, color="#F0F0F0", zorder=0)
-        ax.text((run[0] + run[-1]) / 2, 0.02, "no data", transform=ax.get_xaxis_transform(),
-                ha="center", fontsize=8, color="#505050")
-    ax.set_xticks(x, [str(v) for v in frame["year_label"]], rotation=0 if len(x) < 9 else 45)
-    ax.set_title(title)
+        ax.text((run[0] + run[-1]) / 2, 0.02, words, transform=ax.get_xaxis_transform(), ha="center",
+                fontsize=SMALL, color="#505050")
+    ax.set_xticks(x, [plain_year(y) for y in years], rotation=0 if len(x) < 9 else 45)
     ax.set_ylabel(y_label)
     ax.yaxis.set_major_formatter(value_formatter(unit))
-    apply_y_axis_rule(ax, frame[list(labels)].to_numpy(dtype=float).ravel())
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    cropped = apply_y_axis_rule(ax, frame[list(labels)].to_numpy(dtype=float).ravel())
+    ax.set_title(title, pad=20 if cropped else 6)  # room for the rule's note between the title and the plot
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16 if len(x) < 9 else -0.24), ncols=min(len(labels), 2),
+              frameon=False)
     fig.tight_layout()
     return fig
 
@@ -251,21 +289,21 @@ def neighbours_chart(
 
     ``frame`` has ``area``, ``value`` and ``is_la``, in the order to draw from the
     top (best first). The LA's bar is dark blue and the others grey; England and
-    the comparators' mean are drawn as labelled vertical lines. Values are
-    written as the tables write them (``unit``; the mean with ``mean_decimals``).
+    the comparators' mean are drawn as vertical lines told apart by dash as well as
+    colour, named with their figures in the legend. Each bar's value is written in a
+    column to the right of the plot, so that no label ever sits on a reference line;
+    values are written as the tables write them (``unit``; the mean with ``mean_decimals``).
     """
-    height = max(2.6, 0.32 * len(frame) + 1.2)
-    fig, ax = pyplot().subplots(figsize=(7.5, height))
+    height = max(2.6, 0.32 * len(frame) + 1.4)
+    fig, ax = pyplot().subplots(figsize=(WIDTH, height))
     y = list(range(len(frame)))[::-1]
     colours = [SERIES_COLOURS["la"] if is_la else GREY for is_la in frame["is_la"]]
     values = frame["value"].to_numpy(dtype=float)
     ax.barh(y, values, color=colours, height=0.7)
     for position, value, is_la in zip(y, values, frame["is_la"], strict=True):
-        # set off by an offset, not a leading space: an SVG's text collapses spaces
-        ax.annotate(number(value, unit, decimals, words=False), (value, position), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=8, zorder=4,
-                    fontweight="bold" if is_la else "normal",
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
+        ax.annotate(number(value, unit, decimals, words=False), (1.0, position), xycoords=("axes fraction", "data"),
+                    xytext=(6, 0), textcoords="offset points", va="center", ha="left", fontsize=SMALL,
+                    fontweight="bold" if is_la else "normal")
     ax.set_yticks(y, [str(a) for a in frame["area"]])
     for tick, is_la in zip(ax.get_yticklabels(), frame["is_la"], strict=True):
         tick.set_fontweight("bold" if is_la else "normal")
@@ -273,16 +311,16 @@ def neighbours_chart(
                                                 (sn_mean, "Neighbours' mean", SERIES_COLOURS["neighbours"], ":",
                                                  mean_decimals(decimals))):
         if value is not None and not pd.isna(value):
-            ax.axvline(value, color=colour, linestyle=style, linewidth=1.6, zorder=3,
+            ax.axvline(value, color=colour, linestyle=style, linewidth=1.8, zorder=3,
                        label=f"{label} ({number(value, unit, places, words=False)})")
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.set_xlabel(x_label)
     ax.xaxis.set_major_formatter(value_formatter(unit))
     ax.set_title(title)
-    ax.margins(x=0.08)
+    ax.margins(x=0.02)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.65 / (height - 0.8)), ncols=2)  # below the x label
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.7 / (height - 0.8)), ncols=2, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -300,31 +338,32 @@ def gap_chart(
 
     ``frame`` has ``area``, ``group`` (e.g. disadvantaged pupils) and ``others``,
     one row per area in the order to draw from the top; ``labels`` name the two
-    groups in the legend. Each row is annotated with the gap (others minus group).
+    groups in the legend. The two groups differ by marker shape (a diamond and a
+    circle) as well as colour, so a greyscale print tells them apart. Each row is
+    annotated with the gap (others minus group) in a column right of the plot.
     """
-    height = max(2.4, 0.5 * len(frame) + 1.2)
-    fig, ax = pyplot().subplots(figsize=(7.5, height))
+    height = max(2.4, 0.5 * len(frame) + 1.3)
+    fig, ax = pyplot().subplots(figsize=(WIDTH, height))
     y = list(range(len(frame)))[::-1]
     group = frame["group"].to_numpy(dtype=float)
     others = frame["others"].to_numpy(dtype=float)
     ax.hlines(y, group, others, color=GREY, linewidth=3, zorder=1)
-    ax.scatter(group, y, color=PALETTE["dark_pink"], s=60, zorder=2, label=labels[0])
-    ax.scatter(others, y, color=PALETTE["dark_blue"], s=60, zorder=2, label=labels[1])
-    right = max(float(pd.Series(others).max()), float(pd.Series(group).max()))
+    ax.scatter(group, y, color=PALETTE["dark_pink"], marker="D", s=55, zorder=2, label=labels[0])
+    ax.scatter(others, y, color=PALETTE["dark_blue"], marker="o", s=60, zorder=2, label=labels[1])
     for position, low, high in zip(y, group, others, strict=True):
         if not (pd.isna(low) or pd.isna(high)):
             gap = number(high - low, "points" if unit == "percent" else unit, decimals)
-            ax.annotate(f"gap {gap}", (right, position), xytext=(9, 0), textcoords="offset points", va="center",
-                        fontsize=8)
+            ax.annotate(f"gap {gap}", (1.0, position), xycoords=("axes fraction", "data"), xytext=(6, 0),
+                        textcoords="offset points", va="center", fontsize=SMALL)
     ax.set_yticks(y, [str(a) for a in frame["area"]])
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.set_xlabel(x_label)
     ax.xaxis.set_major_formatter(value_formatter(unit))
     ax.set_title(title)
-    ax.margins(x=0.15, y=0.15)
+    ax.margins(x=0.08, y=0.15)
     if ax.get_xlim()[0] > 0:  # the y-axis rule's mark, on this chart's value axis
         ax.set_xlabel(f"{x_label} ({CROPPED_NOTE[0].lower()}{CROPPED_NOTE[1:]})")
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.65 / (height - 0.8)), ncols=2)  # below the x label
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.7 / (height - 0.8)), ncols=2, frameon=False)
     fig.tight_layout()
     return fig

@@ -135,7 +135,7 @@ def anonymiser(inputs: Inputs) -> Anonymiser:
     key = salt.digest()
     ordered = sorted(urns, key=lambda u: hashlib.sha256(key + u.encode()).hexdigest())
     labels = {urn: f"School {_letters(i)}" for i, urn in enumerate(ordered)}
-    return Anonymiser(params.committee, labels)
+    return Anonymiser(params.for_committee, labels)
 
 
 def count_text(n: int, *, threshold: int, committee: bool, noun: str = "") -> str:

@@ -52,9 +52,17 @@ def facts(inputs: Inputs, name: str) -> dict[str, str]:
             "audience": AUDIENCE[params.audience]}
 
 
-def section_links(sections: list[str], current: str | None) -> list[dict[str, Any]]:
+#: The committee report's entry in a committee pack's navigation and contents (``paper``).
+REPORT_LINK = {"id": "report", "title": "Committee report", "href": "report.html",
+               "summary": "the report to the committee: key messages, each section in brief, the implications and "
+                          "appendices (the same report as pack.pdf)"}
+
+
+def section_links(sections: list[str], current: str | None, *, report: bool = False) -> list[dict[str, Any]]:
+    """The pack's pages in order, for its navigation and contents: the committee report first where there is one."""
     titles = registry.SECTIONS
-    return [
+    links = [{**REPORT_LINK, "current": current == "report"}] if report else []
+    return links + [
         {"id": s, "title": titles[s].title, "summary": titles[s].summary, "href": f"{s}.html",
          "current": s == current}
         for s in sections
@@ -69,7 +77,7 @@ def section_page(inputs: Inputs, section: str, name: str) -> Page:
         title=f"{title}: {pack}",
         la_name=f"{name} (LA {inputs.params.la_code})",
         pack_title=pack,
-        sections=section_links(inputs.params.sections, section),
+        sections=section_links(inputs.params.sections, section, report=inputs.params.for_committee),
         synthetic=inputs.on_sample or bool(inputs.sample_in(section)),
         banner=SYNTHETIC_BANNER if inputs.on_sample else _sample_note(inputs.sample_in(section)),
         footer=_footer(inputs),
@@ -132,7 +140,8 @@ def write_index(inputs: Inputs, pack_dir: Path, name: str, blocks: Mapping[str, 
         synthetic=inputs.on_sample,
         banner=SYNTHETIC_BANNER,
         sample_note=_sample_note([s for s in inputs.needed() if inputs.is_sample(s.key)]),
-        sections=section_links(params.sections, None),
+        sections=section_links(params.sections, None, report=params.for_committee),
+        report=params.for_committee,
         tiles=tiles,
         glossary=load_config("glossary")["terms"],
         has_pdf=(pack_dir / PDF_NAME).exists(),

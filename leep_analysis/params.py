@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import json
 import re
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -145,6 +146,53 @@ class EarlyWarningSettings(_Strict):
     weights: dict[str, float] = Field(default_factory=dict, description="alert name -> weight")
 
 
+class Officer(_Strict):
+    """An officer the committee report names under "Officers to contact"."""
+
+    name: str = Field(description="the officer's name")
+    job_title: str = Field(description="the officer's job title")
+    telephone: str | None = Field(None, description="a telephone number, as the council writes it")
+    email: str | None = Field(None, description="an email address")
+
+    @field_validator("telephone", mode="before")
+    @classmethod
+    def _telephone_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("email")
+    @classmethod
+    def _check_email(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):
+            raise ValueError(f"'{value}' is not an email address such as name@council.gov.uk")
+        return None if value is None else value.strip()
+
+
+class CommitteeMeeting(_Strict):
+    """The meeting a committee pack's report goes to: its front sheet, the policy paragraphs and who to contact.
+
+    Only a committee pack reads it (an internal pack has no report); a committee pack without it
+    gets these defaults, and a front sheet without a date or an agenda item for the clerk to fill.
+    """
+
+    council: str | None = Field(None, description="the council's name on the front sheet, e.g. Leicestershire "
+                                "County Council (default: the LA's name)")
+    committee: str = Field("Children and Families Overview and Scrutiny Committee",
+                           description="the committee the report goes to")
+    meeting_date: dt.date | None = Field(None, description="the date of the meeting")
+    agenda_item: str | None = Field(None, description="the report's item number on the agenda, e.g. 7")
+    title: str | None = Field(None, description="the report's title (default: the pack's title)")
+    report_of: str = Field("Director of Children and Family Services",
+                           description="whose report it is: the front sheet says 'Report of the ...'")
+    policy: str | None = Field(None, description="policy framework and previous decisions, in markdown, one "
+                               "paragraph each (the narrative's heading of that name replaces it for a period)")
+    officers: list[Officer] = Field(default_factory=list, description="officers to contact about the report")
+
+    @field_validator("agenda_item", mode="before")
+    @classmethod
+    def _item_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class PeriodParams(_Strict):
     """Everything one reporting period's pack depends on, besides the input files."""
 
@@ -185,6 +233,23 @@ class PeriodParams(_Strict):
     early_warning: EarlyWarningSettings = Field(
         default_factory=EarlyWarningSettings, description="early-warning weight overrides; empty means the defaults"
     )
+    committee: CommitteeMeeting | None = Field(
+        None, description="a committee pack's meeting, front sheet and officers (only for audience committee)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _meeting_of_a_committee_pack(cls, values: Any) -> Any:
+        """A committee pack always has its meeting (the defaults where the file gives none), an internal pack none:
+        so ``params.committee`` is set exactly when the pack is for the committee."""
+        if not isinstance(values, dict):
+            return values
+        if values.get("audience") == "committee" and values.get("committee") is None:
+            return {**values, "committee": {}}
+        if values.get("audience", "internal") != "committee" and values.get("committee") is not None:
+            raise ValueError("committee describes the meeting a committee pack's report goes to: set audience: "
+                             "committee, or remove the committee block from this internal pack's params")
+        return values
 
     @field_validator("period")
     @classmethod
@@ -240,12 +305,16 @@ class PeriodParams(_Strict):
             )
         if self.previous_as_at is not None and self.previous_as_at >= self.as_at:
             raise ValueError(f"previous_as_at {self.previous_as_at} is not before as_at")
-        if self.committee and self.suppression_threshold < COMMITTEE_THRESHOLD:
+        if self.for_committee and self.suppression_threshold < COMMITTEE_THRESHOLD:
             raise ValueError(
                 f"suppression_threshold {self.suppression_threshold} is below {COMMITTEE_THRESHOLD}, the least a "
                 f"committee pack may use: DfE and Ofqual suppress counts under {COMMITTEE_THRESHOLD} (and round to "
                 f"{COMMITTEE_THRESHOLD}) so that no pupil or school can be picked out"
             )
+        meeting = self.committee.meeting_date if self.committee is not None else None
+        if meeting is not None and meeting < self.as_at:
+            raise ValueError(f"committee meeting_date {meeting} is before as_at {self.as_at}: a meeting cannot "
+                             "receive figures as at a later date")
         return self
 
     @property
@@ -258,7 +327,8 @@ class PeriodParams(_Strict):
         return self.previous_as_at if self.previous_as_at is not None else school_year.previous_term_end(self.period)
 
     @property
-    def committee(self) -> bool:
+    def for_committee(self) -> bool:
+        """A committee pack: anonymised, small counts suppressed, its PDF the committee's report."""
         return self.audience == "committee"
 
 
@@ -312,6 +382,13 @@ def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dic
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The block of keys an annotation holds: the model itself, or the model inside ``X | None`` or ``list[X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for m in map(_model_in, typing.get_args(annotation)) if m is not None), None)
+
+
 def _describe(error: dict[str, Any], raw: dict[str, Any]) -> tuple[str, str]:
     """Key path and message for one pydantic error, with a suggestion for typos."""
     loc = [str(part) for part in error["loc"]]
@@ -319,8 +396,9 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> tuple[str, str]:
     if error["type"] == "extra_forbidden":
         model: type[BaseModel] = PeriodParams
         for part in loc[:-1]:
-            annotation = model.model_fields[part].annotation
-            model = annotation if isinstance(annotation, type) else DataPaths
+            if part.isdigit() or part not in model.model_fields:  # a list's item, or a union's member
+                continue
+            model = _model_in(model.model_fields[part].annotation) or DataPaths
         close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return key, f"unknown key '{loc[-1]}'{hint}"
@@ -430,7 +508,7 @@ def resolve_data_paths(params: PeriodParams, base: Path) -> PeriodParams:
     return params.model_copy(update={"data": params.data.model_copy(update=updates)})
 
 
-_CELL_TYPES = {"data": "dict", "sections": "list", "comparators": "Optional[list]",
+_CELL_TYPES = {"data": "dict", "sections": "list", "comparators": "Optional[list]", "committee": "Optional[dict]",
                "previous_as_at": "Optional[str]", "title": "Optional[str]", "previous_pack": "Optional[str]"}
 
 

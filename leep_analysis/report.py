@@ -169,7 +169,7 @@ class Section:
             self.figures.append(block)
             self._figures += 1
         markup = render_html.block_html(block, section=self.section_id, tables=self._tables, figures=self._figures,
-                                        committee=self.params.committee)
+                                        committee=self.params.for_committee)
         _display(block, markup)
 
     def say(self, text: str, *, role: str = "") -> None:

@@ -363,7 +363,7 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
 
 def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: Path, cache: Path,
                        notebook_dir: Path, *, pool: ProcessPoolExecutor | None, progress: bool) -> Path:
-    from . import manifest, pages
+    from . import manifest, pages, paper
     from .render import pdf, workbook
 
     params, params_file = inputs.params, inputs.params_file
@@ -387,9 +387,13 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         (build / "tables").mkdir(exist_ok=True)
         workbook.write_workbook([(s, t) for s, found in blocks.items() for t in content.tables_of(found)],
                                 build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at)
-        pdf.write_pdf(pdf.Cover(**pages.facts(inputs, name), synthetic=SYNTHETIC_BANNER if inputs.on_sample else ""),
-                      [(s, SECTIONS[s].title, found) for s, found in blocks.items()], build / pdf.PDF_NAME,
-                      created=params.as_at)  # pack.pdf beside index.html (which links to it)
+        synthetic = SYNTHETIC_BANNER if inputs.on_sample else ""
+        if params.for_committee:  # its PDF is the committee's report, and report.html the same report as a page
+            paper.write(inputs, name, blocks, build, synthetic=synthetic)
+        else:
+            pdf.write_pdf(pdf.Cover(**pages.facts(inputs, name), synthetic=synthetic),
+                          [(s, SECTIONS[s].title, found) for s, found in blocks.items()], build / pdf.PDF_NAME,
+                          created=params.as_at)  # pack.pdf beside index.html (which links to it)
         pages.write_index(inputs, build, name, blocks)
         notebooks = [{"notebook": job.notebook.name, "section": job.section,
                       "title": SECTIONS[job.section].title,
@@ -398,7 +402,7 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
                                 manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks))
         # a committee pack leaves the council: its executed notebooks (every cell's output, the injected
         # parameters and papermill's paths) stay behind; the internal pack keeps them for audit
-        executed = [build / "executed"] if params.committee else []
+        executed = [build / "executed"] if params.for_committee else []
         for scratch in executed:
             shutil.rmtree(scratch, ignore_errors=True)
         final = out_dir / pack_folder(params)

@@ -1,4 +1,4 @@
-"""Statistical charts drawn with seaborn, in the house style.
+"""Statistical charts drawn with seaborn, in the house style (``charts.WIDTH`` wide, text at least ``charts.SMALL``).
 
 Three charts a statistician would draw, each a drawing function of one frame for
 ``charts.figure`` (which draws inside ``charts.house_style``, so seaborn takes the
@@ -72,7 +72,7 @@ def school_results(frame: pd.DataFrame) -> plt.Figure:
     """
     sns = seaborn()
     panels = list(dict.fromkeys(frame["panel"]))
-    fig, axes = charts.pyplot().subplots(len(panels), 1, figsize=(7.5, 0.3 + 1.6 * len(panels)), squeeze=False)
+    fig, axes = charts.pyplot().subplots(len(panels), 1, figsize=(charts.WIDTH, 0.3 + 1.6 * len(panels)), squeeze=False)
     for ax, panel in zip(axes[:, 0], panels, strict=True):
         handles: dict[str, Any] = {}
         part = frame[frame["panel"] == panel]
@@ -98,8 +98,8 @@ def school_results(frame: pd.DataFrame) -> plt.Figure:
         ax.grid(axis="x", visible=True)
         ax.spines["left"].set_visible(False)
         if handles:  # each panel its own: the lines' figures differ by phase
-            ax.legend(list(handles.values()), [textwrap.fill(t, 24) for t in handles], loc="center left",
-                      bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
+            ax.legend(list(handles.values()), [textwrap.fill(t, 22) for t in handles], loc="center left",
+                      bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=charts.SMALL)
     fig.tight_layout()
     return fig
 
@@ -127,7 +127,7 @@ def point_ranges(frame: pd.DataFrame) -> plt.Figure:
     panels = list(dict.fromkeys(frame["panel"]))
     rows = {p: list(dict.fromkeys(frame.loc[frame["panel"] == p, "row"])) for p in panels}
     heights = [0.5 + 0.34 * len(rows[p]) for p in panels]
-    fig, axes = charts.pyplot().subplots(len(panels), 1, figsize=(7.5, 0.4 + sum(heights)), squeeze=False,
+    fig, axes = charts.pyplot().subplots(len(panels), 1, figsize=(charts.WIDTH, 0.4 + sum(heights)), squeeze=False,
                                          gridspec_kw={"height_ratios": heights})
     for ax, panel in zip(axes[:, 0], panels, strict=True):
         part = frame[frame["panel"] == panel]
@@ -151,7 +151,7 @@ def point_ranges(frame: pd.DataFrame) -> plt.Figure:
         for position, row in enumerate(rows[panel]):
             note = part.loc[(part["row"] == row) & part["effect"].isna(), "note"]
             if len(note):
-                ax.text(0, position, f" {note.iloc[0]}", va="center", ha="center", fontsize=8, color=NOTE_COLOUR,
+                ax.text(0, position, f" {note.iloc[0]}", va="center", ha="center", fontsize=charts.SMALL, color=NOTE_COLOUR,
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         ax.set_title(textwrap.fill(panel, 66), loc="left", fontsize=10)
         ax.set_xlabel("")
@@ -175,7 +175,7 @@ def neighbour_series(frame: pd.DataFrame, *, la: str, unit: str, title: str) -> 
     others = frame[frame["area"] != la]
     areas = list(dict.fromkeys(others["area"]))
     wrap = 4 if len(areas) > 6 else 3
-    grid = sns.FacetGrid(others, col="area", col_order=areas, col_wrap=wrap, height=1.45, aspect=7.5 / wrap / 1.45,
+    grid = sns.FacetGrid(others, col="area", col_order=areas, col_wrap=wrap, height=1.45, aspect=charts.WIDTH / wrap / 1.45,
                          sharex=True, sharey=True, despine=True)
 
     def draw_panel(data: pd.DataFrame, **_: Any) -> None:
@@ -187,7 +187,7 @@ def neighbour_series(frame: pd.DataFrame, *, la: str, unit: str, title: str) -> 
                 marker="o", markersize=2.5, label="Comparator")
 
     grid.map_dataframe(draw_panel)
-    grid.set_titles("{col_name}", loc="left", size=9)
+    grid.set_titles("{col_name}", loc="left", size=charts.SMALL)
     grid.set_axis_labels("", "")
     years = sorted(frame["year"].dropna().astype(int).unique())
     ticks = [years[0], years[-1]] if len(years) > 1 else years
@@ -195,9 +195,9 @@ def neighbour_series(frame: pd.DataFrame, *, la: str, unit: str, title: str) -> 
         ax.set_xticks(ticks, [str(t) for t in ticks])
         ax.yaxis.set_major_formatter(charts.value_formatter(unit))
         ax.grid(axis="x", visible=False)
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=charts.SMALL)
     handles, labels = grid.axes.flat[0].get_legend_handles_labels()
-    grid.figure.legend(handles, [la, "Comparator"], loc="lower left", ncols=2, frameon=False, fontsize=9,
+    grid.figure.legend(handles, [la, "Comparator"], loc="lower left", ncols=2, frameon=False, fontsize=charts.SMALL,
                        bbox_to_anchor=(0.01, 0.0))
     # the y-axis rule (``charts.apply_y_axis_rule``), for the panels' shared axis: said once, in the title
     values = frame["value"].dropna().to_numpy(dtype=float)

@@ -64,3 +64,60 @@ def test_gap_axis_from_zero_is_not_marked():
     frame = pd.DataFrame({"area": ["LA"], "group": [0.0], "others": [69.0]})
     fig = charts.gap_chart(frame, title="t", x_label="% of pupils", labels=("Disadvantaged", "Others"), unit="percent")
     assert fig.axes[0].get_xlim()[0] < 0 and fig.axes[0].get_xlabel() == "% of pupils"
+
+
+# ----------------------------------------------------------------- charts for print
+def test_years_not_comparable_are_drawn_apart_and_years_carry_no_release():
+    charts.use_house_style()
+    frame = pd.DataFrame({"year_label": ["2019", "2020", "2021", "2022", "2023", "2024 (Rev)", "2025 (prov)"],
+                          "la_value": [46.0, 50.0, 51.0, 48.0, 45.0, 45.5, 46.0]})
+    fig = charts.trend_chart(frame, title="t", y_label="score", labels={"la_value": "LA"}, apart=["2020", "2021", "2022"])
+    ax = fig.axes[0]
+    line, hollow = ax.lines[0], ax.lines[1]
+    joined = np.asarray(line.get_ydata(), dtype=float)
+    # no segment runs into or out of 2020 to 2022: the line is broken there; those years are hollow points alone
+    assert np.isnan(joined[1:4]).all() and not np.isnan(joined[[0, 4, 5, 6]]).any()
+    assert list(hollow.get_ydata()) == [50.0, 51.0, 48.0] and hollow.get_linestyle() == "None"
+    assert "not comparable" in [t.get_text() for t in ax.texts]
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2019", "2020", "2021", "2022", "2023", "2024", "2025"]
+    assert charts.release_note(frame["year_label"]) == "2024 revised; 2025 provisional"
+
+
+def test_value_labels_sit_clear_of_the_reference_lines():
+    charts.use_house_style()
+    frame = pd.DataFrame({"area": ["A", "LA", "B"], "value": [68.2, 68.0, 67.9], "is_la": [False, True, False]})
+    fig = charts.neighbours_chart(frame, title="t", x_label="% of pupils", england=68.1, sn_mean=68.0, unit="percent")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    lines = [line.get_window_extent() for line in ax.lines]  # England's and the neighbours' mean
+    labels = [text.get_window_extent() for text in ax.texts]
+    assert len(lines) == 2 and len(labels) == 3
+    assert not any(label.overlaps(line) for label in labels for line in lines)
+
+
+def test_the_groups_of_a_gap_chart_differ_by_shape_as_well_as_colour():
+    charts.use_house_style()
+    frame = pd.DataFrame({"area": ["LA", "England"], "group": [40.0, 45.0], "others": [69.0, 66.0]})
+    fig = charts.gap_chart(frame, title="t", x_label="% of pupils", labels=("Disadvantaged", "Others"), unit="percent")
+    group, others = fig.axes[0].collections[1:3]
+    assert group.get_paths()[0].vertices.shape != others.get_paths()[0].vertices.shape  # a diamond, a circle
+
+
+def test_a_chart_fits_the_printed_page_at_its_own_size():
+    charts.use_house_style()
+    fig = charts.trend_chart(_trend([60.0, 61.0, 62.0]), title="t", y_label="% of pupils",
+                             labels={"la_value": "LA", "england": "England"}, unit="percent")
+    block = charts.figure("line", _trend([60.0, 61.0, 62.0]), lambda _: fig, caption="c", alt="a chart")
+    from leep_analysis.render import pdf
+
+    assert block.width <= pdf.REPORT_WIDTH  # printed at 100%: its 9 pt text stays 9 pt
+
+
+def test_a_percentage_axis_says_what_is_counted():
+    from leep_analysis.sections.achievement import views
+
+    neet = next(i for i in views.all_indicators() if i.code == "16-17 NEET")
+    age19 = next(i for i in views.all_indicators() if i.code == "Level2Age19")
+    assert views._y_label("percent", neet.counts) == "% of 16 and 17 year olds"
+    assert views._y_label("percent", age19.counts) == "% of young people"

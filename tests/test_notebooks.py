@@ -64,7 +64,7 @@ def test_show_displays_each_block_as_html_and_as_typed_json(monkeypatch):
 
     shown: list[tuple[object, str]] = []
     monkeypatch.setattr(report, "_display", lambda block, markup: shown.append((block, markup)))
-    section = report.Section("support", params=SimpleNamespace(committee=False), inputs=None)  # type: ignore[arg-type]
+    section = report.Section("support", params=SimpleNamespace(for_committee=False), inputs=None)  # type: ignore[arg-type]
     section.render([content.Heading("Reach", 4), content.Paragraph("<b>5</b> schools")])
     assert [m for _, m in shown] == ['<h4 id="reach">Reach</h4>', "<p>&lt;b&gt;5&lt;/b&gt; schools</p>"]
     assert [content.from_json(b.to_json()) for b, _ in shown] == [content.Heading("Reach", 4),

@@ -88,3 +88,46 @@ def test_paths_relative_to_params_file(tmp_path):
     assert resolved.data.lait == tmp_path / "data" / "lait.parquet"
     assert [str(f.path) for f in resolved.data.ofsted_mi] == [str(tmp_path / "a.xlsx"), "/abs/b.xlsx"]
     assert resolved.data.ofsted_mi[1].as_at == dt.date(2025, 8, 31)
+
+
+# ----------------------------------------------------------------- the committee's meeting (the report's front sheet)
+MEETING = {"council": "Leicestershire County Council", "meeting_date": "2026-03-02", "agenda_item": 7,
+           "officers": [{"name": "A. Name", "job_title": "Assistant Director", "telephone": "0116 305 0000",
+                         "email": "a.name@leics.gov.uk"}]}
+
+
+def test_a_committee_pack_reads_its_meeting(params_file):
+    params, _ = load_params(params_file(audience="committee", committee=MEETING))
+    assert params.for_committee and params.committee.council == "Leicestershire County Council"
+    assert params.committee.meeting_date == dt.date(2026, 3, 2) and params.committee.agenda_item == "7"
+    assert params.committee.officers[0].email == "a.name@leics.gov.uk"
+    assert params.committee.report_of == "Director of Children and Family Services"  # the default
+    assert notebook_parameters(params)["committee"]["meeting_date"] == "2026-03-02"  # JSON-safe for papermill
+
+
+def test_a_committee_pack_without_the_block_has_the_defaults_and_an_internal_one_none(params_file):
+    committee, _ = load_params(params_file(audience="committee"))
+    assert committee.committee is not None and committee.committee.meeting_date is None
+    internal, _ = load_params(params_file())
+    assert internal.committee is None and not internal.for_committee
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "message"),
+    [
+        ({"committee": MEETING}, "committee", "set audience: committee, or remove the committee block"),
+        ({"audience": "committee", "committee": {**MEETING, "meeting_date": "2025-11-30"}}, "committee",
+         "committee meeting_date 2025-11-30 is before as_at 2025-12-31"),
+        ({"audience": "committee", "committee": {"comittee": "x"}}, "committee.comittee",
+         "unknown key 'comittee' (did you mean 'committee'?)"),
+        ({"audience": "committee", "committee": {"officers": [{"name": "A", "job_title": "B", "emial": "x"}]}},
+         "committee.officers.0.emial", "unknown key 'emial' (did you mean 'email'?)"),
+        ({"audience": "committee", "committee": {"officers": [{"name": "A", "job_title": "B", "email": "a.name"}]}},
+         "committee.officers.0.email", "'a.name' is not an email address"),
+        ({"audience": "committee", "committee": {"officers": [{"name": "A"}]}}, "committee.officers.0.job_title",
+         "required key is missing"),
+    ],
+)
+def test_committee_block_mistakes(params_file, overrides, key, message):
+    text = one_problem(params_file(**overrides))
+    assert f"key '{key}'" in text and message in text, text

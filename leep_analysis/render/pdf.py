@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +37,7 @@ from ..content import (
     Tile,
     Tiles,
 )
+from ..paper.model import Paper, chunks
 from ..tables import (
     MISSING,
     RAG_SHAPES,
@@ -54,7 +56,11 @@ LANDSCAPE_WIDTH = 842 - 2 * 42.5
 CHAR_EM = 0.6
 #: Body text, table text and the smaller table text of a table too wide for a landscape page (points).
 BODY_PT, TABLE_PT, SMALL_PT = 10.5, 9.0, 7.5
+#: A table no taller than this share of a page is kept on one page (with its caption and notes).
+KEEP_PAGE = 0.6
 CELL_PADDING_PT = 6.0
+#: Joins a rating's shape or a trend's arrow to its word, so that the two never part at a line's end.
+NBSP = "\u00a0"
 #: A text column's natural width, in characters, before it wraps.
 TEXT_CAP = 45
 #: Fonts, first found first: the house's, then fonts covering other scripts of names (Noto), then DejaVu
@@ -192,17 +198,19 @@ def _inline(children: Sequence[Any]) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ blocks
-def _widths(table: Table, size: float) -> tuple[list[float], list[float]]:
+def _widths(table: Table, size: float, split: int | None = None) -> tuple[list[float], list[float]]:
     """Each shown column's natural width (its longest text, a text column's capped at ``TEXT_CAP`` characters)
-    and its narrowest (a number does not wrap; text wraps between words), in points."""
+    and its narrowest (a number does not wrap; text wraps between words; with ``split``, a heading's word longer
+    than that is hyphenated), in points."""
     em = size * CHAR_EM
-    cells = [[cell_text(row[c], table.columns[c], row, suppressed=(n, c) in table.suppressed) for c in table.visible]
-             for n, row in enumerate(rows(table))]
+    cells = cell_texts(table)
     natural, narrowest = [], []
     for position, column in enumerate(table.visible):
         spec = table.columns[column]
         texts = [line[position] for line in cells]
-        label_words = [len(w) for w in spec.label.split()] or [0]
+        if spec.kind in ("rag", "trend"):  # shown after its shape or arrow, joined to it (``_cell``)
+            texts = ["##" + t for t in texts]
+        label_words = [min(len(w), split or len(w)) for w in spec.label.split()] or [0]
         if spec.numeric:
             longest = max([len(t) for t in texts] + [max(label_words)], default=0)
             natural.append(max([len(t) for t in texts] + [len(spec.label)], default=0) * em + CELL_PADDING_PT)
@@ -215,22 +223,46 @@ def _widths(table: Table, size: float) -> tuple[list[float], list[float]]:
     return natural, narrowest
 
 
-def table_width(table: Table, size: float = TABLE_PT) -> float:
+#: Tables' cell texts by the table's identity (blocks compare equal whatever they hold, so not by equality).
+_TEXTS: dict[int, tuple[Table, list[list[str]]]] = {}
+
+
+def cell_texts(table: Table) -> list[list[str]]:
+    """Each shown cell's text, row by row (worked out once per table: widths and heights are estimated from it)."""
+    found = _TEXTS.get(id(table))
+    if found is None or found[0] is not table:
+        if len(_TEXTS) >= 64:
+            _TEXTS.clear()
+        found = (table, [[cell_text(row[c], table.columns[c], row, suppressed=(n, c) in table.suppressed)
+                          for c in table.visible] for n, row in enumerate(rows(table))])
+        _TEXTS[id(table)] = found
+    return found[1]
+
+
+def table_width(table: Table, size: float = TABLE_PT, split: int | None = None) -> float:
     """The narrowest a table can be laid out, in points, estimated from its cells' text."""
-    return sum(_widths(table, size)[1])
+    return sum(_widths(table, size, split)[1])
 
 
-def column_sizes(table: Table, size: float, available: float) -> list[str]:
-    """typst column sizes: every column its natural width where the table fits; else each column its narrowest,
-    and the width left over shared among the text columns by how much more room their text would take."""
-    natural, narrowest = _widths(table, size)
+def column_sizes(table: Table, size: float, available: float, split: int | None = None) -> list[str]:
+    """typst column sizes: every column its natural width where the table fits, else numbers their own width and
+    text columns sharing the rest in proportion to their text (never narrower than their longest word)."""
+    natural, narrowest = _widths(table, size, split)
     if sum(natural) <= available:
         return ["auto"] * len(natural)
     numeric = [table.columns[c].numeric for c in table.visible]
-    spare = max(available - sum(narrowest), 0.0)
-    wants = [0.0 if is_number else nat - low for nat, low, is_number in zip(natural, narrowest, numeric, strict=True)]
-    total = sum(wants) or 1.0
-    return [f"{low + spare * want / total:.1f}pt" for low, want in zip(narrowest, wants, strict=True)]
+    widths = {n: low for n, (low, is_number) in enumerate(zip(narrowest, numeric, strict=True)) if is_number}
+    sharing = [n for n, is_number in enumerate(numeric) if not is_number]
+    while sharing:  # a text column whose share is narrower than its longest word takes that word's width
+        space = max(available - sum(widths.values()), 0.0)
+        total = sum(natural[n] for n in sharing) or 1.0
+        short = [n for n in sharing if narrowest[n] >= space * natural[n] / total]
+        if not short:
+            widths.update({n: space * natural[n] / total for n in sharing})
+            break
+        widths.update({n: narrowest[n] for n in short})
+        sharing = [n for n in sharing if n not in short]
+    return [f"{widths[n]:.1f}pt" for n in range(len(natural))]
 
 
 def _cell(table: Table, row: Mapping[str, Any], column: str, withheld: bool) -> str:
@@ -239,41 +271,72 @@ def _cell(table: Table, row: Mapping[str, Any], column: str, withheld: bool) -> 
     if spec.kind == "rag" and not withheld and text != MISSING:
         word = str(row[column]).strip().lower()
         if word in RAG_SHAPES:
-            return f"text(fill: rgb({_s(COLOURS[word])}), weight: \"bold\", {_s(RAG_SHAPES[word] + ' ' + text)})"
+            return f"text(fill: rgb({_s(COLOURS[word])}), weight: \"bold\", {_s(RAG_SHAPES[word] + NBSP + text)})"
     if spec.kind == "trend" and not withheld and text != MISSING:
         arrow = TREND_ARROWS.get(text.strip().lower())
         if arrow is not None:
             colour = {"better": COLOURS["green"], "worse": COLOURS["red"], "same": COLOURS["grey"]}[arrow[1]]
-            return f"text(fill: rgb({_s(colour)}), {_s(arrow[0] + ' ' + text)})"
+            return f"text(fill: rgb({_s(colour)}), {_s(arrow[0] + NBSP + text)})"
     return _s(text)
 
 
-def table_typst(table: Table, *, section: str) -> str:
+def table_height(table: Table, size: float, sizes: Sequence[str], split: int | None = None) -> float:
+    """An estimate of a table's height in points (caption, header and rows, each row as tall as its most
+    wrapped cell): enough to tell a table that fits on a page from one that does not."""
+    natural, _ = _widths(table, size, split)
+    widths = [n if s == "auto" else float(s.removesuffix("pt")) for n, s in zip(natural, sizes, strict=True)]
+    em, line = size * CHAR_EM, size * 1.3
+
+    def lines(text: str, width: float) -> int:
+        return max(1, math.ceil(len(text) * em / max(width - CELL_PADDING_PT, em)))
+
+    head = max((lines(table.columns[c].label, w) for c, w in zip(table.visible, widths, strict=True)), default=1)
+    total = 24 + head * line + 5
+    for texts in cell_texts(table):
+        total += max((lines(t, w) for t, w in zip(texts, widths, strict=True)), default=1) * line + 5
+    return total
+
+
+def table_typst(table: Table, *, section: str, size: float | None = None, portrait: float = PORTRAIT_WIDTH,
+                landscape: float = LANDSCAPE_WIDTH, heading: str = "", split: int | None = None,
+                page_height: float = 842 - 38 * 2.835) -> str:
     """A table as a typst figure: caption above, a header row repeated on each page, numbers right-aligned;
-    turned to a landscape page where it is too wide for a portrait one, and smaller where even that is not enough."""
+    turned to a landscape page where it is too wide for a portrait one, and smaller where even that is not enough
+    (unless ``size`` is given: the committee report keeps its table text at 9 pt and lets text columns wrap, and
+    hyphenates a heading's words longer than ``split``). A table that fits on ``KEEP_PAGE`` of a page is never
+    split across pages. ``heading`` (typst code) goes on the table's landscape page with it, so that a heading is
+    never left alone on the page before."""
     if not table.shown:
         return (f"#par(text(size: 9pt, fill: rgb({_s(COLOURS['grey'])}), {_s(table.caption)} + "
                 f"{_s(f': {len(table.written):,} rows in the spreadsheet of tables published with this report.')}))\n")
     columns = table.visible
-    width = table_width(table)
-    size = TABLE_PT if width <= LANDSCAPE_WIDTH else SMALL_PT
-    available = PORTRAIT_WIDTH if width <= PORTRAIT_WIDTH else LANDSCAPE_WIDTH
-    sizes = ", ".join(column_sizes(table, size, available))
+    width = table_width(table, size or TABLE_PT, split)
+    size = size or (TABLE_PT if width <= landscape else SMALL_PT)
+    available = portrait if width <= portrait else landscape
+    sized = column_sizes(table, size, available, split)
+    sizes = ", ".join(sized)
     aligns = ", ".join("right" if table.columns[c].numeric else "left" for c in columns)
-    head = ", ".join(f"table.cell(text(weight: \"bold\", {_s(table.columns[c].label)}))" for c in columns)
+    def header(label: str) -> str:  # a word too long for its column is hyphenated, never the others
+        hyphen = ", hyphenate: true" if split and any(len(w) > split for w in label.split()) else ""
+        return f"table.cell(text(weight: \"bold\"{hyphen}, {_s(label)}))"
+
+    head = ", ".join(header(table.columns[c].label) for c in columns)
     body = []
     for position, row in enumerate(rows(table)):
         body.append(", ".join(f"{_cell(table, row, c, (position, c) in table.suppressed)}" for c in columns))
     if not body:
-        body.append(f"table.cell(colspan: {len(columns)}, {_s('No rows.')})")
-    notes = (f"\n#par(text(size: 8.5pt, fill: rgb({_s(COLOURS['grey'])}), {_s(table.notes)}))"
+        body.append(f"table.cell(colspan: {len(columns)}, {_s('None.')})")
+    notes = (f"\n#par(text(size: {max(size, 8.5)}pt, fill: rgb({_s(COLOURS['grey'])}), {_s(table.notes)}))"
              if table.notes else "")
     figure = (f"#figure(kind: table, supplement: \"Table\", caption: figure.caption(position: top, {_c(table.caption)}),"
               f" text(size: {size}pt, table(columns: ({sizes},), align: ({aligns},), "
               f"table.header(repeat: true, {head}), {', '.join(body)})))")
-    if width > PORTRAIT_WIDTH:
-        return f"#page(flipped: true)[{figure}{notes}]\n"
-    return f"{figure}{notes}\n"
+    tall = page_height if width <= portrait else (595 - 38 * 2.835)
+    keep = table_height(table, size, sized, split) <= KEEP_PAGE * tall
+    kept = f"#block(breakable: false, width: 100%)[{figure}{notes}]\n" if keep else f"{figure}{notes}\n"
+    if width > portrait:
+        return f"#page(flipped: true)[{heading}{kept}]\n"
+    return heading + kept
 
 
 def figure_typst(figure: Figure) -> str:
@@ -425,3 +488,119 @@ def write_pdf(cover: Cover, sections: Sequence[tuple[str, str, Sequence[Block]]]
               created: dt.date) -> Path | None:
     """Write the pack's PDF from each ``(section id, title, blocks)``; its path, or None if it could not be made."""
     return dest if render(document(cover, sections), dest, created=created) else None
+
+
+# ------------------------------------------------------------------------------------------------ committee report
+#: The committee report's body text and table text (points), and its text width: A4 less 22 mm margins.
+REPORT_PT, REPORT_TABLE_PT = 11.0, 9.0
+REPORT_WIDTH = 595 - 2 * 56.7
+REPORT_LANDSCAPE = 842 - 2 * 56.7
+#: An unnumbered part of fewer characters than this (background papers, officers, appendices) is kept on one page.
+KEEP_LIST = 2500
+#: In the report's tables a heading's word longer than this is hyphenated (an LA's name over a column of figures).
+REPORT_SPLIT = 8
+
+
+def report_document(paper: Paper) -> str:
+    """The committee report as typst: front sheet, numbered parts, then each appendix on a page of its own.
+
+    Paragraph numbers run from the first part to the last (a numbered list, so a screen reader hears them as
+    one); tables of a few rows are kept on one page, headings stay with what follows them, and the footer's
+    inside corner gives the agenda item and the page, clear of the agenda pack's own numbering.
+    """
+    front = paper.front
+    item = f"Agenda item {front.agenda_item}" if front.agenda_item else ""
+    footer = (_s(item + " · Page ") if item else _s("Page ")) + " + str(n)"
+    parts = [f"""#set document(title: {_s(front.title)}, author: {_s(front.council)})
+#set text(lang: "en", region: "GB", size: {REPORT_PT}pt, font: ({', '.join(_s(f) for f in FONTS)}), fallback: true)
+#set par(justify: false, leading: 0.62em, spacing: 1.05em)
+#set page(paper: "a4", margin: (top: 20mm, bottom: 20mm, x: 20mm),
+  footer: context {{
+    let n = counter(page).get().first()
+    set text(size: 9pt, fill: rgb({_s(COLOURS['grey'])}))
+    align(if calc.odd(n) {{ left }} else {{ right }}, {footer})
+  }})
+#show heading: set block(sticky: true, above: 1.4em, below: 0.7em)
+#show heading: set text(weight: "bold")
+#show heading.where(level: 1): set text(size: 15pt)
+#show heading.where(level: 2): set text(size: 12.5pt)
+#show heading.where(level: 3): set text(size: 11pt)
+#show figure: set block(breakable: true)
+#show figure.where(kind: image): set block(breakable: false)
+#show figure.caption: set text(size: 9.5pt)
+#show figure.caption: set align(left)
+#show figure.where(kind: table): set align(left)
+#set table(stroke: (x, y) => (bottom: 0.5pt + rgb({_s(COLOURS['rule'])})), inset: (x: 3pt, y: 2.5pt),
+  fill: (x, y) => if y == 0 {{ rgb({_s(COLOURS['head'])}) }})
+#set enum(indent: 0pt, body-indent: 1.1em, spacing: 1.05em)
+#set list(indent: 0.4em, spacing: 0.7em)
+"""]
+    lines = []
+    if item:
+        lines.append(f"#align(right, text(weight: \"bold\", {_s(item)}))")
+    lines.append(f"#align(center)[#text(size: 10.5pt, {_s(front.council)})]")
+    lines.append("#v(4mm)")
+    top = [front.committee, front.date]
+    lines.append("#align(center)[" + "#linebreak()".join(f"#strong(upper({_s(t)}))" for t in top if t) + "]")
+    lines.append("#v(2mm)")
+    lines.append(f"#align(center, heading(level: 1, {_s(front.title)}))")
+    lines.append(f"#align(center)[#strong(upper({_s('Report of the ' + front.report_of)}))]")
+    if front.synthetic:
+        lines.append(f"#block(width: 100%, inset: 7pt, fill: rgb(\"#fff7bf\"), stroke: 1pt + rgb(\"#ffdd00\"), "
+                     f"[#strong({_s(front.synthetic)}) #{_s(' Every figure in this report comes from the embedded synthetic sample: it describes no real local authority or school.')}])")
+    lines.append("#v(3mm)")
+    parts.append("\n".join(lines) + "\n")
+    levels = Levels()
+    levels(1)
+    for part, items in paper.numbered():
+        heading = f"#heading(level: {levels(2)}){_c(part.title)}\n"
+        body = "".join(_report_group(group, levels) for group in chunks(items))
+        size = sum(len(getattr(b, "text", "") or " ".join(getattr(b, "items", ()))) for _, b in items)
+        if not part.numbered and size < KEEP_LIST:  # a short list at the end: kept whole, with its heading
+            parts.append(f"#block(breakable: false, width: 100%)[{heading}{body}]\n")
+        else:
+            parts.append(heading + body)
+    for appendix in paper.appendices:
+        parts.append("#pagebreak(weak: true)\n")
+        heading = f"#heading(level: {levels(2)}){_c(f'Appendix {appendix.letter}: {appendix.title}')}\n"
+        for n, block in enumerate(appendix.blocks):
+            if isinstance(block, Table):
+                parts.append(_report_table(block, heading=heading if n == 0 else ""))
+            else:
+                parts.append((heading if n == 0 else "") + block_typst(block, section="report", levels=levels))
+    return "".join(parts)
+
+
+def _report_group(group: Sequence[tuple[int | None, Block]], levels: Levels) -> str:
+    """A numbered paragraph with the lists that belong to it, or one unnumbered block, as typst."""
+    number, first = group[0]
+    if number is None:
+        if isinstance(first, Table):
+            return _report_table(first)
+        if isinstance(first, Figure):
+            width = min(first.width, REPORT_WIDTH) if first.width else REPORT_WIDTH
+            return (f"#figure(image(bytes({_s(first.svg)}), format: \"svg\", alt: {_s(first.alt)}, "
+                    f"width: {width:.1f}pt), caption: {_c(first.caption)})\n")
+        return block_typst(first, section="report", levels=levels)
+    body = []
+    for _, block in group:
+        if isinstance(block, Markdown):
+            body.append(markdown_typst(block.text, levels=levels).strip())
+        elif isinstance(block, Paragraph):
+            body.append(f"#{_s(block.text)}")
+        else:
+            body.append(block_typst(block, section="report", levels=levels).strip())
+    item = f"#enum(numbering: \"1.\", enum.item({number})[{' '.join(body)}])"
+    # a paragraph that leads into a short list is kept with it, as a heading is with what follows it
+    short = len(group) > 1 and sum(len(getattr(b, "text", "") or " ".join(getattr(b, "items", ()))) for _, b in group) < 1200
+    return f"#block(breakable: false, width: 100%)[{item}]\n" if short else item + "\n"
+
+
+def _report_table(table: Table, heading: str = "") -> str:
+    return table_typst(table, section="report", size=REPORT_TABLE_PT, portrait=REPORT_WIDTH,
+                       landscape=REPORT_LANDSCAPE, heading=heading, split=REPORT_SPLIT, page_height=842 - 40 * 2.835)
+
+
+def write_report(paper: Paper, dest: Path, *, created: dt.date) -> Path | None:
+    """Write the committee report's PDF (a committee pack's ``pack.pdf``); its path, or None if it could not be made."""
+    return dest if render(report_document(paper), dest, created=created) else None

@@ -10,6 +10,13 @@ TEXT = """\
 This is an example narrative for the synthetic sample. Replace it with the
 partnership's own words for the period; the headings are the template.
 
+## Background
+
+The partnership brings together the authority, the dioceses, the headteachers' groups and the
+teaching school hubs to support and challenge every school in the county, whether maintained or an
+academy. It reports to this Committee each term: on results in the autumn term, and on inspections,
+support, funding and schools causing concern in every report.
+
 ## Priorities
 
 ### Short term
@@ -43,6 +50,12 @@ partnership's own words for the period; the headings are the template.
 ## Peer evaluation
 
 - A regional peer review in the spring term found the identification of schools needing support robust.
+
+## Risk
+
+The main risk to improvement is the recruitment of experienced headteachers to schools in
+difficulty. It is recorded in the department's risk register and reviewed each quarter by the
+partnership's strategic group.
 
 ## Actions and comments
 

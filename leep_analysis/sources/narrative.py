@@ -8,7 +8,11 @@ second-level headings, in any order:
 - ``## National and regional contribution``;
 - ``## Peer evaluation``;
 - ``## Actions and comments``, with ``### A`` ... ``### G``, each holding lines
-  ``Actions: ...`` and ``Comments: ...`` for the summary evaluation table.
+  ``Actions: ...`` and ``Comments: ...`` for the summary evaluation table;
+- for the committee report (``committee``), each optional: ``## Background``, ``## Policy
+  framework and previous decisions`` (for this period, in place of the params' ``committee.policy``),
+  ``## Equality implications`` and ``## Risk`` (``Risk assessment`` is read as ``Risk``, and
+  ``Equal opportunities implications`` as ``Equality implications``, the headings councils use).
 
 Text is kept as markdown and rendered without raw HTML (``render``), so
 anything an author types shows as text and nothing in it can run.
@@ -30,7 +34,14 @@ SECTIONS = {
     "contribution": "National and regional contribution",
     "peer_evaluation": "Peer evaluation",
     "actions": "Actions and comments",
+    "background": "Background",
+    "policy": "Policy framework and previous decisions",
+    "equality": "Equality implications",
+    "risk": "Risk",
 }
+#: Other names councils give the report's headings.
+ALIASES = {"risk assessment": "risk", "equal opportunities implications": "equality",
+           "equality and human rights implications": "equality"}
 TERMS = {"short term": "short", "medium term": "medium", "long term": "long"}
 _HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
 
@@ -43,9 +54,10 @@ def load_narrative(path: str | Path) -> dict[str, object]:
     dict
         ``introduction`` (markdown before the first ``##`` heading),
         ``priorities`` (dict: ``short``, ``medium``, ``long`` -> markdown),
-        ``enablers``, ``blockers``, ``contribution``, ``peer_evaluation``
-        (markdown, '' where absent) and ``actions`` (dict: indicator letter ->
-        ``{"actions": str, "comments": str}``).
+        ``enablers``, ``blockers``, ``contribution``, ``peer_evaluation``,
+        ``background``, ``policy``, ``equality``, ``risk`` (markdown, '' where
+        absent) and ``actions`` (dict: indicator letter -> ``{"actions": str,
+        "comments": str}``).
 
     Raises
     ------
@@ -58,7 +70,7 @@ def load_narrative(path: str | Path) -> dict[str, object]:
         text = _open_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(Problem(source, "not a UTF-8 text file")) from None
-    known = {text_key(v): k for k, v in SECTIONS.items()}
+    known = {text_key(v): k for k, v in SECTIONS.items()} | {text_key(k): v for k, v in ALIASES.items()}
     parts: dict[str, list[str]] = {}
     section: str | None = None
     sub: str | None = None
@@ -109,6 +121,10 @@ def load_narrative(path: str | Path) -> dict[str, object]:
         "blockers": joined("blockers"),
         "contribution": joined("contribution"),
         "peer_evaluation": joined("peer_evaluation"),
+        "background": joined("background"),
+        "policy": joined("policy"),
+        "equality": joined("equality"),
+        "risk": joined("risk"),
         "actions": actions,
     }
 

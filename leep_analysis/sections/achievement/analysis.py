@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 UNITS = ("percent", "score", "points")
 #: Columns of ``achievement__benchmark.csv``.
 BENCHMARK_COLUMNS = ["indicator", "label", "phase", "year", "la_value", "england", "region", "sn_mean",
-                     "rank", "n_ranked", "band", "change", "trend", "unit", "decimals", "region_area"]
+                     "rank", "n_ranked", "band", "change", "trend", "unit", "decimals", "region_area",
+                     "polarity", "versus_england", "versus_region", "versus_sn", "change_from"]
 NEIGHBOURS_LABEL = "Statistical neighbours (mean)"
 
 
@@ -49,6 +50,8 @@ class Indicator:
     tile: bool = False
     gap: tuple[str, str] | None = None
     polarity: str | None = None
+    #: who its percentages are of ("pupils", "children", "16 and 17 year olds"), for a chart's axis
+    counts: str = "pupils"
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def phases() -> tuple[Phase, ...]:
                 decimals=merged.get("decimals"), in_line=float(merged.get("in_line", 0.0)),
                 series_start=merged.get("series_start"), skip_years=tuple(merged.get("skip_years") or ()),
                 chart=bool(merged.get("chart", False)), tile=bool(merged.get("tile", False)), gap=gap,
-                polarity=merged.get("polarity", "Low" if gap else None),
+                polarity=merged.get("polarity", "Low" if gap else None), counts=str(merged.get("counts", "pupils")),
             ))
         out.append(Phase(str(phase["id"]), str(phase["title"]), tuple(phase.get("notes") or ()), tuple(indicators)))
     if problems:
@@ -267,12 +270,19 @@ def benchmark_table(ach: Achievement) -> pd.DataFrame:
         ``label``, ``phase`` (title), ``year`` (LAIT's year label), ``la_value``,
         ``england``, ``region``, ``sn_mean``, ``rank``, ``n_ranked``, ``band``,
         ``change`` (from the previous comparable year), ``trend``, ``unit`` (``percent``, ``points``,
-        ``score``: what the figures are in), ``decimals`` (the places LAIT publishes them to) and
+        ``score``: what the figures are in), ``decimals`` (the places LAIT publishes them to),
         ``region_area`` (the area the region's figure is for, where it is not the LA's own region:
-        London for a borough whose Inner or Outer London has none).
+        London for a borough whose Inner or Outer London has none), ``polarity`` (``High`` or ``Low``:
+        which way is better), ``versus_england``, ``versus_region`` and ``versus_sn`` (``better``,
+        ``in_line`` or ``worse``, in line meaning within the indicator's ``in_line`` margin) and
+        ``change_from`` (the year ``change`` is measured from). The last five are what a sentence
+        about the figure needs (the committee report's key messages), and are not shown on the page.
     """
-    out = ach.latest.rename(columns={"year": "year_number", "year_label": "year"})
+    out = ach.latest.rename(columns={"year": "year_number", "year_label": "year", "previous_label": "change_from"})
     out["decimals"] = out["decimals"].astype("Int64")
+    margin = out["indicator"].map({i.code: i.in_line for i in all_indicators()}).astype("float64").fillna(0.0)
+    out["versus_region"] = benchmark.compare((out["la_value"] - out["region"]).round(benchmark.COMPARE_DECIMALS),
+                                             out["polarity"].astype("string"), margin)
     out["region_area"] = out["region_area"].where(out["region_area"].ne(ach.comp.region_name)
                                                   & out["region"].notna())
     return out[BENCHMARK_COLUMNS].reset_index(drop=True)

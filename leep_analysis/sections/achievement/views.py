@@ -30,6 +30,10 @@ from .analysis import (
 from .analysis import phase as phase_spec
 from .words import notable, sentence
 
+#: A comparison with a benchmark, as the tables' hidden columns say it.
+VERSUS_WORDS = {"better": "better", "in_line": "in line", "worse": "worse"}
+VERSUS_MEANING = "better, in line (within the indicator's margin) or worse than "
+
 
 def table_columns(comp: Comparators, region: str | None = None) -> dict[str, content.Column]:
     """How the benchmark table's columns read (``benchmark_table``): figures in each indicator's unit and places."""
@@ -50,6 +54,13 @@ def table_columns(comp: Comparators, region: str | None = None) -> dict[str, con
         "unit": hidden(content.text("Unit")),
         "decimals": hidden(content.count("Decimal places")),
         "region_area": hidden(content.text("Region figure's area")),
+        "polarity": hidden(content.code("Better when", {"High": "higher", "Low": "lower"},
+                                        meaning="which way the figure is better: higher or lower")),
+        "versus_england": hidden(content.code("Against England", VERSUS_WORDS, meaning=VERSUS_MEANING + "England")),
+        "versus_region": hidden(content.code("Against the region", VERSUS_WORDS, meaning=VERSUS_MEANING + "the region")),
+        "versus_sn": hidden(content.code("Against the neighbours", VERSUS_WORDS,
+                                         meaning=VERSUS_MEANING + "the statistical neighbours' mean")),
+        "change_from": hidden(content.text("Change from", meaning="the year the change is measured from")),
     }
 
 
@@ -116,8 +127,9 @@ def overview(ach: Achievement) -> list[Block]:
     ]
 
 
-def _y_label(unit: str) -> str:
-    return {"percent": "% of pupils", "points": "percentage points"}.get(unit, "score")
+def _y_label(unit: str, counts: str = "pupils") -> str:
+    """What a chart's value axis counts: "% of children", "percentage points", "score"."""
+    return {"percent": f"% of {counts}", "points": "percentage points"}.get(unit, "score")
 
 
 def _trend_figure(ach: Achievement, row: Mapping[str, Any]) -> Block:
@@ -126,6 +138,8 @@ def _trend_figure(ach: Achievement, row: Mapping[str, Any]) -> Block:
     frame = trend_years(ach, row)
     breaks = [str(y) for y, la, en in zip(frame["year_label"], frame["la_value"], frame["england"], strict=True)
               if pd.isna(la) and pd.isna(en)]
+    apart = [str(label) for label, year in zip(frame["year_label"], frame["year"], strict=True)
+             if int(year) in spec.skip_years and str(label) not in breaks]
     labels = {"la_value": comp.la_name, "england": "England"}
     if comp.region_name:
         labels["region"] = comp.region_label(frame["region_area"])
@@ -134,21 +148,32 @@ def _trend_figure(ach: Achievement, row: Mapping[str, Any]) -> Block:
     drawn = frame[columns]
 
     def draw(data: pd.DataFrame) -> Any:
-        return charts.trend_chart(data, title=str(row["label"]), y_label=_y_label(str(row["unit"])), labels=labels,
-                                  breaks=breaks, unit=str(row["unit"]))
+        return charts.trend_chart(data, title=str(row["label"]), y_label=_y_label(str(row["unit"]), spec.counts),
+                                  labels=labels, breaks=breaks, apart=apart, unit=str(row["unit"]))
     unit, decimals = str(row["unit"]), int(row["decimals"])
     first = frame.dropna(subset=["la_value"]).head(1)
-    start = (f" from {number(first['la_value'].iloc[0], unit, decimals)} in {first['year_label'].iloc[0]}"
-             if not first.empty else "")
-    gaps = f"; no data in {' and '.join(breaks)}" if breaks else ""
+    start = (f" from {number(first['la_value'].iloc[0], unit, decimals)} in "
+             f"{charts.plain_year(first['year_label'].iloc[0])}" if not first.empty else "")
+    gaps = f"; no data in {' and '.join(charts.plain_year(b) for b in breaks)}" if breaks else ""
+    if apart:
+        gaps += f"; {', '.join(charts.plain_year(a) for a in apart)} drawn apart, as not comparable"
     alt = (f"Line chart of {row['label']} each year for {comp.la_name}, England, "
            f"{comp.region_name or 'the region'} and the neighbours' mean. {comp.la_name} went{start} to "
-           f"{number(row['la_value'], unit, decimals)} in {row['year_label']}, against England "
+           f"{number(row['la_value'], unit, decimals)} in {charts.plain_year(row['year_label'])}, against England "
            f"{number(row['england'], unit, decimals)}{gaps}.")
-    skipped = [str(y) for y in spec.skip_years if y in set(frame["year"])]
-    caveat = f" (figures for {', '.join(skipped)} are not comparable with later years)" if skipped else ""
+    notes = []
+    if apart:
+        notes.append(f"figures for {', '.join(charts.plain_year(a) for a in apart)} are not comparable with later years")
+    released = charts.release_note(frame["year_label"])
+    if released:
+        notes.append(f"figures for {released}")
+    caveat = f" ({'; '.join(notes)})" if notes else ""
     return charts.figure("line", drawn, draw, alt=alt,
                          caption=f"{row['label']}: {comp.la_name} and its benchmarks over time{caveat}")
+
+
+def _counts(code: str) -> str:
+    return next((i.counts for i in all_indicators() if i.code == code), "pupils")
 
 
 def _neighbours_figure(ach: Achievement, row: Mapping[str, Any]) -> list[Block]:
@@ -161,7 +186,8 @@ def _neighbours_figure(ach: Achievement, row: Mapping[str, Any]) -> list[Block]:
     unit, decimals = str(row["unit"]), int(row["decimals"])
 
     def draw(data: pd.DataFrame) -> Any:
-        return charts.neighbours_chart(data, title=f"{row['label']}, {row['year_label']}", x_label=_y_label(unit),
+        return charts.neighbours_chart(data, title=f"{row['label']}, {row['year_label']}",
+                                       x_label=_y_label(unit, _counts(row["indicator"])),
                                        decimals=decimals, england=row["england"], sn_mean=row["sn_mean"], unit=unit)
     position = int(frame.index[frame["is_la"]][0]) + 1 if frame["is_la"].any() else None
     where = f"{comp.la_name} is {ordinal(position)} of {len(frame)}, best first" if position else \
@@ -186,7 +212,8 @@ def _gap_figure(ach: Achievement, row: Mapping[str, Any], indicator: Indicator) 
     unit = specs[others_code].unit if others_code in specs else "percent"
 
     def draw(data: pd.DataFrame) -> Any:
-        return charts.gap_chart(data, title=f"{row['label']}, {row['year_label']}", x_label=_y_label(unit),
+        return charts.gap_chart(data, title=f"{row['label']}, {row['year_label']}",
+                                x_label=_y_label(unit, indicator.counts),
                                 labels=(labels.get(group_code, group_code), labels.get(others_code, others_code)),
                                 decimals=decimals, unit=unit)
     gap_text = number(row["la_value"], "points", decimals)

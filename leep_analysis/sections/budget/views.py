@@ -166,7 +166,7 @@ def category_figure(result: BudgetResult) -> Figure:
 
     def draw(frame: pd.DataFrame) -> Any:
         funds = list(dict.fromkeys(frame["fund"]))
-        fig, axes = charts.pyplot().subplots(len(funds), 1, figsize=(7.5, 2.2 + 2.0 * len(funds)), squeeze=False)
+        fig, axes = charts.pyplot().subplots(len(funds), 1, figsize=(charts.WIDTH, 2.2 + 2.0 * len(funds)), squeeze=False)
         for ax, fund in zip(axes[:, 0], funds, strict=True):
             part = frame[frame["fund"] == fund]
             y = list(range(len(part)))[::-1]
@@ -204,7 +204,7 @@ def profile_figure(result: BudgetResult) -> Figure:
         drawn[column] = [float(v) if v is not None and not pd.isna(v) else float("nan") for v in drawn[column]]
 
     def draw(frame: pd.DataFrame) -> Any:
-        fig, axes = charts.pyplot().subplots(1, len(funds), figsize=(7.5, 3.4), squeeze=False, sharey=False)
+        fig, axes = charts.pyplot().subplots(1, len(funds), figsize=(charts.WIDTH, 3.4), squeeze=False, sharey=False)
         for ax, fund in zip(axes[0], funds, strict=True):
             part = frame[frame["fund"] == fund]
             x = list(range(len(part)))
@@ -214,7 +214,7 @@ def profile_figure(result: BudgetResult) -> Figure:
             ax.set_xticks(x[::2], [m.strftime("%b") for m in part["month"]][::2])
             ax.set_title(fund_label(fund))
             _thousands(ax, "y")
-        axes[0, -1].legend(loc="upper left", fontsize=8)
+        axes[0, -1].legend(loc="upper left", fontsize=charts.SMALL)
         fig.tight_layout()
         return fig
 

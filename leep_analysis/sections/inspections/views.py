@@ -258,7 +258,7 @@ def _groups_data(table: pd.DataFrame, group_codes: list[str]) -> pd.DataFrame:
 def _groups_chart(data: pd.DataFrame, areas: Areas) -> plt.Figure:
     """Horizontal bars per group: the LA, its neighbours (pooled) and England."""
     height = max(2.6, 0.55 * len(data) + 1.2)
-    fig, ax = charts.pyplot().subplots(figsize=(7.5, height))
+    fig, ax = charts.pyplot().subplots(figsize=(charts.WIDTH, height))
     series = [("la", areas.la_name, charts.SERIES_COLOURS["la"]),
               ("statistical_neighbours", NEIGHBOURS_LABEL, charts.SERIES_COLOURS["neighbours"]),
               ("england", "England", charts.SERIES_COLOURS["england"])]
@@ -344,7 +344,7 @@ def _cards_chart(data: pd.DataFrame) -> plt.Figure:
     wide = data.set_index("evaluation_area")
     colours = ["#12436D", "#2073BC", "#6BACE6", "#F46A25", "#801650"]  # exceptional .. urgent improvement
     height = max(2.6, 0.45 * len(wide) + 1.4)
-    fig, ax = charts.pyplot().subplots(figsize=(7.5, height))
+    fig, ax = charts.pyplot().subplots(figsize=(charts.WIDTH, height))
     y = np.arange(len(wide))[::-1]
     left = np.zeros(len(wide))
     for n, (grade, label) in enumerate(config()["report_card_grades"].items()):

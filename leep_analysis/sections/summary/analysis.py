@@ -97,7 +97,7 @@ def _budget(result: budget.analysis.BudgetResult, params: PeriodParams) -> Part:
 
 def _concerns(con: concerns.Concerns, params: PeriodParams) -> Part:
     progress = words.category_progress(evaluation.category_counts(con.schools),
-                                       params.suppression_threshold if params.committee else None)
+                                       params.suppression_threshold if params.for_committee else None)
     return Part(concerns.messages(con), extra={"B": progress}, events=con)
 
 
@@ -149,4 +149,4 @@ def since_last_report(inputs: Inputs, rated: pd.DataFrame, indicators: pd.DataFr
         previous.load(params), indicators=indicators, measures=rated, tiles=tiles,
         reasons=since.rating_reasons(rated, params.evaluation),
         events=since.events(**found, since=params.since, as_at=params.as_at), kinds=kinds, period=params.period, since=params.since,
-        committee=params.committee, threshold=params.suppression_threshold)
+        committee=params.for_committee, threshold=params.suppression_threshold)

@@ -222,7 +222,7 @@ def reach_figure(result: Analysis) -> Figure:
     names = [label("tiers", t) for t in order]
 
     def draw(frame: pd.DataFrame) -> Any:
-        fig, ax = charts.pyplot().subplots(figsize=(7.5, 2.4))
+        fig, ax = charts.pyplot().subplots(figsize=(charts.WIDTH, 2.4))
         values = frame["n_schools"].fillna(0).to_numpy(dtype=float)
         ax.set_axisbelow(True)
         ax.barh(names, values, color=charts.PALETTE["dark_blue"])
@@ -260,7 +260,7 @@ def outcomes_figure(result: Analysis) -> Figure:
     drawn["n_schools"] = [np.nan if h and n else n for h, n in zip(hidden, drawn["n_schools"], strict=True)]
 
     def draw(frame: pd.DataFrame) -> Any:
-        fig, ax = charts.pyplot().subplots(figsize=(7.5, 2.6))
+        fig, ax = charts.pyplot().subplots(figsize=(charts.WIDTH, 2.6))
         left = np.zeros(len(frame))
         ax.set_axisbelow(True)
         for column, name, colour in parts:
@@ -313,7 +313,7 @@ def trajectory_figure(result: Analysis) -> Figure:
     drawn = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
     def draw(frame: pd.DataFrame) -> Any:
-        fig, axes = charts.pyplot().subplots(1, len(measures), figsize=(7.5, 3.2), squeeze=False)
+        fig, axes = charts.pyplot().subplots(1, len(measures), figsize=(charts.WIDTH, 3.2), squeeze=False)
         for ax, measure in zip(axes[0], measures, strict=True):
             ax.set_title(measure_short(measure), fontsize=9, loc="left")
             if not drawable[measure]:
@@ -330,8 +330,8 @@ def trajectory_figure(result: Analysis) -> Figure:
                         linewidth=2, markersize=4)
             ax.axvline(0.5, color="#505050", linewidth=1, linestyle="--")
             ax.axhline(0, color="#505050", linewidth=0.8)
-            ax.set_xlabel("Years from last results before support", fontsize=8)
-            ax.set_ylabel(f"Change ({measure_unit(measure)})", fontsize=8)
+            ax.set_xlabel("Years from last results before support", fontsize=charts.SMALL)
+            ax.set_ylabel(f"Change ({measure_unit(measure)})", fontsize=charts.SMALL)
         handles, names = next(((a.get_legend_handles_labels()) for a in axes[0] if a.get_legend_handles_labels()[0]),
                               ([], []))
         if handles:
