@@ -176,7 +176,7 @@ def test_a_section_keeps_the_tables_it_showed_typed_and_described(monkeypatch):
     from leep_analysis import content, report
 
     monkeypatch.setattr(report, "_display", lambda block, markup: None)
-    section = report.Section("support", params=SimpleNamespace(committee=False), inputs=None)  # type: ignore[arg-type]
+    section = report.Section("support", params=SimpleNamespace(for_committee=False), inputs=None)  # type: ignore[arg-type]
     frame = pd.DataFrame({"urn": ["100001"], "pct_good": [62.5], "n_schools": [12]})
     table = content.Table("schools", "Schools", frame, columns={"pct_good": content.percent("Good or better", 1)})
     section.show(content.Paragraph("Some words"), table)
