@@ -133,7 +133,7 @@ def test_section_open_leaves_the_kernel_as_it_found_it(monkeypatch, tmp_path, cl
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda *args, **kwargs: shown.append((args, kwargs)))
     charts.pyplot()
-    rc, show = dict(matplotlib.rcParams), warnings.showwarning
+    rc, show, figures = dict(matplotlib.rcParams), warnings.showwarning, charts.pyplot().get_fignums()
     namespace = notebook_parameters(load_params(AUTUMN)[0])
 
     section = report.Section.open("achievement", namespace)  # in JupyterLab: no pack being built
@@ -152,7 +152,7 @@ def test_section_open_leaves_the_kernel_as_it_found_it(monkeypatch, tmp_path, cl
     drawn = [charts.figure("line", pd.DataFrame({"x": [1, 2], "y": [3, 4]}), draw, caption="c", alt="a")
              for _ in range(2)]
     assert drawn[0].svg == drawn[1].svg and "DejaVu Sans" in drawn[0].svg
-    assert dict(matplotlib.rcParams) == rc and not charts.pyplot().get_fignums()
+    assert dict(matplotlib.rcParams) == rc and charts.pyplot().get_fignums() == figures  # none left open
     section.close()
     assert warnings.showwarning is show
 

@@ -29,14 +29,14 @@ SERIES = pd.DataFrame({"area": ["LA"] * 3 + ["N1"] * 3 + ["N2"] * 3, "year": [20
 
 def test_seaborn_charts_take_the_house_style_and_leave_matplotlib_and_numpy_as_they_were():
     charts.pyplot()
-    rc, state = dict(matplotlib.rcParams), np.random.get_state()
+    rc, state, figures = dict(matplotlib.rcParams), np.random.get_state(), charts.pyplot().get_fignums()
     draws = {"box and strip": (RESULTS, statcharts.school_results), "point range": (RANGES, statcharts.point_ranges),
              "small multiples": (SERIES, lambda d: statcharts.neighbour_series(d, la="LA", unit="percent", title="t"))}
     for kind, (data, draw) in draws.items():
         first, second = (charts.figure(kind, data, draw, caption="c", alt="a") for _ in range(2))
         assert first.svg == second.svg, f"{kind}: the same bytes every run (the strip's jitter is seeded)"
         assert "DejaVu Sans" in first.svg and "#12436d" in first.svg.lower(), f"{kind}: afcharts' dark blue"
-    assert dict(matplotlib.rcParams) == rc and not charts.pyplot().get_fignums()
+    assert dict(matplotlib.rcParams) == rc and charts.pyplot().get_fignums() == figures, "no figure left open"
     after = np.random.get_state()
     assert after[0] == state[0] and (after[1] == state[1]).all() and after[2:] == state[2:]
 
