@@ -12,14 +12,13 @@ order these dependencies give (``registry.run_order``), so a kernel seldom waits
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import pickle
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import workspace
 from .registry import SECTIONS
 
 if TYPE_CHECKING:
@@ -59,7 +58,8 @@ class RunCache:
             return build()
         path = folder / f"analysis-{section}-{self.inputs.params.la_code}.pickle"  # a batch's LAs share the folder
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(path.with_suffix(".lock")):
+        # one notebook works it out, the others wait (without fcntl, on Windows, each may work it out)
+        with workspace.lock(path.with_suffix(".lock")):
             if path.exists():
                 with open(path, "rb") as handle:
                     return pickle.load(handle)  # noqa: S301 - written by this run
@@ -69,23 +69,3 @@ class RunCache:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(scratch, path)  # atomic: a notebook reading it never sees half a file
             return value
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (released when the block ends, or when the process dies).
-
-    Where the platform has no ``fcntl`` (Windows), nothing is locked: a notebook may then work out
-    an analysis another is already working out, which costs time but not correctness.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -279,10 +281,31 @@ def progress_bar(total: int, enabled: bool, unit: str = "notebook"
     return report, bar.close
 
 
+def check_place(final: Path) -> None:
+    """A pack's place in ``--out`` must hold a folder or nothing: a link (or a file) there is refused, never followed.
+
+    Raises
+    ------
+    InputError
+        Naming the place: a run replaces a pack's folder, never what a link points to.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        mode = final.lstat().st_mode
+        if not stat.S_ISDIR(mode):
+            what = "a symbolic link" if stat.S_ISLNK(mode) else "a file"
+            raise InputError(Problem(str(final), f"is {what}, not a pack's folder; a run replaces a pack folder, never "
+                                     "what a link points to: remove it, or choose another --out", key="--out"))
+
+
 def publish(build: Path, final: Path) -> None:
-    """Move a finished pack into place, replacing an earlier one in one step."""
-    if final.exists():
-        old = final.with_name(f".replaced-{final.name}-{os.getpid()}")
+    """Move a finished pack into place, replacing an earlier one in one step.
+
+    The earlier pack is moved aside under a name no one can guess, so nothing planted in ``--out``
+    is in the way; a link at the pack's place is refused (``check_place``).
+    """
+    check_place(final)
+    if os.path.lexists(final):
+        old = final.with_name(f"{workspace.REPLACED}{final.name}-{os.getpid()}-{secrets.token_hex(4)}")
         final.rename(old)
         build.rename(final)
         shutil.rmtree(old, ignore_errors=True)
@@ -358,6 +381,7 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
     """
     with workspace.pack_lock(out_dir, pack_folder(inputs.params)):
         workspace.sweep(out_dir, pack_folder(inputs.params))
+        check_place(out_dir / pack_folder(inputs.params))  # before the work, not only when it is published
         return _build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=pool, progress=progress)
 
 

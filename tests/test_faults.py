@@ -179,3 +179,65 @@ def test_out_that_cannot_be_written_is_one_line(tmp_path):
             output_folder(locked / "out")
     finally:
         locked.chmod(0o700)
+
+
+def plant(kind: str, place: Path, victim: Path) -> None:
+    """Put what someone with write access to a shared --out could put where a run writes its lock."""
+    if kind == "link to a file":
+        place.symlink_to(victim)
+    elif kind == "link to nowhere":
+        place.symlink_to(victim.with_name("created-by-the-run"))
+    elif kind == "hard link":
+        os.link(victim, place)
+    elif kind == "folder":
+        place.mkdir()
+    else:
+        os.mkfifo(place)
+
+
+@pytest.mark.parametrize(("kind", "what"), [("link to a file", "a symbolic link"), ("link to nowhere", "a symbolic link"),
+                                            ("hard link", "a hard link to another file"), ("folder", "a folder"),
+                                            ("pipe", "a device, pipe or socket")])
+def test_a_lock_file_that_is_not_a_runs_own_is_refused_and_never_written_through(tmp_path, params_file, capsys,
+                                                                                 kind, what):
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    out.mkdir()
+    victim.write_text("a colleague's file\n", encoding="utf-8")
+    lock = out / f".{PACK}.lock"
+    plant(kind, lock, victim)
+    code = cli.main(["run", str(params_file(sections=["budget"])), "--out", str(out), "--no-progress"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert lines == [f"leep: error: {lock}: is {what}, not a lock file a run made; remove it (a run makes its own "
+                     "lock file there) and run again"]
+    assert victim.read_text(encoding="utf-8") == "a colleague's file\n"
+    assert not victim.with_name("created-by-the-run").exists()
+    assert sorted(p.name for p in out.iterdir()) == [lock.name], "nothing built, the planted thing left as it was"
+
+
+def test_a_link_at_the_packs_place_is_refused_and_its_target_kept(tmp_path, params_file, capsys):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("kept", encoding="utf-8")
+    (out / PACK).symlink_to(elsewhere)
+    code = cli.main(["run", str(params_file(sections=["budget"])), "--out", str(out), "--no-progress"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert lines == [f"leep: error: {out / PACK}, key '--out': is a symbolic link, not a pack's folder; a run replaces "
+                     "a pack folder, never what a link points to: remove it, or choose another --out"]
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"] and (out / PACK).is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == [PACK]
+
+
+def test_sweep_never_puts_a_link_in_the_packs_place_nor_follows_one(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("kept", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{workspace.REPLACED}{PACK}-1").symlink_to(elsewhere)
+    (out / f"{workspace.BUILDING}{PACK}-x").symlink_to(elsewhere)
+    assert workspace.sweep(out, PACK) == []
+    assert not os.path.lexists(out / PACK), "a planted link is not a pack moved aside"
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
