@@ -25,6 +25,7 @@ from .inputs import SPECS, Inputs
 from .normalise import text_key
 from .params import PeriodParams
 from .runner import (
+    attach_previous,
     build_and_publish,
     check_parameters,
     kernel_environment,
@@ -104,13 +105,12 @@ def build_one(params: PeriodParams, params_file: Path, out_dir: Path, cache: Pat
               notebook_dir: Path) -> tuple[str | None, float]:
     """In a worker: check and build one LA's pack (``params`` with its ``la_code``) and publish it;
     (None, seconds), or (the reason it failed, seconds)."""
-    from . import previous
     from .checks import cross_checks
 
     started = time.perf_counter()
     inputs = Inputs(params, cache_dir=cache, params_file=params_file)
     try:
-        inputs = Inputs(previous.attach(params, out_dir, params_file.resolve().parent), cache_dir=cache,
+        inputs = Inputs(attach_previous(params, out_dir, params_file.resolve().parent), cache_dir=cache,
                         params_file=params_file)
         problems = [p for p in cross_checks(inputs) if not p.warning]  # as a single run checks this LA
         if problems:

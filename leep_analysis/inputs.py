@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
 import hashlib
 import importlib
@@ -26,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import releases
+from . import releases, workspace
 from .config import ENV_CACHE_DIR, SAMPLE_DIR
-from .errors import InputError, Problem
+from .errors import InputError, Problem, os_problem
 from .params import SAMPLE, DatedFile, PeriodParams
 from .registry import INPUTS, InputSpec, readers
 from .sources._read import near_matches, remember_near_matches
@@ -180,10 +181,14 @@ class Inputs:
             value = releases.as_at(key, _call(spec.loader)(files if spec.dated else files[0].path),
                                    self.params.as_at)
             if cache is not None:
-                cache.parent.mkdir(parents=True, exist_ok=True)
                 matches = {str(f.path): near_matches(str(f.path)) for f in files}
-                with open(cache, "wb") as handle:
-                    pickle.dump((value, matches), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                try:
+                    cache.parent.mkdir(parents=True, exist_ok=True)
+                    with open(cache, "wb") as handle:
+                        pickle.dump((value, matches), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                except OSError as exc:  # a full temporary folder: one line, and no half-written pickle
+                    cache.unlink(missing_ok=True)
+                    raise workspace.temp_problem(exc, f"while the inputs were cached ({spec.key})") from None
         kept[memo] = value
         self._loaded[key] = value
         return value
@@ -266,11 +271,13 @@ def _unreadable(path: Path, key: str) -> Problem | None:
     """Why a named input cannot be read at all (missing, a folder, a device, too large), or None."""
     from .sources._read import MAX_BYTES, _size_text
 
-    if not path.exists():
-        return Problem(str(path), "file not found", key=key)
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except OSError as exc:  # not there, a link loop, no permission to look
+        return Problem(str(path), "file not found", key=key) if exc.errno == errno.ENOENT else \
+            os_problem(exc, key=key)
+    if stat.S_ISDIR(info.st_mode):
         return Problem(str(path), "is a folder, not a file", key=key)
-    info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         return Problem(str(path), "is not a regular file (a device or a pipe?); name the data file", key=key)
     if info.st_size > MAX_BYTES:

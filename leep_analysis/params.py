@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 import typing
 from pathlib import Path
@@ -495,7 +496,10 @@ def resolve_data_paths(params: PeriodParams, base: Path) -> PeriodParams:
     """Make every input path absolute, relative to the params file's folder."""
 
     def absolute(p: Path) -> Path:
-        return p if p.is_absolute() else (base / p).resolve()
+        try:
+            return p if p.is_absolute() else (base / p).resolve()
+        except (OSError, RuntimeError):  # a link loop: validation names it (``inputs._unreadable``)
+            return Path(os.path.abspath(base / p))
 
     updates: dict[str, Any] = {}
     for key, value in params.data:

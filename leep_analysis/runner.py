@@ -9,6 +9,7 @@ packs for one period live side by side.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import secrets
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import content, imports, kernels, tables, workspace
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
-from .errors import InputError, NotebookError, Problem
+from .errors import InputError, LeepError, NotebookError, Problem, os_cause, os_problem, path_error
 from .inputs import Inputs, published_path
 from .params import PeriodParams, load_params, notebook_parameters, resolve_data_paths
 from .registry import SECTIONS, run_order
@@ -148,6 +149,8 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
         ) from None
     except NotebookError:
         raise
+    except OSError:
+        raise  # the executed notebook could not be written: said by build_and_publish, naming --out
     except Exception as exc:  # kernel died, timeout, unreadable notebook
         raise NotebookError(f"{job.notebook.name} could not run: {type(exc).__name__}: {exc}") from None
     seconds = time.perf_counter() - started
@@ -330,8 +333,6 @@ def run_pack(
     NotebookError
         A notebook failed (the earlier pack, if any, is left as it was).
     """
-    from . import previous
-
     imports.skip_unused()
     params_file = Path(params_file)
     inputs = load_period(params_file)
@@ -341,7 +342,7 @@ def run_pack(
         check_parameters(notebook)
 
     # the pack set against this one, handed to kernels as an absolute path
-    params = previous.attach(params, Path(out_dir).resolve(), params_file.resolve().parent)
+    params = attach_previous(params, out_path(out_dir), params_file.resolve().parent)
     workspace.sweep_caches()
     with workspace.terminate_as_interrupt(), workspace.claimed(workspace.new_cache()) as cache, \
             worker_pool(jobs, kernel_environment(cache, cache), cache) as pool:
@@ -354,9 +355,33 @@ def run_pack(
     return final / "index.html"
 
 
+def out_path(out_dir: str | Path) -> Path:
+    """``--out`` made absolute, or one line saying why it cannot be (a link loop)."""
+    try:
+        return Path(out_dir).resolve()
+    except (OSError, RuntimeError) as exc:
+        error = path_error(exc)
+        if error is None:
+            raise
+        raise InputError(os_problem(error, key="--out")) from None
+
+
+def attach_previous(params: PeriodParams, out_dir: Path, base: Path) -> PeriodParams:
+    """``previous.attach``, with a path that cannot be followed (a link loop) named in one line."""
+    from . import previous
+
+    try:
+        return previous.attach(params, out_dir, base)
+    except (OSError, RuntimeError) as exc:
+        error = path_error(exc)
+        if error is None:
+            raise
+        raise InputError(os_problem(error, key="previous_pack")) from None
+
+
 def output_folder(out_dir: str | Path) -> Path:
     """``--out`` made absolute (kernels run in the build folder) and created, or one line saying why not."""
-    out = Path(out_dir).resolve()
+    out = out_path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(Problem(str(out_dir), "--out is a file, not a folder"))
     if any(parent.exists() and not parent.is_dir() for parent in out.parents):
@@ -382,7 +407,19 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
     with workspace.pack_lock(out_dir, pack_folder(inputs.params)):
         workspace.sweep(out_dir, pack_folder(inputs.params))
         check_place(out_dir / pack_folder(inputs.params))  # before the work, not only when it is published
-        return _build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=pool, progress=progress)
+        try:
+            return _build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=pool, progress=progress)
+        except Exception as exc:  # a full disk while the PDF (or any file) was written: the build folder is gone
+            error = None if isinstance(exc, LeepError) else os_cause(exc)
+            if error is None:
+                raise
+            raise LeepError(str(output_problem(error, out_dir))) from None
+
+
+def output_problem(exc: OSError, out_dir: Path) -> Problem:
+    """A file-system error while a pack was written, naming ``--out`` (the build folder in it is removed)."""
+    advice = "free some space there, or choose another --out" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else None
+    return os_problem(exc, out_dir, doing="while the pack was written", advice=advice)
 
 
 def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: Path, cache: Path,
@@ -449,8 +486,6 @@ def pack_blocks(job: Job) -> list[content.Block]:
 
 def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> list[Problem]:
     """Every problem with a params file, its notebooks and its inputs, without running anything."""
-    from . import previous
-
     inputs = load_period(params_file)
     problems: list[Problem] = []
     try:
@@ -462,8 +497,9 @@ def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) 
     except InputError as exc:
         problems.extend(exc.problems)
     if inputs.params.previous_pack is not None:  # a named previous pack must be one (the default is found at run time)
+        base = Path(params_file).resolve().parent
         try:
-            previous.locate(inputs.params, Path(params_file).resolve().parent, Path(params_file).resolve().parent)
+            attach_previous(inputs.params, base, base)
         except InputError as exc:
             problems.extend(exc.problems)
     problems.extend(inputs.validate())

@@ -35,7 +35,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from .errors import LeepError
+from .errors import LeepError, os_problem
 
 #: prefixes of what a run makes: the build folder in ``--out``, the cache in the system's temp folder
 BUILDING, REPLACED, CACHE = ".building-", ".replaced-", "leep-cache-"
@@ -168,7 +168,11 @@ def pack_lock(out_dir: Path, folder: str) -> Iterator[None]:
 def claimed(folder: Path) -> Iterator[Path]:
     """Mark a folder as this live run's (a locked ``.owner`` file) for the block; remove it after."""
     try:
-        with lock(folder / OWNER, wait=False):
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(lock(folder / OWNER, wait=False))
+            except OSError as exc:
+                raise temp_problem(exc, "while the run's cache folder was made") from None
             yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -227,9 +231,22 @@ def sweep_caches(temp_dir: Path | None = None) -> None:
                 shutil.rmtree(path, ignore_errors=True)
 
 
+#: what to do where the temporary folder cannot hold the run's cache
+TEMP_ADVICE = "free some space there, or set TMPDIR to a folder with room"
+
+
+def temp_problem(exc: OSError, doing: str) -> LeepError:
+    """A file-system error in the temporary folder (the run's cache), naming the folder, in one line."""
+    advice = TEMP_ADVICE if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else None
+    return LeepError(str(os_problem(exc, tempfile.gettempdir(), doing=doing, advice=advice)))
+
+
 def new_cache() -> Path:
     """A private (0700) folder for the run's loaded inputs, outside any output folder."""
-    return Path(tempfile.mkdtemp(prefix=f"{CACHE}{os.getpid()}-"))
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{CACHE}{os.getpid()}-"))
+    except OSError as exc:
+        raise temp_problem(exc, "while the run's cache folder was made") from None
 
 
 @contextlib.contextmanager

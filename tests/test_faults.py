@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -241,3 +242,72 @@ def test_sweep_never_puts_a_link_in_the_packs_place_nor_follows_one(tmp_path):
     assert workspace.sweep(out, PACK) == []
     assert not os.path.lexists(out / PACK), "a planted link is not a pack moved aside"
     assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
+
+
+#: a small disk of its own for one command: a tmpfs mounted in a mount namespace of the command's own
+#: (the machine's mounts are untouched, and it goes when the command ends); root, or user namespaces
+UNSHARE = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user", "--map-root-user", "--mount"]
+
+#: ``leep`` in-process on a small disk (``sys.argv[1]``, a tmpfs), then what is left on that disk, as JSON.
+#: With ``FILL_AT_PDF`` set, the disk is made full as the PDF starts to be written (16 KB left, the PDF
+#: needs more); ``EARLIER`` names a pack folder made on the disk first, which must be left as it was.
+ON_SMALL_DISK = """
+import json, os, subprocess, sys
+from leep_analysis import cli, pdf
+disk = sys.argv[1]
+if os.environ.get("FILL_AT_PDF"):
+    real_render = pdf.render
+    def render(markup, dest, base):
+        info = os.statvfs(disk)
+        used_kb = (info.f_blocks - info.f_bfree) * info.f_frsize // 1024
+        subprocess.run(["mount", "-o", f"remount,size={used_kb + 16}k", disk], check=True)
+        return real_render(markup, dest, base)
+    pdf.render = render
+if os.environ.get("EARLIER"):
+    os.makedirs(os.path.join(disk, os.environ["EARLIER"]))
+    with open(os.path.join(disk, os.environ["EARLIER"], "index.html"), "w") as handle:
+        handle.write("the earlier pack")
+code = cli.main(sys.argv[2:])
+print(json.dumps({"code": code, "left": sorted(str(p.relative_to(disk)) for p in __import__("pathlib").Path(disk).rglob("*")),
+                  "earlier": open(os.path.join(disk, os.environ["EARLIER"], "index.html")).read()
+                  if os.environ.get("EARLIER") else None}))
+"""
+
+
+def on_small_disk(disk: Path, size_kb: int, *args: str, **env: str) -> tuple[dict, list[str]]:
+    """``leep args`` with a tmpfs of ``size_kb`` at ``disk`` (skip where none can be mounted): what it printed
+    on stdout (``ON_SMALL_DISK``'s JSON) and its lines on stderr."""
+    disk.mkdir(parents=True, exist_ok=True)
+    probe = subprocess.run([*UNSHARE, "mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(disk)],
+                           capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"no tmpfs can be mounted here: {probe.stderr.decode().strip()}")
+    command = f'mount -t tmpfs -o size={size_kb}k tmpfs "$0" && exec "$@"'
+    result = subprocess.run([*UNSHARE, "sh", "-c", command, str(disk), sys.executable, "-c", ON_SMALL_DISK, str(disk),
+                             *args], capture_output=True, text=True, timeout=600, check=False,
+                            env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR), **env))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr.strip().splitlines()
+
+
+@pytest.mark.pack
+def test_a_disk_that_fills_while_the_pdf_is_written_is_one_line_and_leaves_nothing(tmp_path, params_file):
+    disk = tmp_path / "disk"
+    seen, lines = on_small_disk(disk, 8192, "run", str(params_file(sections=["budget"])), "--out", str(disk / "out"),
+                                "--no-progress", FILL_AT_PDF="1", EARLIER=f"out/{PACK}")
+    assert lines == [f"leep: error: {disk / 'out'}: no space left on the disk while the pack was written; free some "
+                     "space there, or choose another --out"]
+    assert seen == {"code": 2, "left": ["out", f"out/{PACK}", f"out/{PACK}/index.html"], "earlier": "the earlier pack"}, \
+        "no build folder or lock left, the earlier pack as it was"
+
+
+def test_a_full_temporary_folder_while_the_cache_is_written_is_one_line(tmp_path, params_file):
+    temp = tmp_path / "temp"
+    # 8 KB: the run's cache folder and its .owner file fit, no loaded input does
+    seen, lines = on_small_disk(temp, 8, "run", str(params_file(sections=["budget"])), "--out", str(tmp_path / "out"),
+                                "--no-progress", TMPDIR=str(temp))
+    assert len(lines) == 1 and lines[0].startswith(f"leep: error: {temp}: no space left on the disk while the inputs "
+                                                   "were cached ("), lines
+    assert lines[0].endswith("); free some space there, or set TMPDIR to a folder with room")
+    assert seen == {"code": 2, "left": [], "earlier": None}, "the run's cache is removed"
+    assert not (tmp_path / "out").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -74,3 +75,75 @@ def test_validate_lists_at_most_50_problems_and_counts_the_rest(tmp_path, params
     lines = err.getvalue().strip().splitlines()
     assert code == 2 and len(lines) == 51, len(lines)
     assert lines[-1].startswith("leep: error: and 250 more problems (the first 50 are listed")
+
+
+def leep(*args: str) -> tuple[int, list[str]]:
+    """``leep`` as the console script runs it: its exit status and its lines on stderr."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(list(args))
+    return code, err.getvalue().strip().splitlines()
+
+
+def loop(folder: Path) -> Path:
+    """Two symbolic links pointing at each other (``loop -> loop2 -> loop``); the first."""
+    (folder / "loop").symlink_to(folder / "loop2")
+    (folder / "loop2").symlink_to(folder / "loop")
+    return folder / "loop"
+
+
+LOOP = "is a symbolic link that leads back to itself (a loop); correct or remove the link"
+
+
+@pytest.mark.parametrize(("command", "where"), [("validate", "previous_pack"), ("validate", "data"), ("run", "previous_pack"),
+                                               ("run", "data"), ("run", "--out"), ("run", "--out below")])
+def test_a_link_loop_is_one_line(tmp_path, params_file, command, where):
+    links = loop(tmp_path)
+    sample = {"budget_ledger": "sample", "support_register": "sample", "neighbours": "sample",
+              "establishments": "sample"}
+    params = params_file(sections=["budget"], **({"previous_pack": "loop"} if where == "previous_pack" else {}),
+                         **({"data": {"budgets": "loop", **sample}} if where == "data" else {}))
+    out = {"--out": links, "--out below": links / "out"}.get(where, tmp_path / "out")
+    code, lines = leep(command, str(params), *(["--out", str(out), "--no-progress"] if command == "run" else []))
+    key = {"previous_pack": "previous_pack", "data": "data.budgets"}.get(where, "--out")
+    named = out if where.startswith("--out") else links
+    assert code == 2 and lines == [f"leep: error: {named}, key '{key}': {LOOP}"], lines
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["sample-data"], ["sample-data", "--schools", "20"],
+                                     ["new-period", "2026-27-autumn", "--dir"]], ids=["sample-data", "schools", "new-period"])
+@pytest.mark.parametrize("where", ["file", "below a file", "loop"])
+def test_sample_data_and_new_period_at_a_file_or_a_loop_is_one_line(tmp_path, command, where):
+    (tmp_path / "file.txt").write_text("an analyst's file", encoding="utf-8")
+    target = {"file": tmp_path / "file.txt", "below a file": tmp_path / "file.txt" / "sample",
+              "loop": loop(tmp_path)}[where]
+    code, lines = leep(*command[:1], *([str(target)] if command[0] == "sample-data" else []), *command[1:],
+                       *([str(target)] if command[0] == "new-period" else []))
+    option = "--dir" if command[0] == "new-period" else "DIR"
+    expected = {"file": f"{target}: is a file, not a folder; name a folder for {option} (it is made if missing)",
+                "below a file": f"{target}: a part of the path is a file, not a folder; name another folder for {option}",
+                "loop": f"{target}, key '{option}': {LOOP}"}[where]
+    assert code == 2 and lines == [f"leep: error: {expected}"], lines
+    assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "an analyst's file"
+
+
+def test_new_period_never_writes_through_a_link(tmp_path):
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "2026-27-autumn.yaml").symlink_to(tmp_path / "elsewhere.yaml")  # a link to nothing yet
+    code, lines = leep("new-period", "2026-27-autumn", "--dir", str(tmp_path / "params"))
+    assert code == 2 and lines == [f"leep: error: {tmp_path / 'params' / '2026-27-autumn.yaml'}: already exists; "
+                                   "edit it or remove it first"]
+    assert not (tmp_path / "elsewhere.yaml").exists()
+
+
+def test_sample_data_replaces_a_link_and_never_writes_through_it(tmp_path):
+    victim = tmp_path / "victim.md"
+    victim.write_text("a colleague's notes", encoding="utf-8")
+    (tmp_path / "sample").mkdir()
+    (tmp_path / "sample" / "narrative.md").symlink_to(victim)
+    code, lines = leep("sample-data", str(tmp_path / "sample"))
+    assert code == 2 and lines[0].startswith(f"leep: error: {tmp_path / 'sample'}/") and "already there" in lines[0]
+    code, _ = leep("sample-data", str(tmp_path / "sample"), "--force")
+    assert code == 0 and victim.read_text(encoding="utf-8") == "a colleague's notes"
+    assert not (tmp_path / "sample" / "narrative.md").is_symlink()
