@@ -96,7 +96,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .runner import validate_period
 
-    problems = validate_period(args.params)
+    try:
+        problems = validate_period(args.params)
+    except InputError as exc:  # the params file itself: every problem with it, not the first
+        problems = exc.problems
     errors = [p for p in problems if not p.warning]
     for p in problems[:MAX_LISTED]:
         print(f"leep: {'warning' if p.warning else 'error'}: {str(p).replace(': warning: ', ': ')}", file=sys.stderr)

@@ -343,12 +343,27 @@ def notebook_parameters(params: PeriodParams) -> dict[str, Any]:
     return values
 
 
+class AliasRefused(yaml.MarkedYAMLError):
+    """A YAML alias (``*name``): a few lines of them can stand for billions of values."""
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML loader that keeps codes with leading zeros (``050``) as text.
+    """YAML loader that keeps codes with leading zeros (``050``) as text, and refuses aliases.
 
     PyYAML reads ``050`` as the octal number 40, which would silently turn LA
     code 050 into 040. Only plain decimal integers are read as numbers here.
+    An alias (``*name``, repeating the value anchored ``&name``) is refused: a
+    params file of a kilobyte of nested aliases stands for billions of values,
+    and checking them would run for ever. Nothing a params file says needs one.
     """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise AliasRefused(None, None, f"'*{event.anchor}' is a YAML alias, which a params file may not use "
+                               "(a few lines of them can stand for billions of values); write the value out",
+                               event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -472,7 +487,7 @@ def load_params(path: str | Path) -> tuple[PeriodParams, Path]:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        prefix = "" if isinstance(exc, DuplicateKey) else "not valid YAML: "
+        prefix = "" if isinstance(exc, DuplicateKey | AliasRefused) else "not valid YAML: "
         raise InputError(Problem(source, f"{prefix}{reason}", row=row)) from None
     except UnicodeDecodeError:
         raise InputError(Problem(source, "not a UTF-8 text file")) from None

@@ -147,3 +147,16 @@ def test_sample_data_replaces_a_link_and_never_writes_through_it(tmp_path):
     code, _ = leep("sample-data", str(tmp_path / "sample"), "--force")
     assert code == 0 and victim.read_text(encoding="utf-8") == "a colleague's notes"
     assert not (tmp_path / "sample" / "narrative.md").is_symlink()
+
+
+def test_validate_lists_every_problem_the_run_says_it_lists(tmp_path):
+    params = tmp_path / "period.yaml"
+    params.write_text('period: 2025-26-winter\nla_code: "85"\naudiance: committee\nas_at: 2025-12-31\n', encoding="utf-8")
+    code, lines = leep("run", str(params), "--out", str(tmp_path / "out"), "--no-progress")
+    assert code == 2 and lines == [f"leep: error: {params}, key 'audiance': unknown key 'audiance' (did you mean "
+                                   "'audience'?) (and 2 more problems); 'leep validate' lists them all"]
+    code, lines = leep("validate", str(params))
+    assert code == 2 and lines == [
+        f"leep: error: {params}, key 'audiance': unknown key 'audiance' (did you mean 'audience'?)",
+        f"leep: error: {params}, key 'period': '2025-26-winter' is not a period id such as 2025-26-autumn",
+        f"leep: error: {params}, key 'la_code': '85' is not a 3-digit DfE LA code such as '855'"]
