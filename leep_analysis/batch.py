@@ -104,7 +104,14 @@ def select_las(spec: str, inputs: Inputs) -> list[str]:
 def build_one(params: PeriodParams, params_file: Path, out_dir: Path, cache: Path,
               notebook_dir: Path) -> tuple[str | None, float]:
     """In a worker: check and build one LA's pack (``params`` with its ``la_code``) and publish it;
-    (None, seconds), or (the reason it failed, seconds)."""
+    (None, seconds), or (the reason it failed, seconds). A worker stopped meanwhile (Ctrl-C, SIGTERM)
+    removes the LA's build folder and lock, then exits (``workspace.task``)."""
+    with workspace.task():
+        return _build_one(params, params_file, out_dir, cache, notebook_dir)
+
+
+def _build_one(params: PeriodParams, params_file: Path, out_dir: Path, cache: Path,
+               notebook_dir: Path) -> tuple[str | None, float]:
     from .checks import cross_checks
 
     started = time.perf_counter()

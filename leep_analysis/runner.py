@@ -127,13 +127,20 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
     """Run one notebook with papermill in this process's warm kernel and write its page; return its wall time in seconds.
 
     The page is written by the same worker, so pages are exported in parallel
-    while other notebooks still run.
+    while other notebooks still run. A worker stopped meanwhile exits once its kernel is killed
+    (``workspace.task``), so that the run may remove the build folder.
 
     Raises
     ------
     NotebookError
         Naming the notebook, the failing cell and the exception, in one line.
     """
+    with workspace.task():
+        return _execute(job, parameters, cwd, env, published)
+
+
+def _execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str],
+             published: dict[str, str]) -> float:
     from papermill.exceptions import PapermillExecutionError
 
     from .export import write_page
@@ -210,9 +217,11 @@ def execute_all(
 
 
 def start_worker(parent: int) -> None:
-    """A pool worker's set-up: quick imports (``imports``), and exit with the run, even after kill -9 (``workspace``)."""
+    """A pool worker's set-up: quick imports (``imports``), exit with the run, even after kill -9, and on SIGTERM
+    or SIGINT clean up what its task made, kernel first (``workspace``)."""
     imports.skip_unused()
     workspace.die_with_parent(parent)
+    workspace.stop_on_signals(kernels.kill)
 
 
 def prepare(env: dict[str, str], cwd: Path) -> None:
@@ -254,15 +263,26 @@ def new_pool(workers: int, env: dict[str, str], cwd: Path) -> ProcessPoolExecuto
     return pool
 
 
+#: how long a stopped worker may take to clean up (kill its kernel, remove its build folder and lock)
+STOP_WAIT = 60.0
+
+
 def stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's workers now rather than wait for them (their kernels exit when they see their parent gone)."""
+    """Stop a pool's workers now rather than let them finish their tasks, and wait while they clean up.
+
+    Each worker, on SIGTERM, kills its kernel and removes what its task made (``workspace.stop_on_signals``):
+    only then may the run remove the build folder or report the interrupt.
+    """
     import signal
 
-    workers_left = list(getattr(pool, "_processes", None) or {})
+    workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for pid in workers_left:
+    for worker in workers:
         with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGTERM)
+            os.kill(worker.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_WAIT
+    for worker in workers:
+        worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def progress_bar(total: int, enabled: bool, unit: str = "notebook"
@@ -469,7 +489,9 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         final = out_dir / pack_folder(params)
         build.chmod(0o755)  # mkdtemp makes the folder private; a published pack is shared
         publish(build, final)
-    except BaseException:
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            kernels.kill()  # this process's kernel (a run of one notebook at a time) must not write on
         shutil.rmtree(build, ignore_errors=True)
         raise
     return final

@@ -27,7 +27,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 try:
@@ -264,6 +264,52 @@ def terminate_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+#: in a pool worker (``stop_on_signals``): how many tasks deep it is (``task``: an LA's pack runs its notebooks)
+_WORKER = {"worker": False, "busy": 0}
+
+
+def stop_on_signals(before: Callable[[], None]) -> None:
+    """In a pool worker: SIGTERM or SIGINT stops it, after the task under way has cleaned up.
+
+    ``before`` runs first (the worker's kernel is killed, so that nothing writes on). A task under way
+    (``task``) is interrupted (``KeyboardInterrupt``), so that its ``finally`` blocks remove what it
+    made (an LA's build folder and lock); an idle worker exits at once. A second signal is ignored,
+    so that it cannot cut the clean-up short.
+    """
+    def stop(signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        before()
+        if _WORKER["busy"]:
+            raise KeyboardInterrupt
+        os._exit(128 + signum)
+
+    _WORKER["worker"] = True
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
+@contextlib.contextmanager
+def task() -> Iterator[None]:
+    """A pool worker's task (a notebook, an LA's pack): interrupted, it cleans up, then the worker exits.
+
+    Outside a worker (a run in one process) it does nothing: the interrupt goes on to the caller.
+    Within another task, the interrupt goes on to it: the outermost cleans up last, then exits.
+    """
+    if not _WORKER["worker"]:
+        yield
+        return
+    _WORKER["busy"] += 1
+    try:
+        yield
+    except KeyboardInterrupt:
+        if _WORKER["busy"] > 1:
+            raise
+        os._exit(128 + signal.SIGTERM)  # quietly: the run that stopped it reports the interrupt
+    finally:
+        _WORKER["busy"] -= 1
 
 
 def die_with_parent(parent: int, interval: float = 0.5) -> None:
