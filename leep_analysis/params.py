@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import school_year
+from . import bidi, school_year
 from .errors import InputError, Problem
 from .registry import INPUTS, SECTION_IDS
 from .school_year import PERIOD_PATTERN
@@ -263,6 +263,15 @@ class PeriodParams(_Strict):
             raise ValueError(f"'{value}': the year {start} is outside {FIRST_YEAR} to {LAST_YEAR} (a typo?)")
         if (start + 1) % 100 != end:
             raise ValueError(f"'{value}': {end:02d} does not follow {start}")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _check_title(cls, value: str | None) -> str | None:
+        found = bidi.find(value) if value is not None else None
+        if found is not None:
+            raise ValueError(f"holds an invisible bidirectional control character ({found}), which can reverse how "
+                             "the title reads on the cover; delete it")
         return value
 
     @field_validator("la_code", mode="before")

@@ -160,3 +160,24 @@ def test_validate_lists_every_problem_the_run_says_it_lists(tmp_path):
         f"leep: error: {params}, key 'audiance': unknown key 'audiance' (did you mean 'audience'?)",
         f"leep: error: {params}, key 'period': '2025-26-winter' is not a period id such as 2025-26-autumn",
         f"leep: error: {params}, key 'la_code': '85' is not a 3-digit DfE LA code such as '855'"]
+
+
+def test_bidirectional_controls_are_removed_from_the_la_names_titles_show(tmp_path):
+    import openpyxl
+
+    from leep_analysis.sources.neighbours import load_neighbours
+
+    book = openpyxl.load_workbook(SAMPLE_DIR / "neighbours.xlsx")
+    for row in book["LA SN Groups"].iter_rows():
+        if row[0].value == 50:
+            row[1].value = "Sample\u202eshire\u202c (synthetic)"  # would read "Sampleerihs (synthetic)" reversed
+    book.save(tmp_path / "neighbours.xlsx")
+    names = load_neighbours(tmp_path / "neighbours.xlsx").drop_duplicates("la_code").set_index("la_code")["la_name"]
+    assert names["050"] == "Sampleshire (synthetic)"
+
+    frame = pd.read_parquet(SAMPLE_DIR / "lait.parquet").astype(str)
+    frame["LA and Regions"] = frame["LA and Regions"].str.replace("Sampleshire", "Sample\u2067shire\u2069", regex=False)
+    frame.to_csv(tmp_path / "lait.csv", index=False)
+    areas = load_lait(tmp_path / "lait.csv")["area"]
+    assert not areas.str.contains("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", regex=True).any()
+    assert (areas == "Sampleshire (synthetic)").any()
