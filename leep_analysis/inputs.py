@@ -33,6 +33,7 @@ from .errors import InputError, Problem, os_problem
 from .params import SAMPLE, DatedFile, PeriodParams
 from .registry import INPUTS, InputSpec, readers
 from .sources._read import near_matches, remember_near_matches
+from .sources.file_dates import dates_in_name
 
 if TYPE_CHECKING:
     from .analyses import RunCache
@@ -59,6 +60,15 @@ def sample_files(spec: InputSpec, as_at: dt.date) -> list[DatedFile]:
         if when <= as_at:
             files.append(DatedFile(path=path, as_at=when))
     return files
+
+
+def dated(item: DatedFile) -> dt.date | None:
+    """A dated input file's as-at date: the params' ``as_at``, else the one date its name holds
+    (``... 31 December 2014.xlsx``, ``2015-05-31``), else None (its loader asks for one)."""
+    if item.as_at is not None:
+        return item.as_at
+    found = dates_in_name(Path(item.path).name)
+    return found[0] if len(found) == 1 else None
 
 
 def data_block(folder: str | Path) -> dict[str, Any]:
@@ -109,7 +119,7 @@ class Inputs:
         given = getattr(self.params.data, key)
         if not spec.dated:
             return [DatedFile(path=given)]
-        return [f for f in given if f.as_at is None or f.as_at <= self.params.as_at]
+        return [f for f in given if (when := dated(f)) is None or when <= self.params.as_at]
 
     def is_sample(self, key: str) -> bool:
         """Whether an input is the embedded sample: a pack naming no input, or ``key: sample``."""
@@ -152,7 +162,7 @@ class Inputs:
             later = [f for f in given if f not in self.files(key)] if isinstance(given, list) else []
             if later:
                 problems.append(Problem(source, f"{len(later)} file(s) dated after as_at {self.params.as_at} left "
-                                        f"out: {', '.join(str(f.as_at) for f in later)}", key=f"data.{key}",
+                                        f"out: {', '.join(str(dated(f)) for f in later)}", key=f"data.{key}",
                                         warning=True))
             if not SPECS[key].sections & wanted:
                 problems.append(Problem(source, f"no chosen section uses it (it is read by {readers(key)})",

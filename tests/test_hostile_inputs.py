@@ -181,3 +181,19 @@ def test_bidirectional_controls_are_removed_from_the_la_names_titles_show(tmp_pa
     areas = load_lait(tmp_path / "lait.csv")["area"]
     assert not areas.str.contains("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", regex=True).any()
     assert (areas == "Sampleshire (synthetic)").any()
+
+
+def test_ofsted_files_dated_after_as_at_by_their_names_are_left_out_with_a_warning(tmp_path, params_file):
+    from leep_analysis.inputs import describe_files
+    from leep_analysis.runner import load_period
+
+    snapshots = sorted((SAMPLE_DIR / "ofsted_mi").glob("20*"))  # the sample's, 2023-08-31 to 2026-07-31
+    params = params_file(sections=["inspections"], data={
+        "ofsted_mi": [str(p) for p in snapshots],  # no as_at: each is dated by its name
+        "neighbours": "sample", "establishments": "sample", "establishment_links": "sample"})
+    code, lines = leep("validate", str(params))
+    assert code == 0 and lines == [f"leep: warning: {params}, key 'data.ofsted_mi': 2 file(s) dated after as_at "
+                                   "2025-12-31 left out: 2026-03-31, 2026-07-31"], lines
+    inputs = load_period(params)
+    used = [Path(f["path"]).name for f in describe_files(inputs) if f["key"] == "ofsted_mi"]
+    assert used == [p.name for p in snapshots if p.name < "2026"], "the index and manifest list only those used"
