@@ -157,6 +157,7 @@ def data_key_lines(as_at: str) -> str:
     lines = []
     for spec in INPUTS.values():
         example = (f"[{{path: ../data/{spec.key}_{as_at}.csv, as_at: {as_at}}}]" if spec.dated
+                   else f"[../data/{spec.key}/reading-map.png]" if spec.optional
                    else f"../data/{spec.sample.split('/')[-1]}")
         lines.append(f"#  {spec.key}: {example}\n#    # read by {readers(spec.key)}: {spec.format}")
     return "\n".join(lines)

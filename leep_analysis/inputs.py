@@ -48,7 +48,9 @@ def _call(dotted: str) -> Callable[..., Any]:
 
 
 def sample_files(spec: InputSpec, as_at: dt.date) -> list[DatedFile]:
-    """The packaged sample file(s) for an input; dated series stop at ``as_at``."""
+    """The packaged sample file(s) for an input; dated series stop at ``as_at``; none for an optional input."""
+    if spec.optional:
+        return []
     if not spec.dated:
         return [DatedFile(path=SAMPLE_DIR / spec.sample)]
     files = []
@@ -79,7 +81,11 @@ def data_block(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     block: dict[str, Any] = {}
     for spec in SPECS.values():
-        if spec.dated:
+        if spec.optional:
+            files = sorted(folder.glob(spec.sample))
+            if files:
+                block[spec.key] = [str(p) for p in files]
+        elif spec.dated:
             files = sorted(folder.glob(spec.sample))
             if files:
                 block[spec.key] = [{"path": str(p), "as_at": p.stem[:10]} for p in files]
@@ -114,16 +120,18 @@ class Inputs:
     def files(self, key: str) -> list[DatedFile]:
         """The file(s) behind an input key: the params' own, or the sample's."""
         spec = SPECS[key]
+        given = getattr(self.params.data, key)
+        if spec.optional:
+            return list(given) if isinstance(given, list) else []  # left out, or the sample's: none
         if self.is_sample(key):
             return sample_files(spec, self.params.as_at)
-        given = getattr(self.params.data, key)
         if not spec.dated:
             return [DatedFile(path=given)]
         return [f for f in given if (when := dated(f)) is None or when <= self.params.as_at]
 
     def is_sample(self, key: str) -> bool:
-        """Whether an input is the embedded sample: a pack naming no input, or ``key: sample``."""
-        return getattr(self.params.data, key) in (None, SAMPLE)
+        """Whether an input is the embedded sample: a pack naming no input, or ``key: sample`` (never an optional one)."""
+        return not SPECS[key].optional and getattr(self.params.data, key) in (None, SAMPLE)
 
     @property
     def on_sample(self) -> bool:
@@ -152,7 +160,7 @@ class Inputs:
         named = self.params.data.named()
         problems = []
         for section in self.params.sections:
-            missing = [s.key for s in SPECS.values() if section in s.sections and s.key not in named]
+            missing = [s.key for s in SPECS.values() if section in s.sections and s.key not in named and not s.optional]
             if missing:
                 problems.append(Problem(source, f"{section} needs {', '.join(missing)}: name them under data: "
                                         f"(or 'sample' to take the sample's on purpose), or leave {section} out "
@@ -188,7 +196,7 @@ class Inputs:
             remember_near_matches(matches)  # the manifest and index list them, whichever process loaded the file
         else:
             files = self.files(key)
-            value = releases.as_at(key, _call(spec.loader)(files if spec.dated else files[0].path),
+            value = releases.as_at(key, _call(spec.loader)(files if spec.dated or spec.optional else files[0].path),
                                    self.params.as_at)
             if cache is not None:
                 matches = {str(f.path): near_matches(str(f.path)) for f in files}

@@ -75,7 +75,8 @@ class _DataPaths(_Strict):
     ``sample`` to take the sample for that input on purpose).
 
     Paths are relative to the params file (absolute paths also work). One key per input of
-    the registry (``config/inputs.yaml``): a list of dated files for a ``dated`` input.
+    the registry (``config/inputs.yaml``): a list of dated files for a ``dated`` input, a list of
+    files for an ``optional`` one (which may be left out: then there are none).
     """
 
     def named(self) -> dict[str, Any]:
@@ -85,7 +86,7 @@ class _DataPaths(_Strict):
 
 DataPaths = create_model(
     "DataPaths", __base__=_DataPaths, __module__=__name__, __doc__=_DataPaths.__doc__,
-    **{key: (Series | None if spec.dated else OneFile | None, None) for key, spec in INPUTS.items()},
+    **{key: (Series | None if spec.dated or spec.optional else OneFile | None, None) for key, spec in INPUTS.items()},
 )
 
 

@@ -446,12 +446,15 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
                        notebook_dir: Path, *, pool: ProcessPoolExecutor | None, progress: bool) -> Path:
     from . import manifest, pages, paper
     from .render import pdf, workbook
+    from .sources import narrative
 
     params, params_file = inputs.params, inputs.params_file
     build = Path(tempfile.mkdtemp(prefix=f"{workspace.BUILDING}{pack_folder(params)}-", dir=out_dir))
     try:
         name = pages.la_name(inputs)
         (build / "executed").mkdir()
+        if "summary" in params.sections:  # the narrative's own images, as checked, for its page and the PDF
+            narrative.write_images(inputs.get("narrative_images"), build)
         work = [Job(section, nb, build / "executed" / nb.name, build / f"{section}.html",
                     pages.section_page(inputs, section, name)) for section, nb in chosen]
         published = published_names(inputs)
