@@ -29,7 +29,14 @@ from . import content, imports, kernels, tables, workspace
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
 from .errors import InputError, LeepError, NotebookError, Problem, os_cause, os_problem, path_error
 from .inputs import Inputs, published_path
-from .params import PeriodParams, load_params, notebook_parameters, resolve_data_paths
+from .params import (
+    SAMPLE,
+    DatedFile,
+    PeriodParams,
+    load_params,
+    notebook_parameters,
+    resolve_data_paths,
+)
 from .registry import SECTIONS, run_order
 
 if TYPE_CHECKING:
@@ -100,8 +107,17 @@ def pack_folder(params: PeriodParams) -> str:
 
 
 def published_names(inputs: Inputs) -> dict[str, str]:
-    """Each input file's path on this machine -> the name the pack gives it (``inputs.published_path``)."""
-    return {str(f.path): published_path(f.path, inputs) for spec in inputs.needed() for f in inputs.files(spec.key)}
+    """Each input file's path on this machine -> the name the pack gives it (``inputs.published_path``).
+
+    Every file the params name, whether the chosen sections read it or not, and whether it is
+    dated after ``as_at`` or not: the notebooks are handed the whole ``data`` block, so an executed
+    notebook holds each of those paths; and each file the pack uses (the sample's too).
+    """
+    named = [item.path if isinstance(item, DatedFile) else item
+             for _, value in inputs.params.data if value is not None and value != SAMPLE
+             for item in (value if isinstance(value, list) else [value])]
+    used = [f.path for spec in inputs.needed() for f in inputs.files(spec.key)]
+    return {str(path): published_path(path, inputs) for path in [*named, *used]}
 
 
 def without_paths(text: str, published: dict[str, str]) -> str:

@@ -402,3 +402,25 @@ def test_a_narrative_link_to_a_page_of_the_pack_is_no_file_link_in_the_pdf(tmp_p
     uris = [a.get_object()["/A"].get("/URI") for p in PdfReader(tmp_path / "pack.pdf").pages
             for a in p.get("/Annots") or [] if "/A" in a.get_object()]
     assert not any(str(u).startswith("file:") for u in uris), uris
+
+
+@pytest.mark.pack
+def test_an_internal_packs_notebooks_hold_no_path_of_the_machine_for_inputs_no_section_reads(tmp_path, params_file):
+    import shutil
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("lait.parquet", "budgets.csv", "budget_ledger.csv", "support_register.csv"):
+        shutil.copyfile(SAMPLE_DIR / name, data / name)
+    late = data / "ofsted_mi_2026-03-31.csv"  # dated after as_at by its name: left out, and named in the params
+    shutil.copyfile(SAMPLE_DIR / "ofsted_mi" / "2026-03-31_ofsted_mi.csv", late)
+    params = params_file(sections=["budget"], data={
+        "budgets": str(data / "budgets.csv"), "budget_ledger": str(data / "budget_ledger.csv"),
+        "support_register": str(data / "support_register.csv"), "neighbours": "sample", "establishments": "sample",
+        "lait": str(data / "lait.parquet"), "ofsted_mi": [str(late)]})  # read by no section built
+    code, lines = leep("run", str(params), "--out", str(tmp_path / "out"), "--no-progress")
+    assert code == 0, lines
+    executed = tmp_path / "out" / "050-2025-26-autumn" / "executed" / "04_budget.ipynb"
+    text = executed.read_text(encoding="utf-8")
+    assert str(tmp_path) not in text
+    assert '"lait": "data/lait.parquet"' in text and '"data/ofsted_mi_2026-03-31.csv"' in text
