@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         error = path_error(exc)
         if args.debug or error is None:
             raise
-        return _fail([str(os_problem(error))])
+        return _fail([str(os_problem(error, None if error.filename else getattr(args, "out", None)))])
     except KeyboardInterrupt:
         return _fail(["interrupted; no pack was written"])
 

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -166,6 +167,12 @@ def _execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str
         kernels.warm(env, cwd).run(job.notebook, job.executed, parameters, cwd, env)
     except PapermillExecutionError as exc:
         message = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
+        disk = _CELL_OS_ERROR.match(message) if exc.ename in _OS_ERRORS else None
+        if disk is not None:  # a full disk (the cache's or --out's) while a cell wrote: the path and what to do
+            error = OSError(int(disk["errno"]), disk["reason"], disk["path"])
+            in_build = disk["path"] is not None and Path(disk["path"]).is_relative_to(cwd)
+            where = os_problem(error, cwd.parent if in_build else None)  # the build folder is removed: --out
+            raise NotebookError(f"{job.notebook.name} failed at cell {exc.cell_index}: {where}") from None
         # papermill counts the injected parameters cell; report the cell as the analyst sees it
         raise NotebookError(
             f"{job.notebook.name} failed at cell {exc.cell_index}: {exc.ename}: {message}"
@@ -182,6 +189,11 @@ def _execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str
     for table in content.tables_of(blocks):
         tables.write_table(table, cwd / "tables" / f"{job.section}__{table.name}.csv")
     return seconds
+
+
+#: a cell's file-system error, as the kernel reports it: ``[Errno 28] No space left on device: '/path'``
+_CELL_OS_ERROR = re.compile(r"^\[Errno (?P<errno>\d+)\] (?P<reason>[^:]+?)(?:: '(?P<path>.*)')?$")
+_OS_ERRORS = {"OSError", "IOError", "PermissionError", "FileNotFoundError", "IsADirectoryError", "NotADirectoryError"}
 
 
 def schedule(work: list[Job]) -> list[Job]:

@@ -311,3 +311,25 @@ def test_a_full_temporary_folder_while_the_cache_is_written_is_one_line(tmp_path
     assert lines[0].endswith("); free some space there, or set TMPDIR to a folder with room")
     assert seen == {"code": 2, "left": [], "earlier": None}, "the run's cache is removed"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_cell_that_finds_the_disk_full_is_named_with_the_folder_and_what_to_do(tmp_path, monkeypatch):
+    from papermill.exceptions import PapermillExecutionError
+
+    from leep_analysis import kernels, runner
+    from leep_analysis.errors import NotebookError
+
+    build = tmp_path / "out" / ".building-050-2025-26-autumn-x"
+
+    class Full:
+        def run(self, *args):
+            raise PapermillExecutionError(4, 4, "", "OSError", f"[Errno 28] No space left on device: "
+                                          f"'{build / 'tables' / 'budget__spend.csv'}'", [])
+
+    monkeypatch.setattr(kernels, "warm", lambda env, cwd: Full())
+    job = runner.Job("budget", Path("04_budget.ipynb"), build / "executed" / "04_budget.ipynb", build / "budget.html",
+                     None)
+    with pytest.raises(NotebookError) as err:
+        runner.execute(job, {}, build, {}, {})
+    assert str(err.value) == (f"04_budget.ipynb failed at cell 4: {tmp_path / 'out'}: no space left on the disk; "
+                              "free some space there, or choose a folder on another disk")
