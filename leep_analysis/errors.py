@@ -7,9 +7,10 @@ with status 2; it never shows a traceback unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,3 +135,15 @@ def os_problem(exc: OSError, path: str | Path | None = None, *, key: str | None 
         reason = "a file or folder was not found"
     during = f" {doing}" if doing else ""
     return Problem(str(where) if where is not None else "a file", f"{reason}{during}; {advice or usual}", key=key)
+
+
+@contextlib.contextmanager
+def path_problems(key: str) -> Iterator[None]:
+    """A path that cannot be followed in the block (a link loop, no permission) as one problem under ``key``."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        error = path_error(exc)
+        if error is None:
+            raise
+        raise InputError(os_problem(error, key=key)) from None

@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Any
 
 from . import content, imports, kernels, tables, workspace
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR, NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
-from .errors import InputError, LeepError, NotebookError, Problem, os_cause, os_problem, path_error
+from .errors import (
+    InputError,
+    LeepError,
+    NotebookError,
+    Problem,
+    os_cause,
+    os_problem,
+    path_problems,
+)
 from .inputs import Inputs, published_path
 from .params import (
     SAMPLE,
@@ -405,26 +413,16 @@ def run_pack(
 
 def out_path(out_dir: str | Path) -> Path:
     """``--out`` made absolute, or one line saying why it cannot be (a link loop)."""
-    try:
+    with path_problems("--out"):
         return Path(out_dir).resolve()
-    except (OSError, RuntimeError) as exc:
-        error = path_error(exc)
-        if error is None:
-            raise
-        raise InputError(os_problem(error, key="--out")) from None
 
 
 def attach_previous(params: PeriodParams, out_dir: Path, base: Path) -> PeriodParams:
     """``previous.attach``, with a path that cannot be followed (a link loop) named in one line."""
     from . import previous
 
-    try:
+    with path_problems("previous_pack"):
         return previous.attach(params, out_dir, base)
-    except (OSError, RuntimeError) as exc:
-        error = path_error(exc)
-        if error is None:
-            raise
-        raise InputError(os_problem(error, key="previous_pack")) from None
 
 
 def output_folder(out_dir: str | Path) -> Path:
