@@ -253,15 +253,16 @@ UNSHARE = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user",
 #: needs more); ``EARLIER`` names a pack folder made on the disk first, which must be left as it was.
 ON_SMALL_DISK = """
 import json, os, subprocess, sys
-from leep_analysis import cli, pdf
+from leep_analysis import cli
+from leep_analysis.render import pdf
 disk = sys.argv[1]
 if os.environ.get("FILL_AT_PDF"):
     real_render = pdf.render
-    def render(markup, dest, base):
+    def render(source, dest, **options):
         info = os.statvfs(disk)
         used_kb = (info.f_blocks - info.f_bfree) * info.f_frsize // 1024
         subprocess.run(["mount", "-o", f"remount,size={used_kb + 16}k", disk], check=True)
-        return real_render(markup, dest, base)
+        return real_render(source, dest, **options)
     pdf.render = render
 if os.environ.get("EARLIER"):
     os.makedirs(os.path.join(disk, os.environ["EARLIER"]))
