@@ -302,6 +302,7 @@ def test_a_disk_that_fills_while_the_pdf_is_written_is_one_line_and_leaves_nothi
         "no build folder or lock left, the earlier pack as it was"
 
 
+@pytest.mark.slow
 def test_a_full_temporary_folder_while_the_cache_is_written_is_one_line(tmp_path, params_file):
     temp = tmp_path / "temp"
     # 8 KB: the run's cache folder and its .owner file fit, no loaded input does
