@@ -12,11 +12,16 @@ name has them removed (``strip``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
-#: every character with Unicode's Bidi_Control property
-CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: every character with Unicode's Bidi_Control property, and its Unicode name
+NAMES = {
+    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+CONTROLS = "".join(NAMES)
 _CONTROL = re.compile(f"[{CONTROLS}]")
 
 
@@ -27,7 +32,7 @@ def find(text: str) -> str | None:
     if found is None:
         return None
     char = found.group(0)
-    return f"U+{ord(char):04X} {unicodedata.name(char)}, character {found.start() + 1}"
+    return f"U+{ord(char):04X} {NAMES[char]}, character {found.start() + 1}"
 
 
 def strip(value: Any) -> Any:
