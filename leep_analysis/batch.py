@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,25 +21,20 @@ from pathlib import Path
 from . import imports, workspace
 from .config import NOTEBOOK_DIR
 from .errors import InputError, LeepError, Problem
+from .execution import (
+    Workers,
+    check_parameters,
+    kernel_environment,
+    new_pool,
+    stop_pool,
+    worker_pool,
+)
 from .inputs import SPECS, Inputs
 from .normalise import text_key
 from .params import PeriodParams
-from .runner import (
-    attach_previous,
-    build_and_publish,
-    check_parameters,
-    kernel_environment,
-    load_period,
-    new_pool,
-    notebooks_for,
-    output_folder,
-    pack_folder,
-    progress_bar,
-    published_names,
-    stop_pool,
-    without_paths,
-    worker_pool,
-)
+from .progress import progress_bar
+from .publishing import output_folder, pack_folder, published_names, without_paths
+from .runner import attach_previous, build_and_publish, load_period, notebooks_for
 
 #: ``--las`` for every current LA (those the neighbours workbook lists as current)
 ALL = "all"
@@ -182,7 +177,7 @@ def run_batch(params_file: str | Path, las: str, out_dir: str | Path, *, jobs: i
 
 
 def _build_all(each: dict[str, PeriodParams], params_file: Path, out: Path, cache: Path, notebook_dir: Path,
-               pool: ProcessPoolExecutor | None, report: Callable[[str, set[str]], None]
+               pool: Workers | None, report: Callable[[str, set[str]], None]
                ) -> dict[str, tuple[str | None, float]]:
     """Each LA's (error or None, seconds), built in this process (no pool) or on the pool's workers.
 

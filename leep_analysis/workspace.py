@@ -13,7 +13,7 @@ Whoever can write to a shared output folder can plant a link where a run will wr
 file is opened by one function (``lock``) that never follows a symbolic link and refuses
 anything but a regular file of one name (a folder, a device, a hard link to someone's file);
 what a run moves or removes in ``--out`` it finds with ``lstat``, so a link is never followed
-there either (``sweep``, ``runner.publish``).
+there either (``sweep``, ``publishing.publish``).
 """
 
 from __future__ import annotations

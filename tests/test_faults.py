@@ -14,7 +14,7 @@ import pytest
 
 from leep_analysis import cli, workspace
 from leep_analysis.config import PROJECT_DIR
-from leep_analysis.runner import output_folder
+from leep_analysis.publishing import output_folder
 from tests.conftest import copy_notebooks
 
 PACK = "050-2025-26-autumn"
@@ -318,7 +318,7 @@ def test_a_full_temporary_folder_while_the_cache_is_written_is_one_line(tmp_path
 def test_a_cell_that_finds_the_disk_full_is_named_with_the_folder_and_what_to_do(tmp_path, monkeypatch):
     from papermill.exceptions import PapermillExecutionError
 
-    from leep_analysis import kernels, runner
+    from leep_analysis import execution, kernels
     from leep_analysis.errors import NotebookError
 
     build = tmp_path / "out" / ".building-050-2025-26-autumn-x"
@@ -329,9 +329,9 @@ def test_a_cell_that_finds_the_disk_full_is_named_with_the_folder_and_what_to_do
                                           f"'{build / 'tables' / 'budget__spend.csv'}'", [])
 
     monkeypatch.setattr(kernels, "warm", lambda env, cwd: Full())
-    job = runner.Job("budget", Path("04_budget.ipynb"), build / "executed" / "04_budget.ipynb", build / "budget.html",
+    job = execution.Job("budget", Path("04_budget.ipynb"), build / "executed" / "04_budget.ipynb", build / "budget.html",
                      None)
     with pytest.raises(NotebookError) as err:
-        runner.execute(job, {}, build, {}, {})
+        execution.execute(job, {}, build, {}, {})
     assert str(err.value) == (f"04_budget.ipynb failed at cell 4: {tmp_path / 'out'}: no space left on the disk; "
                               "free some space there, or choose a folder on another disk")

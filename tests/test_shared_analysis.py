@@ -113,7 +113,7 @@ def test_run_order_puts_each_section_after_those_it_uses():
 
 
 def test_the_runner_executes_in_the_registrys_order():
-    from leep_analysis.runner import Job, schedule
+    from leep_analysis.execution import Job, schedule
 
     jobs = [Job(s, None, None, None, None) for s in registry.SECTION_IDS]  # type: ignore[arg-type]
     assert [j.section for j in schedule(jobs)] == run_order(registry.SECTION_IDS)
