@@ -30,8 +30,13 @@ def work_out_function(section: str) -> Callable[..., Any]:
     return importlib.import_module(f"leep_analysis.sections.{section}.analysis").work_out
 
 
+def of(inputs: Inputs, section: str) -> Any:
+    """A section's analysis for the run of ``inputs``: worked out once (its dependencies first), then read."""
+    return RunCache(inputs).of(section)
+
+
 class RunCache:
-    """The section analyses of one run of one LA's pack (``Inputs.analyses``).
+    """The section analyses of one run of one LA's pack (``analyses.of``).
 
     Held by the ``Inputs`` every notebook opens, and kept in the run's cache folder
     (``Inputs.cache_dir``, one per run; a batch's LAs share it, each under its LA code):
@@ -41,7 +46,7 @@ class RunCache:
 
     def __init__(self, inputs: Inputs) -> None:
         self.inputs = inputs
-        self._held: dict[str, Any] = {}
+        self._held = inputs.analyses_held  # what this Inputs has worked out or loaded, by section
 
     def of(self, section: str) -> Any:
         """A section's analysis: worked out once per run, after the analyses it uses that the pack has."""

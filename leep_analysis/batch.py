@@ -153,7 +153,7 @@ def run_batch(params_file: str | Path, las: str, out_dir: str | Path, *, jobs: i
             worker_pool(jobs, kernel_environment(cache, cache), cache) as pool:
         inputs = Inputs(inputs.params, cache_dir=cache, params_file=params_file)
         # each file once, here; the checks of an LA against them (is it in LAIT, in the Ofsted files) per LA
-        problems = [p for p in inputs.validate(cross=False) if not p.warning]
+        problems = [p for p in inputs.validate() if not p.warning]
         if problems:
             raise InputError(problems)
         codes = select_las(las, inputs)

@@ -165,3 +165,12 @@ CHECKS = [la_code_known, performance_covers_la, budget_ledger_consistent, suppor
 def cross_checks(inputs: Inputs) -> list[Problem]:
     """Run every cross-input check and return all problems found."""
     return [p for check in CHECKS for p in check(inputs)]
+
+
+def validate(inputs: Inputs) -> list[Problem]:
+    """Every problem with a pack's inputs: each loaded and checked (``Inputs.validate``), then, where none
+    was found, the checks across them (``cross_checks``)."""
+    problems = inputs.validate()
+    if not problems:
+        problems.extend(cross_checks(inputs))
+    return problems

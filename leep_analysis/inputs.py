@@ -8,7 +8,7 @@ sections must be named, and ``sample`` for a key takes the sample for that input
 on purpose, shown on every page it affects (``coverage``).
 Loaded inputs are cached as pickles in ``LEEP_CACHE_DIR`` when the runner sets
 it, so the notebooks of one run share one parse of each file; so are the sections'
-analyses (``Inputs.analyses``, ``analyses.RunCache``).
+analyses (``analyses.of``, which keeps them in ``Inputs.analyses_held``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import functools
 import hashlib
 import importlib
 import os
@@ -25,7 +24,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import releases, workspace
 from .config import ENV_CACHE_DIR, SAMPLE_DIR
@@ -34,9 +33,6 @@ from .params import SAMPLE, DatedFile, PeriodParams
 from .registry import INPUTS, InputSpec, readers
 from .sources._read import near_matches, remember_near_matches
 from .sources.file_dates import dates_in_name
-
-if TYPE_CHECKING:
-    from .analyses import RunCache
 
 #: Every input, by key, in registry order (``config/inputs.yaml``).
 SPECS: dict[str, InputSpec] = INPUTS
@@ -107,6 +103,8 @@ class Inputs:
     #: the params file, named in problems and against which published paths are given
     params_file: Path | None = field(default=None)
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: the sections' analyses this Inputs has worked out or loaded (``analyses.of``), by section id
+    analyses_held: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.cache_dir is None and os.environ.get(ENV_CACHE_DIR):
@@ -211,14 +209,6 @@ class Inputs:
         self._loaded[key] = value
         return value
 
-    @functools.cached_property
-    def analyses(self) -> RunCache:
-        """The run's section analyses (``analyses.RunCache``): each worked out once per run, its
-        dependencies first, kept in the run's cache folder for the other notebooks."""
-        from .analyses import RunCache
-
-        return RunCache(self)
-
     def national(self, name: str, build: Callable[[], Any]) -> Any:
         """Work on national files that is the same for every LA (every school's outcomes, all LAs' ranks).
 
@@ -244,8 +234,8 @@ class Inputs:
         digest = hashlib.sha256(signature.encode()).hexdigest()[:16]
         return self.cache_dir / f"{key}-{digest}.pickle"
 
-    def validate(self, *, cross: bool = True) -> list[Problem]:
-        """Load every needed input and, with ``cross``, run the cross-checks; return every problem found."""
+    def validate(self) -> list[Problem]:
+        """Load every needed input; return every problem found (``checks.validate`` adds the checks across inputs)."""
         problems = [p for spec in self.needed() for f in self.files(spec.key)
                     if (p := _unreadable(Path(f.path), f"data.{spec.key}")) is not None]
         problems += self.coverage()
@@ -263,10 +253,6 @@ class Inputs:
                 self.get(spec.key)
             except InputError as exc:
                 problems.extend(exc.problems)
-        if not problems and cross:
-            from .checks import cross_checks
-
-            problems.extend(cross_checks(self))
         return problems
 
 

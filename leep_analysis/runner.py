@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import content, imports, kernels, workspace
+from . import checks, content, imports, kernels, workspace
 from .config import NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
 from .errors import InputError, LeepError, NotebookError, Problem, os_cause, path_problems
 from .execution import (
@@ -90,7 +90,7 @@ def run_pack(
     with workspace.terminate_as_interrupt(), workspace.claimed(workspace.new_cache()) as cache, \
             worker_pool(jobs, kernel_environment(cache, cache), cache) as pool:
         inputs = Inputs(params, cache_dir=cache, params_file=params_file)
-        problems = [p for p in inputs.validate() if not p.warning]
+        problems = [p for p in checks.validate(inputs) if not p.warning]
         if problems:
             raise InputError(problems)
         out_dir = output_folder(out_dir)
@@ -202,5 +202,5 @@ def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) 
             attach_previous(inputs.params, base, base)
         except InputError as exc:
             problems.extend(exc.problems)
-    problems.extend(inputs.validate())
+    problems.extend(checks.validate(inputs))
     return problems
