@@ -12,9 +12,12 @@ JOBS   ?= 2
 .PHONY: report test test-fast lab lint sample-data sync-notebooks benchmark clean pdf-deps
 
 # pack.pdf is laid out by typst (a wheel from PyPI) in the house font, Liberation Sans; the PDF tests
-# read it with poppler's pdftotext. apt-get installs them where they are missing; where it cannot, the
-# PDF falls back to the fonts typst and matplotlib ship, and the PDF tests that need pdftotext skip.
-PDF_DEBS := fonts-liberation poppler-utils
+# read it with poppler's pdftotext. Names of schools and officers come in every script: Debian's Noto
+# fonts cover them (leep_analysis/fonts.py lists which font covers which script, and gives the layout
+# engine their folders). apt-get installs them where they are missing; where it cannot, the PDF falls
+# back to the fonts typst and matplotlib ship, and the PDF tests that need pdftotext skip.
+FONT_DEBS := fonts-liberation fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+PDF_DEBS := poppler-utils $(FONT_DEBS)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,10 +25,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 pdf-deps: $(STAMP)
-	@(fc-list 2>/dev/null | grep -q "Liberation Sans" && command -v pdftotext >/dev/null) \
+	@($(BIN)/python -m leep_analysis.fonts >/dev/null 2>&1 && command -v pdftotext >/dev/null) \
 	  || (command -v apt-get >/dev/null 2>&1 && (apt-get install -y -q $(PDF_DEBS) >/dev/null 2>&1 \
 	      || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $(PDF_DEBS) >/dev/null 2>&1))) \
-	  || echo "make: could not install $(PDF_DEBS) with apt-get; pack.pdf uses fallback fonts"
+	  || echo "make: could not install $(PDF_DEBS) with apt-get; pack.pdf uses fallback fonts (names in some scripts may show as empty boxes)"
 
 report: $(STAMP) pdf-deps  ## build outputs/$(PERIOD)/ and print the path of its index.html
 	$(BIN)/leep run params/$(PERIOD).yaml --jobs $(JOBS)

@@ -12,14 +12,13 @@ order these dependencies give (``registry.run_order``), so a kernel seldom waits
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import pickle
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import workspace
 from .registry import SECTIONS
 
 if TYPE_CHECKING:
@@ -31,8 +30,13 @@ def work_out_function(section: str) -> Callable[..., Any]:
     return importlib.import_module(f"leep_analysis.sections.{section}.analysis").work_out
 
 
+def of(inputs: Inputs, section: str) -> Any:
+    """A section's analysis for the run of ``inputs``: worked out once (its dependencies first), then read."""
+    return RunCache(inputs).of(section)
+
+
 class RunCache:
-    """The section analyses of one run of one LA's pack (``Inputs.analyses``).
+    """The section analyses of one run of one LA's pack (``analyses.of``).
 
     Held by the ``Inputs`` every notebook opens, and kept in the run's cache folder
     (``Inputs.cache_dir``, one per run; a batch's LAs share it, each under its LA code):
@@ -42,7 +46,7 @@ class RunCache:
 
     def __init__(self, inputs: Inputs) -> None:
         self.inputs = inputs
-        self._held: dict[str, Any] = {}
+        self._held = inputs.analyses_held  # what this Inputs has worked out or loaded, by section
 
     def of(self, section: str) -> Any:
         """A section's analysis: worked out once per run, after the analyses it uses that the pack has."""
@@ -59,7 +63,8 @@ class RunCache:
             return build()
         path = folder / f"analysis-{section}-{self.inputs.params.la_code}.pickle"  # a batch's LAs share the folder
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(path.with_suffix(".lock")):
+        # one notebook works it out, the others wait (without fcntl, on Windows, each may work it out)
+        with workspace.lock(path.with_suffix(".lock")):
             if path.exists():
                 with open(path, "rb") as handle:
                     return pickle.load(handle)  # noqa: S301 - written by this run
@@ -69,23 +74,3 @@ class RunCache:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(scratch, path)  # atomic: a notebook reading it never sees half a file
             return value
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (released when the block ends, or when the process dies).
-
-    Where the platform has no ``fcntl`` (Windows), nothing is locked: a notebook may then work out
-    an analysis another is already working out, which costs time but not correctness.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,24 +21,20 @@ from pathlib import Path
 from . import imports, workspace
 from .config import NOTEBOOK_DIR
 from .errors import InputError, LeepError, Problem
+from .execution import (
+    Workers,
+    check_parameters,
+    kernel_environment,
+    new_pool,
+    stop_pool,
+    worker_pool,
+)
 from .inputs import SPECS, Inputs
 from .normalise import text_key
 from .params import PeriodParams
-from .runner import (
-    build_and_publish,
-    check_parameters,
-    kernel_environment,
-    load_period,
-    new_pool,
-    notebooks_for,
-    output_folder,
-    pack_folder,
-    progress_bar,
-    published_names,
-    stop_pool,
-    without_paths,
-    worker_pool,
-)
+from .progress import progress_bar
+from .publishing import output_folder, pack_folder, published_names, without_paths
+from .runner import attach_previous, build_and_publish, load_period, notebooks_for
 
 #: ``--las`` for every current LA (those the neighbours workbook lists as current)
 ALL = "all"
@@ -103,14 +99,20 @@ def select_las(spec: str, inputs: Inputs) -> list[str]:
 def build_one(params: PeriodParams, params_file: Path, out_dir: Path, cache: Path,
               notebook_dir: Path) -> tuple[str | None, float]:
     """In a worker: check and build one LA's pack (``params`` with its ``la_code``) and publish it;
-    (None, seconds), or (the reason it failed, seconds)."""
-    from . import previous
+    (None, seconds), or (the reason it failed, seconds). A worker stopped meanwhile (Ctrl-C, SIGTERM)
+    removes the LA's build folder and lock, then exits (``workspace.task``)."""
+    with workspace.task():
+        return _build_one(params, params_file, out_dir, cache, notebook_dir)
+
+
+def _build_one(params: PeriodParams, params_file: Path, out_dir: Path, cache: Path,
+               notebook_dir: Path) -> tuple[str | None, float]:
     from .checks import cross_checks
 
     started = time.perf_counter()
     inputs = Inputs(params, cache_dir=cache, params_file=params_file)
     try:
-        inputs = Inputs(previous.attach(params, out_dir, params_file.resolve().parent), cache_dir=cache,
+        inputs = Inputs(attach_previous(params, out_dir, params_file.resolve().parent), cache_dir=cache,
                         params_file=params_file)
         problems = [p for p in cross_checks(inputs) if not p.warning]  # as a single run checks this LA
         if problems:
@@ -151,7 +153,7 @@ def run_batch(params_file: str | Path, las: str, out_dir: str | Path, *, jobs: i
             worker_pool(jobs, kernel_environment(cache, cache), cache) as pool:
         inputs = Inputs(inputs.params, cache_dir=cache, params_file=params_file)
         # each file once, here; the checks of an LA against them (is it in LAIT, in the Ofsted files) per LA
-        problems = [p for p in inputs.validate(cross=False) if not p.warning]
+        problems = [p for p in inputs.validate() if not p.warning]
         if problems:
             raise InputError(problems)
         codes = select_las(las, inputs)
@@ -175,7 +177,7 @@ def run_batch(params_file: str | Path, las: str, out_dir: str | Path, *, jobs: i
 
 
 def _build_all(each: dict[str, PeriodParams], params_file: Path, out: Path, cache: Path, notebook_dir: Path,
-               pool: ProcessPoolExecutor | None, report: Callable[[str, set[str]], None]
+               pool: Workers | None, report: Callable[[str, set[str]], None]
                ) -> dict[str, tuple[str | None, float]]:
     """Each LA's (error or None, seconds), built in this process (no pool) or on the pool's workers.
 

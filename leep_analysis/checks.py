@@ -140,10 +140,37 @@ def ofsted_covers_la(inputs: Inputs) -> list[Problem]:
     return []
 
 
+def narrative_images_named(inputs: Inputs) -> list[Problem]:
+    """Each image the narrative shows is one of ``data: narrative_images`` (by file name); an image named
+    there that the narrative does not show is a warning."""
+    if "narrative" not in [spec.key for spec in inputs.needed()]:
+        return []
+    shown = inputs.get("narrative").get("images", [])
+    given = inputs.get("narrative_images")
+    source = str(inputs.files("narrative")[0].path)
+    problems = [Problem(source, f"image '{image['name']}' is not one of the files under data: narrative_images; "
+                        "name it there (the narrative shows only the LA's own images, copied into the pack)",
+                        row=image["row"]) for image in shown if image["name"] not in given]
+    unused = sorted(set(given) - {image["name"] for image in shown})
+    problems += [Problem(str(f.path), "the narrative does not show it (write ![what it shows](" + f.path.name + "))",
+                         key="data.narrative_images", warning=True)
+                 for f in inputs.files("narrative_images") if f.path.name in unused]
+    return problems
+
+
 CHECKS = [la_code_known, performance_covers_la, budget_ledger_consistent, support_register_consistent,
-          concerns_registers_consistent, ofsted_covers_la]
+          concerns_registers_consistent, ofsted_covers_la, narrative_images_named]
 
 
 def cross_checks(inputs: Inputs) -> list[Problem]:
     """Run every cross-input check and return all problems found."""
     return [p for check in CHECKS for p in check(inputs)]
+
+
+def validate(inputs: Inputs) -> list[Problem]:
+    """Every problem with a pack's inputs: each loaded and checked (``Inputs.validate``), then, where none
+    was found, the checks across them (``cross_checks``)."""
+    problems = inputs.validate()
+    if not problems:
+        problems.extend(cross_checks(inputs))
+    return problems

@@ -14,12 +14,13 @@ row and column, and exit with status 2; a traceback only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import imports, school_year
 from .config import OUTPUT_DIR, PARAMS_DIR, TEMPLATE_DIR
-from .errors import InputError, LeepError
+from .errors import InputError, LeepError, os_problem, path_error
 
 EXIT_PROBLEM = 2
 #: ``leep validate`` lists at most this many problems, then says how many more (a junk file has millions)
@@ -106,7 +107,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .runner import validate_period
 
-    problems = validate_period(args.params)
+    try:
+        problems = validate_period(args.params)
+    except InputError as exc:  # the params file itself: every problem with it, not the first
+        problems = exc.problems
     errors = [p for p in problems if not p.warning]
     for p in problems[:MAX_LISTED]:
         print(f"leep: {'warning' if p.warning else 'error'}: {str(p).replace(': warning: ', ': ')}", file=sys.stderr)
@@ -119,10 +123,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def not_a_folder(path: Path, option: str) -> str | None:
+    """Why ``path`` cannot be the folder to write in (it, or a folder above it, is a file or a link loop), or None."""
+    try:
+        path.resolve()
+    except (OSError, RuntimeError) as exc:
+        if (error := path_error(exc)) is None:
+            raise
+        return str(os_problem(error, key=option))
+    if path.exists() and not path.is_dir():
+        return f"{path}: is a file, not a folder; name a folder for {option} (it is made if missing)"
+    if any(parent.exists() and not parent.is_dir() for parent in path.parents):
+        return f"{path}: a part of the path is a file, not a folder; name another folder for {option}"
+    return None
+
+
 def cmd_sample_data(args: argparse.Namespace) -> int:
     from .sample import copy_sample, sample_names, write_sample
 
-    clashes = [name for name in sample_names() if (args.dir / name).exists()] if args.schools is None else \
+    if (why := not_a_folder(args.dir, "DIR")) is not None:
+        return _fail([why])
+    # a link counts as there: it is replaced (with --force), never written through
+    clashes = [name for name in sample_names() if os.path.lexists(args.dir / name)] if args.schools is None else \
         ([p.name for p in args.dir.iterdir()] if args.dir.is_dir() else [])
     if clashes and not args.force:
         more = f" and {len(clashes) - 1} more" if len(clashes) > 1 else ""
@@ -146,6 +168,7 @@ def data_key_lines(as_at: str) -> str:
     lines = []
     for spec in INPUTS.values():
         example = (f"[{{path: ../data/{spec.key}_{as_at}.csv, as_at: {as_at}}}]" if spec.dated
+                   else f"[../data/{spec.key}/reading-map.png]" if spec.optional
                    else f"../data/{spec.sample.split('/')[-1]}")
         lines.append(f"#  {spec.key}: {example}\n#    # read by {readers(spec.key)}: {spec.format}")
     return "\n".join(lines)
@@ -166,11 +189,14 @@ def period_template(period: str) -> str:
 def cmd_new_period(args: argparse.Namespace) -> int:
     if not school_year.PERIOD_PATTERN.match(args.id):
         return _fail([f"'{args.id}' is not a period id such as 2026-27-autumn"])
+    if (why := not_a_folder(args.dir, "--dir")) is not None:
+        return _fail([why])
     dest = args.dir / f"{args.id}.yaml"
-    if dest.exists():
+    if os.path.lexists(dest):
         return _fail([f"{dest}: already exists; edit it or remove it first"])
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(period_template(args.id), encoding="utf-8")
+    with open(dest, "x", encoding="utf-8") as handle:  # a new file: never through a link planted there
+        handle.write(period_template(args.id))
     print(dest)
     return 0
 
@@ -215,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         return _fail([str(exc)])
+    except (OSError, RuntimeError) as exc:  # a path the checks above did not foresee: still one line
+        error = path_error(exc)
+        if args.debug or error is None:
+            raise
+        return _fail([str(os_problem(error, None if error.filename else getattr(args, "out", None)))])
     except KeyboardInterrupt:
         return _fail(["interrupted; no pack was written"])
 

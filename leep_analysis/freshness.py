@@ -130,8 +130,10 @@ def source_row(inputs: Inputs, spec: InputSpec) -> dict[str, Any]:
 
 
 def table(inputs: Inputs) -> pd.DataFrame:
-    """Every input of the pack's sections, one row each (``COLUMNS``), in registry order."""
-    return pd.DataFrame([source_row(inputs, spec) for spec in inputs.needed()], columns=COLUMNS)
+    """Every input of the pack's sections, one row each (``COLUMNS``), in registry order; an optional input
+    the pack was given no file of (the narrative's images) has none."""
+    return pd.DataFrame([source_row(inputs, spec) for spec in inputs.needed()
+                         if not (spec.optional and not inputs.files(spec.key))], columns=COLUMNS)
 
 
 def records(inputs: Inputs) -> list[dict[str, Any]]:

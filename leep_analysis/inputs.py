@@ -8,14 +8,14 @@ sections must be named, and ``sample`` for a key takes the sample for that input
 on purpose, shown on every page it affects (``coverage``).
 Loaded inputs are cached as pickles in ``LEEP_CACHE_DIR`` when the runner sets
 it, so the notebooks of one run share one parse of each file; so are the sections'
-analyses (``Inputs.analyses``, ``analyses.RunCache``).
+analyses (``analyses.of``, which keeps them in ``Inputs.analyses_held``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
+import errno
 import hashlib
 import importlib
 import os
@@ -24,17 +24,15 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import releases
+from . import releases, workspace
 from .config import ENV_CACHE_DIR, SAMPLE_DIR
-from .errors import InputError, Problem
+from .errors import InputError, Problem, os_problem
 from .params import SAMPLE, DatedFile, PeriodParams
 from .registry import INPUTS, InputSpec, readers
 from .sources._read import near_matches, remember_near_matches
-
-if TYPE_CHECKING:
-    from .analyses import RunCache
+from .sources.file_dates import dates_in_name
 
 #: Every input, by key, in registry order (``config/inputs.yaml``).
 SPECS: dict[str, InputSpec] = INPUTS
@@ -46,7 +44,9 @@ def _call(dotted: str) -> Callable[..., Any]:
 
 
 def sample_files(spec: InputSpec, as_at: dt.date) -> list[DatedFile]:
-    """The packaged sample file(s) for an input; dated series stop at ``as_at``."""
+    """The packaged sample file(s) for an input; dated series stop at ``as_at``; none for an optional input."""
+    if spec.optional:
+        return []
     if not spec.dated:
         return [DatedFile(path=SAMPLE_DIR / spec.sample)]
     files = []
@@ -60,6 +60,15 @@ def sample_files(spec: InputSpec, as_at: dt.date) -> list[DatedFile]:
     return files
 
 
+def dated(item: DatedFile) -> dt.date | None:
+    """A dated input file's as-at date: the params' ``as_at``, else the one date its name holds
+    (``... 31 December 2014.xlsx``, ``2015-05-31``), else None (its loader asks for one)."""
+    if item.as_at is not None:
+        return item.as_at
+    found = dates_in_name(Path(item.path).name)
+    return found[0] if len(found) == 1 else None
+
+
 def data_block(folder: str | Path) -> dict[str, Any]:
     """A params ``data:`` block pointing every input at a folder laid out like the sample.
 
@@ -68,7 +77,11 @@ def data_block(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     block: dict[str, Any] = {}
     for spec in SPECS.values():
-        if spec.dated:
+        if spec.optional:
+            files = sorted(folder.glob(spec.sample))
+            if files:
+                block[spec.key] = [str(p) for p in files]
+        elif spec.dated:
             files = sorted(folder.glob(spec.sample))
             if files:
                 block[spec.key] = [{"path": str(p), "as_at": p.stem[:10]} for p in files]
@@ -90,6 +103,8 @@ class Inputs:
     #: the params file, named in problems and against which published paths are given
     params_file: Path | None = field(default=None)
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: the sections' analyses this Inputs has worked out or loaded (``analyses.of``), by section id
+    analyses_held: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.cache_dir is None and os.environ.get(ENV_CACHE_DIR):
@@ -103,16 +118,18 @@ class Inputs:
     def files(self, key: str) -> list[DatedFile]:
         """The file(s) behind an input key: the params' own, or the sample's."""
         spec = SPECS[key]
+        given = getattr(self.params.data, key)
+        if spec.optional:
+            return list(given) if isinstance(given, list) else []  # left out, or the sample's: none
         if self.is_sample(key):
             return sample_files(spec, self.params.as_at)
-        given = getattr(self.params.data, key)
         if not spec.dated:
             return [DatedFile(path=given)]
-        return [f for f in given if f.as_at is None or f.as_at <= self.params.as_at]
+        return [f for f in given if (when := dated(f)) is None or when <= self.params.as_at]
 
     def is_sample(self, key: str) -> bool:
-        """Whether an input is the embedded sample: a pack naming no input, or ``key: sample``."""
-        return getattr(self.params.data, key) in (None, SAMPLE)
+        """Whether an input is the embedded sample: a pack naming no input, or ``key: sample`` (never an optional one)."""
+        return not SPECS[key].optional and getattr(self.params.data, key) in (None, SAMPLE)
 
     @property
     def on_sample(self) -> bool:
@@ -141,7 +158,7 @@ class Inputs:
         named = self.params.data.named()
         problems = []
         for section in self.params.sections:
-            missing = [s.key for s in SPECS.values() if section in s.sections and s.key not in named]
+            missing = [s.key for s in SPECS.values() if section in s.sections and s.key not in named and not s.optional]
             if missing:
                 problems.append(Problem(source, f"{section} needs {', '.join(missing)}: name them under data: "
                                         f"(or 'sample' to take the sample's on purpose), or leave {section} out "
@@ -151,7 +168,7 @@ class Inputs:
             later = [f for f in given if f not in self.files(key)] if isinstance(given, list) else []
             if later:
                 problems.append(Problem(source, f"{len(later)} file(s) dated after as_at {self.params.as_at} left "
-                                        f"out: {', '.join(str(f.as_at) for f in later)}", key=f"data.{key}",
+                                        f"out: {', '.join(str(dated(f)) for f in later)}", key=f"data.{key}",
                                         warning=True))
             if not SPECS[key].sections & wanted:
                 problems.append(Problem(source, f"no chosen section uses it (it is read by {readers(key)})",
@@ -177,24 +194,20 @@ class Inputs:
             remember_near_matches(matches)  # the manifest and index list them, whichever process loaded the file
         else:
             files = self.files(key)
-            value = releases.as_at(key, _call(spec.loader)(files if spec.dated else files[0].path),
+            value = releases.as_at(key, _call(spec.loader)(files if spec.dated or spec.optional else files[0].path),
                                    self.params.as_at)
             if cache is not None:
-                cache.parent.mkdir(parents=True, exist_ok=True)
                 matches = {str(f.path): near_matches(str(f.path)) for f in files}
-                with open(cache, "wb") as handle:
-                    pickle.dump((value, matches), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                try:
+                    cache.parent.mkdir(parents=True, exist_ok=True)
+                    with open(cache, "wb") as handle:
+                        pickle.dump((value, matches), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                except OSError as exc:  # a full temporary folder: one line, and no half-written pickle
+                    cache.unlink(missing_ok=True)
+                    raise workspace.temp_problem(exc, f"while the inputs were cached ({spec.key})") from None
         kept[memo] = value
         self._loaded[key] = value
         return value
-
-    @functools.cached_property
-    def analyses(self) -> RunCache:
-        """The run's section analyses (``analyses.RunCache``): each worked out once per run, its
-        dependencies first, kept in the run's cache folder for the other notebooks."""
-        from .analyses import RunCache
-
-        return RunCache(self)
 
     def national(self, name: str, build: Callable[[], Any]) -> Any:
         """Work on national files that is the same for every LA (every school's outcomes, all LAs' ranks).
@@ -221,8 +234,8 @@ class Inputs:
         digest = hashlib.sha256(signature.encode()).hexdigest()[:16]
         return self.cache_dir / f"{key}-{digest}.pickle"
 
-    def validate(self, *, cross: bool = True) -> list[Problem]:
-        """Load every needed input and, with ``cross``, run the cross-checks; return every problem found."""
+    def validate(self) -> list[Problem]:
+        """Load every needed input; return every problem found (``checks.validate`` adds the checks across inputs)."""
         problems = [p for spec in self.needed() for f in self.files(spec.key)
                     if (p := _unreadable(Path(f.path), f"data.{spec.key}")) is not None]
         problems += self.coverage()
@@ -240,10 +253,6 @@ class Inputs:
                 self.get(spec.key)
             except InputError as exc:
                 problems.extend(exc.problems)
-        if not problems and cross:
-            from .checks import cross_checks
-
-            problems.extend(cross_checks(self))
         return problems
 
 
@@ -266,11 +275,13 @@ def _unreadable(path: Path, key: str) -> Problem | None:
     """Why a named input cannot be read at all (missing, a folder, a device, too large), or None."""
     from .sources._read import MAX_BYTES, _size_text
 
-    if not path.exists():
-        return Problem(str(path), "file not found", key=key)
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except OSError as exc:  # not there, a link loop, no permission to look
+        return Problem(str(path), "file not found", key=key) if exc.errno == errno.ENOENT else \
+            os_problem(exc, key=key)
+    if stat.S_ISDIR(info.st_mode):
         return Problem(str(path), "is a folder, not a file", key=key)
-    info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         return Problem(str(path), "is not a regular file (a device or a pipe?); name the data file", key=key)
     if info.st_size > MAX_BYTES:

@@ -12,6 +12,7 @@ compares packs built both ways byte for byte).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
@@ -153,6 +154,18 @@ def warm(env: dict[str, str], cwd: Path) -> WarmKernel:
         _KERNEL = with_start_retry(lambda: WarmKernel(env, cwd))
         atexit.register(close)
     return _KERNEL
+
+
+def kill() -> None:
+    """Kill this process's warm kernel at once, if it has one: on an interrupt, before the build folder it
+    writes in is removed, so that no cell still running writes there again (safe in a signal handler)."""
+    provisioner = getattr(_KERNEL.km, "provisioner", None) if _KERNEL is not None else None
+    pid = getattr(provisioner, "pid", None)
+    if pid:
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def close() -> None:

@@ -101,16 +101,16 @@ def prepare(params_file: str | Path, folder: str | Path | None = None, *, out_di
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from . import previous
     from .params import notebook_parameters
-    from .runner import load_period, notebooks_for
+    from .publishing import out_path
+    from .runner import attach_previous, load_period, notebooks_for
 
     params_file = Path(params_file)
     inputs = load_period(params_file)
     problems = [p for p in inputs.coverage() if not p.warning]
     if problems:
         raise InputError(problems)
-    params = previous.attach(inputs.params, Path(out_dir).resolve(), params_file.resolve().parent)
+    params = attach_previous(inputs.params, out_path(out_dir), params_file.resolve().parent)  # as run_pack does
     folder = Path(folder) if folder is not None else default_folder(params.period)
     if folder.exists() and not folder.is_dir():
         raise InputError(Problem(str(folder), "is a file, not a folder; choose another --dir"))

@@ -148,7 +148,7 @@ def write(out: Path, inputs: Inputs, built: dict[str, Path], failed: dict[str, s
 
 
 def _write(frame: pd.DataFrame, inputs: Inputs, failed: dict[str, str], out: Path, final: Path) -> None:
-    from .runner import publish
+    from .publishing import publish
 
     build = Path(tempfile.mkdtemp(prefix=f"{workspace.BUILDING}{final.name}-", dir=out))
     try:

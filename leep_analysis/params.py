@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 import typing
 from pathlib import Path
@@ -29,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import school_year
+from . import bidi, school_year
 from .errors import InputError, Problem
 from .registry import INPUTS, SECTION_IDS
 from .school_year import PERIOD_PATTERN
@@ -74,7 +75,8 @@ class _DataPaths(_Strict):
     ``sample`` to take the sample for that input on purpose).
 
     Paths are relative to the params file (absolute paths also work). One key per input of
-    the registry (``config/inputs.yaml``): a list of dated files for a ``dated`` input.
+    the registry (``config/inputs.yaml``): a list of dated files for a ``dated`` input, a list of
+    files for an ``optional`` one (which may be left out: then there are none).
     """
 
     def named(self) -> dict[str, Any]:
@@ -84,7 +86,7 @@ class _DataPaths(_Strict):
 
 DataPaths = create_model(
     "DataPaths", __base__=_DataPaths, __module__=__name__, __doc__=_DataPaths.__doc__,
-    **{key: (Series | None if spec.dated else OneFile | None, None) for key, spec in INPUTS.items()},
+    **{key: (Series | None if spec.dated or spec.optional else OneFile | None, None) for key, spec in INPUTS.items()},
 )
 
 
@@ -264,6 +266,15 @@ class PeriodParams(_Strict):
             raise ValueError(f"'{value}': {end:02d} does not follow {start}")
         return value
 
+    @field_validator("title")
+    @classmethod
+    def _check_title(cls, value: str | None) -> str | None:
+        found = bidi.find(value) if value is not None else None
+        if found is not None:
+            raise ValueError(f"holds an invisible bidirectional control character ({found}), which can reverse how "
+                             "the title reads on the cover; delete it")
+        return value
+
     @field_validator("la_code", mode="before")
     @classmethod
     def _check_la_code(cls, value: Any) -> str:
@@ -342,12 +353,27 @@ def notebook_parameters(params: PeriodParams) -> dict[str, Any]:
     return values
 
 
+class AliasRefused(yaml.MarkedYAMLError):
+    """A YAML alias (``*name``): a few lines of them can stand for billions of values."""
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML loader that keeps codes with leading zeros (``050``) as text.
+    """YAML loader that keeps codes with leading zeros (``050``) as text, and refuses aliases.
 
     PyYAML reads ``050`` as the octal number 40, which would silently turn LA
     code 050 into 040. Only plain decimal integers are read as numbers here.
+    An alias (``*name``, repeating the value anchored ``&name``) is refused: a
+    params file of a kilobyte of nested aliases stands for billions of values,
+    and checking them would run for ever. Nothing a params file says needs one.
     """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise AliasRefused(None, None, f"'*{event.anchor}' is a YAML alias, which a params file may not use "
+                               "(a few lines of them can stand for billions of values); write the value out",
+                               event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -471,7 +497,7 @@ def load_params(path: str | Path) -> tuple[PeriodParams, Path]:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        prefix = "" if isinstance(exc, DuplicateKey) else "not valid YAML: "
+        prefix = "" if isinstance(exc, DuplicateKey | AliasRefused) else "not valid YAML: "
         raise InputError(Problem(source, f"{prefix}{reason}", row=row)) from None
     except UnicodeDecodeError:
         raise InputError(Problem(source, "not a UTF-8 text file")) from None
@@ -495,7 +521,10 @@ def resolve_data_paths(params: PeriodParams, base: Path) -> PeriodParams:
     """Make every input path absolute, relative to the params file's folder."""
 
     def absolute(p: Path) -> Path:
-        return p if p.is_absolute() else (base / p).resolve()
+        try:
+            return p if p.is_absolute() else (base / p).resolve()
+        except (OSError, RuntimeError):  # a link loop: validation names it (``inputs._unreadable``)
+            return Path(os.path.abspath(base / p))
 
     updates: dict[str, Any] = {}
     for key, value in params.data:

@@ -2,7 +2,7 @@
 
 A pack is set against the one before it ("since the last report"). The previous
 pack is found among the published packs (``<out>/<la_code>-<period>/``, see
-``runner.pack_folder``) as the period before this one, or named in the params
+``publishing.pack_folder``) as the period before this one, or named in the params
 (``previous_pack:``, relative to the params file). Its ``tables/*.csv`` and
 ``manifest.json`` are read as published, typed by its data dictionary
 (``published``): its figures are never recomputed, since the committee saw them

@@ -59,6 +59,8 @@ class InputSpec(_Entry):
     format: str = ""
     #: the LA's own register or narrative (a template it fills in), not a file published for every LA
     own: bool = False
+    #: a list of the LA's own files that may be left out (then there are none): never the sample's
+    optional: bool = False
     #: the column whose date begins a row (its latest entry; rows after as_at cut unless ``keeps_later_rows``)
     row_date: str | None = None
     keeps_later_rows: bool = False

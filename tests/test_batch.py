@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 import yaml
 
@@ -15,6 +21,7 @@ from benchmarks.batch import real_params
 from leep_analysis import workspace
 from leep_analysis.batch import check_batchable, run_batch, select_las
 from leep_analysis.cli import main
+from leep_analysis.config import PROJECT_DIR
 from leep_analysis.errors import InputError
 from leep_analysis.runner import load_period, run_pack
 
@@ -216,3 +223,41 @@ def test_national_work_is_done_once_per_run_for_params_that_differ_only_in_la_an
     assert work(Inputs(params, cache_dir=tmp_path / "next run")) == 3  # another run works it out again
     assert work(Inputs(params)) == 4 and work(Inputs(params)) == 5  # without a run's cache folder, nothing is kept
     assert calls == ["050"] * 5  # never for 051: its params differ only in la_code and previous_pack
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_batch_removes_every_las_build_folder_and_lock(tmp_path, signal_name):
+    # the achievement notebook loads LAIT, then waits: each LA's build folder exists while it waits
+    notebooks = copy_notebooks(tmp_path / "nb", "slow_cell.ipynb")
+    slow = json.loads((notebooks / "slow_cell.ipynb").read_text(encoding="utf-8"))
+    for number, cell in enumerate(slow["cells"]):
+        cell["id"] = f"cell-{number}"  # as a saved notebook has (nbformat warns on stderr otherwise)
+        cell["source"] = "".join(cell["source"]).replace('open("budget"', 'open("achievement"') \
+            .replace('get("budget_ledger")', 'get("lait")')
+    (notebooks / "01_achievement.ipynb").write_text(json.dumps(slow), encoding="utf-8")
+    params = write_params(tmp_path / "batch.yaml", **{**SAMPLE_BATCH, "sections": ["achievement"]})
+    out = tmp_path / "out"
+    # ``leep run --las`` as the console script runs it, with these notebooks
+    command = ("import sys; from pathlib import Path; from leep_analysis import batch, cli; run = batch.run_batch; "
+               "batch.run_batch = lambda *a, **k: run(*a, **k, notebook_dir=Path(sys.argv[1])); "
+               "sys.exit(cli.main(sys.argv[2:]))")
+    run = subprocess.Popen(
+        [sys.executable, "-c", command, str(notebooks), "run", str(params), "--las", "004,050,001", "--out", str(out),
+         "--jobs", "2", "--no-progress"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR), LEEP_TEST_SLEEP="120"))
+    family = psutil.Process(run.pid)
+    deadline = time.monotonic() + 300
+    while len(list(out.glob(f"{workspace.BUILDING}*"))) < 2 or len(list(out.glob(".*.lock"))) < 2:
+        assert run.poll() is None, run.communicate()
+        assert time.monotonic() < deadline, "timed out waiting for two LAs' build folders"
+        time.sleep(0.2)
+    time.sleep(1)  # the notebooks are running
+    everyone = family.children(recursive=True)
+    run.send_signal(getattr(signal, signal_name))
+    _, stderr = run.communicate(timeout=60)
+    _, alive = psutil.wait_procs(everyone, timeout=10)
+    assert not alive, [p.cmdline() for p in alive]
+    assert run.returncode == 2
+    assert stderr.strip().splitlines() == [
+        "leep: error: interrupted; the LAs' packs already published are kept, the overview was not written"]
+    assert list(out.iterdir()) == [], "no build folder and no lock of any LA is left"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from leep_analysis import cli, workspace
 from leep_analysis.config import PROJECT_DIR
-from leep_analysis.runner import output_folder
+from leep_analysis.publishing import output_folder
 from tests.conftest import copy_notebooks
 
 PACK = "050-2025-26-autumn"
@@ -179,3 +180,158 @@ def test_out_that_cannot_be_written_is_one_line(tmp_path):
             output_folder(locked / "out")
     finally:
         locked.chmod(0o700)
+
+
+def plant(kind: str, place: Path, victim: Path) -> None:
+    """Put what someone with write access to a shared --out could put where a run writes its lock."""
+    if kind == "link to a file":
+        place.symlink_to(victim)
+    elif kind == "link to nowhere":
+        place.symlink_to(victim.with_name("created-by-the-run"))
+    elif kind == "hard link":
+        os.link(victim, place)
+    elif kind == "folder":
+        place.mkdir()
+    else:
+        os.mkfifo(place)
+
+
+@pytest.mark.parametrize(("kind", "what"), [("link to a file", "a symbolic link"), ("link to nowhere", "a symbolic link"),
+                                            ("hard link", "a hard link to another file"), ("folder", "a folder"),
+                                            ("pipe", "a device, pipe or socket")])
+def test_a_lock_file_that_is_not_a_runs_own_is_refused_and_never_written_through(tmp_path, params_file, capsys,
+                                                                                 kind, what):
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    out.mkdir()
+    victim.write_text("a colleague's file\n", encoding="utf-8")
+    lock = out / f".{PACK}.lock"
+    plant(kind, lock, victim)
+    code = cli.main(["run", str(params_file(sections=["budget"])), "--out", str(out), "--no-progress"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert lines == [f"leep: error: {lock}: is {what}, not a lock file a run made; remove it (a run makes its own "
+                     "lock file there) and run again"]
+    assert victim.read_text(encoding="utf-8") == "a colleague's file\n"
+    assert not victim.with_name("created-by-the-run").exists()
+    assert sorted(p.name for p in out.iterdir()) == [lock.name], "nothing built, the planted thing left as it was"
+
+
+def test_a_link_at_the_packs_place_is_refused_and_its_target_kept(tmp_path, params_file, capsys):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("kept", encoding="utf-8")
+    (out / PACK).symlink_to(elsewhere)
+    code = cli.main(["run", str(params_file(sections=["budget"])), "--out", str(out), "--no-progress"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert lines == [f"leep: error: {out / PACK}, key '--out': is a symbolic link, not a pack's folder; a run replaces "
+                     "a pack folder, never what a link points to: remove it, or choose another --out"]
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"] and (out / PACK).is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == [PACK]
+
+
+def test_sweep_never_puts_a_link_in_the_packs_place_nor_follows_one(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("kept", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{workspace.REPLACED}{PACK}-1").symlink_to(elsewhere)
+    (out / f"{workspace.BUILDING}{PACK}-x").symlink_to(elsewhere)
+    assert workspace.sweep(out, PACK) == []
+    assert not os.path.lexists(out / PACK), "a planted link is not a pack moved aside"
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
+
+
+#: a small disk of its own for one command: a tmpfs mounted in a mount namespace of the command's own
+#: (the machine's mounts are untouched, and it goes when the command ends); root, or user namespaces
+UNSHARE = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user", "--map-root-user", "--mount"]
+
+#: ``leep`` in-process on a small disk (``sys.argv[1]``, a tmpfs), then what is left on that disk, as JSON.
+#: With ``FILL_AT_PDF`` set, the disk is made full as the PDF starts to be written (16 KB left, the PDF
+#: needs more); ``EARLIER`` names a pack folder made on the disk first, which must be left as it was.
+ON_SMALL_DISK = """
+import json, os, subprocess, sys
+from leep_analysis import cli
+from leep_analysis.render import pdf
+disk = sys.argv[1]
+if os.environ.get("FILL_AT_PDF"):
+    real_render = pdf.render
+    def render(source, dest, **options):
+        info = os.statvfs(disk)
+        used_kb = (info.f_blocks - info.f_bfree) * info.f_frsize // 1024
+        subprocess.run(["mount", "-o", f"remount,size={used_kb + 16}k", disk], check=True)
+        return real_render(source, dest, **options)
+    pdf.render = render
+if os.environ.get("EARLIER"):
+    os.makedirs(os.path.join(disk, os.environ["EARLIER"]))
+    with open(os.path.join(disk, os.environ["EARLIER"], "index.html"), "w") as handle:
+        handle.write("the earlier pack")
+code = cli.main(sys.argv[2:])
+print(json.dumps({"code": code, "left": sorted(str(p.relative_to(disk)) for p in __import__("pathlib").Path(disk).rglob("*")),
+                  "earlier": open(os.path.join(disk, os.environ["EARLIER"], "index.html")).read()
+                  if os.environ.get("EARLIER") else None}))
+"""
+
+
+def on_small_disk(disk: Path, size_kb: int, *args: str, **env: str) -> tuple[dict, list[str]]:
+    """``leep args`` with a tmpfs of ``size_kb`` at ``disk`` (skip where none can be mounted): what it printed
+    on stdout (``ON_SMALL_DISK``'s JSON) and its lines on stderr."""
+    disk.mkdir(parents=True, exist_ok=True)
+    probe = subprocess.run([*UNSHARE, "mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(disk)],
+                           capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"no tmpfs can be mounted here: {probe.stderr.decode().strip()}")
+    command = f'mount -t tmpfs -o size={size_kb}k tmpfs "$0" && exec "$@"'
+    result = subprocess.run([*UNSHARE, "sh", "-c", command, str(disk), sys.executable, "-c", ON_SMALL_DISK, str(disk),
+                             *args], capture_output=True, text=True, timeout=600, check=False,
+                            env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR), **env))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr.strip().splitlines()
+
+
+@pytest.mark.pack
+def test_a_disk_that_fills_while_the_pdf_is_written_is_one_line_and_leaves_nothing(tmp_path, params_file):
+    disk = tmp_path / "disk"
+    seen, lines = on_small_disk(disk, 8192, "run", str(params_file(sections=["budget"])), "--out", str(disk / "out"),
+                                "--no-progress", FILL_AT_PDF="1", EARLIER=f"out/{PACK}")
+    assert lines == [f"leep: error: {disk / 'out'}: no space left on the disk while the pack was written; free some "
+                     "space there, or choose another --out"]
+    assert seen == {"code": 2, "left": ["out", f"out/{PACK}", f"out/{PACK}/index.html"], "earlier": "the earlier pack"}, \
+        "no build folder or lock left, the earlier pack as it was"
+
+
+@pytest.mark.slow
+def test_a_full_temporary_folder_while_the_cache_is_written_is_one_line(tmp_path, params_file):
+    temp = tmp_path / "temp"
+    # 8 KB: the run's cache folder and its .owner file fit, no loaded input does
+    seen, lines = on_small_disk(temp, 8, "run", str(params_file(sections=["budget"])), "--out", str(tmp_path / "out"),
+                                "--no-progress", TMPDIR=str(temp))
+    assert len(lines) == 1 and lines[0].startswith(f"leep: error: {temp}: no space left on the disk while the inputs "
+                                                   "were cached ("), lines
+    assert lines[0].endswith("); free some space there, or set TMPDIR to a folder with room")
+    assert seen == {"code": 2, "left": [], "earlier": None}, "the run's cache is removed"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_cell_that_finds_the_disk_full_is_named_with_the_folder_and_what_to_do(tmp_path, monkeypatch):
+    from papermill.exceptions import PapermillExecutionError
+
+    from leep_analysis import execution, kernels
+    from leep_analysis.errors import NotebookError
+
+    build = tmp_path / "out" / ".building-050-2025-26-autumn-x"
+
+    class Full:
+        def run(self, *args):
+            raise PapermillExecutionError(4, 4, "", "OSError", f"[Errno 28] No space left on device: "
+                                          f"'{build / 'tables' / 'budget__spend.csv'}'", [])
+
+    monkeypatch.setattr(kernels, "warm", lambda env, cwd: Full())
+    job = execution.Job("budget", Path("04_budget.ipynb"), build / "executed" / "04_budget.ipynb", build / "budget.html",
+                     None)
+    with pytest.raises(NotebookError) as err:
+        execution.execute(job, {}, build, {}, {})
+    assert str(err.value) == (f"04_budget.ipynb failed at cell 4: {tmp_path / 'out'}: no space left on the disk; "
+                              "free some space there, or choose a folder on another disk")

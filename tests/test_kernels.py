@@ -10,8 +10,8 @@ import warnings
 import nbformat
 import pytest
 
+from leep_analysis.execution import kernel_environment
 from leep_analysis.kernels import WarmKernel
-from leep_analysis.runner import kernel_environment
 
 KERNELSPEC = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
 

@@ -146,7 +146,7 @@ def test_the_real_2013_to_2015_leicestershire_pages_follow_every_school_through_
     path = write_params(tmp_path / "leics.yaml", period="2014-15-summer", la_code="855", as_at="2015-05-31",
                         previous_as_at="2014-12-31", sections=["inspections", "support", "concerns"], data=data)
     inputs = load_period(path)
-    assert [p for p in inputs.validate(cross=False) if not p.warning] == []  # every file reads
+    assert [p for p in inputs.validate() if not p.warning] == []  # every file reads
     found = section_lineages(inputs)
     del found["budget"]  # not in this pack
     assert_one_chain(found)

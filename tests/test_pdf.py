@@ -208,3 +208,21 @@ def test_no_text_outside_the_page(default_pack):
             assert float(x_max) <= float(width) - 20 and float(y_max) <= float(height), f"{word!r} is off the page"
             words += 1
     assert words > 10_000, "pdftotext found too few words to check"
+
+
+def test_the_narratives_own_image_is_drawn_and_nothing_else_is_read(tmp_path):
+    import base64
+
+    pack = tmp_path / "pack"
+    (pack / "images").mkdir(parents=True)
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    (pack / "images" / "map.png").write_bytes(png)
+    (tmp_path / "secret.png").write_bytes(png)
+    narrative = Markdown("Our map:\n\n![Reading results by district](map.png)\n\n![x](../secret.png)"
+                         "\n\n![y](http://127.0.0.1:9/b.png)")
+    dest = pack / pdf.PDF_NAME
+    assert pdf.write_pdf(COVER, [("summary", "Summary", [narrative])], dest, created=pd.Timestamp("2025-12-31").date())
+    figures = [alt for tag, alt in structure(dest) if tag == "Figure"]
+    assert figures == ["Reading results by district"]  # the LA's own image, with its alt text; the others are text
+    text = " ".join(t for _, t in pdf_pages(dest))
+    assert "secret" not in text and "127.0.0.1" not in text

@@ -38,7 +38,7 @@ def test_the_analyses_a_section_uses_are_worked_out_first_and_handed_to_it_once(
     params, _ = load_params(PARAMS)
     calls: list[str] = []
     fake_sections(monkeypatch, calls, summary=("achievement", "budget"), budget=("support",))
-    run = Inputs(params).analyses
+    run = analyses.RunCache(Inputs(params))
     summary = run.of("summary")
     assert calls == ["achievement", "support", "budget", "summary"]
     assert summary["used"]["budget"]["used"] == {"support": {"section": "support", "used": {}}}
@@ -49,7 +49,7 @@ def test_a_used_section_the_pack_does_not_have_is_not_handed(monkeypatch, clean_
     params, _ = load_params(PARAMS)
     calls: list[str] = []
     fake_sections(monkeypatch, calls, budget=("support",))
-    alone = Inputs(params.model_copy(update={"sections": ["budget"]})).analyses.of("budget")
+    alone = analyses.of(Inputs(params.model_copy(update={"sections": ["budget"]})), "budget")
     assert alone["used"] == {} and calls == ["budget"]
 
 
@@ -57,8 +57,8 @@ def test_second_notebook_loads_what_the_first_worked_out(monkeypatch, tmp_path):
     params, _ = load_params(PARAMS)
     calls: list[str] = []
     fake_sections(monkeypatch, calls)
-    first = Inputs(params, cache_dir=tmp_path).analyses.of("support")
-    second = Inputs(params, cache_dir=tmp_path).analyses.of("support")
+    first = analyses.of(Inputs(params, cache_dir=tmp_path), "support")
+    second = analyses.of(Inputs(params, cache_dir=tmp_path), "support")
     assert first == second and calls == ["support"]
     assert (tmp_path / "analysis-support-050.pickle").is_file()  # each LA of a batch under its own code
 
@@ -67,8 +67,8 @@ def test_without_a_cache_each_inputs_works_it_out(monkeypatch, clean_env):
     params, _ = load_params(PARAMS)
     calls: list[str] = []
     fake_sections(monkeypatch, calls)
-    Inputs(params).analyses.of("support")
-    Inputs(params).analyses.of("support")
+    analyses.of(Inputs(params), "support")
+    analyses.of(Inputs(params), "support")
     assert calls == ["support", "support"]
 
 
@@ -91,7 +91,7 @@ def test_two_notebooks_at_once_work_it_out_once(tmp_path):
         analyses.work_out_function = lambda section: work_out
         while not (cache.parent / "go").exists():
             time.sleep(0.01)
-        print(Inputs(params, cache_dir=cache).analyses.of("achievement"))
+        print(analyses.of(Inputs(params, cache_dir=cache), "achievement"))
     """)
     cache = tmp_path / "cache"
     runs = [subprocess.Popen([sys.executable, "-c", code, str(cache), name], stdout=subprocess.PIPE, text=True)
@@ -113,7 +113,7 @@ def test_run_order_puts_each_section_after_those_it_uses():
 
 
 def test_the_runner_executes_in_the_registrys_order():
-    from leep_analysis.runner import Job, schedule
+    from leep_analysis.execution import Job, schedule
 
     jobs = [Job(s, None, None, None, None) for s in registry.SECTION_IDS]  # type: ignore[arg-type]
     assert [j.section for j in schedule(jobs)] == run_order(registry.SECTION_IDS)

@@ -171,12 +171,12 @@ def _why(measures: pd.DataFrame) -> list[str]:
     """A sentence per indicator rated red or amber: the measures that gave it that rating and why."""
     lines = []
     for letter, part in measures.groupby("indicator", sort=True):
-        ratings = [str(r).lower() for r in part["rag"] if isinstance(r, str)]
+        ratings = [r for r in part["rag"] if isinstance(r, str)]  # the ratings' codes: green, amber, red
         worst = "red" if "red" in ratings else "amber" if "amber" in ratings else ""
         if not worst:
             continue
         reasons = []
-        for row in part[part["rag"].astype("string").str.lower().eq(worst)].to_dict("records"):
+        for row in part[part["rag"].eq(worst)].to_dict("records"):
             versus = _VERSUS_NATIONAL.get(str(row.get("versus_national")), "")
             trend = str(row["trend"]) if isinstance(row.get("trend"), str) else ""
             reasons.append(str(row["measure"]) + " is " + " and ".join(x for x in (versus, trend) if x)

@@ -150,10 +150,11 @@ def figure_html(figure: Figure, *, number: int) -> str:
 
 
 def markdown_html(text: str) -> str:
-    """Markdown an author wrote, with raw HTML disabled (``<script>`` shows as text)."""
-    from markdown_it import MarkdownIt
+    """Markdown an author wrote, with raw HTML disabled (``<script>`` shows as text), under the narrative's
+    rule: no image or link from outside the pack (``sources.narrative.checked_tokens``)."""
+    from ..sources.narrative import render
 
-    return MarkdownIt("commonmark", {"html": False}).render(text or "")
+    return render(text)
 
 
 def anchor(text: str) -> str:

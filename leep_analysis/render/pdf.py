@@ -107,16 +107,23 @@ class Levels:
 
 
 # ------------------------------------------------------------------------------------------------ markdown
-def markdown_typst(source: str, *, shift: int = 0, levels: Levels | None = None) -> str:
+def markdown_typst(source: str, *, shift: int = 0, levels: Levels | None = None, narrative: bool = False) -> str:
     """Markdown (a notebook's markdown cell, the LA's narrative) as typst code, from markdown-it's tokens.
 
     Headings (``shift`` levels deeper), paragraphs, bulleted and numbered lists, bold, italic,
-    inline code and links to the web; raw HTML is text, and an image is its alt text (the pack
-    reads no file or address a narrative names).
+    inline code and links to the web; raw HTML is text. The narrative's tokens are those of
+    ``sources.narrative.checked_tokens``, the rule every renderer applies: an image is shown only
+    where it is one of the LA's own, copied into the pack's ``images/`` (the PDF's compiler reads
+    that folder and nothing else), and any other image is its alt text.
     """
-    from markdown_it import MarkdownIt
+    if narrative:
+        from ..sources.narrative import checked_tokens
 
-    tokens = MarkdownIt("commonmark", {"html": False}).parse(source or "")
+        tokens, _ = checked_tokens(source or "")
+    else:
+        from markdown_it import MarkdownIt
+
+        tokens = MarkdownIt("commonmark", {"html": False}).parse(source or "")
     levels = levels or Levels()
     out: list[str] = []
     lists: list[tuple[str, list[str]]] = []
@@ -191,6 +198,10 @@ def _inline(children: Sequence[Any]) -> str:
             else:  # a link to anywhere but the web is its text
                 out.append("#[")
                 stack.append("]")
+        elif kind == "image" and child.meta.get("pack_image"):  # one of the LA's own, in the pack's images/
+            alt = child.content or str(child.attrs.get("alt", ""))
+            out.append(f"#box(image({_s(str(child.meta['pack_image']))}, alt: {_s(alt or 'Image')}, "
+                       f"width: 100%))")
         elif kind == "image":
             out.append(f"#emph[#{_s(child.content or child.attrs.get('alt', ''))}]")
     out.extend(reversed(stack))
@@ -382,7 +393,7 @@ def block_typst(block: Block, *, section: str, levels: Levels | None = None) -> 
     if isinstance(block, Markdown):
         if block.source == "notebook":
             return markdown_typst(block.text, levels=levels)
-        return markdown_typst(block.text, shift=2, levels=levels) if block.text.strip() else \
+        return markdown_typst(block.text, shift=2, levels=levels, narrative=True) if block.text.strip() else \
             "#par[#\"None entered.\"]\n"
     if isinstance(block, Tiles):
         return tiles_typst(block.tiles)
@@ -467,17 +478,22 @@ def _fonts() -> Any:
                        font_paths=[str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")])
 
 
-def render(source: str, dest: Path, *, created: dt.date) -> bool:
+def render(source: str, dest: Path, *, created: dt.date, images: Path | None = None) -> bool:
     """Write typst ``source`` as a tagged PDF (PDF/UA-1) dated ``created``; False, with one line on stderr,
-    where the typst wheel cannot be loaded."""
+    where the typst wheel cannot be loaded.
+
+    The compiler reads files only from its root: ``images`` (the pack's own copy of the narrative's
+    images) where there is one, else an empty folder.
+    """
     try:
         import typst
     except ImportError as exc:
         print(f"leep: {PDF_NAME} not written: the typst package could not load ({exc}); "
               "install the project's dependencies (pip install -e .)", file=sys.stderr)
         return False
-    with tempfile.TemporaryDirectory(prefix=".typst-", dir=dest.parent) as root:  # an empty root: nothing to read
-        compiler = typst.Compiler(source.encode("utf-8"), root=root, font_paths=_fonts())
+    with tempfile.TemporaryDirectory(prefix=".typst-", dir=dest.parent) as empty:
+        root = images if images is not None and images.is_dir() else Path(empty)
+        compiler = typst.Compiler(source.encode("utf-8"), root=str(root), font_paths=_fonts())
         when = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC)
         data = compiler.compile(format="pdf", pdf_standards=["ua-1"], timestamp=when)
     dest.write_bytes(data)
@@ -486,8 +502,9 @@ def render(source: str, dest: Path, *, created: dt.date) -> bool:
 
 def write_pdf(cover: Cover, sections: Sequence[tuple[str, str, Sequence[Block]]], dest: Path, *,
               created: dt.date) -> Path | None:
-    """Write the pack's PDF from each ``(section id, title, blocks)``; its path, or None if it could not be made."""
-    return dest if render(document(cover, sections), dest, created=created) else None
+    """Write the pack's PDF from each ``(section id, title, blocks)`` (the narrative's images from the pack's
+    ``images/`` beside ``dest``); its path, or None if it could not be made."""
+    return dest if render(document(cover, sections), dest, created=created, images=dest.parent / "images") else None
 
 
 # ------------------------------------------------------------------------------------------------ committee report
@@ -585,7 +602,7 @@ def _report_group(group: Sequence[tuple[int | None, Block]], levels: Levels) -> 
     body = []
     for _, block in group:
         if isinstance(block, Markdown):
-            body.append(markdown_typst(block.text, levels=levels).strip())
+            body.append(markdown_typst(block.text, levels=levels, narrative=block.source == "narrative").strip())
         elif isinstance(block, Paragraph):
             body.append(f"#{_s(block.text)}")
         else:
@@ -603,4 +620,4 @@ def _report_table(table: Table, heading: str = "") -> str:
 
 def write_report(paper: Paper, dest: Path, *, created: dt.date) -> Path | None:
     """Write the committee report's PDF (a committee pack's ``pack.pdf``); its path, or None if it could not be made."""
-    return dest if render(report_document(paper), dest, created=created) else None
+    return dest if render(report_document(paper), dest, created=created, images=dest.parent / "images") else None

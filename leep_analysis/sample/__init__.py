@@ -39,13 +39,15 @@ def sample_names() -> list[str]:
 
 
 def copy_sample(dest: str | Path) -> list[Path]:
-    """Copy the shipped sample files (and their README) into ``dest``."""
+    """Copy the shipped sample files (and their README) into ``dest``; a link at a file's place is replaced."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     for name in sample_names():
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()  # replaced, never written through
         shutil.copyfile(SAMPLE_DIR / name, target)
         written.append(target)
     return written

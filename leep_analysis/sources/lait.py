@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from .. import bidi
 from ..config import load_config
 from ..errors import InputError, Problem
 from ..normalise import place_key, text_key
@@ -131,7 +132,7 @@ def load_lait(path: str | Path) -> pd.DataFrame:
     out["year"] = by_uniques(out["year_label"], lambda u: pd.array([parse_year_label(x)[0] for x in u], dtype="Int64"))
     out["status"] = by_uniques(out["year_label"], lambda u: pd.array([parse_year_label(x)[1] for x in u], dtype="string"))
     out["la_code"] = by_uniques(codes, lambda u: pd.Series([f"{c:03d}" for c in u], dtype="string"))
-    out["area"] = stripped("area")
+    out["area"] = by_uniques(frame["area"].astype("string"), lambda u: bidi.strip(u.str.strip()))  # shown in titles
     area_type = pd.Series("la", index=out.index, dtype="string")
     area_type[codes == int(ENGLAND)] = "england"
     area_type[codes.isin(REGION_CODES)] = "region"

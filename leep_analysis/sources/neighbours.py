@@ -9,14 +9,16 @@ neighbours, nearest first, each with a proximity label whose case varies
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from .. import bidi
 from ..errors import InputError, Problem
 from ..normalise import text_key
-from ._read import read_sheet_rows
+from ._read import _excel_source, read_sheet_rows
 
 SHEETS = ["LA SN Groups"]
 PROXIMITY = ["Extremely close", "Very close", "Close", "Somewhat close", "Not close"]
@@ -44,6 +46,47 @@ def _code(value: object) -> str | None:
     except (TypeError, ValueError):
         return None
     return f"{int(number):03d}" if number.is_integer() else None
+
+
+def _blank_names(path: Path, codes: list[str]) -> list[Problem]:
+    """One problem per LA whose name cell reads blank, naming the sheet and cell: a formula with no
+    value saved (a workbook written by a program and never opened in Excel) or an empty cell.
+
+    The values are read by calamine, which gives a formula's saved value; only openpyxl tells a
+    formula from an empty cell, so the sheet is read again with it (only when a name is blank).
+    """
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(_excel_source(path)), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - not a workbook openpyxl reads (an .xls): the row cannot be named
+        return [Problem(str(path), f"the name of LA {code} is blank; the LA's name is shown in every title",
+                        column="LA Name") for code in codes]
+    try:
+        sheet = next(book[name] for name in book.sheetnames if name.strip().lower() == SHEETS[0].lower())
+        problems, name_col = [], None
+        for row in sheet.iter_rows():
+            cells = [c for c in row if getattr(c, "column", None) is not None]
+            if name_col is None:
+                heads = {text_key(c.value): c.column for c in cells if c.value is not None}
+                if "la num" in heads and "la name" in heads:
+                    code_col, name_col = heads["la num"], heads["la name"]
+                continue
+            by_col = {c.column: c for c in cells}
+            code = _code(by_col[code_col].value) if code_col in by_col else None
+            if code not in codes:
+                continue
+            cell = by_col.get(name_col)
+            formula = cell is not None and isinstance(cell.value, str) and cell.value.startswith("=")
+            where = f"sheet '{sheet.title}', cell {cell.coordinate if cell is not None else '?'}"
+            problems.append(Problem(str(path), (
+                f"{where}: the name of LA {code} is a formula with no value saved (the workbook was written by a "
+                "program and never saved by Excel); open it in Excel or LibreOffice and save it") if formula else (
+                f"{where}: the name of LA {code} is empty; the LA's name is shown in every title"),
+                column="LA Name"))
+        return problems
+    finally:
+        book.close()
 
 
 def load_neighbours(path: str | Path) -> pd.DataFrame:
@@ -108,9 +151,14 @@ def load_neighbours(path: str | Path) -> pd.DataFrame:
                 (code, str(row[name_col]).strip(), str(row[region_col]).strip(), rank, neighbour,
                  proximity, current)
             )
+    blank = sorted({r[0] for r in records if not r[1]})
+    if blank:
+        problems.extend(_blank_names(path, blank))
     if problems:
         raise InputError(problems)
     frame = pd.DataFrame(records, columns=list(SCHEMA.columns))
+    # publishers' names, shown in every title: no invisible control may reverse them (``bidi``)
+    frame["la_name"], frame["region"] = bidi.strip(frame["la_name"]), bidi.strip(frame["region"])
     for column in ["la_code", "la_name", "region", "neighbour_code", "proximity"]:
         frame[column] = frame[column].astype("string")
     frame["rank"] = frame["rank"].astype("int64")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ... import benchmark
+from ... import analyses, benchmark
 from ...comparators import Comparators, comparators
 from ...config import load_config
 from ...errors import InputError, Problem
@@ -229,8 +229,8 @@ def national(lait: pd.DataFrame, dictionary: pd.DataFrame) -> National:
 
 
 def analyse(inputs: Inputs) -> Achievement:
-    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
-    return inputs.analyses.of("achievement")
+    """The section's analysis for the run (``analyses.of``): worked out once (``work_out``), then read."""
+    return analyses.of(inputs, "achievement")
 
 
 def work_out(inputs: Inputs) -> Achievement:

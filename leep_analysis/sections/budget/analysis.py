@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
-from ... import disclosure
+from ... import analyses, disclosure
 from ...school_year import financial_year_bounds
 from ...sources.budget import looks_like_school
 from .position import (
@@ -380,8 +380,8 @@ class BudgetResult:
 
 
 def analyse(inputs: Inputs) -> BudgetResult:
-    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
-    return inputs.analyses.of("budget")
+    """The section's analysis for the run (``analyses.of``): worked out once (``work_out``), then read."""
+    return analyses.of(inputs, "budget")
 
 
 def work_out(inputs: Inputs, support: SupportAnalysis | None = None) -> BudgetResult:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ... import disclosure, tables
+from ... import analyses, disclosure, tables
 from ... import schools as school_records
 from ...school_year import year_start
 from ...sources import concerns_log
@@ -221,8 +221,8 @@ class Concerns:
 
 
 def analyse(inputs: Inputs) -> Concerns:
-    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
-    return inputs.analyses.of("concerns")
+    """The section's analysis for the run (``analyses.of``): worked out once (``work_out``), then read."""
+    return analyses.of(inputs, "concerns")
 
 
 def work_out(inputs: Inputs) -> Concerns:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ... import disclosure
+from ... import analyses, disclosure
 from ...errors import InputError, Problem
 from ...params import InspectionSettings
 from ...schools import lineages
@@ -412,8 +412,8 @@ class Schools:
 
 
 def analyse(inputs: Inputs) -> Inspections:
-    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
-    return inputs.analyses.of("inspections")
+    """The section's analysis for the run (``analyses.of``): worked out once (``work_out``), then read."""
+    return analyses.of(inputs, "inspections")
 
 
 def work_out(inputs: Inputs) -> Inspections:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ... import previous
+from ... import analyses, previous
 from ...config import load_config
 from ...content import Tile
 from .. import achievement, budget, concerns, inspections, support
@@ -109,8 +109,8 @@ PARTS: dict[str, Callable[[Any, PeriodParams], Part]] = {
 
 
 def analyse(inputs: Inputs) -> Summary:
-    """The summary's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
-    return inputs.analyses.of("summary")
+    """The summary's analysis for the run (``analyses.of``): worked out once (``work_out``), then read."""
+    return analyses.of(inputs, "summary")
 
 
 def work_out(inputs: Inputs, **used: Any) -> Summary:

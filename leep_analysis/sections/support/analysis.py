@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ... import analyses
 from ...sources.support_register import config, vocabulary
 from .bootstrap import Estimate, matched_difference, matches_of, verdict
 from .data import SupportData, prepare
@@ -22,10 +23,10 @@ from .matching import (
     attainment_changes,
     attainment_measures,
     comparison_pairs,
-    day_numbers,
     impact_measures,
 )
 from .reach import provider_label, reach, reach_year
+from .timeline import day_numbers
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
@@ -206,8 +207,8 @@ def analyse_data(data: SupportData) -> Analysis:
 
 
 def analyse(inputs: Inputs) -> Analysis:
-    """The section's analysis for the run (``Inputs.analyses``): worked out once (``work_out``), then read."""
-    return inputs.analyses.of("support")
+    """The section's analysis for the run (``analyses.of``): worked out once (``work_out``), then read."""
+    return analyses.of(inputs, "support")
 
 
 def work_out(inputs: Inputs) -> Analysis:

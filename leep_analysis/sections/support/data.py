@@ -19,7 +19,7 @@ from ...normalise import text_key
 from ...params import SupportSettings
 from ...schools import inspection_history, label, lineage_of, lineages
 from ...sources.support_register import config, vocabulary
-from .matching import Timeline
+from .timeline import Timeline
 
 if TYPE_CHECKING:
     from ...inputs import Inputs
