@@ -32,6 +32,9 @@ from .registry import SECTIONS, run_order
 if TYPE_CHECKING:
     from .export import Page
 
+#: The name of the table of each section's facts, joined into the pack's ``tables/facts.csv``.
+FACTS = "facts"
+
 @dataclass(frozen=True)
 class Job:
     """One notebook to execute, where its executed copy goes, and the page made from it."""
@@ -152,7 +155,8 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
     scrub(job.executed, published)
     blocks = write_page(job.executed, job.html, job.page)
     for table in content.tables_of(blocks):
-        tables.write_table(table, cwd / "tables" / f"{job.section}__{table.name}.csv")
+        if table.name != FACTS:  # every section's facts are joined into tables/facts.csv (check_facts)
+            tables.write_table(table, cwd / "tables" / f"{job.section}__{table.name}.csv")
     return seconds
 
 
@@ -385,7 +389,10 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
             close()
         blocks = {job.section: pack_blocks(job) for job in work}  # in pack order
         (build / "tables").mkdir(exist_ok=True)
-        workbook.write_workbook([(s, t) for s, found in blocks.items() for t in content.tables_of(found)],
+        facts_table = check_facts(blocks)
+        tables.write_table(facts_table, build / "tables" / f"{FACTS}.csv")
+        workbook.write_workbook([("", facts_table), *((s, t) for s, found in blocks.items()
+                                                      for t in content.tables_of(found) if t.name != FACTS)],
                                 build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at)
         pdf.write_pdf(pdf.Cover(**pages.facts(inputs, name), synthetic=SYNTHETIC_BANNER if inputs.on_sample else ""),
                       [(s, SECTIONS[s].title, found) for s, found in blocks.items()], build / pdf.PDF_NAME,
@@ -408,6 +415,26 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         shutil.rmtree(build, ignore_errors=True)
         raise
     return final
+
+
+def check_facts(blocks: dict[str, list[content.Block]]) -> content.Table:
+    """The pack's facts (every section's, joined: ``tables/facts.csv``), checked against every figure it shows.
+
+    Raises
+    ------
+    NotebookError
+        A measure with two values for one area and date, in the facts or anywhere the pack shows it (a
+        tile, a table cell, a sentence citing it), each named in one line.
+    """
+    from . import facts
+
+    found = {s: t.written for s, bl in blocks.items() for t in content.tables_of(bl) if t.name == FACTS}
+    table, problems = facts.combine(found)
+    problems += facts.check(blocks, table)
+    if problems:
+        shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
+        raise NotebookError("the pack does not agree with its facts (tables/facts.csv):\n  " + "\n  ".join(shown))
+    return facts.table(table, "")
 
 
 def pack_blocks(job: Job) -> list[content.Block]:

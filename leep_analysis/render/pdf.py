@@ -251,9 +251,8 @@ def _cell(table: Table, row: Mapping[str, Any], column: str, withheld: bool) -> 
 def table_typst(table: Table, *, section: str) -> str:
     """A table as a typst figure: caption above, a header row repeated on each page, numbers right-aligned;
     turned to a landscape page where it is too wide for a portrait one, and smaller where even that is not enough."""
-    if not table.shown:
-        return (f"#par(text(size: 9pt, fill: rgb({_s(COLOURS['grey'])}), {_s(table.caption)} + "
-                f"{_s(f': {len(table.written):,} rows in the spreadsheet of tables published with this report.')}))\n")
+    if not table.shown:  # in the spreadsheet of tables published with the report, not on the page
+        return ""
     columns = table.visible
     width = table_width(table)
     size = TABLE_PT if width <= LANDSCAPE_WIDTH else SMALL_PT
@@ -265,7 +264,7 @@ def table_typst(table: Table, *, section: str) -> str:
     for position, row in enumerate(rows(table)):
         body.append(", ".join(f"{_cell(table, row, c, (position, c) in table.suppressed)}" for c in columns))
     if not body:
-        body.append(f"table.cell(colspan: {len(columns)}, {_s('No rows.')})")
+        body.append(f"table.cell(colspan: {len(columns)}, {_s('None.')})")
     notes = (f"\n#par(text(size: 8.5pt, fill: rgb({_s(COLOURS['grey'])}), {_s(table.notes)}))"
              if table.notes else "")
     figure = (f"#figure(kind: table, supplement: \"Table\", caption: figure.caption(position: top, {_c(table.caption)}),"

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 UNITS = ("percent", "score", "points")
 #: Columns of ``achievement__benchmark.csv``.
-BENCHMARK_COLUMNS = ["indicator", "label", "phase", "year", "la_value", "england", "region", "sn_mean",
+BENCHMARK_COLUMNS = ["indicator", "measure", "label", "phase", "year", "la_value", "england", "region", "sn_mean",
                      "rank", "n_ranked", "band", "change", "trend", "unit", "decimals", "region_area"]
 NEIGHBOURS_LABEL = "Statistical neighbours (mean)"
 
@@ -49,6 +49,8 @@ class Indicator:
     tile: bool = False
     gap: tuple[str, str] | None = None
     polarity: str | None = None
+    #: measures read with this one, whose worse figure a sentence puts beside it (NEET and activity not known)
+    companions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def phases() -> tuple[Phase, ...]:
                 series_start=merged.get("series_start"), skip_years=tuple(merged.get("skip_years") or ()),
                 chart=bool(merged.get("chart", False)), tile=bool(merged.get("tile", False)), gap=gap,
                 polarity=merged.get("polarity", "Low" if gap else None),
+                companions=tuple(str(c) for c in item.get("companions") or ()),
             ))
         out.append(Phase(str(phase["id"]), str(phase["title"]), tuple(phase.get("notes") or ()), tuple(indicators)))
     if problems:
@@ -189,6 +192,40 @@ class Achievement:
     neighbour_names: tuple[str, ...]
 
 
+    @functools.cached_property
+    def facts(self) -> pd.DataFrame:
+        """Every configured indicator's figure for each year and area (``facts.COLUMNS``): the LA, England, the
+        region (or the area the region's figure is for) and the neighbours' mean."""
+        return facts_of(self)
+
+    @functools.cached_property
+    def known(self) -> Any:
+        from ... import facts
+
+        return facts.Facts(self.facts)
+
+
+def facts_of(ach: Achievement) -> pd.DataFrame:
+    """The section's facts (``facts.COLUMNS``) from ``per_year``: each configured indicator, year and area."""
+    from ... import facts
+    from ...sources.lait import parse_year_label
+
+    configured = {i.code for i in all_indicators()}
+    frame = ach.per_year[ach.per_year["indicator"].isin(configured)]
+    rows = []
+    areas = (("la_value", "la", ach.comp.la_name), ("england", "england", "England"),
+             ("region", "region", ach.comp.region_name or ""), ("sn_mean", "neighbours", NEIGHBOURS_LABEL))
+    for r in frame.to_dict("records"):
+        status = parse_year_label(str(r["year_label"]))[1] or ""
+        for column, area, name in areas:
+            if r.get(column) is None or pd.isna(r.get(column)):
+                continue
+            where = r.get("region_area") if area == "region" and isinstance(r.get("region_area"), str) else name
+            rows.append(facts.row(f"achievement_{r['indicator']}", r[column], area=area, period=int(r["year"]),
+                                  area_name=str(where), status=status))
+    return facts.frame(rows)
+
+
 @dataclass(frozen=True)
 class National:
     """The configured indicators of every LA (``national``): the same for every LA, so a batch works it out once.
@@ -265,6 +302,7 @@ def benchmark_table(ach: Achievement) -> pd.DataFrame:
         London for a borough whose Inner or Outer London has none).
     """
     out = ach.latest.rename(columns={"year": "year_number", "year_label": "year"})
+    out["measure"] = "achievement_" + out["indicator"].astype(str)
     out["decimals"] = out["decimals"].astype("Int64")
     out["region_area"] = out["region_area"].where(out["region_area"].ne(ach.comp.region_name)
                                                   & out["region"].notna())

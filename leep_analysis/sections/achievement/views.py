@@ -27,20 +27,25 @@ from .analysis import (
     trend_years,
 )
 from .analysis import phase as phase_spec
-from .words import notable, sentence
+from .words import GAP_TREND, companion_sentence, notable, sentence
 
 
 def table_columns(comp: Comparators, region: str | None = None) -> dict[str, content.Column]:
-    """How the benchmark table's columns read (``benchmark_table``): figures in each indicator's unit and places."""
+    """How the benchmark table's columns read (``benchmark_table``): figures in each indicator's unit and places,
+    each the fact of its indicator (``measure``), area and year."""
+    def fact(column: content.Column, area: str) -> content.Column:
+        return content.of_measure(column, measure_from="measure", area=area, period_from="year")
+
     return {
         "indicator": hidden(content.text("Indicator code")),
+        "measure": hidden(content.text("Measure")),
         "label": content.text("Indicator"),
         "phase": content.text("Phase"),
         "year": content.text("Year"),
-        "la_value": content.measure(comp.la_name),
-        "england": content.measure("England"),
-        "region": content.measure(region or comp.region_name or "Region", note_from="region_area"),
-        "sn_mean": content.measure("Neighbours (mean)", min_decimals=1),
+        "la_value": fact(content.measure(comp.la_name), "la"),
+        "england": fact(content.measure("England"), "england"),
+        "region": fact(content.measure(region or comp.region_name or "Region", note_from="region_area"), "region"),
+        "sn_mean": fact(content.measure("Neighbours (mean)", min_decimals=1), "neighbours"),
         "rank": content.rank("Rank", of="n_ranked"),
         "n_ranked": hidden(content.count("LAs ranked")),
         "band": content.text("Band"),
@@ -72,12 +77,16 @@ def phase(ach: Achievement, phase_id: str) -> list[Block]:
     comp = ach.comp
     columns = table_columns(comp)
     columns["phase"] = hidden(columns["phase"])
+    written = benchmark_table(ach).loc[rows.index]
+    shown = written.assign(trend=[GAP_TREND.get(t, t) if str(c).startswith("GAP_") and isinstance(t, str) else t
+                                  for c, t in zip(written["indicator"], written["trend"], strict=True)])
     blocks.append(Table(
-        name=phase_id, frame=benchmark_table(ach).loc[rows.index], columns=columns,
+        name=phase_id, frame=shown, data=written, columns=columns,
         caption=f"{spec.title}: {comp.la_name} against England, {comp.region_label(rows['region_area']) or 'its region'} "
                 f"and its comparators, latest year of each indicator",
         notes="Rank among all LAs with a figure, 1 best. Band: quarter of LAs, A best. Change: since the "
-              "previous comparable year. Trend: over up to five comparable years."))
+              "previous comparable year. Trend: over up to five comparable years, so it can point the other way "
+              "from this year's change (the sentences say so where it does). A gap narrows or widens."))
     blocks.append(Paragraph("In bold: the top or bottom quarter of LAs, or worse than England and the "
                             "neighbours and getting worse.", "note"))
     groups = list(dict.fromkeys(rows["group"]))
@@ -86,6 +95,10 @@ def phase(ach: Achievement, phase_id: str) -> list[Block]:
             blocks.append(Heading(f"{spec.title} – {group}", 4))
         part = rows[rows["group"] == group]
         blocks.append(Sentences(tuple((sentence(r, comp.la_name), notable(r)) for r in part.to_dict("records"))))
+        for code in part["indicator"]:
+            found = companion_sentence(ach, code)
+            if found is not None:
+                blocks.append(Paragraph(found))
     blocks += [_trend_figure(ach, row) for row in rows[rows["chart"]].to_dict("records")]
     first = rows[rows["chart"]].head(1).to_dict("records")
     if first:
@@ -195,3 +208,10 @@ def _gap_figure(ach: Achievement, row: Mapping[str, Any], indicator: Indicator) 
     caption = (f"{labels.get(group_code, group_code)} and {labels.get(others_code, others_code)}, "
                f"{row['year_label']}: the gap in {comp.la_name}, its neighbours, region and England")
     return [charts.figure("dot", frame, draw, caption=caption, alt=alt)]
+
+
+def facts_table(ach: Achievement) -> Table:
+    """The section's facts (``config/measures.yaml``), joined into the pack's ``tables/facts.csv``."""
+    from ... import facts
+
+    return facts.table(ach.facts, "achievement")

@@ -63,6 +63,11 @@ class Timeline:
         self.day = day_numbers(hist["inspection_date"])
         self.grade = hist["grade"].to_numpy(dtype=float, na_value=np.nan)
         self.urn = hist["urn"].astype("string").to_numpy(dtype=object)
+        # each inspection's change from the one before, as the events table records it (every page's)
+        self.change = (hist["change"].astype(object).to_numpy() if "change" in hist
+                       else np.full(len(hist), None, dtype=object))
+        self.basis = (hist["basis"].astype(object).to_numpy() if "basis" in hist
+                      else np.full(len(hist), None, dtype=object))
         self._keys = self.lineage * self._SPAN + self.day
         good = np.flatnonzero(self.grade <= 2)
         first = np.searchsorted(good, np.arange(len(self.grade)))  # the first good row at or after each row
@@ -144,7 +149,9 @@ def comparison_pairs(data: SupportData, outcomes: pd.DataFrame) -> pd.DataFrame:
             continue
         lineages, codes = pools[phase]
         rows, after = timeline.before(codes, start), timeline.after(codes, start)
-        ok = np.flatnonzero((after >= 0) & (timeline.take(timeline.grade, rows) == grade))
+        # a comparison school's next inspection needs a grade to compare too (a report card has none)
+        ok = np.flatnonzero((after >= 0) & (timeline.take(timeline.grade, rows) == grade)
+                            & ~np.isnan(timeline.take(timeline.grade, after)))
         ok = ok[_nearest(np.abs(timeline.day[rows[ok]] - before), data.settings.comparisons)]
         good = timeline.good_from(after[ok])
         months = (timeline.take(timeline.day, good) - start) / DAYS_PER_MONTH
