@@ -118,7 +118,8 @@ def work_out(inputs: Inputs, **used: Any) -> Summary:
     own = [facts.row("complaints", params.evaluation.complaints)] if params.evaluation.complaints is not None else []
     return Summary(measures=rated, indicators=indicators, messages={s: p.messages for s, p in parts.items()},
                    tiles=shown, narrative=narrative,
-                   rules=words.rules_text(evaluation.rules(params.evaluation), evaluation.tolerances(params.evaluation)),
+                   rules=words.rules_text(evaluation.rules(params.evaluation),
+                                          evaluation.tolerances(params.evaluation, rated)),
                    since_last=since_last_report(inputs, rated, indicators, shown, found, events),
                    facts=facts.frame(own))
 

@@ -43,14 +43,27 @@ def rules(settings: EvaluationSettings) -> list[dict[str, Any]]:
     return list(definitions()["rag_rules"])
 
 
-def tolerance(indicator: str, settings: EvaluationSettings) -> float:
-    """How far from national an indicator's measures may be and still be in line: the params', else the configured."""
-    return float(settings.tolerances.get(indicator, definitions()["indicators"][indicator]["tolerance"]))  # type: ignore[call-overload]
+def tolerance(indicator: str, settings: EvaluationSettings, key: str | None = None) -> float:
+    """How far from national a measure may be and still be in line: the params' margin for the indicator where
+    they set one, else the measure's own (``config/measures.yaml``, ``in_line``: the one rule the tiles and the
+    sections' sentences use too), else the indicator's configured one."""
+    from ... import measures
+
+    if indicator in settings.tolerances:
+        return float(settings.tolerances[indicator])  # type: ignore[index]
+    if key is not None and measures.known(key):
+        return float(measures.get(key).in_line)
+    return float(definitions()["indicators"][indicator]["tolerance"])
 
 
-def tolerances(settings: EvaluationSettings) -> dict[str, float]:
-    """The tolerance in force for each of A to E (F and G are not compared with national)."""
-    return {letter: tolerance(letter, settings) for letter in "ABCDE"}
+def tolerances(settings: EvaluationSettings, rated: pd.DataFrame | None = None) -> list[tuple[str, str, float]]:
+    """The margin in force for each measure of A to E: (indicator, measure, margin); F and G are not compared
+    with national. Without measures, each indicator's configured margin."""
+    if rated is None or rated.empty:
+        return [(letter, "", tolerance(letter, settings)) for letter in "ABCDE"]
+    rows = rated[rated["indicator"].isin(list("ABCDE"))]
+    return [(r["indicator"], str(r["measure"]), tolerance(r["indicator"], settings, r["key"]))
+            for r in rows.to_dict("records")]
 
 
 def versus_national(local: float, national: float, polarity: str, tol: float) -> str | None:
@@ -93,7 +106,7 @@ def rate_measures(measures: pd.DataFrame, settings: EvaluationSettings) -> pd.Da
             ratings.append(row.rag if "rag" in out.columns and isinstance(row.rag, str) else "not rated")
             continue
         comparison = versus_national(row.local, row.national, config[row.indicator]["polarity"],
-                                     tolerance(row.indicator, settings))
+                                     tolerance(row.indicator, settings, row.key))
         comparisons.append(comparison)
         ratings.append(rate(comparison, row.trend, rule_list))
     out["versus_national"] = comparisons
@@ -188,7 +201,7 @@ def inspection_measures(known: Any, settings: EvaluationSettings) -> pd.DataFram
         last, first = dates[-1], dates[0]
         local, national = known.get(key, "la", last), known.find(key, "england", last)
         change = local.value - known.get(key, "la", first).value if first != last else float("nan")
-        trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings))
+        trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings, key))
         evidence = words.inspection_evidence(letter, get(key).label, local, national, change, first,
                                              known=known)
         out.append((letter, get(key).label, local.value, float("nan") if national is None else national.value,

@@ -143,21 +143,25 @@ def rule_sentence(rag: str, cells: set[tuple[str, str]]) -> str:
     return f"{rag.capitalize()}: {'; or '.join(groups) if groups else 'never (an earlier rule rates every case)'}."
 
 
-def rules_text(rule_list: Iterable[Mapping[str, Any]], tolerances: Mapping[str, float]) -> list[str]:
+def rules_text(rule_list: Iterable[Mapping[str, Any]], tolerances: Iterable[tuple[str, str, float]]) -> list[str]:
     """The RAG rules in force, in sentences, for printing under the table.
 
     ``rule_list`` is ``evaluation.rules`` (the first rule that fits a measure
     rates it, so each sentence names only the cases earlier rules leave),
-    ``tolerances`` is ``evaluation.tolerances`` (A to E).
+    ``tolerances`` is ``evaluation.tolerances``: (indicator, measure, margin) for each measure of A to E.
     """
     lines, rated = [], set()
     for rule in rule_list:
         cells = {(c, t) for c in rule["versus_national"] for t in rule["trend"]} - rated
         rated |= cells
         lines.append(rule_sentence(str(rule["rag"]), cells))
-    margins = ", ".join(f"{t:g} for {k}" for k, t in tolerances.items())
-    lines.append(f"In line with national means within a set margin of the national figure, in the measure's own "
-                 f"units ({margins}: percentage points for A to C). An indicator takes the worst rating of its measures. F is red if qualifying "
+    by_margin: dict[float, list[str]] = {}
+    for letter, measure, margin in tolerances:
+        by_margin.setdefault(margin, []).append(f"{letter}{': ' + measure if measure else ''}")
+    margins = "; ".join(f"{margin:g} for {', '.join(names)}" for margin, names in by_margin.items())
+    lines.append("In line with national means within the measure's own margin of the national figure, in its own units "
+                 "(percentage points for a percentage), the margin its section's pages use for \"in line\" too: "
+                 f"{margins}. An indicator takes the worst rating of its measures. F is red if qualifying "
                  "complaints rose on the previous period and green if not; G is red if the Secretary of State has "
                  "concerns.")
     return lines
