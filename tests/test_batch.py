@@ -69,7 +69,7 @@ def test_two_real_las_batch_equals_their_single_runs_byte_for_byte(real, tmp_pat
     assert table.loc["855", [ks2, f"{ks2}_rank", f"{ks2}_of"]].tolist() == [63.0, 63.0, 151.0]
     assert table.loc["856", [ks2, f"{ks2}_rank", f"{ks2}_of"]].tolist() == [60.0, 101.0, 151.0]
     # Ofsted, May 2015: Leicestershire 86.0% of its graded schools good or better (April 2013: 83.6%)
-    good = "inspections_pct_good_or_better"
+    good = "inspections_good_or_better"  # the measure's key, its figure from the pack's facts
     assert table.loc["855", [good, f"{good}_trend"]].tolist() == [86.0, "improving"]
     page = batch.overview.read_text(encoding="utf-8")
     assert '<a href="../855-2025-26-autumn/index.html">Leicestershire</a>' in page
