@@ -26,6 +26,12 @@ def _said(result: Concerns, measure: str) -> Said:
     return cite(text, (fact, 0)) if fact is not None and text == f"{n:,}" else Said(text)
 
 
+def _were(result: Concerns, measure: str) -> str:
+    """'was' after a count of exactly one (as shown), else 'were'."""
+    fact = result.known.find(measure)
+    return "was" if fact is not None and fact.count == 1 and not result.committee else "were"
+
+
 def messages(result: Concerns) -> list[Said]:
     """Key messages: schools in an Ofsted category, and apart from them the LA's own at-risk list, now and at the
     last report; Ofsted's monitoring of the first and the LA's reviews of the second; powers used."""
@@ -44,14 +50,15 @@ def messages(result: Concerns) -> list[Said]:
         f"a category), against {_count(result, int(at_risk['n_previous']))} on {long_date(result.since)}.",
     ]
     if not result.schools.empty:
+        long = "had" if _were(result, "concerns_long_in_category") == "were" else "had"
         lines.append(Said("Of the schools in an Ofsted category, ") + _said(result, "concerns_not_effective")
-                     + " were judged not taking effective action at their latest Ofsted monitoring visit since the "
-                     "last report's date, and " + _said(result, "concerns_long_in_category") + " had been in their "
-                     "category for 18 months or more (the point by which Ofsted expects a school in a category to "
-                     "have been re-inspected).")
+                     + f" {_were(result, 'concerns_not_effective')} judged not taking effective action at the latest "
+                     "Ofsted monitoring visit since the last report's date, and "
+                     + _said(result, "concerns_long_in_category") + f" {long} been in a category for 18 months or "
+                     "more (the point by which Ofsted expects a school in a category to have been re-inspected).")
         lines.append(Said("Of the schools the LA judges at risk, ") + _said(result, "concerns_at_risk_insufficient")
-                     + " were found to be making insufficient progress at the LA's latest review since the last "
-                     "report's date (the LA's judgement, not Ofsted's).")
+                     + f" {_were(result, 'concerns_at_risk_insufficient')} found to be making insufficient progress at "
+                     "the LA's latest review since the last report's date (the LA's judgement, not Ofsted's).")
     used = result.powers[result.powers["n_this_year"] > 0]
     if used.empty:
         lines.append(Said("No statutory powers have been used this academic year."))
