@@ -145,14 +145,18 @@ def test_load_intelligence(tmp_path):
 def test_sample_log_and_intelligence():
     log = load_concerns_log(SAMPLE_DIR / "concerns_log.csv")
     raw = pd.read_csv(SAMPLE_DIR / "concerns_log.csv", dtype=str)
-    assert len(log) == len(raw) == 34
+    assert len(log) == len(raw) == 16
     assert log["urn"].tolist() == raw["urn"].tolist()
-    # row 2 of the file: 901584, special measures from 18 April 2012 with an academy order on 1 June 2012
-    assert (log.at[0, "urn"], log.at[0, "category"], log.at[0, "academy_order"]) == (
-        "901584", "special_measures", pd.Timestamp("2012-06-01"))
+    # row 4 of the file: 901528, a maintained school in special measures from 20 July 2021 with an academy order
+    # on 10 September 2021 (the sample world's schools leave a category within a few years, as real ones do)
+    assert (log.at[2, "urn"], log.at[2, "category"], log.at[2, "academy_order"]) == (
+        "901528", "special_measures", pd.Timestamp("2021-09-10"))
+    # under report cards the category is requires significant improvement, never serious weaknesses
+    assert set(log.loc[log["date_entered"] >= pd.Timestamp("2025-11-10"), "category"]) <= {
+        "special_measures", "requires_significant_improvement", "at_risk"}
     open_now = con.open_on(log, dt.date(2025, 12, 31))
-    assert len(open_now) == 20 and open_now["category"].value_counts().to_dict() == {
-        "at_risk": 14, "special_measures": 4, "serious_weaknesses": 2}
+    assert len(open_now) == 6 and open_now["category"].value_counts().to_dict() == {
+        "at_risk": 4, "special_measures": 1, "requires_significant_improvement": 1}
     intel = load_intelligence(SAMPLE_DIR / "school_intelligence.csv")
     assert len(intel) == 250 and intel["urn"].is_unique
 
