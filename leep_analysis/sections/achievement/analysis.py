@@ -51,6 +51,7 @@ class Indicator:
     polarity: str | None = None
     #: measures read with this one, whose worse figure a sentence puts beside it (NEET and activity not known)
     companions: tuple[str, ...] = ()
+    companion_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def phases() -> tuple[Phase, ...]:
                 chart=bool(merged.get("chart", False)), tile=bool(merged.get("tile", False)), gap=gap,
                 polarity=merged.get("polarity", "Low" if gap else None),
                 companions=tuple(str(c) for c in item.get("companions") or ()),
+                companion_note=str(item.get("companion_note") or ""),
             ))
         out.append(Phase(str(phase["id"]), str(phase["title"]), tuple(phase.get("notes") or ()), tuple(indicators)))
     if problems:

@@ -27,7 +27,7 @@ from .analysis import (
     trend_years,
 )
 from .analysis import phase as phase_spec
-from .words import GAP_TREND, companion_sentence, notable, sentence
+from .words import GAP_TREND, companion_sentence, is_gap, notable, sentence
 
 
 def table_columns(comp: Comparators, region: str | None = None) -> dict[str, content.Column]:
@@ -78,7 +78,7 @@ def phase(ach: Achievement, phase_id: str) -> list[Block]:
     columns = table_columns(comp)
     columns["phase"] = hidden(columns["phase"])
     written = benchmark_table(ach).loc[rows.index]
-    shown = written.assign(trend=[GAP_TREND.get(t, t) if str(c).startswith("GAP_") and isinstance(t, str) else t
+    shown = written.assign(trend=[GAP_TREND.get(t, t) if is_gap(str(c)) and isinstance(t, str) else t
                                   for c, t in zip(written["indicator"], written["trend"], strict=True)])
     blocks.append(Table(
         name=phase_id, frame=shown, data=written, columns=columns,

@@ -32,6 +32,11 @@ def _cite(row: Mapping[str, Any], column: str, area: str, decimals: int) -> tupl
 GAP_TREND = {"improving": "narrowing", "declining": "widening", "stable": "stable"}
 
 
+def is_gap(code: str) -> bool:
+    """A gap between two groups of pupils: a derived ``GAP_`` indicator or LAIT's own (``L3Age19Gap``)."""
+    return code.startswith("GAP_") or code.lower().endswith("gap")
+
+
 def _moved(change: float, row: Mapping[str, Any]) -> str | None:
     """``better``, ``worse`` or None: which way a change went for the indicator, by its polarity."""
     polarity = row.get("polarity") if isinstance(row.get("polarity"), str) else None
@@ -52,7 +57,7 @@ def sentence(row: Mapping[str, Any], la_name: str) -> Said:
     the year before; an earlier comparable year is named.
     """
     unit, decimals = str(row["unit"]), int(row["decimals"])
-    gap = str(row["indicator"]).startswith("GAP_")
+    gap = is_gap(str(row["indicator"]))
     if pd.isna(row["la_value"]):
         reason = row.get("la_reason")
         why = f" ({reason})" if isinstance(reason, str) else ""
@@ -126,13 +131,14 @@ def companion_sentence(ach: Achievement, code: str) -> Said | None:
         row = {**latest.loc[c].to_dict(), "indicator": c}
         d = int(row["decimals"])
         rank = (f", {ordinal(int(row['rank']))} of {int(row['n_ranked'])} LAs" if not pd.isna(row["rank"]) else "")
-        said.append(f"{str(row['label']).lower()} {number(row['la_value'], str(row['unit']), d)} (England "
+        label = str(row["label"])
+        label = label if label[:2].isupper() else label[0].lower() + label[1:]
+        said.append(f"{label} {number(row['la_value'], str(row['unit']), d)} (England "
                     f"{number(row['england'], str(row['unit']), d)}{rank})")
         cites += [_cite(row, "la_value", "la", d), _cite(row, "england", "england", d)]
     figure = number(head["la_value"], str(head["unit"]), int(head["decimals"]))
     return Said(f"{head['label']} ({figure}) is better than England's, but the measures beside it are worse: "
-                + "; ".join(said) + ". Where the LA does not know what young people are doing, a low NEET figure can "
-                "hide NEET young people, so the headline is read with them.", cites)
+                + "; ".join(said) + "." + (f" {spec.companion_note}" if spec.companion_note else ""), cites)
 
 
 def _year(label: Any) -> int | None:

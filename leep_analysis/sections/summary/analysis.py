@@ -56,8 +56,14 @@ class Part:
 
 
 def _achievement(ach: achievement.Achievement, params: PeriodParams) -> Part:
-    notable = [achievement.sentence(r, ach.comp.la_name) for r in ach.latest.to_dict("records")
-               if r["tile"] and not pd.isna(r["la_value"])]
+    notable = []
+    for r in ach.latest.to_dict("records"):
+        if r["tile"] and not pd.isna(r["la_value"]):
+            notable.append(achievement.sentence(r, ach.comp.la_name))
+            # a headline whose companion measure tells against it says so (NEET beside activity not known)
+            companion = achievement.words.companion_sentence(ach, r["indicator"])
+            if companion is not None:
+                notable.append(companion)
     return Part(notable, achievement.headline_tiles(ach), evaluation.attainment_measures(ach.latest))
 
 
