@@ -104,13 +104,13 @@ def test_a_failing_la_is_reported_and_the_others_published(tmp_path):
     batch = run_batch(params, "004,050", tmp_path / "out", jobs=1, progress=False, notebook_dir=notebooks)
     assert set(batch.built) == {"050"}
     # the reason names the build folder as the pack names it, never by this machine's path
-    assert batch.failed["004"].startswith("01_achievement.ipynb failed at cell 25: ValueError: planted failure for "
+    assert batch.failed["004"].startswith("01_achievement.ipynb failed at cell 26: ValueError: planted failure for "
                                           "LA 004 in ./.building-004-2025-26-autumn-")
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == ["050-2025-26-autumn", "overview-2025-26-autumn"]
     assert (out / "050-2025-26-autumn" / "index.html").exists()
     page = (out / "overview-2025-26-autumn" / "index.html").read_text(encoding="utf-8")
-    assert "Synthetic LA 004 (LA 004): 01_achievement.ipynb failed at cell 25" in page and str(tmp_path) not in page
+    assert "Synthetic LA 004 (LA 004): 01_achievement.ipynb failed at cell 26" in page and str(tmp_path) not in page
     assert pd.read_csv(out / "overview-2025-26-autumn" / "overview.csv", dtype=str)["la_code"].tolist() == ["050"]
 
 

@@ -188,11 +188,17 @@ def _sheet(table: Table, section: str, cover: Mapping[str, str]) -> tuple[Any, l
 
 
 def _measure_of(spec: Column) -> str:
-    """The data dictionary's word on which measure a column's figures are (``facts.csv`` holds its values):
-    the measure's key, or the column of the row that names it; blank for a column of no measure."""
-    if spec.measure:
-        return spec.measure
-    return f"named in column {spec.measure_from}" if spec.measure_from else ""
+    """Which fact of ``facts.csv`` each figure of a column is, for the data dictionary: ``measure=``, ``area=`` and
+    ``period=`` each a value or ``@column`` (the row's column holding it), and ``when=column:value`` where only
+    such rows are facts; blank for a column of no measure."""
+    if not (spec.measure or spec.measure_from):
+        return ""
+    parts = [f"measure={spec.measure or '@' + str(spec.measure_from)}",
+             f"area={spec.area or ('@' + spec.area_from if spec.area_from else 'la')}",
+             f"period={spec.period or ('@' + spec.period_from if spec.period_from else '')}"]
+    if spec.measure_when:
+        parts.append(f"when={spec.measure_when[0]}:{spec.measure_when[1]}")
+    return "; ".join(parts)
 
 
 def _short(text: str) -> str:

@@ -189,9 +189,12 @@ def schools(result: Analysis) -> Table:
     data = result.data
     table = analysis.school_list(result)
     shown = table.assign(providers=[_first_of(p) for p in table["providers"]]) \
-        .drop(columns=["governance", "support_types", "followed"])
-    note = "Schools are shown as School A, School B and so on; providers that are schools are not named." \
-        if data.committee else None
+        .drop(columns=["governance", "support_types", "followed", "basis_after"])
+    note = ("Grade before and at the next inspection: each inspection's grade to compare, as the inspections "
+            "page gives it (overall effectiveness, or for an inspection from 2 September 2024 to 9 November 2025 "
+            "the key-judgement rule; the spreadsheet of tables says which); a report card has none.")
+    if data.committee:
+        note += " Schools are shown as School A, School B and so on; providers that are schools are not named."
     return Table(name="schools", frame=shown, data=table, columns=columns(), notes=note,
                  caption=f"Schools supported, their support and their next inspection, to {as_of(data)}")
 
