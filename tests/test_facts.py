@@ -455,3 +455,77 @@ def test_c_says_so_where_it_moves_against_the_ofsted_pages_good_or_better():
                                              "2023-08-31", known=known_)
     assert "on Ofsted's overall effectiveness grade alone" in said and "went from 90% to 96%" in said
     assert {c[0] for c in said.cites} >= {"inspections_not_good_with_rule", "inspections_good_or_better"}
+
+
+# --------------------------------------------------------------------------- RISE
+@pytest.mark.pack
+def test_rise_is_a_measure_counted_against_the_benchmarks_and_listed_only_internally(default_pack, spring_pack):
+    known_ = published_facts(default_pack)
+    counts = {a: v for (m, a, _), v in known_.items() if m == "rise_eligible"}
+    assert set(counts) == {"la", "region", "neighbours", "england"} and counts["england"] > counts["la"] > 0
+    listed = csv(default_pack, "inspections__rise")
+    assert len(listed) == counts["la"] and set(listed["supported"]) <= {"yes", "no"}
+    page = text_of(default_pack, "inspections.html")
+    assert "eligible for RISE intervention by the DfE's rule" in page
+    # the rule is printed with its source and date, and what could not be checked
+    assert 'Source: Department for Education, "Schools eligible for RISE intervention", reporting year 2025' in page
+    assert "Not checked:" in page
+    assert not (spring_pack / "tables" / "inspections__rise.csv").exists()  # a committee pack names no school
+
+
+def test_the_rise_rule_by_hand():
+    from leep_analysis.sections.inspections import rise
+
+    rows = pd.DataFrame({
+        "urn": ["1", "2", "3", "4", "5", "6"], "counted": True,
+        "framework": ["overall", "overall", "key_judgements", "key_judgements", "report_card", "overall"],
+        "overall": [3, 3, pd.NA, pd.NA, pd.NA, 4],
+        "quality_of_education": [pd.NA, pd.NA, 3, 2, pd.NA, pd.NA],
+        "leadership_and_management": [pd.NA, pd.NA, 2, 2, pd.NA, pd.NA],
+        "leadership_and_governance": [pd.NA, pd.NA, pd.NA, pd.NA, 4, pd.NA],
+        "category": [pd.NA, pd.NA, pd.NA, pd.NA, pd.NA, "special_measures"],
+        "previous_overall": [3, 2, 4, pd.NA, 3, 4],
+        "previous_inspection_date": pd.to_datetime(["2021-01-01"] * 6),
+    })
+    # RI after RI: stuck; RI after good: not; quality of education RI under the key judgements after
+    # inadequate: stuck; good key judgements: not; 'needs attention' for leadership and governance after RI:
+    # stuck; inadequate and in a category: a route of its own, not 'stuck'
+    assert rise.stuck(rows).tolist() == [True, False, True, False, True, False]
+    assert rise.applies("2025-12-31") and not rise.applies("2015-05-31")
+
+
+# --------------------------------------------------------------------------- the sample world
+def test_the_sample_world_obeys_the_real_one():
+    from leep_analysis.config import SAMPLE_DIR
+    from leep_analysis.inputs import SPECS, sample_files
+    from leep_analysis.sample import world
+    from leep_analysis.sources.ofsted_mi import load_snapshots
+
+    # no inspection on a weekend, in August or at Christmas (the issue: inspections on 26 and 29 December)
+    mi = load_snapshots(sample_files(SPECS["ofsted_mi"], pd.Timestamp("2026-07-31").date()))
+    dates = pd.concat([mi["inspection_date"], mi["previous_inspection_date"]]).dropna().drop_duplicates()
+    assert not [d for d in dates if world.in_holidays(d.date())]
+    # no school in a category of concern for years while LA-maintained (the issue: special measures from 2012,
+    # still maintained in 2025): every spell in a category of the sample LA ends within four years
+    inspections = world.build().inspections
+    schools = world.build().schools.set_index("urn")
+    mine = inspections[inspections["urn"].map(schools["la_code"]).eq(world.SAMPLE_LA)].sort_values(["urn", "date"])
+    for urn, rows in mine.groupby("urn"):
+        spell = None
+        for date, category in zip(rows["date"], rows["category"], strict=True):
+            if category and spell is None:
+                spell = date
+            elif not category:
+                spell = None
+            assert spell is None or (date - spell).days < 4 * 365 or schools.at[urn, "academy"], (urn, spell, date)
+    # NEET plus activity not known makes NEET or not known, for every area and year
+    lait = pd.read_parquet(SAMPLE_DIR / "lait.parquet")
+    wide = lait.pivot_table(index=["Years", "LA Number"], columns="Short Desc", values="Values", aggfunc="first")
+    both = wide[["16-17 NEET", "16-17_not known", "16-17_not known_NEET"]].apply(pd.to_numeric, errors="coerce")
+    both = both.dropna()
+    assert len(both) > 500
+    assert (both["16-17 NEET"] + both["16-17_not known"] == both["16-17_not known_NEET"]).all()
+    # the example narrative reads as an LA's, and says it is the sample's
+    narrative = (SAMPLE_DIR / "narrative.md").read_text(encoding="utf-8")
+    assert "Example narrative of the synthetic sample" in narrative and "Replace it with" not in narrative
+    assert "Monitoring visits show the schools taking effective action" not in narrative

@@ -303,8 +303,8 @@ def breakdown(result: Inspections) -> list[Block]:
             columns={**columns(result), "n_schools": content.count("Number"), "n_graded": content.count("Graded"),
                      "n_category_of_concern": content.count("In a category"),
                      **{a: content.percent(labels[a]) for a in AREA_TYPES if a in labels}},
-            notes=f"Number, graded and in a category: {result.areas.la_name}'s schools. The table "
-                  "of the spreadsheet of tables also has the pupil percentages and every count for every area."),
+            notes=f"Number, graded and in a category: {result.areas.la_name}'s schools. The spreadsheet of tables "
+                  "also has the pupil percentages and every count for every area."),
         charts.figure(
             "bar", _groups_data(table, la.index.tolist()), lambda data: _groups_chart(data, result.areas),
             caption=f"% of graded schools good or better by phase and governance: {result.areas.la_name} "
