@@ -19,14 +19,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import workspace
-from .registry import SECTIONS
+from .registry import SECTIONS, SHARED
 
 if TYPE_CHECKING:
     from .inputs import Inputs
 
 
 def work_out_function(section: str) -> Callable[..., Any]:
-    """A section's ``work_out(inputs, **used)``: ``leep_analysis.sections.<id>.analysis.work_out``."""
+    """A section's ``work_out(inputs, **used)``: ``leep_analysis.sections.<id>.analysis.work_out``; a shared
+    analysis's (``registry.SHARED``): ``leep_analysis.<module>.work_out``."""
+    if section in SHARED:
+        return importlib.import_module(f"leep_analysis.{SHARED[section].module}").work_out
     return importlib.import_module(f"leep_analysis.sections.{section}.analysis").work_out
 
 
@@ -52,7 +55,8 @@ class RunCache:
         """A section's analysis: worked out once per run, after the analyses it uses that the pack has."""
         if section not in self._held:
             chosen = self.inputs.params.sections
-            used = {name: self.of(name) for name in SECTIONS[section].uses if name in chosen}
+            uses = SECTIONS[section].uses if section in SECTIONS else ()
+            used = {name: self.of(name) for name in uses if name in chosen or name in SHARED}
             self._held[section] = self._kept(section, lambda: work_out_function(section)(self.inputs, **used))
         return self._held[section]
 

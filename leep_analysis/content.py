@@ -79,6 +79,10 @@ class Column:
     missing : the words shown for a missing value instead of an en dash ("ongoing").
     hidden : written to the CSV and the workbook, not shown on the page.
     meaning : what the column means, for the data dictionary (else ``config/columns.yaml``'s).
+    measure, measure_from : the measure (``config/measures.yaml``) its figures are, or the column of the row
+        holding it; with ``area`` / ``area_from`` (``la``, ``region``, ``neighbours``, ``england``, or the
+        inspections tables' area types) and ``period`` / ``period_from`` (the as-at date or year), each figure
+        is a fact the pack's check compares with its facts table (``facts.check``).
     """
 
     label: str
@@ -96,8 +100,19 @@ class Column:
     missing: str | None = None
     hidden: bool = False
     meaning: str | None = None
+    measure: str | None = None
+    measure_from: str | None = None
+    area: str | None = None
+    area_from: str | None = None
+    period: str | None = None
+    period_from: str | None = None
+    #: (column, value): only rows whose ``column`` holds ``value`` are facts of ``measure`` (the "all schools"
+    #: rows of a table that also breaks them down)
+    measure_when: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
+        if self.measure_when is not None:
+            object.__setattr__(self, "measure_when", tuple(str(v) for v in self.measure_when))
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}")
         if self.codes is not None and self.codes_by is None:
@@ -172,6 +187,23 @@ def hidden(column: Column) -> Column:
     return replace(column, hidden=True)
 
 
+def of_measure(column: Column, measure: str | None = None, *, measure_from: str | None = None,
+               area: str | None = None, area_from: str | None = None, period: object = None,
+               period_from: str | None = None, when: tuple[str, str] | None = None) -> Column:
+    """The column with the measure its figures are, for the pack's check against its facts (``facts.check``).
+
+    ``period`` is a date or year (``facts.period_of`` writes it); ``when`` keeps the measure to the rows
+    whose column holds a value (``("group", "all")``)."""
+    from_period = None
+    if period is not None:
+        import pandas as pd
+
+        when_ = pd.Timestamp(period) if not isinstance(period, str | int) else period
+        from_period = when_.strftime("%Y-%m-%d") if isinstance(when_, pd.Timestamp) else str(when_)
+    return replace(column, measure=measure, measure_from=measure_from, area=area, area_from=area_from,
+                   period=from_period, period_from=period_from, measure_when=when)
+
+
 # ------------------------------------------------------------------------------------------------ blocks
 @dataclass(frozen=True)
 class Block:
@@ -203,6 +235,13 @@ class Paragraph(Block):
     type: ClassVar[str] = "paragraph"
     text: str
     role: str = ""
+    #: the facts its figures are (``facts.Cite``: measure, area, period, value, places shown)
+    cites: tuple[tuple[str, str, str, float, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        found = self.cites or getattr(self.text, "cites", ())
+        object.__setattr__(self, "cites", _cites(found))
+        object.__setattr__(self, "text", str(self.text))
 
 
 @dataclass(frozen=True)
@@ -211,8 +250,12 @@ class Points(Block):
 
     type: ClassVar[str] = "points"
     items: tuple[str, ...]
+    #: each item's cited facts (as ``Paragraph.cites``), in item order
+    cites: tuple[tuple[tuple[str, str, str, float, int], ...], ...] = ()
 
     def __post_init__(self) -> None:
+        cites = self.cites or tuple(getattr(i, "cites", ()) for i in self.items)
+        object.__setattr__(self, "cites", tuple(_cites(c) for c in cites))
         object.__setattr__(self, "items", tuple(str(i) for i in self.items))
 
 
@@ -222,9 +265,18 @@ class Sentences(Block):
 
     type: ClassVar[str] = "sentences"
     items: tuple[tuple[str, bool], ...]
+    cites: tuple[tuple[tuple[str, str, str, float, int], ...], ...] = ()
 
     def __post_init__(self) -> None:
+        cites = self.cites or tuple(getattr(t, "cites", ()) for t, _ in self.items)
+        object.__setattr__(self, "cites", tuple(_cites(c) for c in cites))
         object.__setattr__(self, "items", tuple((str(t), bool(n)) for t, n in self.items))
+
+
+def _cites(found: object) -> tuple[tuple[str, str, str, float, int], ...]:
+    """Cited facts as tuples (JSON gives lists): (measure, area, period, value, places shown)."""
+    return tuple((str(m), str(a), str(p), float("nan") if v is None else float(v), int(d))
+                 for m, a, p, v, d in (found or ()))
 
 
 @dataclass(frozen=True)
@@ -528,7 +580,7 @@ def from_json(data: Mapping[str, Any], svg: str = "") -> Block:
     if kind is Figure:
         return Figure(kind=data["kind"], caption=data["caption"], alt=data["alt"], data=frame_from_json(data["data"]),
                       svg=svg, width=data["width"], height=data["height"])
-    values = {f.name: data[f.name] for f in fields(kind)}
+    values = {f.name: data[f.name] for f in fields(kind) if f.name in data}
     if kind is Tiles:
         values["tiles"] = tuple(Tile(**t) for t in values["tiles"])
     if kind is Sentences:

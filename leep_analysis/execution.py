@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import content, imports, kernels, tables, workspace
+from . import content, facts, imports, kernels, tables, workspace
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR
 from .errors import NotebookError, os_problem
 from .params import PeriodParams
@@ -121,7 +121,8 @@ def _execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str
     scrub(job.executed, published)
     blocks = write_page(job.executed, job.html, job.page)
     for table in content.tables_of(blocks):
-        tables.write_table(table, cwd / "tables" / f"{job.section}__{table.name}.csv")
+        if table.name != facts.TABLE:  # every section's facts are joined into tables/facts.csv (runner.check_facts)
+            tables.write_table(table, cwd / "tables" / f"{job.section}__{table.name}.csv")
     return seconds
 
 

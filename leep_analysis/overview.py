@@ -1,10 +1,12 @@
 """The national overview of a batch: every LA on the headline measures, linking to its pack.
 
 Built from the packs as published (their ``tables/``), so the overview and each pack always
-agree. Achievement's headline measures are the indicators configured as tiles, with LAIT's rank
-among all LAs, band and trend as the pack gives them; inspections' is the share of schools good
-or better at the latest snapshot, ranked and banded among the LAs of the batch by the same rules
-(``benchmark.rank_and_band``), its trend the change since the earliest snapshot.
+agree: each figure is a measure of the registry (``config/measures.yaml``) taken from the pack's
+facts table (``tables/facts.csv``). Achievement's headline measures are the indicators configured
+as tiles, with LAIT's rank among all LAs, band and trend as the pack gives them; inspections' is
+the share of schools last graded before September 2024 that are good or better at the latest
+snapshot (``inspections_good_or_better``), ranked and banded among the LAs of the batch by the same
+rules (``benchmark.rank_and_band``), its trend the change since the earliest snapshot.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from . import published, registry, workspace
+from . import facts, published, registry, workspace
 from .benchmark import rank_and_band
 from .config import TEMPLATE_DIR
 from .export import house_css
@@ -29,7 +31,7 @@ from .wording import long_date, number
 
 #: ``overview.csv``: one row per LA, then per measure ``<measure>``, ``_rank``, ``_of``, ``_band``, ``_trend``
 FIXED_COLUMNS = ["la_code", "la", "region", "pack"]
-GOOD_OR_BETTER = "inspections_pct_good_or_better"
+GOOD_OR_BETTER = "inspections_good_or_better"
 #: a change smaller than this (percentage points) between the first and latest snapshot is "stable"
 STABLE_POINTS = 1.0
 
@@ -48,8 +50,10 @@ def measures(inputs: Inputs) -> list[dict[str, str]]:
         out += [{"key": f"achievement_{i.code}", "code": i.code, "label": i.label, "unit": i.unit,
                  "decimals": i.decimals or 0} for i in all_indicators() if i.tile]
     if "inspections" in inputs.params.sections:
-        out.append({"key": GOOD_OR_BETTER, "code": "", "label": "Schools good or better (latest Ofsted grade)",
-                    "unit": "percent", "decimals": 1})
+        from .measures import get
+
+        out.append({"key": GOOD_OR_BETTER, "code": "", "label": get(GOOD_OR_BETTER).label, "unit": "percent",
+                    "decimals": 1})
     return out
 
 
@@ -57,6 +61,13 @@ def _read(folder: Path, stem: str) -> pd.DataFrame | None:
     """A pack's published table, typed (``published.read_table``); None where the pack has none."""
     found = published.read_table(folder, stem)
     return None if found is None else found.frame
+
+
+def _facts(folder: Path) -> facts.Facts:
+    """A pack's facts as published (``tables/facts.csv``, typed by its data dictionary)."""
+    found = published.read_table(folder, "facts")
+    return facts.Facts(None if found is None else facts.frame(
+        found.frame.assign(period=found.frame["period"].astype(str)).to_dict("records")))
 
 
 def table(inputs: Inputs, built: dict[str, Path]) -> pd.DataFrame:
@@ -74,24 +85,26 @@ def table(inputs: Inputs, built: dict[str, Path]) -> pd.DataFrame:
     for code, folder in sorted(built.items()):
         row: dict[str, object] = {"la_code": code, "la": str(neighbours["la_name"].get(code, f"LA {code}")),
                                   "region": str(neighbours["region"].get(code, "")), "pack": folder.name}
+        known = _facts(folder)
         bench = _read(folder, "achievement__benchmark")
         if bench is not None:
             bench = bench.set_index("indicator")
             for m in measures(inputs):
                 if m["code"] and m["code"] in bench.index:
                     line = bench.loc[m["code"]]
-                    row.update({m["key"]: float(line["la_value"]), f"{m['key']}_rank": float(line["rank"]),
+                    fact = known.find(m["key"], "la", facts.period_of(line["year"]))
+                    row.update({m["key"]: None if fact is None else fact.value, f"{m['key']}_rank": float(line["rank"]),
                                 f"{m['key']}_of": float(line["n_ranked"]), f"{m['key']}_band": line["band"],
                                 f"{m['key']}_trend": line["trend"]})
-        summary = _read(folder, "inspections__summary")
-        if summary is not None:
-            mine = summary[(summary["area_type"] == "la") & (summary["group"] == "all")].sort_values("as_at")
-            if not mine.empty:
-                first, last = float(mine["pct_good_or_better"].iloc[0]), float(mine["pct_good_or_better"].iloc[-1])
-                change = last - first if len(mine) > 1 else np.nan
-                row[GOOD_OR_BETTER] = last
-                row[f"{GOOD_OR_BETTER}_trend"] = (None if np.isnan(change) else "stable" if abs(change) < STABLE_POINTS
-                                                  else "improving" if change > 0 else "declining")
+        periods = sorted(f.period for f in known if f.measure == GOOD_OR_BETTER and f.area == "la"
+                         and f.value is not None)
+        if periods:
+            first, last = known.get(GOOD_OR_BETTER, "la", periods[0]).value, known.get(GOOD_OR_BETTER, "la",
+                                                                                         periods[-1]).value
+            change = last - first if len(periods) > 1 else np.nan
+            row[GOOD_OR_BETTER] = last
+            row[f"{GOOD_OR_BETTER}_trend"] = (None if np.isnan(change) else "stable" if abs(change) < STABLE_POINTS
+                                              else "improving" if change > 0 else "declining")
         rows.append(row)
     columns = FIXED_COLUMNS + [f"{m['key']}{suffix}" for m in measures(inputs)
                                for suffix in ("", "_rank", "_of", "_band", "_trend")]

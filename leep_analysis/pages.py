@@ -93,8 +93,8 @@ def _sample_note(specs: list[InputSpec]) -> str:
 
 
 def _footer(inputs: Inputs) -> str:
-    return (f"Figures as at {long_date(inputs.params.as_at)}. Produced with leep-analysis; "
-            "the pack's manifest.json lists every input file and software version.")
+    return (f"Figures as at {long_date(inputs.params.as_at)}. Every source behind them, with its date, is listed on "
+            "the report's contents page.")
 
 
 def _size(n: int) -> str:

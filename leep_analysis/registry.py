@@ -83,6 +83,16 @@ class SectionSpec(_Entry):
     uses: tuple[str, ...] = Field(default=(), description="sections whose analyses this one's analysis reads")
 
 
+class SharedSpec(_Entry):
+    """An analysis no section owns that sections read (``config/analyses.yaml``): the events table."""
+
+    id: str
+    title: str
+    summary: str
+    module: str
+    inputs: tuple[str, ...] = ()
+
+
 def _sections(raw: Mapping[str, Any]) -> dict[str, SectionSpec]:
     return {sid: SectionSpec(id=sid, **entry) for sid, entry in raw.items()}
 
@@ -98,7 +108,7 @@ def check(inputs: Mapping[str, InputSpec], sections: Mapping[str, SectionSpec]) 
     problems = [f"section {s.id} reads unknown input {key}" for s in sections.values() for key in s.inputs
                 if key not in inputs]
     problems += [f"section {s.id} uses unknown section {used}" for s in sections.values() for used in s.uses
-                 if used not in sections]
+                 if used not in sections and used not in SHARED]
     problems += [f"no section reads input {key}" for key, spec in inputs.items() if not spec.sections]
     notebooks = [s.notebook for s in sections.values()]
     problems += [f"notebook {name} is named twice" for name in sorted({n for n in notebooks if notebooks.count(n) > 1})]
@@ -124,13 +134,15 @@ def run_order(chosen: Iterable[str], sections: Mapping[str, SectionSpec] | None 
     order: list[str] = []
     while len(order) < len(wanted):
         ready = [s for s in wanted if s not in order
-                 and all(u in order for u in sections[s].uses if u in wanted)]
+                 and all(u in order for u in sections[s].uses if u in wanted)]  # shared analyses come first anyway
         if not ready:
             raise ValueError(f"sections use each other in a loop: {', '.join(s for s in wanted if s not in order)}")
         order.append(ready[0])
     return order
 
 
+#: Analyses no section owns (``config/analyses.yaml``), by id: worked out before any section that uses them.
+SHARED: dict[str, SharedSpec] = {key: SharedSpec(id=key, **entry) for key, entry in load_config("analyses").items()}
 SECTIONS: dict[str, SectionSpec] = _sections(load_config("sections"))
 INPUTS: dict[str, InputSpec] = _inputs(load_config("inputs"), SECTIONS)
 #: Section ids in pack order.

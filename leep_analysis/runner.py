@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import checks, content, imports, kernels, workspace
+from . import checks, content, facts, imports, kernels, tables, workspace
 from .config import NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
 from .errors import InputError, LeepError, NotebookError, Problem, os_cause, path_problems
 from .execution import (
@@ -153,7 +153,10 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
             close()
         blocks = {job.section: pack_blocks(job) for job in work}  # in pack order
         (build / "tables").mkdir(exist_ok=True)
-        workbook.write_workbook([(s, t) for s, found in blocks.items() for t in content.tables_of(found)],
+        facts_table = check_facts(blocks)
+        tables.write_table(facts_table, build / "tables" / f"{facts.TABLE}.csv")
+        workbook.write_workbook([("", facts_table), *((s, t) for s, found in blocks.items()
+                                                      for t in content.tables_of(found) if t.name != facts.TABLE)],
                                 build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at)
         synthetic = SYNTHETIC_BANNER if inputs.on_sample else ""
         if params.for_committee:  # its PDF is the committee's report, and report.html the same report as a page
@@ -182,6 +185,24 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         shutil.rmtree(build, ignore_errors=True)
         raise
     return final
+
+
+def check_facts(blocks: dict[str, list[content.Block]]) -> content.Table:
+    """The pack's facts (every section's, joined: ``tables/facts.csv``), checked against every figure it shows.
+
+    Raises
+    ------
+    NotebookError
+        A measure with two values for one area and date, in the facts or anywhere the pack shows it (a
+        tile, a table cell, a sentence citing it), each named in one line.
+    """
+    found = {s: t.written for s, bl in blocks.items() for t in content.tables_of(bl) if t.name == facts.TABLE}
+    table, problems = facts.combine(found)
+    problems += facts.check(blocks, table)
+    if problems:
+        shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
+        raise NotebookError("the pack does not agree with its facts (tables/facts.csv):\n  " + "\n  ".join(shown))
+    return facts.table(table, "")
 
 
 def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> list[Problem]:

@@ -182,25 +182,26 @@ def _not_effective(values: pd.Series) -> pd.Series:
 
 
 def comparable_grade(mi: pd.DataFrame, good_equivalent: str = "all_key_judgements") -> pd.Series:
-    """Each inspection's grade on the four-point scale, whatever framework it was under.
+    """Each inspection's grade to compare with another on the four-point scale, or none.
 
-    The overall effectiveness grade where there is one. Key-judgement
-    inspections (September 2024 to November 2025): the worst of the four key
-    judgements (``good_equivalent='all_key_judgements'``) or of quality of
-    education and leadership (``'quality_and_leadership'``), inadequate where
-    safeguarding was not effective. Report cards: see ``config/support.yaml``
-    (``report_card``).
+    The overall effectiveness grade for inspections to 1 September 2024. Key-judgement
+    inspections (2 September 2024 to 9 November 2025) have no overall grade: their grade
+    to compare is the key-judgement rule's (the worst of the four key judgements, or of
+    quality of education and leadership with ``good_equivalent='quality_and_leadership'``;
+    inadequate where safeguarding was not effective), said as the rule's wherever it is
+    shown. A report card (from 10 November 2025) has no grade on the four-point scale and no
+    published mapping onto it, so none: it is "a report card, no grade to compare" on every
+    page, never a grade of our making.
 
     Parameters
     ----------
     mi : Ofsted MI rows: ``framework``, ``overall``, the key judgements,
-        ``safeguarding_effective``, ``category`` and report-card areas (columns
-        a frame lacks count as missing).
+        ``safeguarding_effective`` (columns a frame lacks count as missing).
 
     Returns
     -------
     Series
-        Int64 grades 1-4 (missing where the row has no graded inspection).
+        Int64 grades 1-4 (missing where the row has no grade to compare).
     """
     def column(name: str) -> pd.Series:
         if name not in mi:
@@ -215,42 +216,106 @@ def comparable_grade(mi: pd.DataFrame, good_equivalent: str = "all_key_judgement
     if "safeguarding_effective" in mi:
         worst = worst.mask(_not_effective(mi["safeguarding_effective"]) & worst.notna(), 4)
     grade = grade.mask(framework.eq("key_judgements").fillna(False), worst)
-    cut = config()["report_card"]
-    areas = pd.concat([column(c) for c in REPORT_CARD_AREAS], axis=1).max(axis=1, skipna=True)
-    category = mi["category"].astype("string").str.strip().fillna("").ne("") if "category" in mi else False
-    card = pd.Series(np.where(areas >= cut["requires_improvement_from"], 3, 2), index=mi.index, dtype="float64")
-    card = card.mask((areas >= cut["inadequate_from"]) | category, 4).where(areas.notna())
-    grade = grade.mask(framework.eq("report_card").fillna(False), card)
+    grade = grade.mask(framework.eq("report_card").fillna(False), np.nan)
     return grade.round().astype("Int64")
+
+
+#: How an inspection's grade to compare was given (``inspection_history``'s ``basis``).
+BASES = {"overall": "overall effectiveness", "key_judgement_rule": "key-judgement rule",
+         "report_card": "report card (no grade to compare)", "none": "no grade"}
+#: Columns of ``inspection_history``: one row per inspection of a school lineage.
+HISTORY_COLUMNS = ["lineage", "urn", "inspection_date", "framework", "grade", "basis", "overall",
+                   "quality_of_education", "leadership_and_management", "leadership_and_governance",
+                   "report_card_worst", "safeguarding", "category", "previous_date", "previous_grade",
+                   "previous_basis", "change"]
+
+
+def _framework_of(dates: pd.Series) -> pd.Series:
+    from .sources.ofsted_mi import framework
+
+    return framework(pd.to_datetime(dates))
 
 
 def inspection_history(mi: pd.DataFrame, lineage: Mapping[str, str],
                        good_equivalent: str = "all_key_judgements") -> pd.DataFrame:
-    """Every graded inspection the MI snapshots show, once per school lineage and date.
+    """Every inspection the MI snapshots show, once per school lineage and date, each with the grade before it.
 
-    Each snapshot row gives a school's latest inspection and its previous one;
-    together the snapshots give a history. An inspection seen under both a
-    predecessor's and a successor's URN (Ofsted carries a converter's
-    predecessor judgement) is kept once, under the URN of the first snapshot
-    to show it (the school actually inspected).
+    The one record of each inspection that every page reads (``events``), so a school's
+    inspection has the same grade before, grade and change wherever it is shown. Each snapshot
+    row gives a school's latest inspection and its previous one; together the snapshots give
+    a history. An inspection seen under both a predecessor's and a successor's URN (Ofsted
+    carries a converter's predecessor judgement) is kept once, under the URN of the first
+    snapshot to show it (the school actually inspected).
 
     Returns
     -------
     DataFrame
-        ``lineage``, ``urn``, ``inspection_date`` (datetime64), ``grade`` (Int64
-        1-4), sorted by lineage and date.
+        ``HISTORY_COLUMNS``: ``lineage``, ``urn``, ``inspection_date`` (datetime64),
+        ``framework`` (``overall``, ``key_judgements``, ``report_card``), ``grade`` (Int64 1-4,
+        the grade to compare: ``comparable_grade``), ``basis`` (``overall``,
+        ``key_judgement_rule``, ``report_card``, ``none``: ``BASES``), ``overall`` (the overall
+        effectiveness grade itself), ``quality_of_education``, ``leadership_and_management``
+        (key judgements), ``leadership_and_governance`` and ``report_card_worst`` (report cards,
+        1-5), ``safeguarding`` (effective or met: bool), ``category`` (of concern, at this
+        inspection), ``previous_date``, ``previous_grade``, ``previous_basis`` (the lineage's
+        inspection before it in the history), ``change`` (``improved``, ``same``, ``declined``,
+        ``first``: no grade before to compare; ``report_card``: no grade now; ``no_grade``: an
+        inspection with no grade under its framework); sorted by lineage and date.
     """
+    def col(name: str) -> pd.Series:
+        return mi[name] if name in mi else pd.Series(pd.NA, index=mi.index)
+
     order = pd.to_datetime(mi["as_at"]).astype("datetime64[ns]") if "as_at" in mi else pd.Series(pd.NaT, index=mi.index)
-    latest = pd.DataFrame({"urn": mi["urn"].astype("string"),
-                           "inspection_date": pd.to_datetime(mi["inspection_date"]).astype("datetime64[ns]"),
-                           "grade": comparable_grade(mi, good_equivalent), "kind": 0, "as_at": order})
-    previous = pd.DataFrame({"urn": mi["urn"].astype("string"),
-                             "inspection_date": pd.to_datetime(mi["previous_inspection_date"]).astype("datetime64[ns]"),
-                             "grade": pd.to_numeric(mi["previous_overall"], errors="coerce").round().astype("Int64"),
-                             "kind": 1, "as_at": order})
-    both = pd.concat([latest, previous], ignore_index=True).dropna(subset=["inspection_date", "grade"])
+    framework = col("framework").astype("string")
+    safe = col("safeguarding_effective").astype("boolean").where(framework.ne("report_card").fillna(True),
+                                                                 col("safeguarding_met").astype("boolean"))
+    areas = [c for c in REPORT_CARD_AREAS if c in mi]
+    worst = (pd.concat([pd.to_numeric(mi[c], errors="coerce") for c in areas], axis=1).max(axis=1, skipna=True)
+             if areas else pd.Series(np.nan, index=mi.index))
+    latest = pd.DataFrame({
+        "urn": mi["urn"].astype("string"),
+        "inspection_date": pd.to_datetime(col("inspection_date")).astype("datetime64[ns]"),
+        "framework": framework, "grade": comparable_grade(mi, good_equivalent),
+        "overall": pd.to_numeric(col("overall"), errors="coerce").round().astype("Int64"),
+        "quality_of_education": pd.to_numeric(col("quality_of_education"), errors="coerce").round().astype("Int64"),
+        "leadership_and_management": pd.to_numeric(col("leadership_and_management"), errors="coerce").round()
+        .astype("Int64"),
+        "leadership_and_governance": pd.to_numeric(col("leadership_and_governance"), errors="coerce").round()
+        .astype("Int64"),
+        "report_card_worst": worst.round().astype("Int64"), "safeguarding": safe,
+        "category": col("category").astype("string"), "kind": 0, "as_at": order})
+    previous_dates = pd.to_datetime(col("previous_inspection_date")).astype("datetime64[ns]")
+    previous = pd.DataFrame({
+        "urn": mi["urn"].astype("string"), "inspection_date": previous_dates,
+        "framework": _framework_of(previous_dates).astype("string"),
+        "grade": pd.to_numeric(col("previous_overall"), errors="coerce").round().astype("Int64"),
+        "overall": pd.to_numeric(col("previous_overall"), errors="coerce").round().astype("Int64"),
+        "category": col("previous_category").astype("string"), "kind": 1, "as_at": order})
+    both = pd.concat([latest, previous], ignore_index=True).dropna(subset=["inspection_date"])
+    # an inspection the file gives with neither its grade nor its framework's judgements is only a date
+    both = both[both["grade"].notna() | both["framework"].isin(["report_card", "key_judgements"]).fillna(False)
+                | both["kind"].eq(0)]
     both["lineage"] = lineage_of(both["urn"], lineage)
-    # the first snapshot to show an inspection names the URN actually inspected
+    # the first snapshot to show an inspection names the URN actually inspected; its fullest record (the
+    # latest inspection of a row, not the previous one of a later row) gives its judgements
     both = both.sort_values(["lineage", "inspection_date", "kind", "as_at", "urn"], kind="stable")
     both = both.drop_duplicates(["lineage", "inspection_date"], keep="first")
-    return both[["lineage", "urn", "inspection_date", "grade"]].reset_index(drop=True)
+    both["basis"] = np.select(
+        [both["framework"].eq("report_card").fillna(False).to_numpy(),
+         both["grade"].isna().to_numpy(),
+         both["framework"].eq("key_judgements").fillna(False).to_numpy()],
+        ["report_card", "none", "key_judgement_rule"], default="overall")
+    both = both.sort_values(["lineage", "inspection_date"], kind="stable").reset_index(drop=True)
+    earlier = both.groupby("lineage", sort=False)
+    both["previous_date"] = earlier["inspection_date"].shift(1)
+    both["previous_grade"] = earlier["grade"].shift(1).astype("Int64")
+    both["previous_basis"] = earlier["basis"].shift(1)
+    step = (both["grade"].astype("Float64") - both["previous_grade"].astype("Float64"))
+    both["change"] = np.select(
+        [both["basis"].eq("report_card").to_numpy(), both["grade"].isna().to_numpy(),
+         both["previous_grade"].isna().to_numpy(), (step < 0).fillna(False).to_numpy(dtype=bool),
+         (step > 0).fillna(False).to_numpy(dtype=bool)],
+        ["report_card", "no_grade", "first", "improved", "declined"], default="same")
+    for column in ("lineage", "basis", "previous_basis", "change"):
+        both[column] = both[column].astype("string")
+    return both[HISTORY_COLUMNS].reset_index(drop=True)

@@ -73,7 +73,8 @@ def _month(value: object) -> str:
 #: A RAG rating's shape, so that it reads without its colour: circle, triangle, square.
 RAG_SHAPES = {"green": "●", "amber": "▲", "red": "■"}
 #: A trend's arrow and whether it is good news (colour by polarity: the word says better or worse, not up or down).
-TREND_ARROWS = {"improving": ("▲", "better"), "stable": ("▶", "same"), "declining": ("▼", "worse")}
+TREND_ARROWS = {"improving": ("▲", "better"), "stable": ("▶", "same"), "declining": ("▼", "worse"),
+                "narrowing": ("▲", "better"), "widening": ("▼", "worse")}  # a gap narrows or widens
 #: A tile's comparison with England: arrow and words (green better, red worse), so it reads without colour.
 VERSUS = {"better": ("▲", "Better than England"), "worse": ("▼", "Worse than England"),
           "in_line": ("●", "In line with England")}

@@ -76,7 +76,7 @@ def test_two_real_las_batch_equals_their_single_runs_byte_for_byte(real, tmp_pat
     assert table.loc["855", [ks2, f"{ks2}_rank", f"{ks2}_of"]].tolist() == [63.0, 63.0, 151.0]
     assert table.loc["856", [ks2, f"{ks2}_rank", f"{ks2}_of"]].tolist() == [60.0, 101.0, 151.0]
     # Ofsted, May 2015: Leicestershire 86.0% of its graded schools good or better (April 2013: 83.6%)
-    good = "inspections_pct_good_or_better"
+    good = "inspections_good_or_better"  # the measure's key, its figure from the pack's facts
     assert table.loc["855", [good, f"{good}_trend"]].tolist() == [86.0, "improving"]
     page = batch.overview.read_text(encoding="utf-8")
     assert '<a href="../855-2025-26-autumn/index.html">Leicestershire</a>' in page
@@ -111,13 +111,13 @@ def test_a_failing_la_is_reported_and_the_others_published(tmp_path):
     batch = run_batch(params, "004,050", tmp_path / "out", jobs=1, progress=False, notebook_dir=notebooks)
     assert set(batch.built) == {"050"}
     # the reason names the build folder as the pack names it, never by this machine's path
-    assert batch.failed["004"].startswith("01_achievement.ipynb failed at cell 25: ValueError: planted failure for "
+    assert batch.failed["004"].startswith("01_achievement.ipynb failed at cell 26: ValueError: planted failure for "
                                           "LA 004 in ./.building-004-2025-26-autumn-")
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == ["050-2025-26-autumn", "overview-2025-26-autumn"]
     assert (out / "050-2025-26-autumn" / "index.html").exists()
     page = (out / "overview-2025-26-autumn" / "index.html").read_text(encoding="utf-8")
-    assert "Synthetic LA 004 (LA 004): 01_achievement.ipynb failed at cell 25" in page and str(tmp_path) not in page
+    assert "Synthetic LA 004 (LA 004): 01_achievement.ipynb failed at cell 26" in page and str(tmp_path) not in page
     assert pd.read_csv(out / "overview-2025-26-autumn" / "overview.csv", dtype=str)["la_code"].tolist() == ["050"]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leep_analysis import concerns
+from leep_analysis import concerns, events
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.errors import InputError
 from leep_analysis.sections.concerns import analysis as con
@@ -93,16 +93,19 @@ def test_counts_schools_powers_exits(tmp_path):
     counts = con.category_counts(log, as_at, since).set_index("category")
     assert counts.loc["special_measures"].tolist() == [1, 1, 0, 0]
     assert counts.loc["at_risk"].tolist() == [0, 1, 0, 1]
-    assert counts.loc["all"].tolist() == [1, 2, 0, 1]
-    history = pd.DataFrame({"lineage": ["100001"], "urn": ["100001"],
-                            "inspection_date": pd.to_datetime(["2025-01-05"]), "grade": pd.array([4], dtype="Int64")})
-    schools = con.schools(log, history, {}, as_at, since)
+    # Ofsted's categories together; the LA's own at-risk list is never added to them
+    assert counts.loc["ofsted"].tolist() == [1, 1, 0, 0]
+    assert "all" not in counts.index
+    found = events.build(la_code="855", as_at=as_at, log=log)
+    schools = con.schools(log, found, as_at, since)
     assert schools["urn"].tolist() == ["100001"]
     row = schools.iloc[0]
     # 10 Jan to 31 Dec 2025 is 355 days: 11 whole months of 30.44 days
     assert (row["months_in_category"], row["visits_since"], row["latest_outcome"]) == (11, 1, "not_effective")
     assert pd.isna(row["inspected_since"])  # the January inspection was before the last report
-    assert row["progress"] == "not taking effective action: escalate"
+    # a school in special measures is monitored by Ofsted: its judgement, said as Ofsted's
+    assert row["progress"] == "not taking effective action (Ofsted monitoring): escalate"
+    assert row["monitored_by"] == "ofsted" and bool(row["ofsted"])
     assert row["powers"] == "Statement of action 20 Jan 2025; Academy order 1 Feb 2025"
     powers = con.powers_used(log, as_at, since).set_index("power")
     assert powers.loc["warning_notice"].tolist() == [1, 1] and powers.loc["academy_order"].tolist() == [0, 0]
@@ -111,9 +114,14 @@ def test_counts_schools_powers_exits(tmp_path):
 
 
 def test_progress_words():
-    assert con.progress_words(0, None, pd.NA) == "no monitoring visit since the last report"
-    assert con.progress_words(2, "effective", pd.NA) == "taking effective action"
-    assert con.progress_words(1, "not_effective", 2) == "inspected: good"
+    assert con.progress_words(True, 0, None, None) == "no Ofsted monitoring visit since the last report"
+    assert con.progress_words(True, 2, "effective", None) == "taking effective action (Ofsted monitoring)"
+    # a school on the LA's own list is reviewed by the LA: never "not taking effective action", Ofsted's words
+    assert con.progress_words(False, 1, "not_effective", None) == "insufficient progress (LA review): escalate"
+    inspected = {"grade": 2, "basis": "overall", "inspection_date": pd.Timestamp("2025-10-01"), "change": "improved"}
+    assert con.progress_words(True, 1, "not_effective", inspected) == "inspected: good, improved"
+    kj = {"grade": 3, "basis": "key_judgement_rule", "inspection_date": pd.Timestamp("2025-03-01"), "change": "same"}
+    assert con.progress_words(False, 0, None, kj) == "inspected: requires improvement (key-judgement rule), same grade"
 
 
 def test_load_intelligence(tmp_path):
@@ -137,14 +145,18 @@ def test_load_intelligence(tmp_path):
 def test_sample_log_and_intelligence():
     log = load_concerns_log(SAMPLE_DIR / "concerns_log.csv")
     raw = pd.read_csv(SAMPLE_DIR / "concerns_log.csv", dtype=str)
-    assert len(log) == len(raw) == 34
+    assert len(log) == len(raw) == 16
     assert log["urn"].tolist() == raw["urn"].tolist()
-    # row 2 of the file: 901584, special measures from 18 April 2012 with an academy order on 1 June 2012
-    assert (log.at[0, "urn"], log.at[0, "category"], log.at[0, "academy_order"]) == (
-        "901584", "special_measures", pd.Timestamp("2012-06-01"))
+    # row 4 of the file: 901528, a maintained school in special measures from 20 July 2021 with an academy order
+    # on 10 September 2021 (the sample world's schools leave a category within a few years, as real ones do)
+    assert (log.at[2, "urn"], log.at[2, "category"], log.at[2, "academy_order"]) == (
+        "901528", "special_measures", pd.Timestamp("2021-09-10"))
+    # under report cards the category is requires significant improvement, never serious weaknesses
+    assert set(log.loc[log["date_entered"] >= pd.Timestamp("2025-11-10"), "category"]) <= {
+        "special_measures", "requires_significant_improvement", "at_risk"}
     open_now = con.open_on(log, dt.date(2025, 12, 31))
-    assert len(open_now) == 20 and open_now["category"].value_counts().to_dict() == {
-        "at_risk": 14, "special_measures": 4, "serious_weaknesses": 2}
+    assert len(open_now) == 6 and open_now["category"].value_counts().to_dict() == {
+        "at_risk": 4, "special_measures": 1, "requires_significant_improvement": 1}
     intel = load_intelligence(SAMPLE_DIR / "school_intelligence.csv")
     assert len(intel) == 250 and intel["urn"].is_unique
 

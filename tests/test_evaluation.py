@@ -102,7 +102,19 @@ def test_inspection_measures():
                           ("2025-08-31", "la"): (200, 4, 100, 82, 0, 0, 1000, 840, 0, 0),
                           ("2025-12-31", "la"): (200, 2, 180, 153, 20, 18, 9000, 7750, 1000, 910),
                           ("2025-12-31", "england"): (20000, 500, 1000, 840, 0, 0, 100000, 85000, 0, 0)})
-    m = evaluation.inspection_measures(table, DEFAULT).set_index("indicator")
+    from leep_analysis import facts
+    from leep_analysis.sections.inspections import facts as inspection_facts
+
+    extra = {f: 0 for f in ("n_special_measures", "n_serious_weaknesses", "n_requires_significant_improvement",
+                            "n_notice_to_improve", "n_requires_improvement", "n_inadequate")}
+    table = table.assign(area="", pct_good_or_better=100 * table["n_good_or_better"] / table["n_graded"],
+                         pct_pupils_good_or_better=100 * table["pupils_good_or_better"].astype("Float64")
+                         / table["pupils_graded"].astype("Float64"), **extra)
+    # the measures of A, B and C are the inspections section's facts, worked out once (its own measures)
+    known = facts.Facts(facts.frame(inspection_facts.of_summary(table)))
+    m = evaluation.inspection_measures(known, DEFAULT).set_index("indicator")
+    assert m["key"].tolist() == ["inspections_pupils_good_or_better_with_rule", "inspections_category_of_concern_pct",
+                                 "inspections_not_good_with_rule"]
     # A and C add the key-judgement schools good by the rule (the summary's separate figure) on both sides, as
     # docs/evaluation-indicators.md defines them: A (7,750 + 910) / (9,000 + 1,000) = 86.6 (legacy alone 86.1)
     # against 85.0; from 84.0 (the first snapshot with pupils) +2.6 > 1: improving -> better, green
@@ -176,20 +188,35 @@ def test_a_to_g_on_real_files_for_leicestershire(real, tmp_path):
     assert "Leicestershire" in page and "Green: in line with national or better, and not declining." in page
 
 
-def test_category_progress_suppresses_small_counts_for_committee():
-    schools = pd.DataFrame({"progress": ["not taking effective action: escalate"] * 2 + ["taking effective action"] * 5,
-                            "months_in_category": [20, 3, 4, 5, 6, 30, 40]})
-    assert words.category_progress(evaluation.category_counts(schools)) == ("Of 7 schools causing concern, 2 were not taking effective action "
-                                                     "at their latest visit and 3 had been in their category for 18 "
-                                                     "months or more.")
-    assert words.category_progress(evaluation.category_counts(schools), 5) == (
-        "Of 7 schools causing concern, fewer than 5 were not taking effective action at their latest visit and "
-        "fewer than 5 had been in their category for 18 months or more.")
+def concerns_facts(**values: int):
+    from leep_analysis import facts
+
+    return facts.Facts(facts.frame(facts.row(k, v, period="2025-12-31") for k, v in values.items()))
+
+
+def test_category_progress_keeps_ofsted_categories_and_the_las_list_apart():
+    # 7 schools in an Ofsted category, 2 of them not taking effective action at Ofsted's monitoring; the LA's 14
+    # at risk are its own list: their reviews are the LA's, never "not taking effective action"
+    known = concerns_facts(concerns_ofsted_category=7, concerns_not_effective=2, concerns_long_in_category=3,
+                           concerns_at_risk=14, concerns_at_risk_insufficient=6)
+    said = words.category_progress(known)
+    assert said == ("Of 7 schools in an Ofsted category (the LA's concerns log), 2 were judged not taking effective "
+                    "action at their latest Ofsted monitoring visit since the last report's date and 3 had been in "
+                    "their category for 18 months or more. Separately, the LA judges 14 schools at risk (its own "
+                    "list, not an Ofsted category), 6 of them making insufficient progress at the LA's latest review.")
+    assert {c[0] for c in said.cites} == {"concerns_ofsted_category", "concerns_not_effective",
+                                          "concerns_long_in_category", "concerns_at_risk",
+                                          "concerns_at_risk_insufficient"}
+    assert words.category_progress(known, 5) == (
+        "Of 7 schools in an Ofsted category (the LA's concerns log), fewer than 5 were judged not taking effective "
+        "action at their latest Ofsted monitoring visit since the last report's date and fewer than 5 had been in "
+        "their category for 18 months or more. Separately, the LA judges 14 schools at risk (its own list, not an "
+        "Ofsted category), 6 of them making insufficient progress at the LA's latest review.")
 
 
 def test_category_progress_without_schools():
-    assert evaluation.category_counts(pd.DataFrame()) == (0, 0, 0)
-    assert words.category_progress((0, 0, 0), 5) == "No school is in a category of concern or at risk."
+    known = concerns_facts(concerns_ofsted_category=0, concerns_at_risk=0)
+    assert words.category_progress(known, 5) == "No school is in an Ofsted category, and the LA judges none at risk."
 
 
 def test_page_layouts_are_blocks():

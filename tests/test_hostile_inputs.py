@@ -270,8 +270,8 @@ def test_a_narrative_never_has_the_pack_read_or_call_anything_outside_it(tmp_pat
         (tmp_path / "secret.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>secret</text></svg>',
                                              encoding="utf-8")
         hostile = tmp_path / "hostile.md"
-        hostile.write_text(NARRATIVE.replace("the headings are the template.\n", (
-            "the headings are the template.\n\n"
+        hostile.write_text(NARRATIVE.replace("authority's words.*\n", (
+            "authority's words.*\n\n"
             f"![Reading by district]({url}/reading.png) and [our plan]({url}/plan.html)\n\n"
             f"![A local file]({tmp_path / 'secret.svg'}) and ![climbing out](../../secret.png)\n\n"
             "[the action plan](plans/action.docx) and [a file](file:///etc/passwd)\n")), encoding="utf-8")
@@ -290,8 +290,8 @@ def test_a_narrative_never_has_the_pack_read_or_call_anything_outside_it(tmp_pat
 
         # what is allowed: the LA's own image by its name, links to the web over https
         allowed = tmp_path / "allowed.md"
-        allowed.write_text(NARRATIVE.replace("the headings are the template.\n", (
-            "the headings are the template.\n\n![Reading results by district](reading-map.png)\n\n"
+        allowed.write_text(NARRATIVE.replace("authority's words.*\n", (
+            "authority's words.*\n\n![Reading results by district](reading-map.png)\n\n"
             "See [the DfE's statistics](https://explore-education-statistics.service.gov.uk/) and "
             "[the KS2 results](achievement.html).\n")), encoding="utf-8")
         image = png(tmp_path / "reading-map.png")
@@ -367,8 +367,8 @@ def test_a_narrative_image_must_be_a_named_raster_file_of_the_la(tmp_path, monke
 
 def test_narrative_images_are_checked_against_the_narrative(tmp_path, params_file):
     narrative = tmp_path / "narrative.md"
-    narrative.write_text(NARRATIVE.replace("the headings are the template.\n",
-                                           "the headings are the template.\n\n![Map](map.png)\n"), encoding="utf-8")
+    narrative.write_text(NARRATIVE.replace("authority's words.*\n",
+                                           "authority's words.*\n\n![Map](map.png)\n"), encoding="utf-8")
     params = summary_params(params_file, narrative, [png(tmp_path / "logo.png")])
     code, lines = leep("validate", str(params))
     assert code == 2 and lines == [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leep_analysis import tables
+from leep_analysis import events, tables
 from leep_analysis.content import Paragraph, Table
 from leep_analysis.disclosure import Anonymiser
 from leep_analysis.errors import InputError
@@ -216,12 +216,12 @@ def test_only_report_cards_gives_no_percentage():
     result = analysis.build(frame, NEIGHBOURS, la_code="001", as_at=dt.date(2025, 12, 31), since=dt.date(2025, 8, 31),
                         settings=InspectionSettings(), anonymiser=Anonymiser(False, {}), threshold=5)
     assert words.headline_sentence(result) == (
-        "None of One's schools has a grade on the four-point scale as at 31 December 2025 (the legacy overall "
-        "effectiveness grade only; 2 schools whose latest inspection has no overall grade under its framework are "
-        "in neither side of it).")
+        "None of One's schools has an overall effectiveness grade as at 31 December 2025 (overall effectiveness; "
+        "2 schools whose latest inspection gives no overall grade are in neither side of it).")
     assert words.counting_sentence(result) == ("Of One's 2 schools, 0 have a grade: 2 with a report card are not graded "
                                               "on the four-point scale and are reported separately below.")
-    assert words.pupils_sentence(result) == "With no graded school, there is no share of pupils in good or better schools."
+    assert words.pupils_sentence(result) == ("With no school graded for overall effectiveness, there is no share of "
+                                             "pupils in good or better schools.")
     assert words.transition_sentences(result) == [
         "None of One's schools has a grade from both its previous and latest inspection.",
         "2 schools with a report card are not in the table."]
@@ -275,8 +275,8 @@ def test_exclude_schools_not_inspected_in_current_form():
     result = build(frame, settings=InspectionSettings(not_inspected="exclude"), establishments=establishments,
                    links=link_rows)
     assert words.counting_sentence(result) == (
-        "Of One's 4 schools, 1 has a grade: 3 not yet inspected in their current form are left out, as the params "
-        "ask.")
+        "Of One's 4 schools, 1 has a grade: 3 not yet inspected in their current form are left out, as the report's "
+        "counting rules ask.")
 
 
 def test_carry_looks_only_at_snapshots_up_to_the_school_s_own():
@@ -334,13 +334,15 @@ def test_schools_inspected_since_the_last_report():
              {"urn": "70", "school_name": "Oak Academy", "overall": 2, "inspection_date": "2015-04-01"},
              {"urn": "13", "school_name": "Pine", "overall": 1, "inspection_date": "2015-04-02"},
              {"urn": "14", "school_name": "Quay", "overall": 3, "inspection_date": "2014-06-01"})
-    out = outcomes.outcomes(pd.concat([then, now], ignore_index=True))
-    table = movement.inspected_since(out, "001", dt.date(2014, 12, 31), {"70": "12"})
+    found = events.build(la_code="001", as_at=dt.date(2015, 5, 31), mi=pd.concat([then, now], ignore_index=True),
+                         lineage={"70": "12"})
+    table = movement.inspected_since(found, pd.Timestamp("2014-12-31"), pd.Timestamp("2015-05-31"))
     assert list(table.columns) == movement.SCHOOL_COLUMNS
-    # Quay was inspected before the last report; Oak Academy keeps its predecessor's good grade
-    assert table[["school_name", "grade_before", "grade_now", "change"]].values.tolist() == [
-        ["Nene", 2, 3, "declined"], ["Moss", 3, 2, "improved"], ["Oak Academy", 2, 2, "same"],
-        ["Pine", pd.NA, 1, "first"]]
+    # Quay was inspected before the last report; Oak Academy keeps its predecessor's good grade: each inspection
+    # with the grade before it, as the events table tells it on every page
+    assert table[["school_name", "grade_before", "grade_now", "basis", "change"]].values.tolist() == [
+        ["Nene", 2, 3, "overall", "declined"], ["Moss", 3, 2, "overall", "improved"],
+        ["Oak Academy", 2, 2, "overall", "same"], ["Pine", pd.NA, 1, "overall", "first"]]
 
 
 # --------------------------------------------------------------------------- comparison areas
@@ -399,23 +401,32 @@ def test_headline_sentences():
     assert change[["previous_pct_good_or_better", "pct_good_or_better", "change"]].tolist() == [25.0, 75.0, 50.0]
     assert words.headline_sentence(result) == (
         "75% of One's 4 graded schools are good or outstanding as at 31 May 2015, against 67% in England, 60% in "
-        "East Midlands and 0% across its statistical neighbours; up 50 points since the last report "
-        "(Ofsted's file as at 31 December 2014).")
+        "East Midlands and 0% across its statistical neighbours; up 50 points since Ofsted's file as at 31 December "
+        "2014, the last report's date.")
     # pupils: 400 of 500 in good or better schools; England 450 of 600, region 400 of 550, neighbours 0 of 50;
     # the earlier snapshot has no pupil numbers, so no change is given
     assert words.pupils_sentence(result) == (
-        "80% of pupils in One's graded schools attend a good or outstanding school, against 75% in England, 73% in "
-        "East Midlands and 0% across its statistical neighbours.")
+        "80% of the pupils in One's graded schools attend a good or outstanding school, against 75% in England, 73% "
+        "in East Midlands and 0% across its statistical neighbours.")
+    # requires improvement is not a category: said apart
     assert words.concern_sentence(result) == (
         "1 of One's 4 schools is in an Ofsted category of concern (special measures 1), 25.0% of its schools against "
-        "16.7% in England; 1 is inadequate and 0 require improvement.")
-    assert words.trend_sentence(result) == ("From 31 December 2014 to 31 May 2015 the share of One's graded schools "
-                                           "that are good or better went from 25% to 75%; in England from 40% to 67%.")
+        "16.7% in England. Requires improvement is not a category of concern: separately, 0 schools last graded for "
+        "overall effectiveness require improvement and 1 is inadequate.")
+    assert words.trend_sentence(result) == ("From 31 December 2014 to 31 May 2015 the share of One's schools with an "
+                                           "overall effectiveness grade that are good or better went from 25% to 75%; "
+                                           "in England from 40% to 67%.")
+    # every figure of the sentences is a fact they cite, with the value the facts hold
+    cited = {(m, a): v for m, a, _, v, _ in words.headline_sentence(result).cites}
+    assert cited == {("inspections_good_or_better", "la"): 75.0, ("inspections_good_or_better", "england"): 66.7,
+                     ("inspections_good_or_better", "region"): 60.0,
+                     ("inspections_good_or_better", "neighbours"): 0.0}
 
 
 def test_same_file_as_last_report():
     result = build(two_snapshots(), since="2015-05-31")
-    assert words.headline_sentence(result).endswith("; the last report used the same Ofsted file (as at 31 May 2015).")
+    assert words.headline_sentence(result).endswith("; the last report's date (31 May 2015) has the same Ofsted file "
+                                                    "as this one.")
 
 
 def test_key_judgement_schools_are_a_category_of_their_own():
@@ -423,9 +434,8 @@ def test_key_judgement_schools_are_a_category_of_their_own():
                         since=dt.date(2025, 3, 31), settings=InspectionSettings(),
                         anonymiser=Anonymiser(False, {}), threshold=5)
     assert words.headline_sentence(result) == (
-        "None of One's schools has a grade on the four-point scale as at 31 August 2025 (the legacy overall "
-        "effectiveness grade only; 4 schools whose latest inspection has no overall grade under its framework are "
-        "in neither side of it).")
+        "None of One's schools has an overall effectiveness grade as at 31 August 2025 (overall effectiveness; "
+        "4 schools whose latest inspection gives no overall grade are in neither side of it).")
     assert words.counting_sentence(result) == (
         "Of One's 4 schools, 0 have a grade: 4 last inspected under the key judgements (September 2024 to November "
         "2025) have no overall grade under that framework and are not in \"% good or better\"; separately, 2 of them "
@@ -434,13 +444,15 @@ def test_key_judgement_schools_are_a_category_of_their_own():
 
 
 def test_committee_mode_hides_names_and_small_counts():
-    labels = {"100": "School B", "101": "School A", "102": "School C", "103": "School D", "105": "School E"}
-    frame = pd.concat([two_snapshots(), mi({"urn": "105", "overall": 2, "inspection_date": "2015-02-02"})],
+    labels = {"100": "School B", "101": "School A", "102": "School C", "103": "School D", "110": "School E"}
+    # URN 110: two_snapshots' URNs run to 105 (a URN is one school's, in every snapshot)
+    frame = pd.concat([two_snapshots(), mi({"urn": "110", "overall": 2, "inspection_date": "2015-02-02"})],
                       ignore_index=True)
     result = build(frame, committee=True, labels=labels)
     assert words.concern_sentence(result) == (
-        "fewer than 5 of One's 5 schools are in an Ofsted category of concern (special measures fewer than 5); "
-        "fewer than 5 are inadequate and 0 require improvement.")
+        "fewer than 5 of One's 5 schools are in an Ofsted category of concern (special measures fewer than 5). "
+        "Requires improvement is not a category of concern: separately, 0 schools last graded for overall "
+        "effectiveness require improvement and fewer than 5 are inadequate.")
     assert tile_value(words.headline_tiles(result)[2]) == "c"
     table = views.schools_table(result)
     assert "urn" not in table and table["school_name"].tolist() == ["School E"]
@@ -452,7 +464,7 @@ def test_committee_mode_hides_names_and_small_counts():
     internal = views.summary_csv(build(frame))
     assert internal.frame["n_inadequate"].dtype == "int64" and internal.frame.equals(result.summary)
     assert not internal.cells
-    assert views.schools_table(build(frame))[["urn", "school_name"]].values.tolist() == [["105", "School 105"]]
+    assert views.schools_table(build(frame))[["urn", "school_name"]].values.tolist() == [["110", "School 110"]]
 
 
 def test_views_are_blocks_for_render():

@@ -79,7 +79,7 @@ def test_previous_below_good_by_hand():
                                               "Requires improvement"]
     assert shown["reinspected"].tolist() == ["no", "no", "yes", "no", "no"]
     lines = words.previous_below_good_sentences(result)
-    assert lines[0] == ("In Ofsted's file as at 31 December 2014 (the one the last report used), 5 of One's schools "
+    assert lines[0] == ("In Ofsted's file as at 31 December 2014 (the one of the last report's date), 5 of One's schools "
                         "were below good: 2 inadequate, 2 requiring improvement and 1 satisfactory (grade 3 at an "
                         "inspection before September 2012, when it meant satisfactory, not requires improvement).")
     assert lines[1] == ("3 are followed to a school in Ofsted's file as at 31 May 2015 (2 by the same URN, 1 to the "
@@ -157,8 +157,8 @@ def test_current_layout_every_era_by_hand(tmp_path, rule):
                 "n_key_judgements_good_by_rule", "n_report_card", "n_predecessor_grade", "n_not_inspected"]].tolist() \
         == ([7, 3, 2, 3, 2, 1, 1, 1, 2] if carried else [7, 2, 1, 3, 2, 1, 1, 0, 2])
     assert row["pct_good_or_better"] == (66.7 if carried else 50.0)  # 2 of 3; 1 of 2: key judgements in neither side
-    assert ("graded schools are good or outstanding (the legacy overall effectiveness grade only; 3 schools whose "
-            "latest inspection has no overall grade under its framework are in neither side of it)"
+    assert ("schools last graded before September 2024 are good or outstanding (overall effectiveness; 3 schools "
+            "whose latest inspection gives no overall grade are in neither side of it)"
             in words.headline_sentence(result))
     assert ("2 last inspected under the key judgements (September 2024 to November 2025) have no overall grade "
             "under that framework and are not in \"% good or better\"; separately, 1 of them meets the "

@@ -170,3 +170,30 @@ def test_the_real_2013_to_2015_leicestershire_pages_follow_every_school_through_
     assert support.analysis.following(result)["n_schools"].tolist() == [35, 10, 1]
     present = {lineage.get(u, u) for u in result.data.present}
     assert set(new_urn) <= present
+    # every page tells each inspection as the pack's events table does: one record per school event, made with
+    # the one lineage function, read by the inspections, support and concerns pages alike
+    events = inputs.analyses.of("events")
+    assert_one_chain({**found, "events": dict(events.lineage)})
+    told = events.inspections.assign(key=events.inspections["lineage"] + "|"
+                                     + events.inspections["inspection_date"].dt.strftime("%Y-%m-%d"))
+    told = told.drop_duplicates("key").set_index("key")
+    schools = inspections.analyse(inputs).schools
+    assert len(schools) > 20  # the inspections since December 2014 of Leicestershire's schools
+    def same(a: object, b: object) -> bool:
+        return bool(pd.isna(a) and pd.isna(b)) or (not pd.isna(a) and not pd.isna(b) and a == b)
+
+    for row in schools.to_dict("records"):
+        event = told.loc[f"{lineage.get(row['urn'], row['urn'])}|{row['inspection_date']:%Y-%m-%d}"]
+        assert all(same(row[a], event[b]) for a, b in (("grade_before", "previous_grade"), ("grade_now", "grade"),
+                                                         ("change", "change"))), row
+    judged = result.outcomes.dropna(subset=["date_after"])
+    assert len(judged) > 10
+    for row in judged.to_dict("records"):
+        event = told.loc[f"{row['lineage']}|{row['date_after']:%Y-%m-%d}"]
+        assert same(row["grade_after"], event["grade"]), row
+        if row["outcome"] in ("improved", "same", "declined"):
+            assert row["outcome"] == event["change"] and row["grade_before"] == event["previous_grade"], row
+    in_log = concerns.analyse(inputs).schools.dropna(subset=["inspected_since"])
+    for row in in_log.to_dict("records"):
+        event = told.loc[f"{lineage.get(row['urn'], row['urn'])}|{row['inspected_since']:%Y-%m-%d}"]
+        assert same(row["grade_since"], event["grade"]) and row["change_since"] == event["change"], row

@@ -253,7 +253,7 @@ def test_sample_round_trips_the_world(sample_mi, as_at):
     assert loaded["urn"].tolist() == expected["urn"].tolist()
     assert loaded["la_code"].tolist() == expected["la_code"].tolist()
     assert loaded["inspection_date"].equals(expected["date"].astype("datetime64[ns]").rename("inspection_date"))
-    codes = {"SM": "special_measures", "SWK": "serious_weaknesses"}
+    codes = {"SM": "special_measures", "SWK": "serious_weaknesses", "RSI": "requires_significant_improvement"}
     _same(loaded["category"], expected["category"].map(codes).astype("string"))
     _same(loaded["previous_overall"], expected["previous_overall"].astype("Int64"))
     for column in ["overall", "leadership_and_management"]:
@@ -271,7 +271,7 @@ def test_sample_d2_round_trips_the_world(sample_mi, as_at):
     expected = pd.DataFrame({c: d2[f"full_{c}"].where(card, d2[f"graded_{c}"]) for c in [
         "date", "category", "overall", *ofsted_mi.KEY_JUDGEMENTS, "inspected_urn"]})
     _same(loaded["inspection_date"], expected["date"].astype("datetime64[ns]"))
-    codes = {"SM": "special_measures", "SWK": "serious_weaknesses"}
+    codes = {"SM": "special_measures", "SWK": "serious_weaknesses", "RSI": "requires_significant_improvement"}
     _same(loaded["category"], expected["category"].map(codes).astype("string"))
     kj = d2["graded_date"].ge(pd.Timestamp("2024-09-02"))
     _same(loaded["overall"], d2["graded_overall"].where(~card & ~kj).astype("Int64"))

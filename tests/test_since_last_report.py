@@ -237,12 +237,14 @@ def test_no_previous_pack_says_so():
                            reasons={}, events=pd.DataFrame(columns=since.EVENT_COLUMNS), kinds=(),
                            period="2025-26-spring", since=dt.date(2025, 12, 31), committee=True, threshold=5)
     assert result.previous is None and result.table.empty and result.previous_period == "2025-26-autumn"
-    assert words.no_previous_report(result.previous_period, result.since).startswith(
-        "There is no previous report to compare with: no pack for the autumn term 2025/26 has been published")
+    said = words.no_previous_report(result.previous_period, result.since)
+    assert said.startswith("The report for the autumn term 2025/26 was not found, so this table of ratings and "
+                           "headline figures is not set against it")
+    assert "params" not in said and "previous_pack" not in said  # no words of the tool
 
 
-EVENTS = pd.DataFrame([("entered_concern", "Oak Primary", "special_measures"),
-                       ("entered_concern", "Elm Academy", "at_risk"),
+EVENTS = pd.DataFrame([("entered_category", "Oak Primary", "special_measures"),
+                       ("entered_at_risk", "Elm Academy", "at_risk"),
                        ("inspected", "Ash School", "improved"),
                        ("started_support", "Ash School", "core")] +
                       [("ended_support", f"School {i}", "") for i in range(6)], columns=since.EVENT_COLUMNS)
@@ -251,13 +253,18 @@ EVENTS = pd.DataFrame([("entered_concern", "Oak Primary", "special_measures"),
 def test_events_internal_names_schools_committee_counts_only():
     kinds = since.EVENT_KINDS
     internal = words.event_sentences(EVENTS, kinds, committee=False, threshold=5)
-    assert internal[0] == ("2 schools entered a category of concern or at risk since the last report: "
-                           "Elm Academy (at risk), Oak Primary (special measures).")
-    assert internal[1] == "No school left a category of concern since the last report."
-    assert internal[4] == "1 school was inspected since the last report: Ash School (improved)."
+    # an Ofsted category and the LA's own at-risk list are told apart, never pooled
+    assert internal[0] == ("1 school entered an Ofsted category of concern since the last report: "
+                           "Oak Primary (special measures).")
+    assert internal[1] == "No school left an Ofsted category of concern since the last report."
+    assert internal[2] == ("1 school joined the LA's list of schools at risk since the last report: "
+                           "Elm Academy (at risk).")
+    assert internal[6] == "1 school was inspected since the last report: Ash School (improved)."
     committee = words.event_sentences(EVENTS, kinds, committee=True, threshold=5)
-    assert committee == ["Fewer than 5 schools entered a category of concern or at risk since the last report.",
-                         "No school left a category of concern since the last report.",
+    assert committee == ["Fewer than 5 schools entered an Ofsted category of concern since the last report.",
+                         "No school left an Ofsted category of concern since the last report.",
+                         "Fewer than 5 schools joined the LA's list of schools at risk since the last report.",
+                         "No school left the LA's list of schools at risk since the last report.",
                          "Fewer than 5 schools started an episode of support since the last report.",
                          "6 schools ended an episode of support since the last report.",
                          "Fewer than 5 schools were inspected since the last report."]
@@ -287,7 +294,7 @@ def test_view_blocks(tmp_path):
     alone = Summary(measures=measures_now(), indicators=indicators_now(), messages={}, tiles=tiles(), narrative={},
                     since_last=since.compare(None, **args))
     [block] = views.since_last_report(alone)
-    assert block.type == "paragraph" and block.text.startswith("There is no previous report to compare with")
+    assert block.type == "paragraph" and block.text.startswith("The report for the autumn term 2025/26 was not found")
     headlines = views.headlines(summary)
     assert headlines.name == "headlines" and headlines.frame["key"].tolist() == [t.key for t in tiles()]
     assert not headlines.shown and headlines.frame["value"].tolist()[:2] == [90.4, 7.0]

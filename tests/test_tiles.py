@@ -37,14 +37,15 @@ def test_ordered_tiles_summary_first_then_by_section_in_page_order():
     def tiles(*keys: str) -> Tiles:
         return Tiles(tuple(Tile(k, k, 1.0) for k in keys))
 
-    blocks = {"summary": [tiles("inspections_pupils_good_or_better", "budget_leep_pct_spent")],
+    blocks = {"summary": [tiles("inspections_pupils_good_or_better_with_rule", "budget_leep_pct_spent")],
               "achievement": [tiles("achievement_Z", "achievement_A")],
-              "inspections": [tiles("inspections_good_or_better", "inspections_pupils_good_or_better")],
+              "inspections": [tiles("inspections_good_or_better", "inspections_pupils_good_or_better_with_rule")],
               "budget": [tiles("budget_leep_pct_spent", "budget_aaa")]}
     order = pages.ordered_tiles(blocks)
     hrefs = [re.search(r'href="([^"]+)"', t["html"]).group(1) for t in order]
     labels = [re.search(r'tile-label">([^<]+)<', t["html"]).group(1) for t in order]
     assert hrefs == ["inspections.html", "budget.html", "achievement.html", "achievement.html", "inspections.html",
                      "budget.html"]
-    assert labels == ["inspections_pupils_good_or_better", "budget_leep_pct_spent", "achievement_Z", "achievement_A",
+    assert labels == ["inspections_pupils_good_or_better_with_rule", "budget_leep_pct_spent", "achievement_Z",
+                      "achievement_A",
                       "inspections_good_or_better", "budget_aaa"]

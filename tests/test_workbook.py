@@ -133,16 +133,16 @@ def test_default_pack_workbook(default_pack):
     assert (default_pack / workbook.DICTIONARY_NAME).exists()
     ws = wb["achievement_ks2"]
     header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Indicator code")
-    assert ws.cell(header, 4).value == "Year"
+    assert ws.cell(header, 2).value == "Measure" and ws.cell(header, 5).value == "Year"  # the row's measure key
     # the LA's figure in its row's unit: 61% for a percentage, 105.3 for a scaled score
-    assert ws.cell(header + 1, 5).number_format == '0"%"' and isinstance(ws.cell(header + 1, 5).value, int | float)
+    assert ws.cell(header + 1, 6).number_format == '0"%"' and isinstance(ws.cell(header + 1, 6).value, int | float)
     # the headline figures: a count whole, a percentage as a percentage (not 6% and 44%)
     ws = wb["summary_headlines"]
     header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Measure key")
     figures = {ws.cell(r, 1).value: ws.cell(r, 3) for r in range(header + 1, header + 7)}
     assert figures["inspections_category_of_concern"].number_format == "#,##0"
     assert figures["achievement_AVG_Attain8_Score"].number_format == "#,##0.0"
-    assert figures["inspections_pupils_good_or_better"].number_format == '0"%"'
+    assert figures["inspections_pupils_good_or_better_with_rule"].number_format == '0.0"%"'
     # codes shown as their labels
     for sheet, column, code in (("support_summary", 2, "system_leader"), ("concerns_schools", 3, "special_measures"),
                                 ("budget_statement", 1, "SCC")):

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from collections.abc import Callable
 
 from ..content import (
     Block,
+    Column,
     Figure,
     Heading,
     Markdown,
@@ -33,6 +35,7 @@ from ..tables import (
     TREND_ARROWS,
     VERSUS,
     cell_text,
+    is_missing,
     label_column,
     rows,
 )
@@ -87,9 +90,27 @@ def tile_value(tile: Tile) -> str:
     return number(tile.value, "percent" if tile.unit == "percent" else "", tile.decimals, words=False)
 
 
+def fact_attributes(measure: str, area: str, period: str, value: object) -> str:
+    """The measure, area, date and raw value of a figure, as data attributes a reader of the page can check
+    against the pack's facts table (``tables/facts.csv``)."""
+    if value is None or is_missing(value):
+        return ""
+    return (f' data-measure="{_ESC(measure)}" data-area="{_ESC(area)}" data-period="{_ESC(period)}" '
+            f'data-value="{float(value)!r}"')  # type: ignore[arg-type]
+
+
+def cites_attribute(cites: tuple) -> str:
+    """A sentence's cited facts (measure, area, period, value, places shown) as a data attribute."""
+    if not cites:
+        return ""
+    found = [[m, a, p, None if is_missing(v) else v, d] for m, a, p, v, d in cites]
+    return f" data-cites='{_ESC(json.dumps(found), quote=True)}'"
+
+
 def tile_html(tile: Tile, *, href: str | None = None) -> str:
     """One tile: figure, label, detail and its comparison with England (a link on the index)."""
-    inner = (f'<span class="leep-tile-value">{_ESC(tile_value(tile))}</span>'
+    facts = "" if tile.suppressed else fact_attributes(tile.key, "la", tile.period, tile.value)
+    inner = (f'<span class="leep-tile-value"{facts}>{_ESC(tile_value(tile))}</span>'
              f'<span class="leep-tile-label">{_ESC(tile.label)}</span>'
              f'<span class="leep-tile-detail">{_ESC(tile.detail)}</span>{versus_html(tile.versus)}')
     if href is not None:
@@ -102,11 +123,8 @@ def table_html(table: Table, *, section: str, number: int, committee: bool = Fal
 
     A table written to the pack but not shown (``Table.shown`` False) is one line saying where it is.
     """
-    if not table.shown:
-        stem = f"{section}__{table.name}"
-        where = ("in the spreadsheet of tables published with this report" if committee
-                 else f"in <code>tables/{_ESC(stem)}.csv</code> and in tables.xlsx")
-        return f'<p class="leep-table-note">{_ESC(table.caption)}: {len(table.written):,} rows {where}.</p>'
+    if not table.shown:  # written to the CSVs and the spreadsheet of tables, which the index page lists
+        return ""
     columns = table.visible
     label = label_column(table)
     css = {c: "num" if table.columns[c].numeric else ("text label" if c == label else "text") for c in columns}
@@ -124,10 +142,11 @@ def table_html(table: Table, *, section: str, number: int, committee: bool = Fal
                 inner = trend_html(row[column])
             else:
                 inner = _ESC(text)
-            cells.append(f'<td class="{css[column]}">{inner}</td>')
+            fact = "" if withheld else _cell_fact(spec, row, row[column])
+            cells.append(f'<td class="{css[column]}"{fact}>{inner}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = f'<p class="leep-table-note">{_ESC(table.notes)}</p>' if table.notes else ""
-    empty = f'<tr><td colspan="{len(columns)}" class="text">No rows.</td></tr>' if not body else ""
+    empty = f'<tr><td colspan="{len(columns)}" class="text">None.</td></tr>' if not body else ""
     return (
         # a wide table scrolls: the region takes keyboard focus so it can be scrolled without a mouse
         f'<div class="leep-table-wrap" tabindex="0" role="region" aria-label="Table {number}">'
@@ -135,6 +154,22 @@ def table_html(table: Table, *, section: str, number: int, committee: bool = Fal
         f"<caption><strong>Table {number}:</strong> {_ESC(table.caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{empty}</tbody></table>{note}</div>"
     )
+
+
+def _cell_fact(spec: Column, row: dict, value: object) -> str:
+    """A table cell's data attributes where its column names its measure (``content.of_measure``)."""
+    if not (spec.measure or spec.measure_from) or isinstance(value, str):
+        return ""
+    if spec.measure_when is not None and str(row.get(spec.measure_when[0])) != spec.measure_when[1]:
+        return ""
+    measure = spec.measure or row.get(spec.measure_from)
+    area = spec.area or (row.get(spec.area_from) if spec.area_from else "la")
+    period = spec.period or (row.get(spec.period_from) if spec.period_from else "")
+    if not isinstance(measure, str):
+        return ""
+    from ..facts import AREA_CODES, period_of
+
+    return fact_attributes(measure, AREA_CODES.get(str(area), str(area)), period_of(period), value)
 
 
 def figure_html(figure: Figure, *, number: int) -> str:
@@ -166,11 +201,13 @@ def block_html(block: Block, *, section: str, tables: int = 0, figures: int = 0,
     """A block's HTML; ``tables`` and ``figures`` are its number when it is a table or a figure."""
     render: dict[type, Callable[[], str]] = {
         Heading: lambda: f'<h{block.level} id="{_ESC(anchor(block.text))}">{_ESC(block.text)}</h{block.level}>',
-        Paragraph: lambda: f"<p{_css('leep-table-note' if block.role == 'note' else block.role)}>{_ESC(block.text)}</p>",
-        Points: lambda: "<ul>" + "".join(f"<li>{_ESC(i)}</li>" for i in block.items) + "</ul>",
+        Paragraph: lambda: f"<p{_css('leep-table-note' if block.role == 'note' else block.role)}"
+                           f"{cites_attribute(block.cites)}>{_ESC(block.text)}</p>",
+        Points: lambda: "<ul>" + "".join(f"<li{cites_attribute(c)}>{_ESC(i)}</li>"
+                                         for i, c in zip(block.items, _each(block), strict=True)) + "</ul>",
         Sentences: lambda: '<ul class="leep-sentences">' + "".join(
-            f'<li class="{"leep-notable" if notable else "leep-quiet"}">{_ESC(text)}</li>'
-            for text, notable in block.items) + "</ul>",
+            f'<li class="{"leep-notable" if notable else "leep-quiet"}"{cites_attribute(c)}>{_ESC(text)}</li>'
+            for (text, notable), c in zip(block.items, _each(block), strict=True)) + "</ul>",
         Markdown: lambda: '<div class="leep-narrative">'
                           + (markdown_html(block.text) if block.text.strip() else "<p>None entered.</p>") + "</div>",
         Tiles: lambda: '<div class="leep-tiles">' + "".join(tile_html(t) for t in block.tiles) + "</div>",
@@ -178,6 +215,11 @@ def block_html(block: Block, *, section: str, tables: int = 0, figures: int = 0,
         Figure: lambda: figure_html(block, number=figures),
     }
     return render[type(block)]()
+
+
+def _each(block: Points | Sentences) -> tuple:
+    """Each item's cited facts (none where the block cites none)."""
+    return block.cites if len(block.cites) == len(block.items) else ((),) * len(block.items)
 
 
 def _css(name: str) -> str:

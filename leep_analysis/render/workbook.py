@@ -169,10 +169,11 @@ def _sheet(table: Table, section: str, cover: Mapping[str, str]) -> tuple[Any, l
                      "with the figures it could be worked out from.")
     if cut:
         marks.append(f"A text longer than Excel's {CELL_LIMIT:,} characters is cut here; the full text is in the CSV.")
-    stem = f"{section}__{table.name}"
+    stem = f"{section}__{table.name}" if section else table.name
     gp = gptables.GPTable(
         table=sheet, table_name=re.sub(r"\W", "_", stem.replace("__", "_"))[:255], title=_short(table.caption or stem),
-        subtitles=[f"Section: {titles.get(section, section)}. Also in tables/{stem}.csv."],
+        subtitles=[f"Section: {titles.get(section, section)}. Also in tables/{stem}.csv." if section else
+                   f"Every section. Also in tables/{stem}.csv."],
         source=_short(f"Source: figures as at {cover['as_at']}, {cover['la']}; the input files are listed in the "
                       "pack's manifest.json."),
         instructions="This worksheet contains one table. " + " ".join(marks),
@@ -180,9 +181,24 @@ def _sheet(table: Table, section: str, cover: Mapping[str, str]) -> tuple[Any, l
     dictionary = [{"table": f"{stem}.csv", "column": column, "heading": heading,
                    "meaning": meaning(column, table.columns[column], heading), "kind": table.columns[column].kind,
                    "decimals": "" if table.columns[column].decimals is None else table.columns[column].decimals,
-                   "shown_on_page": "yes" if table.shown and column in table.visible else "no"}
+                   "shown_on_page": "yes" if table.shown and column in table.visible else "no",
+                   "measure": _measure_of(table.columns[column])}
                   for column, heading in zip(frame.columns, headings(table), strict=True)]
     return gp, dictionary
+
+
+def _measure_of(spec: Column) -> str:
+    """Which fact of ``facts.csv`` each figure of a column is, for the data dictionary: ``measure=``, ``area=`` and
+    ``period=`` each a value or ``@column`` (the row's column holding it), and ``when=column:value`` where only
+    such rows are facts; blank for a column of no measure."""
+    if not (spec.measure or spec.measure_from):
+        return ""
+    parts = [f"measure={spec.measure or '@' + str(spec.measure_from)}",
+             f"area={spec.area or ('@' + spec.area_from if spec.area_from else 'la')}",
+             f"period={spec.period or ('@' + spec.period_from if spec.period_from else '')}"]
+    if spec.measure_when:
+        parts.append(f"when={spec.measure_when[0]}:{spec.measure_when[1]}")
+    return "; ".join(parts)
 
 
 def _short(text: str) -> str:
@@ -201,8 +217,8 @@ def write_workbook(tables: Sequence[tuple[str, Table]], dest: Path, *, cover: Ma
     used = {"cover", "contents"}
     sheets: dict[str, Any] = {}
     dictionary: list[dict[str, Any]] = []
-    for section, table in sorted(tables, key=lambda pair: f"{pair[0]}__{pair[1].name}"):
-        name = sheet_name(f"{section}__{table.name}", used)
+    for section, table in sorted(tables, key=lambda pair: f"{pair[0]}__{pair[1].name}" if pair[0] else pair[1].name):
+        name = sheet_name(f"{section}__{table.name}" if section else table.name, used)
         sheets[name], rows = _sheet(table, section, cover)
         dictionary += [{**r, "sheet": name} for r in rows]
     if not sheets:  # gptables cannot make a contents sheet of no tables: say that there are none
@@ -227,5 +243,5 @@ def write_workbook(tables: Sequence[tuple[str, Table]], dest: Path, *, cover: Ma
     # nothing in the pack postdates its as-at date, the workbook's own dates included
     book.set_properties({"title": _short(cover["title"]), "created": dt.datetime.combine(created, dt.time())})
     book.close()
-    columns = ["table", "sheet", "column", "heading", "meaning", "kind", "decimals", "shown_on_page"]
+    columns = ["table", "sheet", "column", "heading", "meaning", "kind", "decimals", "shown_on_page", "measure"]
     pd.DataFrame(dictionary, columns=columns).to_csv(dest.parent / DICTIONARY_NAME, index=False, lineterminator="\n")

@@ -29,7 +29,10 @@ from . import world as w
 LOG_FROM = pd.Timestamp("2021-09-01")
 VISITS = 6
 INTELLIGENCE_AT = dt.date(2025, 12, 31)
-CATEGORY_TEXT = {"SM": "Special measures", "SWK": "Serious weaknesses", "at_risk": "At risk"}
+CATEGORY_TEXT = {"SM": "Special measures", "SWK": "Serious weaknesses", "RSI": "Requires significant improvement",
+                 "at_risk": "At risk"}
+#: Ofsted's categories of concern (the LA's at-risk list is its own, not one of them).
+OFSTED = ("SM", "SWK", "RSI")
 EXIT_TEXT = {"removed_by_inspection": "Removed from category at inspection", "academy": "Sponsored academy",
              "closed": "Closed", "no_longer_at_risk": "No longer at risk"}
 
@@ -60,13 +63,13 @@ def _episodes(world: w.World) -> list[dict]:
                                             else "removed_by_inspection")
                     episodes.append(open_episode)
                     open_episode = None
-                elif row["category"] in ("SM", "SWK") and open_episode["category"] == "at_risk":
+                elif row["category"] in OFSTED and open_episode["category"] == "at_risk":
                     open_episode["exited"] = row["date"]
                     open_episode["exit"] = None
                     episodes.append(open_episode)
                     open_episode = None
             if open_episode is None:
-                if row["category"] in ("SM", "SWK"):
+                if row["category"] in OFSTED:
                     open_episode = {"category": row["category"], "entered": row["date"]}
                 elif row["grade"] == 3 and school["quality0"] + school["slope"] * 15 < -1.0 and k == len(rows) - 1:
                     open_episode = {"category": "at_risk", "entered": row["date"] + pd.Timedelta(days=30)}
@@ -96,12 +99,13 @@ def concerns_table(world: w.World) -> pd.DataFrame:
         row = {"urn": e["urn"], "school_name": e["name"], "category": CATEGORY_TEXT[category],
                "reason": {"SM": "Judged inadequate: leadership not able to improve the school",
                           "SWK": "Judged inadequate: serious weaknesses in the quality of education",
+                          "RSI": "Report card: urgent improvement needed",
                           "at_risk": "Requires improvement, with results falling and leadership changes"}[category],
                "date_entered": _iso(entered), "date_exited": _iso(e["exited"]),
                "exit_reason": EXIT_TEXT[e["exit"]] if e["exit"] else "",
                "warning_notice": "", "interim_executive_board": "", "academy_order": "",
                "statement_of_action": ""}
-        if category in ("SM", "SWK"):
+        if category in OFSTED:
             row["statement_of_action"] = _iso(entered + pd.Timedelta(days=10))
         if category == "SM" and not e["academy"]:
             row["academy_order"] = _iso(entered + pd.Timedelta(days=int(rng.integers(14, 60))))
@@ -112,7 +116,10 @@ def concerns_table(world: w.World) -> pd.DataFrame:
         visits, when = [], entered + pd.Timedelta(days=int(rng.integers(100, 140)))
         while when < end and when <= last:
             effective = rng.random() < (0.75 if e["quality"] > -1.5 else 0.45)
-            visits.append((when, "Taking effective action" if effective else "Not taking effective action"))
+            if category == "at_risk":  # the LA's own review of a school it judges at risk, in its own words
+                visits.append((when, "Reasonable progress" if effective else "Insufficient progress"))
+            else:  # Ofsted's monitoring of a school in a category
+                visits.append((when, "Taking effective action" if effective else "Not taking effective action"))
             when = when + pd.Timedelta(days=int(rng.integers(100, 140)))
         kept = visits[-VISITS:]  # the log keeps the latest visits
         for n in range(1, VISITS + 1):

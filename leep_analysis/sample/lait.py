@@ -150,8 +150,25 @@ def lait_table(world: w.World) -> pd.DataFrame:
             rows.append((code, None, label, w.ENGLAND_NAME, england, float(w.ENGLAND_CODE), "NA"))
             for region_code, region_name, text in region_rows:
                 rows.append((code, None, label, region_name, text, float(region_code), "NA"))
-    return pd.DataFrame(rows, columns=["Short Desc", "Data item", "Years", "LA and Regions", "Values",
-                                       "LA Number", "Region"])
+    frame = pd.DataFrame(rows, columns=["Short Desc", "Data item", "Years", "LA and Regions", "Values",
+                                        "LA Number", "Region"])
+    return _neet_or_not_known(frame)
+
+
+def _neet_or_not_known(frame: pd.DataFrame) -> pd.DataFrame:
+    """NEET or not known as the sum of NEET and not known, as the real file's is, for every area and year (the
+    sum of the figures as published, so the three agree to the figure; '-' where either has none)."""
+    def values(code: str) -> pd.Series:
+        rows = frame[frame["Short Desc"] == code]
+        numbers = pd.to_numeric(rows["Values"], errors="coerce")
+        return pd.Series(numbers.to_numpy(), index=pd.MultiIndex.from_arrays([rows["Years"], rows["LA Number"]]))
+
+    total = values("16-17 NEET") + values("16-17_not known")
+    rows = frame["Short Desc"] == "16-17_not known_NEET"
+    keys = pd.MultiIndex.from_arrays([frame.loc[rows, "Years"], frame.loc[rows, "LA Number"]])
+    found = total.reindex(keys).to_numpy()
+    frame.loc[rows, "Values"] = ["-" if pd.isna(v) else _text(float(v), None, 1) for v in found]
+    return frame
 
 
 def write_lait(world: w.World, dest: Path) -> None:

@@ -7,8 +7,13 @@ from pathlib import Path
 TEXT = """\
 # Narrative: Sampleshire (synthetic), 2025/26
 
-This is an example narrative for the synthetic sample. Replace it with the
-partnership's own words for the period; the headings are the template.
+*Example narrative of the synthetic sample, written as a partnership would write it; not a real
+authority's words.*
+
+The partnership's work this year concentrates on the schools that are not yet good and on key
+stage 4, where the authority's results are below England's and have slipped. The strategic group
+reviews the figures in this report each term, against England, the region and the authority's
+statistical neighbours, and agrees the schools that need support next.
 
 ## Background
 
@@ -61,11 +66,11 @@ partnership's strategic group.
 
 ### A
 Actions: Maintain the focus on the schools that are not yet good, through targeted support.
-Comments: Pupils in good or better schools are above the national figure.
+Comments: The strategic group compares the share of pupils in good or better schools with England's each term.
 
 ### B
 Actions: Intensive support for every school in a category, with termly reviews.
-Comments: Monitoring visits show the schools taking effective action.
+Comments: Schools that Ofsted's monitoring finds not taking effective action, and schools on the authority's at-risk list that make too little progress, are escalated to the strategic group.
 
 ### C
 Actions: Targeted support for schools judged requires improvement.

@@ -75,7 +75,8 @@ def _reason(world: w.World, urns: list[str], when: dt.date, tier: str) -> str:
     grade = int(last["overall"]) if not pd.isna(last["overall"]) else int(judgements.dropna().max())
     on = f"{last['date'].day} {last['date']:%B %Y}"
     if grade == 4:
-        category = {"SM": " (special measures)", "SWK": " (serious weaknesses)"}.get(last["category"], "")
+        category = {"SM": " (special measures)", "SWK": " (serious weaknesses)",
+                    "RSI": " (requires significant improvement)"}.get(last["category"], "")
         return f"Inadequate at inspection on {on}{category}"
     if grade == 3:
         return f"Requires improvement at inspection on {on}"

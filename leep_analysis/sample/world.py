@@ -36,6 +36,11 @@ REGIONS = {
 SAMPLE_REGION = "983"
 #: Latent quality a supported school gains per year of support.
 SUPPORT_GAIN = 0.25
+#: Latent quality a school gains over the 18 months after Ofsted puts it in a category of concern: the
+#: intervention that follows (an academy order and a sponsor, a new trust, an interim executive board), so
+#: that, as in the real system, a school is seldom in a category for years on end.
+INTERVENTION_GAIN = 1.2
+INTERVENTION_YEARS = 1.5
 OTHER_LA_SCHOOLS = 20
 
 #: Framework eras: the overall effectiveness grade until 1 September 2024, the four
@@ -88,13 +93,33 @@ class World:
     n_schools: int
 
 
-def _date(rng: np.random.Generator, start: dt.date, end: dt.date) -> dt.date:
-    """A school-term date between start and end (inspections avoid August)."""
+def in_holidays(day: dt.date) -> bool:
+    """Whether a day is a weekend or in a school holiday Ofsted does not inspect in: August and Christmas
+    (20 December to 3 January)."""
+    return (day.weekday() >= 5 or day.month == 8 or (day.month == 12 and day.day >= 20)
+            or (day.month == 1 and day.day <= 3))
+
+
+def _month(rng: np.random.Generator, start: dt.date, end: dt.date) -> dt.date:
+    """A month between start and end, as its first day (a school opens or converts on the 1st); drawn as the
+    world always drew it, so the schools stay the same whatever the inspections' rules."""
     span = (end - start).days
     for _ in range(20):
         day = start + dt.timedelta(days=int(rng.integers(0, max(span, 1))))
         if day.month != 8 and day.weekday() < 5:
+            return day.replace(day=1)
+    return start.replace(day=1)
+
+
+def _date(rng: np.random.Generator, start: dt.date, end: dt.date) -> dt.date:
+    """A school-term weekday between start and end (``in_holidays``: no inspection in August or at Christmas)."""
+    span = (end - start).days
+    for _ in range(20):
+        day = start + dt.timedelta(days=int(rng.integers(0, max(span, 1))))
+        if not in_holidays(day):
             return day
+    while in_holidays(start):  # never a holiday, even when no draw found a term day
+        start += dt.timedelta(days=1)
     return start
 
 
@@ -168,7 +193,7 @@ def make_schools(rng: np.random.Generator, las: pd.DataFrame, n_schools: int) ->
             name = names[i]
             if phase == "All-through" or (becomes_academy and rng.random() < 0.15):
                 # opened as an academy or free school, no predecessor
-                opened = _date(rng, dt.date(2010, 9, 1), dt.date(2019, 9, 1)).replace(day=1)
+                opened = _month(rng, dt.date(2010, 9, 1), dt.date(2019, 9, 1))
                 rows.append(dict(base, urn=next_urn, name=f"{name} {_suffix(phase, True)}",
                                  type=ACADEMY_TYPES[phase] if phase != "All-through" else "Free School",
                                  academy=True, open_date=opened, close_date=None,
@@ -181,7 +206,7 @@ def make_schools(rng: np.random.Generator, las: pd.DataFrame, n_schools: int) ->
                               close_date=None, predecessor_urn="", successor_urn="")
             next_urn += 1
             if becomes_academy:
-                converted = _date(rng, dt.date(2011, 9, 1), dt.date(2026, 4, 1)).replace(day=1)
+                converted = _month(rng, dt.date(2011, 9, 1), dt.date(2026, 4, 1))
                 academy = dict(base, urn=next_urn, name=f"{name} {_suffix(phase, True)}",
                                type=ACADEMY_TYPES[phase], academy=True, open_date=converted,
                                close_date=None, predecessor_urn=str(maintained["urn"]), successor_urn="")
@@ -242,7 +267,8 @@ def make_inspections(rng: np.random.Generator, schools: pd.DataFrame) -> pd.Data
 
     Columns: ``urn``, ``date``, ``era`` (``overall``, ``key_judgements``,
     ``report_card``), ``overall`` (1-4, overall eras only), ``category``
-    (``SM`` special measures, ``SWK`` serious weaknesses, '' none),
+    (``SM`` special measures, ``SWK`` serious weaknesses, ``RSI`` requires significant
+    improvement (report cards), '' none),
     ``quality_of_education``, ``behaviour_and_attitudes``,
     ``personal_development``, ``leadership_and_management`` (1-4; from 2019 in
     the overall era and in the key-judgement era), ``safeguarding_effective``
@@ -253,7 +279,9 @@ def make_inspections(rng: np.random.Generator, schools: pd.DataFrame) -> pd.Data
     (where the phase has one) and ``safeguarding_met`` ('Met'/'Not met').
     A school whose grade is requires improvement or inadequate is re-inspected
     sooner, as Ofsted does; schools in the sample LA that receive support improve
-    a little faster (``SUPPORT_GAIN`` a year while supported).
+    a little faster (``SUPPORT_GAIN`` a year while supported); a school put in a
+    category of concern gains ``INTERVENTION_GAIN`` over the following
+    ``INTERVENTION_YEARS`` (the intervention that follows), so few stay in one long.
     """
     rows = []
     support = supported_schools(schools)
@@ -262,6 +290,7 @@ def make_inspections(rng: np.random.Generator, schools: pd.DataFrame) -> pd.Data
         start = max(FIRST_DATE, school["open_date"].date())
         end = LAST_DATE if pd.isna(school["close_date"]) else school["close_date"].date()
         gain = gains.get(school["lineage"])
+        categorised: list[dt.date] = []  # when each spell in a category of concern began
         # a school inherits its place in the cycle; a new academy waits ~2-3 years
         if school["predecessor_urn"]:
             when = start + dt.timedelta(days=int(rng.integers(500, 1100)))
@@ -274,6 +303,8 @@ def make_inspections(rng: np.random.Generator, schools: pd.DataFrame) -> pd.Data
             q = school["quality0"] + school["slope"] * _years_since(FIRST_DATE, when)
             if gain is not None:
                 q += SUPPORT_GAIN * min(max(_years_since(gain[0], when), 0.0), gain[1])
+            q += sum(INTERVENTION_GAIN * min(_years_since(begun, when) / INTERVENTION_YEARS, 1.0)
+                     for begun in categorised)
             row = {"urn": school["urn"], "date": when}
             if when >= REPORT_CARDS_FROM:
                 row["era"] = "report_card"
@@ -288,8 +319,9 @@ def make_inspections(rng: np.random.Generator, schools: pd.DataFrame) -> pd.Data
                 met = rng.random() > (0.25 if q < -1.5 else 0.02)
                 row["safeguarding_met"] = "Met" if met else "Not met"
                 worst = max(areas.values())
+                # under report cards the categories are special measures and requires significant improvement
                 row["category"] = "SM" if (worst == 5 and areas["leadership_and_governance"] == 5) or not met else (
-                    "SWK" if worst == 5 else "")
+                    "RSI" if worst == 5 else "")
                 grade = 3 if worst >= 4 else 2
             else:
                 judgements = {
@@ -320,6 +352,8 @@ def make_inspections(rng: np.random.Generator, schools: pd.DataFrame) -> pd.Data
                     row["category"] = ""
                 grade = worst
             rows.append(row)
+            if row["category"] and (len(rows) < 2 or rows[-2]["urn"] != school["urn"] or not rows[-2]["category"]):
+                categorised.append(when)
             gap_days = {1: (1800, 2600), 2: (1200, 1600), 3: (600, 900), 4: (450, 700)}[grade]
             when = when + dt.timedelta(days=int(rng.integers(*gap_days)))
     frame = pd.DataFrame(rows)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 UNITS = ("percent", "score", "points")
 #: Columns of ``achievement__benchmark.csv``.
-BENCHMARK_COLUMNS = ["indicator", "label", "phase", "year", "la_value", "england", "region", "sn_mean",
+BENCHMARK_COLUMNS = ["indicator", "measure", "label", "phase", "year", "la_value", "england", "region", "sn_mean",
                      "rank", "n_ranked", "band", "change", "trend", "unit", "decimals", "region_area",
                      "polarity", "versus_england", "versus_region", "versus_sn", "change_from"]
 NEIGHBOURS_LABEL = "Statistical neighbours (mean)"
@@ -52,6 +52,9 @@ class Indicator:
     polarity: str | None = None
     #: who its percentages are of ("pupils", "children", "16 and 17 year olds"), for a chart's axis
     counts: str = "pupils"
+    #: measures read with this one, whose worse figure a sentence puts beside it (NEET and activity not known)
+    companions: tuple[str, ...] = ()
+    companion_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ def phases() -> tuple[Phase, ...]:
                 series_start=merged.get("series_start"), skip_years=tuple(merged.get("skip_years") or ()),
                 chart=bool(merged.get("chart", False)), tile=bool(merged.get("tile", False)), gap=gap,
                 polarity=merged.get("polarity", "Low" if gap else None), counts=str(merged.get("counts", "pupils")),
+                companions=tuple(str(c) for c in item.get("companions") or ()),
+                companion_note=str(item.get("companion_note") or ""),
             ))
         out.append(Phase(str(phase["id"]), str(phase["title"]), tuple(phase.get("notes") or ()), tuple(indicators)))
     if problems:
@@ -199,6 +204,40 @@ class Achievement:
     neighbour_names: tuple[str, ...]
 
 
+    @functools.cached_property
+    def facts(self) -> pd.DataFrame:
+        """Every configured indicator's figure for each year and area (``facts.COLUMNS``): the LA, England, the
+        region (or the area the region's figure is for) and the neighbours' mean."""
+        return facts_of(self)
+
+    @functools.cached_property
+    def known(self) -> Any:
+        from ... import facts
+
+        return facts.Facts(self.facts)
+
+
+def facts_of(ach: Achievement) -> pd.DataFrame:
+    """The section's facts (``facts.COLUMNS``) from ``per_year``: each configured indicator, year and area."""
+    from ... import facts
+    from ...sources.lait import parse_year_label
+
+    configured = {i.code for i in all_indicators()}
+    frame = ach.per_year[ach.per_year["indicator"].isin(configured)]
+    rows = []
+    areas = (("la_value", "la", ach.comp.la_name), ("england", "england", "England"),
+             ("region", "region", ach.comp.region_name or ""), ("sn_mean", "neighbours", NEIGHBOURS_LABEL))
+    for r in frame.to_dict("records"):
+        status = parse_year_label(str(r["year_label"]))[1] or ""
+        for column, area, name in areas:
+            if r.get(column) is None or pd.isna(r.get(column)):
+                continue
+            where = r.get("region_area") if area == "region" and isinstance(r.get("region_area"), str) else name
+            rows.append(facts.row(f"achievement_{r['indicator']}", r[column], area=area, period=int(r["year"]),
+                                  area_name=str(where), status=status))
+    return facts.frame(rows)
+
+
 @dataclass(frozen=True)
 class National:
     """The configured indicators of every LA (``national``): the same for every LA, so a batch works it out once.
@@ -279,6 +318,7 @@ def benchmark_table(ach: Achievement) -> pd.DataFrame:
         about the figure needs (the committee report's key messages), and are not shown on the page.
     """
     out = ach.latest.rename(columns={"year": "year_number", "year_label": "year", "previous_label": "change_from"})
+    out["measure"] = "achievement_" + out["indicator"].astype(str)
     out["decimals"] = out["decimals"].astype("Int64")
     margin = out["indicator"].map({i.code: i.in_line for i in all_indicators()}).astype("float64").fillna(0.0)
     out["versus_region"] = benchmark.compare((out["la_value"] - out["region"]).round(benchmark.COMPARE_DECIMALS),

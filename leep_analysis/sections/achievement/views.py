@@ -28,7 +28,7 @@ from .analysis import (
     trend_years,
 )
 from .analysis import phase as phase_spec
-from .words import notable, sentence
+from .words import GAP_TREND, companion_sentence, is_gap, notable, sentence
 
 #: A comparison with a benchmark, as the tables' hidden columns say it.
 VERSUS_WORDS = {"better": "better", "in_line": "in line", "worse": "worse"}
@@ -36,16 +36,21 @@ VERSUS_MEANING = "better, in line (within the indicator's margin) or worse than 
 
 
 def table_columns(comp: Comparators, region: str | None = None) -> dict[str, content.Column]:
-    """How the benchmark table's columns read (``benchmark_table``): figures in each indicator's unit and places."""
+    """How the benchmark table's columns read (``benchmark_table``): figures in each indicator's unit and places,
+    each the fact of its indicator (``measure``), area and year."""
+    def fact(column: content.Column, area: str) -> content.Column:
+        return content.of_measure(column, measure_from="measure", area=area, period_from="year")
+
     return {
         "indicator": hidden(content.text("Indicator code")),
+        "measure": hidden(content.text("Measure")),
         "label": content.text("Indicator"),
         "phase": content.text("Phase"),
         "year": content.text("Year"),
-        "la_value": content.measure(comp.la_name),
-        "england": content.measure("England"),
-        "region": content.measure(region or comp.region_name or "Region", note_from="region_area"),
-        "sn_mean": content.measure("Neighbours (mean)", min_decimals=1),
+        "la_value": fact(content.measure(comp.la_name), "la"),
+        "england": fact(content.measure("England"), "england"),
+        "region": fact(content.measure(region or comp.region_name or "Region", note_from="region_area"), "region"),
+        "sn_mean": fact(content.measure("Neighbours (mean)", min_decimals=1), "neighbours"),
         "rank": content.rank("Rank", of="n_ranked"),
         "n_ranked": hidden(content.count("LAs ranked")),
         "band": content.text("Band"),
@@ -84,12 +89,16 @@ def phase(ach: Achievement, phase_id: str) -> list[Block]:
     comp = ach.comp
     columns = table_columns(comp)
     columns["phase"] = hidden(columns["phase"])
+    written = benchmark_table(ach).loc[rows.index]
+    shown = written.assign(trend=[GAP_TREND.get(t, t) if is_gap(str(c)) and isinstance(t, str) else t
+                                  for c, t in zip(written["indicator"], written["trend"], strict=True)])
     blocks.append(Table(
-        name=phase_id, frame=benchmark_table(ach).loc[rows.index], columns=columns,
+        name=phase_id, frame=shown, data=written, columns=columns,
         caption=f"{spec.title}: {comp.la_name} against England, {comp.region_label(rows['region_area']) or 'its region'} "
                 f"and its comparators, latest year of each indicator",
         notes="Rank among all LAs with a figure, 1 best. Band: quarter of LAs, A best. Change: since the "
-              "previous comparable year. Trend: over up to five comparable years."))
+              "previous comparable year. Trend: over up to five comparable years, so it can point the other way "
+              "from this year's change (the sentences say so where it does). A gap narrows or widens."))
     blocks.append(Paragraph("In bold: the top or bottom quarter of LAs, or worse than England and the "
                             "neighbours and getting worse.", "note"))
     groups = list(dict.fromkeys(rows["group"]))
@@ -98,6 +107,10 @@ def phase(ach: Achievement, phase_id: str) -> list[Block]:
             blocks.append(Heading(f"{spec.title} – {group}", 4))
         part = rows[rows["group"] == group]
         blocks.append(Sentences(tuple((sentence(r, comp.la_name), notable(r)) for r in part.to_dict("records"))))
+        for code in part["indicator"]:
+            found = companion_sentence(ach, code)
+            if found is not None:
+                blocks.append(Paragraph(found))
     blocks += [_trend_figure(ach, row) for row in rows[rows["chart"]].to_dict("records")]
     first = rows[rows["chart"]].head(1).to_dict("records")
     if first:
@@ -262,3 +275,8 @@ def neighbour_series_figure(ach: Achievement, indicator: str, years: int = 10) -
                          caption=f"{row['label']}: each comparator (a panel each) against {la}, "
                                  f"{first['year_label']} to {last['year_label']}",
                          alt=alt)
+def facts_table(ach: Achievement) -> Table:
+    """The section's facts (``config/measures.yaml``), joined into the pack's ``tables/facts.csv``."""
+    from ... import facts
+
+    return facts.table(ach.facts, "achievement")

@@ -13,6 +13,7 @@ small numbers of schools are suppressed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -377,6 +378,20 @@ class BudgetResult:
     months: pd.DataFrame
     year_on_year: pd.DataFrame
     other_spent: Decimal
+
+    @functools.cached_property
+    def facts(self) -> pd.DataFrame:
+        """Each reported fund's share spent in each financial year (``facts.COLUMNS``; ``config/measures.yaml``)."""
+        from ... import facts, measures
+
+        rows = []
+        for row in self.statement.itertuples(index=False):
+            key = f"budget_{str(row.fund).lower()}_pct_spent"
+            if measures.known(key) and row.pct_spent is not None and not pd.isna(row.pct_spent):
+                rows.append(facts.row(key, float(row.pct_spent), period=str(row.financial_year),
+                                      numerator=float(row.spent), denominator=None if row.allocation is None
+                                      or pd.isna(row.allocation) else float(row.allocation)))
+        return facts.frame(rows)
 
 
 def analyse(inputs: Inputs) -> BudgetResult:

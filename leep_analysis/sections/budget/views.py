@@ -93,10 +93,21 @@ def payees(result: BudgetResult) -> Table:
 def schools(result: BudgetResult) -> Table:
     """Spending by school supported (this year shown; every year in the CSV)."""
     acc, frame = result.accounts, result.schools
-    return Table(name="by_school", frame=_current(frame, acc), data=frame, columns=columns(acc),
-                 caption=f"Spent and committed for each school supported, {acc.year}, {_as_of(acc)}",
-                 notes="The last row of each fund is spending linked to no school, such as the co-ordinator, "
-                       "training and administration.")
+    shown = _current(frame, acc)
+    funds = list(dict.fromkeys(shown["fund"]))
+    unlinked = set(shown.loc[shown["school_name"] == config()["no_school"], "fund"])
+    if funds and unlinked >= set(funds):
+        note = "The last row of each fund is spending linked to no school, such as the co-ordinator, training and " \
+               "administration."
+    elif unlinked:
+        note = ("The last row of " + " and ".join(f"the {fund_label(f)}" for f in funds if f in unlinked)
+                + " is spending linked to no school, such as the co-ordinator, training and administration; all of "
+                + " and ".join(f"the {fund_label(f)}'s" for f in funds if f not in unlinked)
+                + " spending this year is linked to a school.")
+    else:
+        note = "All spending this year is linked to a school."
+    return Table(name="by_school", frame=shown, data=frame, columns=columns(acc),
+                 caption=f"Spent and committed for each school supported, {acc.year}, {_as_of(acc)}", notes=note)
 
 
 def tiers(result: BudgetResult) -> Table:
@@ -228,3 +239,10 @@ def profile_figure(result: BudgetResult) -> Figure:
     return charts.figure("line", drawn, draw, caption=f"Cumulative spending against a straight-line profile, {acc.year}",
                          alt="Line charts, one per fund, of spending to date each month against an even monthly profile. "
                              + ". ".join(alt) + ".")
+
+
+def facts_table(result: BudgetResult) -> Table:
+    """The section's facts (``config/measures.yaml``), joined into the pack's ``tables/facts.csv``."""
+    from ... import facts
+
+    return facts.table(result.facts, "budget")

@@ -13,6 +13,7 @@ here; sentences about them are in ``words``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,17 +21,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ... import analyses, disclosure, tables
+from ... import analyses, disclosure, facts, tables
 from ... import schools as school_records
 from ...school_year import year_start
 from ...sources import concerns_log
 from . import early_warning
 
 if TYPE_CHECKING:
+    from ...events import Events
     from ...inputs import Inputs
 
-SCHOOL_COLUMNS = ["urn", "school_name", "category", "date_entered", "months_in_category", "visits_since",
-                  "latest_visit", "latest_outcome", "inspected_since", "grade_since", "powers", "progress"]
+SCHOOL_COLUMNS = ["urn", "school_name", "category", "ofsted", "date_entered", "months_in_category", "visits_since",
+                  "latest_visit", "latest_outcome", "monitored_by", "inspected_since", "grade_before", "grade_since",
+                  "basis_since", "change_since", "powers", "progress"]
+#: The categories of concern that are Ofsted's (``config/concerns.yaml``, ``ofsted: true``); the rest the LA's.
+OFSTED_TOTAL = "ofsted"
 
 
 def config() -> dict[str, Any]:
@@ -74,16 +79,18 @@ def category_counts(log: pd.DataFrame, as_at: dt.date, since: dt.date) -> pd.Dat
     -------
     DataFrame
         ``category`` (code), ``n_now``, ``n_previous``, ``entered_since``,
-        ``exited_since``, one row per configured category plus ``all``.
+        ``exited_since``, one row per configured category, then ``ofsted``: every Ofsted category
+        together. The LA's own at-risk list is its own row and is never added to them.
     """
     now, before, known = open_on(log, as_at), open_on(log, since), known_at(log, as_at)
     start, end = pd.Timestamp(since), pd.Timestamp(as_at)
     entered = known[(known["date_entered"] > start)]
     exited = known[known["date_exited"].gt(start) & known["date_exited"].le(end)]
     rows = []
-    for code in [*config()["categories"], "all"]:
+    ofsted = [c for c, e in config()["categories"].items() if e["ofsted"]]
+    for code in [*ofsted, OFSTED_TOTAL, *[c for c in config()["categories"] if c not in ofsted]]:
         def n(frame: pd.DataFrame, c: str = code) -> int:
-            return int(len(frame) if c == "all" else frame["category"].eq(c).sum())
+            return int(frame["category"].isin(ofsted).sum() if c == OFSTED_TOTAL else frame["category"].eq(c).sum())
         rows.append({"category": code, "n_now": n(now), "n_previous": n(before),
                      "entered_since": n(entered), "exited_since": n(exited)})
     return pd.DataFrame(rows)
@@ -94,54 +101,66 @@ def _powers_text(row: Mapping[str, Any]) -> str:
     return "; ".join(f"{name} {tables.FORMATS['date'](when)}" for when, name in sorted(used)) or "none"
 
 
-def latest_inspections(history: pd.DataFrame, lineage: Mapping[str, str], urns: pd.Series,
-                       after: pd.Timestamp, until: pd.Timestamp) -> pd.DataFrame:
-    """Each URN's latest inspection in (after, until]: ``urn``, ``inspected``, ``grade``."""
-    lineages = urns.astype("string").map(dict(lineage)).fillna(urns.astype("string"))
-    window = history[history["inspection_date"].gt(after) & history["inspection_date"].le(until)]
-    last = window.sort_values("inspection_date").groupby("lineage").tail(1).set_index("lineage")
-    return pd.DataFrame({"urn": urns.to_numpy(),
-                         "inspected": last["inspection_date"].reindex(lineages).to_numpy(),
-                         "grade": last["grade"].reindex(lineages).to_numpy()})
+def progress_words(ofsted: bool, visits_since: int, latest_outcome: object, inspected: Mapping[str, Any] | None
+                   ) -> str:
+    """A school's progress since the last report, in words: its inspection since (as every page tells it), else
+    its latest monitoring visit, Ofsted's for a school in an Ofsted category, the LA's review for one at risk."""
+    if inspected is not None:
+        from ...schools import BASES
 
-
-def progress_words(visits_since: int, latest_outcome: object, grade_since: object) -> str:
-    """A school's progress since the last report, in words."""
-    if not pd.isna(grade_since):
-        return f"inspected: {school_records.grade_label(grade_since).lower()}"
+        grade, basis = inspected["grade"], inspected["basis"]
+        said = "report card (no grade to compare)" if basis == "report_card" else (
+            f"{school_records.grade_label(grade, inspected['inspection_date']).lower()}"
+            + (" (key-judgement rule)" if basis == "key_judgement_rule" else "")
+            if not pd.isna(grade) else BASES.get(str(basis), "no grade"))
+        change = {"improved": ", improved", "declined": ", declined", "same": ", same grade"}.get(
+            str(inspected["change"]), "")
+        return f"inspected: {said}{change}"
     if visits_since == 0:
-        return "no monitoring visit since the last report"
+        return ("no Ofsted monitoring visit since the last report" if ofsted
+                else "no LA review since the last report")
     positive = config()["visit_outcomes"].get(str(latest_outcome), {}).get("positive", False)
-    return "taking effective action" if positive else "not taking effective action: escalate"
+    if ofsted:
+        return "taking effective action (Ofsted monitoring)" if positive else \
+            "not taking effective action (Ofsted monitoring): escalate"
+    return "enough progress (LA review)" if positive else "insufficient progress (LA review): escalate"
 
 
-def schools(log: pd.DataFrame, history: pd.DataFrame, lineage: Mapping[str, str], as_at: dt.date,
-            since: dt.date) -> pd.DataFrame:
-    """Every school in a category on ``as_at``, with its progress since ``since``.
+def schools(log: pd.DataFrame, events: Events, as_at: dt.date, since: dt.date) -> pd.DataFrame:
+    """Every school in a category or on the LA's at-risk list on ``as_at``, with its progress since ``since``.
 
     Returns
     -------
     DataFrame
-        ``SCHOOL_COLUMNS``: ``urn``, ``school_name``, ``category`` (code),
-        ``date_entered``, ``months_in_category``, ``visits_since`` (monitoring
-        visits since the last report), ``latest_visit`` and ``latest_outcome``
-        (the latest visit to date), ``inspected_since`` and ``grade_since``
-        (the latest inspection since the last report, 1-4), ``powers`` (text)
-        and ``progress`` (words), most severe category first, then longest in it.
+        ``SCHOOL_COLUMNS``: ``urn``, ``school_name``, ``category`` (code), ``ofsted`` (an Ofsted category, or the
+        LA's own list), ``date_entered``, ``months_in_category``, ``visits_since`` (monitoring visits since the
+        last report), ``latest_visit`` and ``latest_outcome`` (the latest visit to date), ``monitored_by``
+        (``ofsted``: Ofsted's monitoring of a school in a category; ``la``: the LA's review of a school at
+        risk), ``inspected_since``, ``grade_before``, ``grade_since``, ``basis_since`` and ``change_since``
+        (the latest inspection since the last report, as the events table tells it on every page), ``powers``
+        (text) and ``progress`` (words); Ofsted's categories first, most severe first, then longest in it.
     """
     now = open_on(log, as_at).copy()
     start, end = pd.Timestamp(since), pd.Timestamp(as_at)
+    ofsted = [c for c, e in config()["categories"].items() if e["ofsted"]]
+    now["ofsted"] = now["category"].isin(ofsted)
+    now["monitored_by"] = now["ofsted"].map({True: "ofsted", False: "la"}).astype("string")
     now["months_in_category"] = months_between(now["date_entered"], end)
     now["visits_since"] = [sum(1 for d, _ in v if d > start) for v in now["visits"]]
     now["latest_visit"] = pd.to_datetime([v[-1][0] if v else pd.NaT for v in now["visits"]]).astype("datetime64[ns]")
     now["latest_outcome"] = pd.Series([v[-1][1] if v else None for v in now["visits"]], index=now.index,
                                       dtype="string")
-    inspected = latest_inspections(history, lineage, now["urn"], start, end)
-    now["inspected_since"] = pd.to_datetime(inspected["inspected"].to_numpy()).astype("datetime64[ns]")
-    now["grade_since"] = pd.array(inspected["grade"].to_numpy(), dtype="Int64")
+    lineages = events.lineage_of(now["urn"])
+    found = [events.latest_inspection(lineage, start, end) for lineage in lineages]
+    now["inspected_since"] = pd.to_datetime([f["inspection_date"] if f else pd.NaT for f in found]) \
+        .astype("datetime64[ns]")
+    now["grade_before"] = pd.array([f["previous_grade"] if f else pd.NA for f in found], dtype="Int64")
+    now["grade_since"] = pd.array([f["grade"] if f else pd.NA for f in found], dtype="Int64")
+    now["basis_since"] = pd.array([f["basis"] if f else pd.NA for f in found], dtype="string")
+    now["change_since"] = pd.array([f["change"] if f else pd.NA for f in found], dtype="string")
     now["powers"] = [_powers_text(r) for r in now.to_dict("records")]
-    now["progress"] = [progress_words(n, o, g) for n, o, g in
-                       zip(now["visits_since"], now["latest_outcome"], now["grade_since"], strict=True)]
+    now["progress"] = [progress_words(o, n, latest, f) for o, n, latest, f in
+                       zip(now["ofsted"], now["visits_since"], now["latest_outcome"], found, strict=True)]
     order = {c: n for n, c in enumerate(config()["categories"])}
     now["_order"] = now["category"].map(order)
     now = now.sort_values(["_order", "date_entered", "urn"], kind="stable")
@@ -214,10 +233,16 @@ class Concerns:
     anonymiser: disclosure.Anonymiser
     threshold: int
     lineage: Mapping[str, str]
+    facts: pd.DataFrame = None  # type: ignore[assignment]  # facts.COLUMNS: the measures the section owns
 
     @property
     def committee(self) -> bool:
         return self.anonymiser.committee
+
+    @functools.cached_property
+    def known(self) -> facts.Facts:
+        """The section's facts to look up: what its sentences take their figures from."""
+        return facts.Facts(self.facts)
 
 
 def analyse(inputs: Inputs) -> Concerns:
@@ -225,20 +250,37 @@ def analyse(inputs: Inputs) -> Concerns:
     return analyses.of(inputs, "concerns")
 
 
-def work_out(inputs: Inputs) -> Concerns:
-    """The section's analysis from the period's inputs (concerns log, Ofsted MI, links, early-warning inputs)."""
+def work_out(inputs: Inputs, events: Events | None = None) -> Concerns:
+    """The section's analysis from the period's inputs (concerns log, early-warning inputs) and the pack's events
+    (``events.Events``: every inspection once, with the one lineage function)."""
     params = inputs.params
     log = inputs.get("concerns_log")
-    mi = inputs.get("ofsted_mi")
-    mi = mi[mi["la_code"] == params.la_code]
-    links = inputs.get("establishment_links")
-    lineage = school_records.lineages(links, pd.concat([mi["urn"], log["urn"]]).astype(str).unique(), as_at=params.as_at)
-    history = school_records.inspection_history(mi, lineage, params.inspections.good_equivalent)
+    if events is None:
+        from ... import events as school_events
+
+        events = school_events.build(la_code=params.la_code, as_at=params.as_at, mi=inputs.get("ofsted_mi"),
+                                     links=inputs.get("establishment_links"), log=log,
+                                     good_equivalent=params.inspections.good_equivalent)
+    history = events.inspections
+    in_log = schools(log, events, params.as_at, params.since)
+    alerts = early_warning.analyse(inputs, history=history, lineage=events.lineage,
+                                   in_concerns_log=set(open_on(log, params.as_at)["urn"]))
     return Concerns(
         as_at=params.as_at, since=params.since, counts=category_counts(log, params.as_at, params.since),
-        schools=schools(log, history, lineage, params.as_at, params.since),
-        powers=powers_used(log, params.as_at, params.since), exits=exits(log, params.as_at),
-        alerts=early_warning.analyse(inputs, history=history, lineage=lineage,
-                                     in_concerns_log=set(open_on(log, params.as_at)["urn"])),
-        anonymiser=disclosure.anonymiser(inputs), threshold=params.suppression_threshold, lineage=lineage,
+        schools=in_log, powers=powers_used(log, params.as_at, params.since), exits=exits(log, params.as_at),
+        alerts=alerts, anonymiser=disclosure.anonymiser(inputs), threshold=params.suppression_threshold,
+        lineage=dict(events.lineage), facts=facts_of(in_log, alerts, params.as_at),
     )
+
+
+def facts_of(table: pd.DataFrame, alerts: early_warning.EarlyWarning, as_at: dt.date) -> pd.DataFrame:
+    """The section's facts: schools in an Ofsted category and on the LA's list, their progress, the alerts."""
+    ofsted = table[table["ofsted"]]
+    at_risk = table[~table["ofsted"]]
+    rows = [("concerns_ofsted_category", len(ofsted)), ("concerns_at_risk", len(at_risk)),
+            ("concerns_not_effective", int(ofsted["progress"].str.startswith("not taking").sum())),
+            ("concerns_at_risk_insufficient", int(at_risk["progress"].str.startswith("insufficient").sum())),
+            ("concerns_long_in_category", int(ofsted["months_in_category"].ge(18).sum())),
+            ("concerns_alerts", len(alerts.risks)),
+            ("concerns_alerts_new", int(alerts.risks["new_alerts"].ne("").sum()))]
+    return facts.frame(facts.row(m, v, period=as_at) for m, v in rows)

@@ -177,8 +177,9 @@ def inspection_alerts(history: pd.DataFrame, lineage: Mapping[str, str], urns: p
     """Alerts from each school's inspections up to ``as_at``.
 
     ``grade_requires_improvement`` or ``grade_inadequate`` (latest grade 3 or
-    4, on the four-point scale of ``school_records.comparable_grade``),
-    ``declined_at_inspection`` (latest grade worse than the one before) and
+    4: overall effectiveness, or the key-judgement rule; for a report card, which has
+    no grade, an evaluation area needing attention or urgent improvement),
+    ``declined_at_inspection`` (the events table's change of the latest inspection) and
     ``long_since_inspection`` (more than the configured years since the last
     graded inspection). Returns ``ALERT_COLUMNS``.
     """
@@ -191,16 +192,25 @@ def inspection_alerts(history: pd.DataFrame, lineage: Mapping[str, str], urns: p
     previous = previous[previous["inspection_date"] < latest["inspection_date"].reindex(previous.index)]
     frame = pd.DataFrame({"urn": urns.to_numpy(), "lineage": lineages.to_numpy()})
     frame["grade"] = latest["grade"].reindex(frame["lineage"]).to_numpy()
+    worst = latest["report_card_worst"] if "report_card_worst" in latest else pd.Series(dtype="Float64")
+    frame["card"] = pd.to_numeric(pd.Series(worst.reindex(frame["lineage"]).to_numpy()), errors="coerce").to_numpy()
+    frame["change"] = latest["change"].reindex(frame["lineage"]).to_numpy() if "change" in latest else None
     frame["date"] = pd.to_datetime(latest["inspection_date"].reindex(frame["lineage"]).to_numpy())
     frame["previous"] = previous["grade"].reindex(frame["lineage"]).to_numpy()
     when = [tables.FORMATS["date"](d) for d in frame["date"]]
     frame["when"] = when
     years = config()["long_since_inspection_years"]
     parts = []
-    for grade, alert in ((3, "grade_requires_improvement"), (4, "grade_inadequate")):
+    for grade, card, alert in ((3, 4, "grade_requires_improvement"), (4, 5, "grade_inadequate")):
         rows = frame[frame["grade"].eq(grade).fillna(False).to_numpy(dtype=bool)]
         parts.append(_alerts(rows, alert, school_records.grade_label(grade) + " on " + rows["when"]))
-    worse = frame[(frame["grade"] > frame["previous"]).fillna(False).to_numpy(dtype=bool)]
+        cards = frame[frame["card"].eq(card).fillna(False).to_numpy(dtype=bool)]
+        said = "an area needing attention" if card == 4 else "an area needing urgent improvement"
+        parts.append(_alerts(cards, alert, f"report card with {said} on " + cards["when"]))
+    if "change" in latest:
+        worse = frame[frame["change"].eq("declined").fillna(False).to_numpy(dtype=bool)]
+    else:
+        worse = frame[(frame["grade"] > frame["previous"]).fillna(False).to_numpy(dtype=bool)]
     parts.append(_alerts(worse, "declined_at_inspection", pd.Series(
         [f"{school_records.grade_label(p)} to {school_records.grade_label(g).lower()} on {w}" for p, g, w in
          zip(worse["previous"], worse["grade"], worse["when"], strict=True)], index=worse.index, dtype=object)))

@@ -38,12 +38,23 @@ def columns() -> dict[str, content.Column]:
     yes_no = {"True": "yes", "False": "no"}
     return {
         "urn": content.text("URN"), "school_name": content.text("School"),
-        "category": content.code("Category", {"all": "All schools causing concern", **_codes("categories")}),
+        "category": content.code("Category", {"ofsted": "In an Ofsted category (all)", **_codes("categories")}),
+        "ofsted": content.code("Ofsted category or LA list", {"True": "Ofsted category", "False": "LA's own list"}),
+        "monitored_by": content.code("Visits by", {"ofsted": "Ofsted (monitoring)", "la": "The LA (review)"}),
+        "grade_before": content.code("Grade before", {str(g): school_records.grade_label(g) for g in (1, 2, 3, 4)}),
+        "basis_since": content.code("Grade from", {"overall": "Overall effectiveness",
+                                                    "key_judgement_rule": "Key-judgement rule",
+                                                    "report_card": "Report card", "none": "No grade"}),
+        "change_since": content.code("Change", {"improved": "Improved", "same": "Same grade", "declined": "Declined",
+                                                "first": "No grade before to compare",
+                                                "report_card": "Report card (no grade to compare)",
+                                                "no_grade": "No grade under its framework"}),
         "date_entered": content.date("Entered"), "date_exited": content.date("Left"),
         "months_in_category": content.count("Months in category"),
         "visits_since": content.count("Visits since last report"), "latest_visit": content.date("Latest visit"),
         "latest_outcome": content.code("Latest visit's outcome", _codes("visit_outcomes")),
-        "inspected_since": content.date("Inspected since"), "grade_since": content.text("Grade since"),
+        "inspected_since": content.date("Inspected since"),
+        "grade_since": content.code("Grade since", {str(g): school_records.grade_label(g) for g in (1, 2, 3, 4)}),
         "powers": content.text("Powers used"), "progress": content.text("Progress"),
         "exit_reason": content.code("How", _codes("exit_reasons")),
         "power": content.code("Power", _codes("powers")),
@@ -65,7 +76,9 @@ def categories(result: Concerns) -> Table:
     counts = ["n_now", "n_previous", "entered_since", "exited_since"]
     table = _withheld(result, result.counts, counts)
     return Table(name="categories", frame=table.frame, suppressed=table.cells,
-                 caption=f"Schools in each category of concern, {_date(result.since)} and {_date(result.as_at)}",
+                 caption=f"Schools in each Ofsted category of concern, and on the LA's own at-risk list, "
+                         f"{_date(result.since)} and {_date(result.as_at)}",
+                 notes="The LA's at-risk list is not an Ofsted category and is never added to them.",
                  columns={**columns(), "n_now": content.count(f"On {_date(result.as_at)}"),
                           "n_previous": content.count(f"On {_date(result.since)}"),
                           "entered_since": content.count("Entered since"), "exited_since": content.count("Left since")})
@@ -108,6 +121,13 @@ def risks(result: EarlyWarning) -> Table:
     return Table(name="risk_alerts", frame=shown, data=table, columns=columns(),
                  notes=words.risks_note(result, int((~review).sum())),
                  caption="Schools whose early-warning score suggests targeted or intensive support, highest score first")
+
+
+def facts_table(result: Concerns) -> Table:
+    """The section's facts (``config/measures.yaml``), joined into the pack's ``tables/facts.csv``."""
+    from ... import facts
+
+    return facts.table(result.facts, "concerns")
 
 
 def concerns_page(result: Concerns) -> list[Block]:

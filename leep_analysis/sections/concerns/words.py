@@ -7,6 +7,7 @@ says "fewer than N" where a table shows "c".
 from __future__ import annotations
 
 from ... import disclosure
+from ...facts import Said, cite
 from ...wording import long_date
 from . import early_warning
 from .analysis import Concerns, config, label
@@ -17,38 +18,63 @@ def _count(result: Concerns, n: int) -> str:
     return disclosure.count_text(n, threshold=result.threshold, committee=result.committee)
 
 
-def messages(result: Concerns) -> list[str]:
-    """Key messages: schools in a category now and before, entries, exits, powers, progress."""
-    total = result.counts.set_index("category").loc["all"]
-    ofsted = [c for c, e in config()["categories"].items() if e["ofsted"]]
-    in_ofsted = int(result.counts.set_index("category").loc[ofsted, "n_now"].sum())
+def _said(result: Concerns, measure: str) -> Said:
+    """A count fact as a sentence gives it, citing it ('fewer than N', citing nothing, where withheld)."""
+    fact = result.known.find(measure)
+    n = 0 if fact is None else fact.count
+    text = _count(result, n)
+    return cite(text, (fact, 0)) if fact is not None and text == f"{n:,}" else Said(text)
+
+
+def _were(result: Concerns, measure: str) -> str:
+    """'was' after a count of exactly one (as shown), else 'were'."""
+    fact = result.known.find(measure)
+    return "was" if fact is not None and fact.count == 1 and not result.committee else "were"
+
+
+def messages(result: Concerns) -> list[Said]:
+    """Key messages: schools in an Ofsted category, and apart from them the LA's own at-risk list, now and at the
+    last report; Ofsted's monitoring of the first and the LA's reviews of the second; powers used."""
+    counts = result.counts.set_index("category")
+    ofsted, at_risk = counts.loc["ofsted"], counts.loc["at_risk"]
+    kinds = ", ".join(f"{label('categories', c).lower()} {_count(result, int(counts.at[c, 'n_now']))}"
+                      for c, e in config()["categories"].items() if e["ofsted"] and counts.at[c, "n_now"])
     lines = [
-        f"On {long_date(result.as_at)} {_count(result, int(total['n_now']))} schools were in a category of concern or at "
-        f"risk ({_count(result, in_ofsted)} in an Ofsted category), against {_count(result, int(total['n_previous']))} "
-        f"at the last report on {long_date(result.since)}; {_count(result, int(total['entered_since']))} entered and "
-        f"{_count(result, int(total['exited_since']))} left since.",
+        Said(f"On {long_date(result.as_at)} ") + _said(result, "concerns_ofsted_category")
+        + " schools were in an Ofsted category of concern as the LA's concerns log records them"
+        + (f" ({kinds})" if kinds else "") + f", against {_count(result, int(ofsted['n_previous']))} on "
+        f"{long_date(result.since)}, the last report's date; {_count(result, int(ofsted['entered_since']))} entered "
+        f"and {_count(result, int(ofsted['exited_since']))} left since.",
+        Said("Apart from them, the LA judges ") + _said(result, "concerns_at_risk")
+        + " schools at risk (its own list, not an Ofsted category: a school graded requires improvement is not in "
+        f"a category), against {_count(result, int(at_risk['n_previous']))} on {long_date(result.since)}.",
     ]
     if not result.schools.empty:
-        escalate = int(result.schools["progress"].str.startswith("not taking").sum())
-        lines.append(f"{_count(result, escalate)} of them were not taking effective action at their latest "
-                     "monitoring visit since the last report.")
-        long = int(result.schools["months_in_category"].ge(18).sum())
-        lines.append(f"{_count(result, long)} had been in their category for 18 months or more (the point by which "
-                     "Ofsted expects a school in a category to have been re-inspected).")
+        long = "had" if _were(result, "concerns_long_in_category") == "were" else "had"
+        lines.append(Said("Of the schools in an Ofsted category, ") + _said(result, "concerns_not_effective")
+                     + f" {_were(result, 'concerns_not_effective')} judged not taking effective action at the latest "
+                     "Ofsted monitoring visit since the last report's date, and "
+                     + _said(result, "concerns_long_in_category") + f" {long} been in a category for 18 months or "
+                     "more (the point by which Ofsted expects a school in a category to have been re-inspected).")
+        lines.append(Said("Of the schools the LA judges at risk, ") + _said(result, "concerns_at_risk_insufficient")
+                     + f" {_were(result, 'concerns_at_risk_insufficient')} found to be making insufficient progress at "
+                     "the LA's latest review since the last report's date (the LA's judgement, not Ofsted's).")
     used = result.powers[result.powers["n_this_year"] > 0]
     if used.empty:
-        lines.append("No statutory powers have been used this academic year.")
+        lines.append(Said("No statutory powers have been used this academic year."))
     else:
-        lines.append("Statutory powers used this academic year: " + ", ".join(
+        lines.append(Said("Statutory powers used this academic year: " + ", ".join(
             f"{label('powers', p).lower()} {_count(result, int(n))}" for p, n in
-            zip(used["power"], used["n_this_year"], strict=True)) + ".")
+            zip(used["power"], used["n_this_year"], strict=True)) + "."))
     return lines
 
 
 def schools_note(result: Concerns) -> str:
     """The note under the schools table: where the visit outcome went, and how schools are named."""
-    return ("The latest visit's outcome and any inspection since the last report are in the progress column; "
-            "the CSV has them as columns."
+    return ("The latest visit's outcome and any inspection since the last report's date are in the progress column "
+            "(an inspection as the inspections page gives it); the spreadsheet of tables has them in columns of their "
+            "own. Visits to a school in an Ofsted category are Ofsted's monitoring; to one on the LA's at-risk list, "
+            "the LA's own reviews."
             + (" Schools are shown as School A, School B and so on." if result.committee else ""))
 
 
@@ -64,7 +90,8 @@ def early_warning_messages(result: EarlyWarning) -> list[str]:
         f"{n(len(risks))} of the authority's {result.n_schools:,} open schools have at least one alert; the scores "
         f"suggest intensive support for {n(int(tiers.get('intensive', 0)))}, targeted for "
         f"{n(int(tiers.get('targeted', 0)))} and collaborative for {n(int(tiers.get('collaborative', 0)))}.",
-        f"{n(int(risks['new_alerts'].ne('').sum()))} schools have an alert that is new since the last report.",
+        f"{n(int(risks['new_alerts'].ne('').sum()))} schools have an alert that did not apply on "
+        f"{long_date(result.since)}, the last report's date, on the data known then.",
         f"{n(len(unsupported))} schools whose score suggests targeted or intensive support are neither receiving "
         "support nor in the concerns log: the partnership should review them first.",
     ]
@@ -72,8 +99,7 @@ def early_warning_messages(result: EarlyWarning) -> list[str]:
 
 def risks_note(result: EarlyWarning, n_collaborative: int) -> str:
     """The note under the risk table: where the ``n_collaborative`` schools not shown are, and how schools are named."""
-    where = ("the spreadsheet of tables published with this report" if result.anonymiser.committee
-             else "tables/concerns__risk_alerts.csv")
+    where = "the spreadsheet of tables published with this report"
     return (f"The {n_collaborative:,} schools whose score suggests collaborative support are in {where} with these."
             + (" Schools are shown as School A, School B and so on, without pupil numbers or free school meal "
                "shares, which are published for each school." if result.anonymiser.committee else ""))
@@ -95,5 +121,5 @@ def rules_points(result: EarlyWarning) -> list[str]:
             "inspection. Change of head: within the last twelve months. Complaints: "
             f"{cfg['complaints_from']} or more this academic year.",
             f"A school's score is the sum of its alerts' weights; the suggested tier is {tiers}. An alert is new "
-            "when it did not apply at the last report's date on the data known then. Rules version "
-            f"{cfg['version']} (the weights can be changed for a period)."]
+            "when it did not apply on the last report's date on the data known then. The weights can be changed "
+            "for a period."]

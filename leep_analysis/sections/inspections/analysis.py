@@ -12,6 +12,7 @@ period's inputs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,11 +20,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ... import analyses, disclosure
+from ... import analyses, disclosure, facts
+from ... import events as school_events
 from ...errors import InputError, Problem
 from ...params import InspectionSettings
-from ...schools import lineages
+from ...schools import inspection_history, lineage_of, lineages
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
+from . import facts as section_facts
+from . import rise
 from .movement import (
     became_good,
     inspected_since,
@@ -300,6 +304,105 @@ def report_cards(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
 
 
 
+#: Columns of ``inspections__ofsted_groups.csv``: the four groups of Ofsted's current presentation.
+GROUP_COLUMNS = ["as_at", "area_type", "area", "group", "n_schools", "pct_schools", "pupils", "pct_pupils",
+                 "n_good_or_better", "pct_good_or_better", "n_predecessor", "n_all", "pupils_all"]
+#: The four groups, in the order Ofsted's inspection data summary report gives them (December 2025).
+OFSTED_GROUPS = ["report_card", "key_judgements", "overall", "not_inspected"]
+
+
+def ofsted_groups(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
+    """Each area's schools in the four groups of Ofsted's current presentation, never pooled, latest snapshot.
+
+    ``report_card`` (latest inspection from 10 November 2025: graded area by area, no overall
+    grade), ``key_judgements`` (2 September 2024 to 9 November 2025: key judgements, no overall
+    grade), ``overall`` (last graded before September 2024: overall effectiveness), ``not_inspected``
+    (no inspection counted). A school counted on the inspection of the school it replaced (as the
+    params allow, as Ofsted's statistics do) is in its predecessor's group, and counted in
+    ``n_predecessor``.
+
+    Returns
+    -------
+    DataFrame
+        ``GROUP_COLUMNS``: ``as_at``, ``area_type``, ``area``, ``group``, ``n_schools``, ``pct_schools``
+        (of the area's schools), ``pupils`` (on roll, where Ofsted's file gives them), ``pct_pupils``,
+        ``n_good_or_better`` and ``pct_good_or_better`` (the overall group only: of its schools with a
+        grade), ``n_predecessor``, ``n_all`` and ``pupils_all`` (the area's schools and pupils).
+    """
+    latest = out["as_at"].max()
+    rows = _members(out[out["as_at"] == latest], areas)
+    group = rows["framework"].astype("string").where(rows["counted"]).fillna("not_inspected")
+    pupils = rows["pupils"].astype("Float64")
+    frame = pd.DataFrame({"area_type": rows["area_type"], "area": rows["area"], "group": group,
+                          "n_schools": 1, "pupils": pupils.fillna(0).astype("float64"),
+                          "known": pupils.notna().astype(int),
+                          "n_graded": rows["grade"].notna().astype(int),
+                          "n_good_or_better": rows["good_or_better"].astype(int),
+                          "n_predecessor": (rows["counted"] & rows["basis"].eq("predecessor")).astype(int)})
+    summed = frame.groupby(["area_type", "area", "group"], sort=False).sum(numeric_only=True)
+    names = area_names(areas)
+    grid = pd.MultiIndex.from_tuples([(a, names[a], g) for a in AREA_TYPES if a in names for g in OFSTED_GROUPS],
+                                     names=["area_type", "area", "group"])
+    table = summed.reindex(grid, fill_value=0).reset_index()
+    totals = table.groupby("area_type")[["n_schools", "pupils"]].transform("sum")
+    table["n_all"], table["pupils_all"] = totals["n_schools"], totals["pupils"]
+    known = table.groupby("area_type")["known"].transform("sum")
+    table["pupils"] = table["pupils"].where(known > 0)
+    table["pupils_all"] = table["pupils_all"].where(known > 0)
+    table["pct_schools"] = (100 * table["n_schools"] / table["n_all"].where(table["n_all"] > 0)).round(PCT_DECIMALS)
+    table["pct_pupils"] = (100 * table["pupils"] / table["pupils_all"].where(table["pupils_all"] > 0)).round(
+        PCT_DECIMALS)
+    overall = table["group"].eq("overall")
+    table["pct_good_or_better"] = (100 * table["n_good_or_better"] / table["n_graded"].where(
+        table["n_graded"] > 0)).round(PCT_DECIMALS).where(overall)
+    table["n_good_or_better"] = table["n_good_or_better"].where(overall).astype("Int64")
+    for column in ("n_schools", "n_predecessor", "n_all"):
+        table[column] = table[column].astype("int64")
+    for column in ("pupils", "pupils_all"):
+        table[column] = table[column].round().astype("Int64")
+    table["as_at"] = pd.Timestamp(latest)
+    return table[GROUP_COLUMNS].reset_index(drop=True)
+
+
+def rise_counts(out: pd.DataFrame, areas: Areas) -> pd.DataFrame:
+    """Schools eligible for RISE intervention (``rise.stuck``, the column ``stuck`` of the national
+    outcomes) in each area at the latest snapshot: ``as_at``, ``area_type``, ``area``, ``n_stuck``,
+    ``n_schools``."""
+    latest = out["as_at"].max()
+    rows = _members(out[out["as_at"] == latest], areas)
+    table = rows.groupby(["area_type", "area"], sort=False).agg(n_stuck=("stuck", "sum"),
+                                                                   n_schools=("urn", "size")).reset_index()
+    names = area_names(areas)
+    table = table.set_index("area_type").reindex([a for a in AREA_TYPES if a in names]).reset_index()
+    table["area"] = table["area_type"].map(names)
+    table[["n_stuck", "n_schools"]] = table[["n_stuck", "n_schools"]].fillna(0).astype("int64")
+    table["as_at"] = pd.Timestamp(latest)
+    return table[["as_at", "area_type", "area", "n_stuck", "n_schools"]]
+
+
+def rise_schools(out: pd.DataFrame, la_code: str, supported: set[str] | None,
+                 lineage: Mapping[str, str]) -> pd.DataFrame:
+    """The LA's schools eligible for RISE intervention at the latest snapshot, with whether each is supported.
+
+    Returns
+    -------
+    DataFrame
+        ``urn``, ``school_name``, ``phase``, ``governance``, ``inspection_date`` (the latest inspection),
+        ``framework``, ``previous_inspection_date``, ``supported`` (``yes``, ``no``; blank where the pack has
+        no support register), by name.
+    """
+    latest = out["as_at"].max()
+    rows = out[(out["as_at"] == latest) & out["la_code"].eq(la_code).fillna(False) & out["stuck"]]
+    table = rows[["urn", "school_name", "phase", "governance", "inspection_date", "framework",
+                  "previous_inspection_date"]].copy()
+    if supported is None:
+        table["supported"] = pd.Series("", index=table.index, dtype="string")
+    else:
+        linked = lineage_of(table["urn"].astype("string"), lineage)
+        table["supported"] = linked.isin(supported).map({True: "yes", False: "no"}).astype("string")
+    return table.sort_values("school_name", kind="stable").reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- the section's analysis
 @dataclass(frozen=True)
 class Inspections:
@@ -386,10 +489,19 @@ class Inspections:
     anonymiser: disclosure.Anonymiser
     threshold: int
     lineage: Mapping[str, str]
+    groups: pd.DataFrame = None  # type: ignore[assignment]  # GROUP_COLUMNS
+    rise_counts: pd.DataFrame = None  # type: ignore[assignment]  # rise_counts
+    rise_schools: pd.DataFrame = None  # type: ignore[assignment]  # rise_schools
+    facts: pd.DataFrame = None  # type: ignore[assignment]  # facts.COLUMNS: every measure the section owns
 
     @property
     def committee(self) -> bool:
         return self.anonymiser.committee
+
+    @functools.cached_property
+    def known(self) -> facts.Facts:
+        """The section's facts, to look up (``facts.Facts``): what its words and tiles take their figures from."""
+        return facts.Facts(self.facts)
 
 
 @dataclass(frozen=True)
@@ -416,7 +528,7 @@ def analyse(inputs: Inputs) -> Inspections:
     return analyses.of(inputs, "inspections")
 
 
-def work_out(inputs: Inputs) -> Inspections:
+def work_out(inputs: Inputs, events: school_events.Events | None = None) -> Inspections:
     """Run the section's analysis on the period's inputs: ``schools`` (once per run), then ``for_la``.
 
     Uses ``ofsted_mi``, ``neighbours``, and where registered ``establishments``
@@ -437,9 +549,12 @@ def work_out(inputs: Inputs) -> Inspections:
     national = inputs.national("inspections", lambda: schools(
         inputs.get("ofsted_mi"), as_at=params.as_at, settings=params.inspections,
         establishments=optional["establishments"], links=optional["establishment_links"], source=source))
+    supported = None
+    if events is not None and events.support is not None:
+        supported = set(events.support["lineage"])
     return for_la(national, inputs.get("neighbours"), la_code=params.la_code, since=params.since,
                   comparators=params.comparators, anonymiser=disclosure.anonymiser(inputs),
-                  threshold=params.suppression_threshold, source=source)
+                  threshold=params.suppression_threshold, source=source, events=events, supported=supported)
 
 
 def schools(
@@ -470,7 +585,26 @@ def schools(
     out = outcomes(mi, good_equivalent=settings.good_equivalent, not_inspected=settings.not_inspected,
                    establishments=establishments, links=links)
     lineage = lineages(links, as_at=as_at)
+    out["stuck"] = _stuck(out, mi, lineage, settings.good_equivalent)
     return Schools(as_at=as_at, mi=mi, outcomes=out, lineage=lineage, links=links, settings=settings)
+
+
+def _stuck(out: pd.DataFrame, mi: pd.DataFrame, lineage: Mapping[str, str], good_equivalent: str) -> pd.Series:
+    """Whether each school of the latest snapshot is eligible for RISE intervention (``rise.stuck``); False
+    in earlier snapshots. The inspection history is read only for schools whose previous inspection was
+    under the key judgements (Ofsted's file then holds no overall grade for it)."""
+    latest = out["as_at"].eq(out["as_at"].max())
+    found = pd.Series(False, index=out.index)
+    rows = out[latest]
+    kj_before = rows["previous_overall"].isna() & pd.to_datetime(rows["previous_inspection_date"]).ge(
+        KEY_JUDGEMENTS_FROM).fillna(False)
+    history = None
+    if kj_before.any():
+        wanted = set(lineage_of(rows.loc[kj_before, "urn"].astype("string"), lineage))
+        linked = lineage_of(mi["urn"].astype("string"), lineage)
+        history = inspection_history(mi[linked.isin(wanted).to_numpy()], lineage, good_equivalent)
+    found[latest] = rise.stuck(rows, history, dict(lineage)).to_numpy()
+    return found
 
 
 def for_la(
@@ -483,6 +617,8 @@ def for_la(
     threshold: int,
     comparators: list[str] | None = None,
     source: str = "ofsted_mi",
+    events: school_events.Events | None = None,
+    supported: set[str] | None = None,
 ) -> Inspections:
     """Every table of the section for one LA, from ``schools``.
 
@@ -493,6 +629,10 @@ def for_la(
     anonymiser : names or labels schools (``disclosure.anonymiser``).
     threshold : committee mode suppresses counts below this.
     comparators : as in ``comparison_areas``.
+    events : the pack's events (``events.Events``): the schools inspected since the last report and the
+        grades of the schools below good then are read from its inspections, as every page reads them;
+        made here from Ofsted's file where not given (a unit test, an analyst's session).
+    supported : lineages the LA's support register holds (the RISE list says whether each is supported).
 
     Raises
     ------
@@ -501,17 +641,28 @@ def for_la(
     """
     out, lineage = national.outcomes, national.lineage
     areas = comparison_areas(national.mi, neighbours, la_code, comparators, source=source)
+    if events is None:
+        events = school_events.build(la_code=la_code, as_at=national.as_at, mi=national.mi, links=national.links,
+                                     good_equivalent=national.settings.good_equivalent, lineage=national.lineage)
     table = summary(out, areas)
-    below = previous_below_good(out, la_code, since, national.links)
+    below = previous_below_good(out, la_code, since, national.links, events)
+    cards = report_cards(out, areas)
+    groups_ = ofsted_groups(out, areas)
+    counts = rise_counts(out, areas)
+    cutoff = snapshot_at(table["as_at"], since)
+    inspected = inspected_since(events, pd.Timestamp(since) if cutoff is None else cutoff, table["as_at"].max())
+    latest = table["as_at"].max()
     return Inspections(
-        areas=areas, settings=national.settings, as_at=table["as_at"].max(), first_as_at=table["as_at"].min(),
+        areas=areas, settings=national.settings, as_at=latest, first_as_at=table["as_at"].min(),
         since=since, outcomes=out, summary=table, changes=change_since(table, since),
         transitions=transitions(out, la_code), transition_counts=transition_counts(out, la_code),
-        became_good=became_good(out, la_code, lineage), report_cards=report_cards(out, areas),
-        schools=inspected_since(out, la_code, since, lineage), frameworks=frameworks(out, areas),
+        became_good=became_good(out, la_code, lineage), report_cards=cards,
+        schools=inspected, frameworks=frameworks(out, areas),
         previous_below_good=below, previous_below_good_counts=previous_below_good_counts(below),
         gaps=inspection_gaps(out, la_code, since, national.as_at), anonymiser=anonymiser, threshold=threshold,
-        lineage=lineage,
+        lineage=lineage, groups=groups_, rise_counts=counts,
+        rise_schools=rise_schools(out, la_code, supported, lineage),
+        facts=section_facts.table(table, groups_, cards, counts, len(inspected), latest, area_names(areas)),
     )
 
 

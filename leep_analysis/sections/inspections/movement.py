@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,12 +17,15 @@ import pandas as pd
 from ...schools import REQUIRES_IMPROVEMENT_FROM, followed_links, grade_label, successions
 from .outcomes import config, snapshot_at
 
+if TYPE_CHECKING:
+    from ...events import Events
+
 #: Columns of ``inspections__transitions.csv``.
 TRANSITION_COLUMNS = ["as_at", "previous_grade", "previous", "to_outstanding", "to_good",
                       "to_requires_improvement", "to_inadequate", "total"]
 #: Columns of ``inspections__schools.csv``.
 SCHOOL_COLUMNS = ["urn", "school_name", "phase", "governance", "inspection_date", "framework", "grade_before",
-                  "grade_now", "change", "category"]
+                  "grade_now", "basis", "change", "category"]
 
 
 def transitions(out: pd.DataFrame, la_code: str) -> pd.DataFrame:
@@ -125,52 +129,35 @@ def became_good(out: pd.DataFrame, la_code: str, lineage: Mapping[str, str]) -> 
     return both.rename_axis("lineage").reset_index()
 
 
-def inspected_since(out: pd.DataFrame, la_code: str, since: dt.date, lineage: Mapping[str, str]) -> pd.DataFrame:
-    """The LA's schools inspected since the last report's Ofsted file, with their grade then and now.
+def inspected_since(events: Events, cutoff: pd.Timestamp, as_at: pd.Timestamp) -> pd.DataFrame:
+    """The LA's inspections since the last report's Ofsted file, each as the pack's events table tells it.
 
-    The last report's file is the latest snapshot on or before ``since``; a
-    school is listed when its own latest inspection is after that file's date
-    (after ``since`` where the pack has no such snapshot), so every inspection
-    the last report could not show is here. ``grade_before`` is the school's
-    counted grade in that snapshot, followed across a change of URN by
-    ``lineage``; where the snapshot lacks the school, the grade of its previous
-    inspection (``previous_overall``).
+    Every inspection of the LA's schools (followed across a change of URN) dated after ``cutoff``
+    (the latest snapshot on or before the last report's date, or that date where the pack has no
+    such snapshot) and on or before ``as_at``: so every inspection the last report could not show,
+    with the grade before it, the grade now and the change exactly as the support and concerns
+    pages give them (``events.Events.inspections``).
 
     Returns
     -------
     DataFrame
-        ``SCHOOL_COLUMNS``: ``urn``, ``school_name``, ``phase``, ``governance``,
-        ``inspection_date``, ``framework``, ``grade_before``, ``grade_now`` (Int64
-        1-4; missing for a report card), ``change`` (``improved``, ``same``,
-        ``declined``, ``first``: no grade before, ``report_card``), ``category``;
+        ``SCHOOL_COLUMNS``: ``urn`` (inspected), ``school_name`` (now), ``phase``, ``governance``,
+        ``inspection_date``, ``framework``, ``grade_before`` and ``grade_now`` (Int64 1-4, the grade to
+        compare: overall effectiveness, or the key-judgement rule; missing for a report card),
+        ``basis`` (of ``grade_now``: ``schools.BASES``), ``change`` (``improved``, ``same``,
+        ``declined``, ``first``: no grade before, ``report_card``, ``no_grade``), ``category``;
         declined first, then improved, then the rest, each by name.
     """
-    la = out[out["la_code"] == la_code]
-    latest = la["as_at"].max()
-    previous = snapshot_at(la["as_at"], since)
-    cutoff = pd.Timestamp(since) if previous is None else previous
-    now = la[(la["as_at"] == latest) & la["basis"].eq("own")
-             & pd.to_datetime(la["inspection_date"]).gt(cutoff).fillna(False)]
-    before = pd.Series(pd.NA, index=now.index, dtype="Int64")
-    if previous is not None:
-        then = _by_lineage(la[la["as_at"] == previous], lineage)["grade"]
-        keys = now["urn"].map(lambda u: lineage.get(u, u))
-        before = pd.Series(then.reindex(keys).to_numpy(), index=now.index, dtype="Int64")
-    before = before.fillna(now["previous_overall"].astype("Int64"))
-    table = now[["urn", "school_name", "phase", "governance", "inspection_date", "framework"]].copy()
-    table["grade_before"] = before
-    table["grade_now"] = now["grade"]
-    step = (table["grade_now"] - table["grade_before"]).astype("Float64")
-    change = np.select([now["report_card"].to_numpy(), table["grade_before"].isna().to_numpy(),
-                        (step < 0).fillna(False).to_numpy(), (step > 0).fillna(False).to_numpy()],
-                       ["report_card", "first", "improved", "declined"], default="same")
-    table["change"] = pd.Series(change, index=table.index, dtype="string")
-    table["category"] = now["category"]
+    rows = events.inspections_between(cutoff, as_at)
+    table = pd.DataFrame({"urn": rows["urn"], "school_name": rows["school_name"], "phase": rows["phase"],
+                          "governance": rows["governance"], "inspection_date": rows["inspection_date"],
+                          "framework": rows["framework"], "grade_before": rows["previous_grade"].astype("Int64"),
+                          "grade_now": rows["grade"].astype("Int64"), "basis": rows["basis"],
+                          "change": rows["change"].astype("string"), "category": rows["category"]},
+                         columns=SCHOOL_COLUMNS)
     order = table["change"].map({"declined": 0, "improved": 1}).fillna(2)
-    table = table.assign(_order=order).sort_values(["_order", "school_name"], kind="stable")
+    table = table.assign(_order=order).sort_values(["_order", "school_name", "inspection_date"], kind="stable")
     return table[SCHOOL_COLUMNS].reset_index(drop=True)
-
-
 
 
 def _succession_pairs(links: pd.DataFrame | None) -> pd.DataFrame:
@@ -185,7 +172,8 @@ def _succession_pairs(links: pd.DataFrame | None) -> pd.DataFrame:
     return pairs[["urn", "successor", "link_date", "followed"]].reset_index(drop=True)
 
 
-def previous_below_good(out: pd.DataFrame, la_code: str, since: dt.date, links: pd.DataFrame | None) -> pd.DataFrame:
+def previous_below_good(out: pd.DataFrame, la_code: str, since: dt.date, links: pd.DataFrame | None,
+                        events: Events | None = None) -> pd.DataFrame:
     """Every school of the LA below good in the last report's snapshot, followed to now.
 
     The last report's snapshot is the latest on or before ``since``; a school
@@ -210,15 +198,16 @@ def previous_below_good(out: pd.DataFrame, la_code: str, since: dt.date, links: 
         academy is not until inspected; ``other_link``: linked only in ways the
         rule does not follow; ``closed``: no link; ``several`` successors:
         ``config/inspections.yaml`` ``not_found``), ``reinspected`` (bool), ``inspected_now`` (date of the
-        latest inspection of the school followed), ``grade_now`` (Int64;
-        missing for a report card or where not found), ``report_card_now``.
+        latest inspection of the school followed), ``grade_now`` (Int64, the grade to compare of that
+        inspection as the events table gives it: overall effectiveness, or the key-judgement rule;
+        missing for a report card or where not found), ``basis_now`` (``schools.BASES``), ``report_card_now``.
         Sorted by grade before (worst first) and URN. Empty where no snapshot is
         as old as ``since``.
     """
     dates = out["as_at"]
     then_at, now_at = snapshot_at(dates, since), pd.to_datetime(dates).max()
     columns = ["urn", "grade_before", "inspected_before", "satisfactory", "followed_to", "how_followed",
-               "why_not_found", "reinspected", "inspected_now", "grade_now", "report_card_now"]
+               "why_not_found", "reinspected", "inspected_now", "grade_now", "basis_now", "report_card_now"]
     if then_at is None or then_at == now_at:
         return pd.DataFrame(columns=columns)
     then_rows = out[out["as_at"] == then_at]
@@ -254,7 +243,20 @@ def previous_below_good(out: pd.DataFrame, la_code: str, since: dt.date, links: 
     table["inspected_now"] = pd.Series(inspected_now).where(table["followed_to"].notna())
     table["reinspected"] = (table["inspected_now"] > table["inspected_before"]).fillna(False).astype(bool)
     table["grade_now"] = now["grade"].astype("Int64").where(table["followed_to"].notna().to_numpy())
-    table["report_card_now"] = now["report_card"].fillna(False).astype(bool).to_numpy()
+    table["basis_now"] = pd.Series(np.where(now["report_card"].fillna(False).to_numpy(dtype=bool), "report_card",
+                                            np.where(table["grade_now"].notna(), "overall", "none")),
+                                   dtype="string").where(table["followed_to"].notna())
+    if events is not None and events.inspections is not None:
+        # the grade of the inspection followed to, as every page tells it (the key-judgement rule's included)
+        told = events.inspections.assign(_key=events.inspections["lineage"].astype(str) + "|"
+                                         + events.inspections["inspection_date"].dt.strftime("%Y-%m-%d"))
+        told = told.drop_duplicates("_key").set_index("_key")
+        keys = (events.lineage_of(table["followed_to"].fillna("")).astype(str) + "|"
+                + pd.to_datetime(table["inspected_now"]).dt.strftime("%Y-%m-%d").fillna(""))
+        found = keys.isin(told.index) & table["followed_to"].notna()
+        table.loc[found, "grade_now"] = told.loc[keys[found], "grade"].astype("Int64").to_numpy()
+        table.loc[found, "basis_now"] = told.loc[keys[found], "basis"].astype("string").to_numpy()
+    table["report_card_now"] = table["basis_now"].eq("report_card").fillna(False).astype(bool)
     table = table.sort_values(["grade_before", "urn"], ascending=[False, True], kind="stable")
     return table[columns].reset_index(drop=True)
 
@@ -287,6 +289,8 @@ def previous_below_good_counts(table: pd.DataFrame) -> dict[str, int]:
             "reinspected": len(again), "now_good": int(again["grade_now"].le(2).fillna(False).sum()),
             "still_below": int(again["grade_now"].ge(3).fillna(False).sum()),
             "report_card": int(again["report_card_now"].sum()),
+            "by_rule": int(again["basis_now"].eq("key_judgement_rule").fillna(False).sum())
+            if "basis_now" in again else 0,
             "not_reinspected": int((found & ~rows["reinspected"]).sum()),
             "not_reinspected_successor": int((rows["how_followed"].eq("successor") & ~rows["reinspected"]).sum()),
             "not_found": int((~found).sum()),

@@ -117,7 +117,7 @@ def comparison_areas(
         region = str(regions.mode().iloc[0]) if not regions.empty else None
     if custom:
         codes = tuple(c for c in custom if c != la_code)
-        description = f"a custom list of {len(codes)} comparator LAs set in the params file"
+        description = f"a list of {len(codes)} comparator LAs chosen for this report"
     else:
         codes = tuple(mine["neighbour_code"])
         description = f"its {len(codes)} statistical neighbours (DfE children's services statistical neighbours)"

@@ -14,12 +14,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ... import charts, content, disclosure
-from ...content import Block, Heading, Paragraph, Points, Table, hidden
+from ... import charts, content, disclosure, facts
+from ...content import Block, Heading, Paragraph, Points, Table, hidden, of_measure
 from ...schools import grade_label
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from . import words
-from .analysis import SUMMARY_COLUMNS, Inspections, last_report_file, summary_row
+from .analysis import (
+    GROUP_COLUMNS,
+    OFSTED_GROUPS,
+    SUMMARY_COLUMNS,
+    Inspections,
+    last_report_file,
+    summary_row,
+)
 from .outcomes import (
     AREA_TYPES,
     NEIGHBOURS_LABEL,
@@ -46,8 +53,8 @@ def _withheld(result: Inspections, frame: pd.DataFrame, counts: list[str],
 
 
 def _said(lines: list[str]) -> list[Block]:
-    """One paragraph block per sentence."""
-    return [Paragraph(line) for line in lines]
+    """One paragraph block per sentence (none for an empty one)."""
+    return [Paragraph(line) for line in lines if line]
 
 
 def columns(result: Inspections) -> dict[str, content.Column]:
@@ -69,9 +76,10 @@ def columns(result: Inspections) -> dict[str, content.Column]:
         "phase": content.code("Phase", config()["school_labels"]),
         "governance": content.code("Governance", config()["school_labels"]),
         "inspection_date": content.date("Inspected"),
-        "grade_before": content.code("Grade at last report", grades),
+        "grade_before": content.code("Grade before", grades),
         "grade_now": content.code("Grade now", {**grades, "report_card": "Report card"}),
         "change": content.code("Change", config()["changes"]),
+        "basis": content.code("Grade from", config()["bases"]),
         "category": content.code("Category", config()["categories"]),
         "evaluation_area": content.code("Evaluation area", {**config()["report_card_areas"],
                                                             "safeguarding": "Safeguarding"}),
@@ -84,6 +92,23 @@ def summary_csv(result: Inspections) -> disclosure.Withheld:
 
 
 # --------------------------------------------------------------------------- the LA against its benchmarks
+def _measured(result: Inspections) -> dict[str, content.Column]:
+    """The summary's figures as facts of their measures (the "all schools" rows, each area, each snapshot)."""
+    spec = {"n_schools": ("inspections_schools", content.count("Schools")),
+            "pct_good_or_better": ("inspections_good_or_better", content.percent("% good or better", 1)),
+            "pct_pupils_good_or_better": ("inspections_pupils_good_or_better", content.percent("% of pupils", 1)),
+            "n_requires_improvement": ("inspections_requires_improvement", content.count("Requires improvement")),
+            "n_inadequate": ("inspections_inadequate", content.count("Inadequate")),
+            "n_category_of_concern": ("inspections_category_of_concern", content.count("In a category")),
+            "n_special_measures": ("inspections_special_measures", content.count("Special measures")),
+            "n_serious_weaknesses": ("inspections_serious_weaknesses", content.count("Serious weaknesses")),
+            "n_requires_significant_improvement": ("inspections_requires_significant_improvement",
+                                                   content.count("Requires significant improvement")),
+            "n_notice_to_improve": ("inspections_notice_to_improve", content.count("Notice to improve"))}
+    return {column: of_measure(col, measure, area_from="area_type", period_from="as_at", when=("group", "all"))
+            for column, (measure, col) in spec.items()}
+
+
 def comparison(result: Inspections) -> list[Block]:
     """The LA against its region, statistical neighbours and England, latest snapshot, all schools.
 
@@ -94,30 +119,82 @@ def comparison(result: Inspections) -> list[Block]:
              words.counting_sentence(result)]
     rows = result.summary[(result.summary["as_at"] == result.as_at) & (result.summary["group"] == "all")]
     change = result.changes[result.changes["group"] == "all"].set_index("area_type")["change"]
-    shown = rows[["area", "n_schools", "n_graded", "pct_good_or_better", "pct_pupils_good_or_better",
-                  "n_requires_improvement", "n_inadequate", "n_category_of_concern"]].copy()
+    shown = rows[["as_at", "area_type", "group", "area", "n_schools", "n_graded", "pct_good_or_better",
+                  "pct_pupils_good_or_better", "n_requires_improvement", "n_inadequate",
+                  "n_category_of_concern"]].copy()
     shown["change"] = rows["area_type"].map(change).to_numpy()
     shown = _withheld(result, shown, ["n_schools", "n_graded", "n_requires_improvement", "n_inadequate",
                                       "n_category_of_concern"], _SUMMARY_DEPENDENTS | {"n_graded": [
                                           "pct_good_or_better", "pct_pupils_good_or_better", "change"]})
     data = summary_csv(result)
     previous = result.changes["previous_as_at"].iloc[0]
+    population = "last graded before September 2024" if result.as_at >= KEY_JUDGEMENTS_FROM else "graded"
     table = Table(
         name="summary", frame=shown.frame, suppressed=shown.cells, data=data.frame, data_suppressed=data.cells,
         caption=f"Ofsted grades of {result.areas.la_name}'s schools and its benchmarks, as at {when(result.as_at)}",
-        columns={**columns(result), "n_schools": content.count("Schools"), "n_graded": content.count("Graded"),
-                 "pct_good_or_better": content.percent("% good or better"),
-                 "pct_pupils_good_or_better": content.percent("% of pupils"),
-                 "n_requires_improvement": content.count("Requires improvement"),
-                 "n_inadequate": content.count("Inadequate"), "n_category_of_concern": content.count("In a category"),
+        columns={**columns(result), **_measured(result), "as_at": hidden(content.date("As at")),
+                 "area_type": hidden(columns(result)["area_type"]), "group": hidden(columns(result)["group"]),
+                 "n_graded": content.count("Graded" if population == "graded" else "Graded before Sept 2024"),
                  "change": content.number("Change", 0, signed=True)},
-        notes=("% of pupils: pupils in good or better schools, of pupils in graded schools. In a category: of "
-               "concern. Statistical neighbours: all their schools together. Change: in % good or better, "
-               "percentage points since "
-               + (f"the snapshot as at {when(previous)}." if not pd.isna(previous) else "the last report (no snapshot "
-                  "that old in the pack).")
-               + " The pack's table inspections__summary.csv has every snapshot, area, phase and governance group."))
-    return [*_said(lines), table, *frameworks(result)]
+        notes=(f"% good or better and % of pupils: of the schools {population} (overall effectiveness) and their "
+               "pupils. In a category: of concern (requires improvement is not one). Statistical neighbours: all "
+               "their schools together. Change: in % good or better, percentage points since "
+               + (f"the snapshot as at {when(previous)}." if not pd.isna(previous) else "the last report's date "
+                  "(no snapshot that old in the pack).")
+               + " The spreadsheet of tables has every snapshot, area, phase and governance group."))
+    blocks: list[Block] = [*_said(lines), table]
+    if result.as_at >= KEY_JUDGEMENTS_FROM:
+        blocks += [*groups(result), *_said([words.with_rule_sentence(result)])]
+    blocks += frameworks(result)
+    return blocks
+
+
+def groups(result: Inspections) -> list[Block]:
+    """The four groups of Ofsted's current presentation (``inspections__ofsted_groups.csv``): the LA's schools and
+    pupils in each, against its statistical neighbours and England, never pooled."""
+    data = result.groups.copy()
+    data["measure"] = data["group"].map(words.GROUP_FACTS)
+    data["measure_pupils"] = data["measure"] + "_pupils"
+    la = data[data["area_type"] == "la"].set_index("group").reindex(OFSTED_GROUPS)
+    wide = pd.DataFrame({"group": OFSTED_GROUPS, "as_at": la["as_at"].to_numpy(), "area_type": "la",
+                         "measure": la["measure"].to_numpy(), "measure_pupils": la["measure_pupils"].to_numpy(),
+                         "n_schools": la["n_schools"].to_numpy(), "pct_schools": la["pct_schools"].to_numpy(),
+                         "pupils": la["pupils"].to_numpy(), "pct_pupils": la["pct_pupils"].to_numpy()})
+    for area in ("statistical_neighbours", "england"):
+        other = data[data["area_type"] == area].set_index("group").reindex(OFSTED_GROUPS)
+        wide[f"pct_{area}"] = other["pct_schools"].to_numpy()
+    wide["pct_good_or_better"] = la["pct_good_or_better"].to_numpy()
+    shown = _withheld(result, wide, ["n_schools"], {"n_schools": ["pct_schools", "pupils", "pct_pupils",
+                                                                   "pct_good_or_better"]})
+    written = _withheld(result, data[[*GROUP_COLUMNS, "measure", "measure_pupils"]], ["n_schools"],
+                        {"n_schools": ["pct_schools", "pupils", "pct_pupils", "pct_good_or_better",
+                                       "n_good_or_better"]})
+    labels = {"report_card": "Report card (from 10 November 2025)",
+              "key_judgements": "Key judgements, no overall grade (2 September 2024 to 9 November 2025)",
+              "overall": "Last graded before September 2024 (overall effectiveness)",
+              "not_inspected": "Not yet inspected"}
+    spec = {"group": content.code("Group", labels), "as_at": hidden(content.date("As at")),
+            "area_type": hidden(columns(result)["area_type"]), "measure": hidden(content.text("Measure")),
+            "measure_pupils": hidden(content.text("Measure (pupils)")),
+            "n_schools": of_measure(content.count("Schools"), measure_from="measure", area_from="area_type",
+                                    period_from="as_at"),
+            "pct_schools": content.percent("% of schools", 1),
+            "pupils": of_measure(content.count("Pupils"), measure_from="measure_pupils", area_from="area_type",
+                                 period_from="as_at"),
+            "pct_pupils": content.percent("% of pupils", 1),
+            "pct_statistical_neighbours": content.percent("Neighbours: % of schools", 1),
+            "pct_england": content.percent("England: % of schools", 1),
+            "pct_good_or_better": content.percent("Good or better (of the group)", 1),
+            "n_good_or_better": content.count("Good or better"), "n_all": content.count("Schools in the area"),
+            "pupils_all": content.count("Pupils in the area"), "n_predecessor": content.count(
+                "Counted on the inspection of the school they replaced")}
+    return [*_said(words.groups_sentences(result)), Table(
+        name="ofsted_groups", frame=shown.frame, suppressed=shown.cells, data=written.frame,
+        data_suppressed=written.cells, columns=spec,
+        caption=f"{result.areas.la_name}'s schools and pupils in Ofsted's four groups, as at {when(result.as_at)}",
+        notes="Each school once, by its latest inspection (a new academy's, as the counting rules say, by the school it "
+              "replaced). Good or better is a grade of the last graded group only. Pupils: on roll, as Ofsted's "
+              "file gives them.")]
 
 
 def frameworks(result: Inspections) -> list[Block]:
@@ -133,7 +210,10 @@ def frameworks(result: Inspections) -> list[Block]:
         "england": england["pct"].to_numpy()})
     positions = {old: new for new, old in enumerate(la.index)}
     cells = {(positions[r], c) for r, c in data.cells if r in positions}
-    return [*_said([words.frameworks_sentence(result)]), Table(
+    # from September 2024 the four groups above show these schools on the page; the table stays in the pack
+    on_page = result.as_at < KEY_JUDGEMENTS_FROM
+    return [*(_said([words.frameworks_sentence(result)]) if on_page else []), Table(
+        shown=on_page,
         name="frameworks", frame=shown, suppressed=cells, data=table, data_suppressed=data.cells,
         caption=f"{result.areas.la_name}'s schools by the framework of their latest inspection, as at "
                 f"{when(result.as_at)}",
@@ -223,8 +303,8 @@ def breakdown(result: Inspections) -> list[Block]:
             columns={**columns(result), "n_schools": content.count("Number"), "n_graded": content.count("Graded"),
                      "n_category_of_concern": content.count("In a category"),
                      **{a: content.percent(labels[a]) for a in AREA_TYPES if a in labels}},
-            notes=f"Number, graded and in a category: {result.areas.la_name}'s schools. The table "
-                  "inspections__groups.csv also has the pupil percentages and every count for every area."),
+            notes=f"Number, graded and in a category: {result.areas.la_name}'s schools. The spreadsheet of tables "
+                  "also has the pupil percentages and every count for every area."),
         charts.figure(
             "bar", _groups_data(table, la.index.tolist()), lambda data: _groups_chart(data, result.areas),
             caption=f"% of graded schools good or better by phase and governance: {result.areas.la_name} "
@@ -286,8 +366,8 @@ def transitions(result: Inspections) -> list[Block]:
                  "to_requires_improvement": content.count("Now requires improvement"),
                  "to_inadequate": content.count("Now inadequate"), "total": content.count("Total")},
         notes="Rows: grade at the previous inspection ('Satisfactory': grade 3 at an inspection before 1 "
-              "September 2012); columns: the legacy overall grade at the latest. Above the diagonal improved, "
-              "below it declined.")]
+              "September 2012); columns: the legacy overall grade at the latest. Below the diagonal (a better "
+              "grade now than before) improved, above it declined.")]
 
 
 # --------------------------------------------------------------------------- report cards
@@ -433,8 +513,36 @@ def _inspected_since(result: Inspections) -> list[Block]:
         name="schools", frame=shown, data=table, columns=columns(result),
         caption=f"{result.areas.la_name}'s schools inspected since the Ofsted file the last report used "
                 f"({when(last_report_file(result))}), declined first",
-        notes="Grade at last report: in the Ofsted file the last report used (the previous inspection's "
-              "grade where that file does not list the school)."
-              + (" Grades from September 2024 follow the key-judgement rule below."
-                 if result.as_at >= KEY_JUDGEMENTS_FROM else "")))
+        notes="Grade before: the grade of the school's inspection before this one (followed across a change of "
+              "URN). Grade from: overall effectiveness, or for an inspection from 2 September 2024 to 9 November "
+              "2025, which gives no overall grade, the key-judgement rule; a report card has no grade to compare. "
+              "The support and concerns pages give each inspection the same way."))
     return blocks
+
+
+def rise(result: Inspections) -> list[Block]:
+    """Schools eligible for RISE intervention: the count against the benchmarks, and in an internal pack the LA's
+    schools with whether each is supported (``inspections__rise.csv``)."""
+    blocks: list[Block] = _said([words.rise_sentence(result)])
+    table = result.rise_schools
+    if result.committee or table is None or table.empty or result.known.find("rise_eligible") is None:
+        return blocks
+    supported = table["supported"].eq("yes").sum()
+    known = table["supported"].ne("").any()
+    if known:
+        blocks += _said([f"{supported} of them {'is' if supported == 1 else 'are'} supported by the partnership "
+                         "now or have been."])
+    blocks.append(Table(
+        name="rise", frame=table,
+        caption=f"{result.areas.la_name}'s schools eligible for RISE intervention, as at {when(result.as_at)}",
+        columns={**columns(result), "inspection_date": content.date("Latest inspection"),
+                 "previous_inspection_date": content.date("Inspection before"),
+                 "supported": content.code("In the support register", {"yes": "yes", "no": "no", "": "not known"})},
+        notes="'Stuck': requires improvement, or equivalent, at the latest inspection and below good at the one "
+              "before (the DfE's rule; the method notes give its source and date)."))
+    return blocks
+
+
+def facts_table(result: Inspections) -> Table:
+    """The section's facts (``config/measures.yaml``), joined into the pack's ``tables/facts.csv``."""
+    return facts.table(result.facts, "inspections")

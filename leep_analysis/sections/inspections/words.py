@@ -7,15 +7,18 @@ committee mode a small count is written 'fewer than N'.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ... import disclosure
+from ... import disclosure, measures
 from ...content import Tile
+from ...facts import Fact, Said, cite, joined
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
-from ...wording import long_date, versus_england
+from ...wording import long_date
+from . import rise
 from .analysis import Inspections, last_report_file, summary_row
 from .outcomes import config, group_label, groups
 
@@ -33,6 +36,27 @@ def percent(value: object) -> str:
 def _count(result: Inspections, n: int, noun: str = "") -> str:
     """A count as a sentence gives it; in committee mode a small one is 'fewer than N'."""
     return disclosure.count_text(n, threshold=result.threshold, committee=result.committee, noun=noun)
+
+
+def _fact(result: Inspections, measure: str, area: str = "la", as_at: object = None) -> Fact | None:
+    """A fact of the section (latest snapshot unless ``as_at``), None where it has none."""
+    return result.known.find(measure, area, result.as_at if as_at is None else as_at)
+
+
+def _said(result: Inspections, fact: Fact | None, noun: str = "") -> Said:
+    """A count fact as a sentence gives it, citing it; 'fewer than N' (citing nothing) where a committee pack
+    withholds it."""
+    n = 0 if fact is None else fact.count
+    text = _count(result, n, noun)
+    withheld = result.committee and 0 < n < result.threshold
+    return Said(text) if withheld or fact is None else cite(text, (fact, 0))
+
+
+def _pct(fact: Fact | None, decimals: int = 0) -> Said:
+    """A percentage fact as a sentence gives it (``86%``), citing it; 'not available' where it has none."""
+    if fact is None or fact.value is None:
+        return Said("not available")
+    return cite(fact.text(decimals), (fact, decimals))
 
 
 def _schools(n: int, adjective: str = "") -> str:
@@ -62,23 +86,24 @@ def _change_words(change: object, previous: object) -> str:
     if change is None or pd.isna(change):
         return ""
     size = round(abs(float(change)))
-    file = f"(Ofsted's file as at {when(previous)})"
     if size == 0:
-        return f"the same as at the last report {file}"
-    return f"{'up' if change > 0 else 'down'} {size} point{'s' * (size != 1)} since the last report {file}"
+        return f"the same as in Ofsted's file as at {when(previous)}, the last report's date"
+    return (f"{'up' if change > 0 else 'down'} {size} point{'s' * (size != 1)} since Ofsted's file as at "
+            f"{when(previous)}, the last report's date")
 
 
-def _benchmarks(result: Inspections, column: str, group: str = "all") -> str:
-    """', against 90% in England, 88% in East Midlands and 88% across its statistical neighbours'."""
+def _benchmarks(result: Inspections, measure: str) -> Said:
+    """', against 90% in England, 88% in East Midlands and 88% across its statistical neighbours', citing each."""
     parts = []
-    for area_type, words in (("england", "in England"), ("region", "in {area}"),
-                             ("statistical_neighbours", "across its statistical neighbours")):
-        row = summary_row(result, area_type, group)
-        if row and not pd.isna(row[column]):
-            parts.append(f"{percent(row[column])} {words.format(area=row['area'])}")
+    for area, words in (("england", "in England"), ("region", "in {area}"),
+                        ("neighbours", "across its statistical neighbours")):
+        fact = _fact(result, measure, area)
+        if fact is not None and fact.value is not None:
+            parts.append(cite(f"{fact.text(0)} {words.format(area=fact.area_name)}", (fact, 0)))
     if not parts:
-        return ""
-    return ", against " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+        return Said("")
+    listed = joined(parts[:-1], ", ") + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return ", against " + listed
 
 
 def _era_words(result: Inspections, row: Mapping[str, Any]) -> str:
@@ -86,67 +111,113 @@ def _era_words(result: Inspections, row: Mapping[str, Any]) -> str:
     if result.as_at < KEY_JUDGEMENTS_FROM:
         return ""
     n = int(row.get("n_no_overall_grade", 0))
-    return (f" (the legacy overall effectiveness grade only; {_count(result, n)} "
-            f"{'school' if n == 1 else 'schools'} whose latest inspection has no overall grade under its "
-            "framework are in neither side of it)")
+    return (f" (overall effectiveness; {_count(result, n)} {'school' if n == 1 else 'schools'} whose latest "
+            "inspection gives no overall grade are in neither side of it)")
 
 
-def headline_sentence(result: Inspections) -> str:
-    """'87% of Leicestershire's 262 graded schools are good or outstanding, against ...; up 2 points since ...'."""
+def _since(result: Inspections, column: str) -> str:
+    """How a percentage moved since the Ofsted file of the last report's date, or why it cannot be said."""
+    change = result.changes[(result.changes["area_type"] == "la") & (result.changes["group"] == "all")].iloc[0]
+    if not pd.isna(change["previous_as_at"]) and change["previous_as_at"] == result.as_at:
+        return f"the last report's date ({when(result.since)}) has the same Ofsted file as this one"
+    if pd.isna(change["previous_as_at"]):
+        return f"no Ofsted file as old as the last report's date ({when(result.since)}) is in the pack to compare with"
+    return _change_words(change[column], change["previous_as_at"])
+
+
+def headline_sentence(result: Inspections) -> Said:
+    """'87% of Leicestershire's 262 schools last graded before September 2024 are good or outstanding, against ...'.
+
+    The population is stated with the figure: from September 2024 inspections give no overall grade, so
+    the share is of the schools whose latest inspection has one.
+    """
     row = summary_row(result, "la")
     name = result.areas.la_name
-    if not row.get("n_graded"):
-        return (f"None of {name}'s schools has a grade on the four-point scale as at {when(result.as_at)}"
-                f"{_era_words(result, row)}.")
-    change = result.changes[(result.changes["area_type"] == "la") & (result.changes["group"] == "all")].iloc[0]
-    since = _change_words(change["change"], change["previous_as_at"])
-    if not pd.isna(change["previous_as_at"]) and change["previous_as_at"] == result.as_at:
-        since = f"the last report used the same Ofsted file (as at {when(result.as_at)})"
-    elif pd.isna(change["previous_as_at"]):
-        since = f"no Ofsted file as old as the last report ({when(result.since)}) is in the pack to compare with"
-    text = (f"{percent(row['pct_good_or_better'])} of {name}'s {_count(result, int(row['n_graded']))} graded schools are "
-            f"good or outstanding{_era_words(result, row)} as at {when(result.as_at)}"
-            f"{_benchmarks(result, 'pct_good_or_better')}")
+    good = _fact(result, "inspections_good_or_better")
+    graded = int(row.get("n_graded") or 0)
+    population = ("schools last graded before September 2024" if result.as_at >= KEY_JUDGEMENTS_FROM
+                  else "graded schools")
+    if not graded:
+        return Said(f"None of {name}'s schools has an overall effectiveness grade as at {when(result.as_at)}"
+                    f"{_era_words(result, row)}.")
+    since = _since(result, "change")
+    text = (_pct(good) + f" of {name}'s " + _count(result, graded) + f" {population} are good or outstanding"
+            + _era_words(result, row) + f" as at {when(result.as_at)}"
+            + _benchmarks(result, "inspections_good_or_better"))
     return text + (f"; {since}." if since else ".")
 
 
-def pupils_sentence(result: Inspections) -> str:
-    """The share of pupils in good or better schools, or why it is not available."""
+def pupils_sentence(result: Inspections) -> Said:
+    """The share of pupils in good or better schools (of the same population), or why it is not available."""
     row = summary_row(result, "la")
     if not row["n_graded"]:
-        return "With no graded school, there is no share of pupils in good or better schools."
-    if pd.isna(row["pct_pupils_good_or_better"]):
-        return (f"Ofsted's file as at {when(result.as_at)} gives no pupil numbers, so the share of pupils in good "
-                "or better schools is not available.")
+        return Said("With no school graded for overall effectiveness, there is no share of pupils in good or "
+                    "better schools.")
+    fact = _fact(result, "inspections_pupils_good_or_better")
+    if fact is None or fact.value is None:
+        return Said(f"Ofsted's file as at {when(result.as_at)} gives no pupil numbers, so the share of pupils in "
+                    "good or better schools is not available.")
     change = result.changes[(result.changes["area_type"] == "la") & (result.changes["group"] == "all")].iloc[0]
-    since = _change_words(change["change_pupils"], change["previous_as_at"]) \
-        if change["previous_as_at"] != result.as_at else ""
-    text = (f"{percent(row['pct_pupils_good_or_better'])} of pupils in {result.areas.la_name}'s graded schools attend a "
-            f"good or outstanding school{_era_words(result, row)}{_benchmarks(result, 'pct_pupils_good_or_better')}")
+    since = _since(result, "change_pupils") if change["previous_as_at"] != result.as_at else ""
+    population = "schools last graded before September 2024" if result.as_at >= KEY_JUDGEMENTS_FROM \
+        else "graded schools"
+    text = (_pct(fact) + f" of the pupils in {result.areas.la_name}'s {population} attend a good or outstanding "
+            "school" + _benchmarks(result, "inspections_pupils_good_or_better"))
     return text + (f"; {since}." if since else ".")
 
 
-def concern_sentence(result: Inspections) -> str:
-    """Schools in a category of concern (by category), inadequate and requiring improvement, against England."""
-    row, england = summary_row(result, "la"), summary_row(result, "england")
+def with_rule_sentence(result: Inspections) -> Said:
+    """The share good or better counting the 2024/25 inspections by the key-judgement rule: the measure the
+    summary's indicators A and C use, its own measure, said with its label and why it differs."""
+    if result.as_at < KEY_JUDGEMENTS_FROM:
+        return Said("")
+    schools, pupils = (_fact(result, "inspections_good_or_better_with_rule"),
+                       _fact(result, "inspections_pupils_good_or_better_with_rule"))
+    if schools is None or schools.value is None:
+        return Said("")
+    rule = "all four key judgements" if result.settings.good_equivalent == "all_key_judgements" else \
+        "quality of education and leadership and management"
+    england = _fact(result, "inspections_good_or_better_with_rule", "england")
+    text = (Said("The summary's indicators A and C use a measure of their own, not Ofsted's: counting each school "
+                 "inspected from September 2024 to November 2025 as good or better when " + rule
+                 + " are good or better and safeguarding is effective, ")
+            + _pct(schools) + " of the schools with a grade to compare are good or better (England "
+            + _pct(england) + ")")
+    if pupils is not None and pupils.value is not None:
+        text = text + ", and " + _pct(pupils) + " of their pupils attend one"
+    return text + "; schools with a report card are in neither side."
+
+
+def concern_sentence(result: Inspections) -> Said:
+    """Schools in an Ofsted category of concern (by category) against England; requires improvement said apart,
+    as it is not a category."""
     name = result.areas.la_name
-    n = int(row["n_category_of_concern"])
-    kinds = [f"{label.lower()} {_count(result, int(row[f'n_{k}']))}" for k, label in config()["categories"].items()
-             if row[f"n_{k}"]]
-    detail = f" ({', '.join(kinds)})" if kinds else ""
-    share = ""
-    national = f"{100 * england['n_category_of_concern'] / england['n_schools']:.1f}% in England"
-    if n == 0:
-        share = f" (against {national})"
-    elif row["n_schools"] and not (result.committee and n < result.threshold):
-        share = f", {100 * n / row['n_schools']:.1f}% of its schools against {national}"
-    inadequate, improvement = int(row["n_inadequate"]), int(row["n_requires_improvement"])
-    lead = (f"None of {name}'s {_count(result, int(row['n_schools']))} schools is" if n == 0 else
-            f"{_count(result, n)} of {name}'s {_count(result, int(row['n_schools']))} schools {_is(result, n)}")
-    return (f"{lead} in an Ofsted category of concern{detail}{share}; {_count(result, inadequate)} "
-            f"{_is(result, inadequate)} "
-            f"inadequate and {_count(result, improvement)} "
-            f"{'requires' if _is(result, improvement) == 'is' else 'require'} improvement.")
+    n = _fact(result, "inspections_category_of_concern")
+    schools = _fact(result, "inspections_schools")
+    kinds = [_said(result, _fact(result, f"inspections_{k}")) for k in config()["categories"]]
+    labels = list(config()["categories"].values())
+    detail = joined([label.lower() + " " + k for label, k, f in
+                     zip(labels, kinds, [_fact(result, f"inspections_{k}") for k in config()["categories"]],
+                         strict=True) if f is not None and f.count], ", ")
+    share, england = _fact(result, "inspections_category_of_concern_pct"), \
+        _fact(result, "inspections_category_of_concern_pct", "england")
+    count = 0 if n is None else n.count
+    national = _pct(england, 1) + " in England"
+    if count == 0:
+        lead = Said(f"None of {name}'s ") + _said(result, schools) + " schools is in an Ofsted category of concern"
+        text = lead + " (against " + national + ")"
+    else:
+        lead = (_said(result, n) + f" of {name}'s " + _said(result, schools) + f" schools {_is(result, count)} "
+                "in an Ofsted category of concern" + (" (" + detail + ")" if str(detail) else ""))
+        shown = result.committee and count < result.threshold
+        text = lead + ("" if shown else ", " + _pct(share, 1) + " of its schools against " + national)
+    improvement, inadequate = (_fact(result, "inspections_requires_improvement"),
+                               _fact(result, "inspections_inadequate"))
+    ri = 0 if improvement is None else improvement.count
+    return (text + ". Requires improvement is not a category of concern: separately, " + _said(result, improvement)
+            + f" {'school' if ri == 1 else 'schools'} last graded for overall effectiveness "
+            + f"{'requires' if _is(result, ri) == 'is' else 'require'} improvement and "
+            + _said(result, inadequate) + f" {_is(result, 0 if inadequate is None else inadequate.count)} inadequate.")
 
 
 def counting_sentence(result: Inspections) -> str:
@@ -167,7 +238,7 @@ def counting_sentence(result: Inspections) -> str:
     if excluded:
         if result.settings.not_inspected == "exclude":
             parts.append(f"{_count(result, excluded)} not yet inspected in their current form are left out, "
-                         "as the params ask")
+                         "as the report's counting rules ask")
         else:
             parts.append(f"{_count(result, excluded)} have no inspection of their own or of a predecessor")
     if row["n_report_card"]:
@@ -192,36 +263,69 @@ def introduction(result: Inspections) -> str:
             f"whose schools are counted together.{missing}")
 
 
+def _tile(result: Inspections, measure: str, label: str, detail: str, *, withheld: bool = False,
+          decimals: int = 0, compare: str | None = None) -> Tile:
+    """A tile of one measure, its figure and England's from the facts, compared with England by the one
+    "in line" rule (``measures.versus``), on ``compare`` where a count is compared by its share."""
+    here, england = _fact(result, measure), _fact(result, measure, "england")
+    spec = measures.get(measure)
+    value = None if here is None or withheld else here.value
+    by = compare or measure
+    local, national = _fact(result, by), _fact(result, by, "england")
+    versus = "" if value is None or local is None or national is None else \
+        measures.versus(by, local.value, national.value)
+    return Tile(key=measure, label=label, value=value, unit=spec.unit, decimals=decimals, missing="not available",
+                detail=detail, england=None if england is None or compare else england.value, suppressed=withheld,
+                polarity=spec.polarity, versus=versus, period=f"{pd.Timestamp(result.as_at):%Y-%m-%d}")
+
+
 def headline_tiles(result: Inspections) -> list[Tile]:
-    """Tiles: % of graded schools good or better, % of pupils in them, schools in a category of concern."""
-    row, england = summary_row(result, "la"), summary_row(result, "england")
-    sn = summary_row(result, "statistical_neighbours")
+    """Tiles: good or better (of the schools last graded before September 2024) and their pupils, schools in a
+    category of concern, and schools eligible for RISE intervention."""
+    row = summary_row(result, "la")
     n = int(row["n_category_of_concern"])
     withheld = result.committee and 0 < n < result.threshold
-    national = 100 * england["n_category_of_concern"] / england["n_schools"] if england.get("n_schools") else np.nan
-    local_concern = 100 * n / row["n_schools"] if row.get("n_schools") else np.nan
-    snapshot = f"{pd.Timestamp(result.as_at):%Y-%m-%d}"
+    share = _fact(result, "inspections_category_of_concern_pct")
+    national = _fact(result, "inspections_category_of_concern_pct", "england")
+    neighbours = _fact(result, "inspections_good_or_better", "neighbours")
+    legacy = result.as_at >= KEY_JUDGEMENTS_FROM
+    of = f"of {int(row['n_graded']):,} schools last graded before September 2024" if legacy else \
+        f"of {int(row['n_graded']):,} graded schools"
+    stuck = _fact(result, "rise_eligible")
+    stuck_n = 0 if stuck is None else stuck.count
+    rise_tile = [] if stuck is None else [
+        replace(_tile(result, "rise_eligible", "Schools eligible for RISE intervention ('stuck')",
+                      "requires improvement or equivalent at the latest inspection and below good before "
+                      "(the DfE's rule)", withheld=result.committee and 0 < stuck_n < result.threshold),
+                versus="", england=None)]  # a count: England's is not a comparison
     return [
-        Tile(key="inspections_good_or_better", label="Graded schools good or better",
-             value=_figure(row["pct_good_or_better"]), unit="percent", decimals=0, missing="not available",
-             detail=(f"Legacy overall grade; {_count(result, int(row['n_no_overall_grade']))} with no overall grade "
-                     "left out. " if result.as_at >= KEY_JUDGEMENTS_FROM else "")
-             + f"England {percent(england['pct_good_or_better'])}; neighbours {percent(sn.get('pct_good_or_better'))}",
-             england=_figure(england["pct_good_or_better"]), polarity="High",
-             versus=versus_england(row["pct_good_or_better"], england["pct_good_or_better"], "High", 0),
-             period=snapshot),
-        Tile(key="inspections_pupils_good_or_better", label="Pupils in good or better schools",
-             value=_figure(row["pct_pupils_good_or_better"]), unit="percent", decimals=0, missing="not available",
-             detail=f"England {percent(england['pct_pupils_good_or_better'])}",
-             england=_figure(england["pct_pupils_good_or_better"]), polarity="High",
-             versus=versus_england(row["pct_pupils_good_or_better"], england["pct_pupils_good_or_better"], "High", 0),
-             period=snapshot),
-        Tile(key="inspections_category_of_concern", label="Schools in a category of concern",
-             value=None if withheld else float(n), unit="count", suppressed=withheld, polarity="Low",
-             detail=(f"of {row['n_schools']:,} schools" if withheld else
-                     f"{local_concern:.1f}% of {row['n_schools']:,} schools") + f"; England {national:.1f}%",
-             versus=versus_england(local_concern, national, "Low", 1), period=snapshot),
+        _tile(result, "inspections_good_or_better", "Good or better (overall effectiveness)",
+              f"{of}; England {percent(None if _fact(result, 'inspections_good_or_better', 'england') is None else _fact(result, 'inspections_good_or_better', 'england').value)}; neighbours "
+              f"{percent(None if neighbours is None else neighbours.value)}"),
+        _tile(result, "inspections_pupils_good_or_better", "Pupils in good or better schools (overall effectiveness)",
+              f"pupils in the {of.removeprefix('of ')}; England "
+              f"{percent(None if _fact(result, 'inspections_pupils_good_or_better', 'england') is None else _fact(result, 'inspections_pupils_good_or_better', 'england').value)}"),
+        _tile(result, "inspections_category_of_concern", "Schools in an Ofsted category of concern",
+              (f"of {row['n_schools']:,} schools" if withheld else
+               f"{shown(share)} of {row['n_schools']:,} schools") + f"; England {shown(national)}",
+              withheld=withheld, compare="inspections_category_of_concern_pct"),
+        *rise_tile,
     ]
+
+
+def summary_tiles(result: Inspections) -> list[Tile]:
+    """The tile of indicator A on the summary page: pupils in good or better schools counting the 2024/25
+    inspections by the key-judgement rule (A's own measure, labelled so)."""
+    england = _fact(result, "inspections_pupils_good_or_better_with_rule", "england")
+    return [_tile(result, "inspections_pupils_good_or_better_with_rule",
+                  "Pupils in good or better schools (A: with the key-judgement rule)",
+                  "2024/25 inspections counted by the key-judgement rule; report cards left out; England "
+                  + shown(england).replace(".0%", "%"), decimals=1)]
+
+
+def shown(fact: Fact | None) -> str:
+    """A percentage fact to one place (``2.4%``), or 'not available'."""
+    return "not available" if fact is None or fact.value is None else fact.text(1)
 
 
 def _figure(value: object) -> float | None:
@@ -235,30 +339,41 @@ def method_points(result: Inspections) -> list[str]:
     frameworks = [config()["good_equivalent"][settings.good_equivalent]["text"]] \
         if result.as_at >= KEY_JUDGEMENTS_FROM else []
     frameworks += [config()["report_cards"]] if result.as_at >= REPORT_CARDS_FROM else []
+    categories = ("special measures and serious weaknesses (before 2015 also a notice to improve; from 10 November "
+                  "2025 requires significant improvement)" if result.as_at >= REPORT_CARDS_FROM else
+                  "special measures and serious weaknesses (before 2015 also a notice to improve)")
     return [
         "Good or better: the latest overall effectiveness grade, outstanding or good, as a share of the schools "
-        "with a grade; schools in special measures, with serious weaknesses or (before 2015) a notice to improve "
-        "are in a category of concern.",
+        f"with a grade. Ofsted's categories of concern are {categories}; requires improvement is not a category, "
+        "and neither is the LA's own list of schools at risk.",
         *frameworks,
         config()["not_inspected"][settings.not_inspected],
         config()["pupils"],
         f"Region: the LA's region in the statistical neighbours workbook ({result.areas.region or 'none'} in "
         "Ofsted's file). Statistical neighbours: all the schools of the comparator LAs counted together, not an "
         "average of their percentages.",
+        *rise.rule_points(result.as_at),
     ]
 
 
 
-def trend_sentence(result: Inspections) -> str:
-    """How % good or better moved from the first to the latest snapshot, LA and England."""
+def trend_sentence(result: Inspections) -> Said:
+    """How % good or better moved from the first to the latest snapshot, LA and England, with the schools behind
+    each figure (from September 2024 fewer schools have an overall grade each term)."""
     first, last = result.first_as_at, result.as_at
     if first == last:
-        return f"The pack has one Ofsted snapshot ({when(last)}), so there is no trend to show yet."
-    la0, la1 = summary_row(result, "la", as_at=first), summary_row(result, "la")
-    en0, en1 = summary_row(result, "england", as_at=first), summary_row(result, "england")
-    return (f"From {when(first)} to {when(last)} the share of {result.areas.la_name}'s graded schools that are good "
-            f"or better went from {percent(la0['pct_good_or_better'])} to {percent(la1['pct_good_or_better'])}; in England "
-            f"from {percent(en0['pct_good_or_better'])} to {percent(en1['pct_good_or_better'])}.")
+        return Said(f"The pack has one Ofsted snapshot ({when(last)}), so there is no trend to show yet.")
+    la0, la1 = (_fact(result, "inspections_good_or_better", "la", first),
+                _fact(result, "inspections_good_or_better", "la", last))
+    en0, en1 = (_fact(result, "inspections_good_or_better", "england", first),
+                _fact(result, "inspections_good_or_better", "england", last))
+    text = (Said(f"From {when(first)} to {when(last)} the share of {result.areas.la_name}'s schools with an overall "
+                 "effectiveness grade that are good or better went from ") + _pct(la0) + " to " + _pct(la1)
+            + "; in England from " + _pct(en0) + " to " + _pct(en1) + ".")
+    if last >= KEY_JUDGEMENTS_FROM and la0 is not None and la1 is not None and la0.denominator and la1.denominator:
+        text = text + (f" The schools behind it are fewer each term, as schools inspected from September 2024 leave "
+                       f"it: {la0.denominator:,.0f} then, {la1.denominator:,.0f} now.")
+    return text
 
 
 def breakdown_points(result: Inspections) -> list[str]:
@@ -334,19 +449,25 @@ def report_card_sentences(result: Inspections) -> list[str]:
     return lines
 
 
-def schools_sentence(result: Inspections) -> str:
+def schools_sentence(result: Inspections) -> Said:
     """How many of the LA's schools were inspected since the last report's file, and how their grades moved."""
     schools = result.schools
     start = when(last_report_file(result))
     if schools.empty:
-        return (f"No school in {result.areas.la_name} had an inspection of its own between {start} (the Ofsted file "
-                f"the last report used) and {when(result.as_at)}.")
+        return Said(f"No school in {result.areas.la_name} was inspected after {start} (the Ofsted file the last "
+                    f"report's date has) and by {when(result.as_at)}.")
     moved = schools["change"].value_counts()
     words = config()["changes_said"]
     parts = [f"{_count(result, int(moved[k]))} {words[k]}" for k in words if moved.get(k)]
-    return (f"{_count(result, len(schools), 'schools' if len(schools) != 1 else 'school')} in "
-            f"{result.areas.la_name} had an inspection of their own between {start} (the Ofsted file the last "
-            f"report used) and {when(result.as_at)}: " + ", ".join(parts) + ".")
+    rule = int(schools["basis"].eq("key_judgement_rule").sum())
+    by_rule = (f" Of them, {_count(result, rule)} {'was' if rule == 1 else 'were'} inspected under the key "
+               "judgements, which give no overall grade: their grade here is the key-judgement rule's, as on every "
+               "page of this report." if rule else "")
+    total = _fact(result, "inspections_inspected_since")
+    return (_said(result, total) + f" {'inspection' if len(schools) == 1 else 'inspections'} of "
+            f"{result.areas.la_name}'s schools {'was' if len(schools) == 1 else 'were'} dated after {start} (the "
+            f"Ofsted file the last report's date has) and by {when(result.as_at)}: " + ", ".join(parts) + "."
+            + by_rule)
 
 
 
@@ -378,10 +499,72 @@ def frameworks_sentence(result: Inspections) -> str:
         parts.append(f"{_count(result, ungraded)} were inspected before September 2024 without an overall grade")
     if n.get("none", 0):
         parts.append(f"{_count(result, int(n['none']))} have no inspection counted")
-    apart = (" The grades of the frameworks are never merged into one: a school with no grade under a framework "
-             "is counted as such." if result.as_at >= KEY_JUDGEMENTS_FROM else "")
+    apart = (" The grades of the frameworks are never merged into one on this page: a school with no grade under "
+             "a framework is counted as such (the summary's indicators A and C use a measure of their own, said "
+             "above)." if result.as_at >= KEY_JUDGEMENTS_FROM else "")
     return (f"By the framework of their latest inspection, of {result.areas.la_name}'s {_count(result, total)} "
             f"schools as at {when(result.as_at)}: " + "; ".join(parts) + "." + apart)
+
+
+#: The four groups of Ofsted's current presentation, as the sentence names them.
+GROUP_WORDS = {
+    "report_card": ("have a report card", "inspected from 10 November 2025: each evaluation area graded, no "
+                                          "overall grade"),
+    "key_judgements": ("were last inspected under the key judgements", "2 September 2024 to 9 November 2025: no "
+                                                                       "overall grade"),
+    "overall": ("were last graded before September 2024", "overall effectiveness"),
+    "not_inspected": ("have not yet been inspected", ""),
+}
+GROUP_FACTS = {"report_card": "ofsted_group_report_card", "key_judgements": "ofsted_group_key_judgements",
+               "overall": "ofsted_group_overall", "not_inspected": "ofsted_group_not_inspected"}
+
+
+def groups_sentences(result: Inspections) -> list[Said]:
+    """The LA's schools in the four groups of Ofsted's current presentation (never pooled), with their pupils,
+    and what "good or better" is of."""
+    name = result.areas.la_name
+    total = _fact(result, "inspections_schools")
+    parts = []
+    for group, (verb, explained) in GROUP_WORDS.items():
+        fact = _fact(result, GROUP_FACTS[group])
+        if fact is None or (not fact.count and group != "overall"):
+            continue
+        pupils = _fact(result, GROUP_FACTS[group] + "_pupils")
+        inside = [cite(f"{pupils.count:,} pupils", (pupils, 0))] if pupils is not None and pupils.value is not None \
+            and not (result.committee and fact.count < result.threshold) else []
+        inside += [Said(explained)] if explained else []
+        parts.append(_said(result, fact) + " " + verb + (" (" + joined(inside, "; ") + ")" if inside else ""))
+    lines = [Said(f"Ofsted now presents a school's inspection in one of four groups, which are never pooled. Of "
+                  f"{name}'s ") + _said(result, total) + f" schools as at {when(result.as_at)}, "
+             + joined(parts, "; ") + "."]
+    overall = _fact(result, "ofsted_group_overall")
+    good = _fact(result, "inspections_good_or_better")
+    if overall is not None and overall.count and good is not None and good.value is not None:
+        lines.append(Said('"Good or better" is a grade of the last group only: ') + _pct(good) + " of those "
+                     + _said(result, overall) + " schools are good or outstanding for overall effectiveness"
+                     + _benchmarks(result, "inspections_good_or_better") + ".")
+    return lines
+
+
+def rise_sentence(result: Inspections) -> Said:
+    """How many of the LA's schools are eligible for RISE intervention, against its benchmarks (the DfE's rule)."""
+    fact = _fact(result, "rise_eligible")
+    if fact is None:
+        return Said("" if rise.applies(result.as_at) else "The Department for Education's RISE programme began in "
+                    "2025, after this report's date, so no school is counted as eligible for it.")
+    england = _fact(result, "rise_eligible", "england")
+    neighbours = _fact(result, "rise_eligible", "neighbours")
+    n = fact.count
+    text = (_said(result, fact) + f" of {result.areas.la_name}'s schools {_is(result, n)} eligible for RISE "
+            "intervention by the DfE's rule ('stuck': requires improvement or equivalent at the latest inspection "
+            "and below good at the one before)")
+    others = []
+    if neighbours is not None:
+        others.append(_said(result, neighbours) + " across its statistical neighbours")
+    if england is not None:
+        others.append(cite(f"{england.count:,} in England", (england, 0)))
+    return text + ("; " + joined(others, " and ") if others else "") + ". Schools in a category of concern are " \
+        "counted apart, above."
 
 
 def _grade_words(counts: Mapping[str, int], result: Inspections) -> str:
@@ -404,7 +587,7 @@ def previous_below_good_sentences(result: Inspections) -> list[str]:
                 "below good then cannot be followed."]
     if not c["below_good"]:
         return [f"None of {name}'s schools was below good in Ofsted's file as at {when(then)}."]
-    lines = [f"In Ofsted's file as at {when(then)} (the one the last report used), {_count(result, c['below_good'])} "
+    lines = [f"In Ofsted's file as at {when(then)} (the one of the last report's date), {_count(result, c['below_good'])} "
              f"of {name}'s schools were below good: {_grade_words(c, result)}."]
     found = (f"{_count(result, c['found'])} are followed to a school in Ofsted's file as at {when(result.as_at)} "
              f"({_count(result, c['same_urn'])} by the same URN, {_count(result, c['successor'])} to the academy or "
@@ -413,7 +596,9 @@ def previous_below_good_sentences(result: Inspections) -> list[str]:
              f"{_count(result, c['now_good'])} {_is(result, c['now_good'])} now good or better and "
              f"{_count(result, c['still_below'])} {_is(result, c['still_below'])} still below good"
              + (f" ({_count(result, c['report_card'])} have a report card instead of a grade)" if c["report_card"]
-                else ""))
+                else "")
+             + (f" ({_count(result, c['by_rule'])} of these grades are the key-judgement rule's, their inspection "
+                "giving no overall grade)" if c.get("by_rule") else ""))
     waiting = (f"{_count(result, c['not_reinspected'])} {_has(result, c['not_reinspected'])} not been inspected since"
                + (f" ({_count(result, c['not_reinspected_successor'])} of them converted and not yet inspected in "
                   "their new form, so Ofsted's file shows the old grade)" if c["not_reinspected_successor"] else ""))

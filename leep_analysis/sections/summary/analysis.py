@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ... import analyses, previous
+from ... import analyses, facts, previous
 from ...config import load_config
 from ...content import Tile
 from .. import achievement, budget, concerns, inspections, support
@@ -60,7 +60,8 @@ class Summary:
     tiles: list[Tile]
     narrative: Mapping[str, Any]
     rules: list[str] = field(default_factory=list)
-    since_last: since.SinceLastReport | None = None
+    since_last: since.SinceLastReport | None = None  # against the previous pack
+    facts: pd.DataFrame = field(default_factory=facts.empty)  # facts.COLUMNS: the LA's own entries (F)
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,24 @@ class Part:
 
 
 def _achievement(ach: achievement.Achievement, params: PeriodParams) -> Part:
-    notable = [achievement.sentence(r, ach.comp.la_name) for r in ach.latest.to_dict("records")
-               if r["tile"] and not pd.isna(r["la_value"])]
+    notable = []
+    for r in ach.latest.to_dict("records"):
+        if r["tile"] and not pd.isna(r["la_value"]):
+            notable.append(achievement.sentence(r, ach.comp.la_name))
+            # a headline whose companion measure tells against it says so (NEET beside activity not known)
+            companion = achievement.words.companion_sentence(ach, r["indicator"])
+            if companion is not None:
+                notable.append(companion)
     return Part(notable, achievement.headline_tiles(ach), evaluation.attainment_measures(ach.latest))
 
 
 def _inspections(ins: inspections.Inspections, params: PeriodParams) -> Part:
-    measures = evaluation.inspection_measures(ins.summary, params.evaluation)
-    return Part([inspections.headline_sentence(ins), inspections.pupils_sentence(ins), inspections.concern_sentence(ins)],
-                inspections.headline_tiles(ins), measures, events=ins)
+    measures = evaluation.inspection_measures(ins.known, params.evaluation)
+    lines = [inspections.headline_sentence(ins), inspections.pupils_sentence(ins),
+             inspections.words.with_rule_sentence(ins), inspections.concern_sentence(ins),
+             inspections.words.rise_sentence(ins)]
+    return Part([line for line in lines if line], [*inspections.headline_tiles(ins), *inspections.words.summary_tiles(ins)],
+                measures, events=ins)
 
 
 def _support(sup: support.Analysis, params: PeriodParams) -> Part:
@@ -96,8 +106,7 @@ def _budget(result: budget.analysis.BudgetResult, params: PeriodParams) -> Part:
 
 
 def _concerns(con: concerns.Concerns, params: PeriodParams) -> Part:
-    progress = words.category_progress(evaluation.category_counts(con.schools),
-                                       params.suppression_threshold if params.for_committee else None)
+    progress = words.category_progress(con.known, params.suppression_threshold if params.for_committee else None)
     return Part(concerns.messages(con), extra={"B": progress}, events=con)
 
 
@@ -121,6 +130,7 @@ def work_out(inputs: Inputs, **used: Any) -> Summary:
     section; without them those indicators are "not rated" with the reason.
     """
     params = inputs.params
+    events = used.pop("events", None)
     parts = {section: PARTS[section](result, params) for section, result in used.items()}
     measures = [p.measures for p in parts.values() if p.measures is not None]
     measures.append(evaluation.entered_measures(params.evaluation))
@@ -132,21 +142,24 @@ def work_out(inputs: Inputs, **used: Any) -> Summary:
     extra = {k: v for p in parts.values() for k, v in p.extra.items()}
     indicators = evaluation.summary_table(rated, narrative, extra)
     found = {section: p.events for section, p in parts.items() if p.events is not None}
+    own = [facts.row("complaints", params.evaluation.complaints)] if params.evaluation.complaints is not None else []
     return Summary(measures=rated, indicators=indicators, messages={s: p.messages for s, p in parts.items()},
                    tiles=shown, narrative=narrative,
-                   rules=words.rules_text(evaluation.rules(params.evaluation), evaluation.tolerances(params.evaluation)),
-                   since_last=since_last_report(inputs, rated, indicators, shown, found))
+                   rules=words.rules_text(evaluation.rules(params.evaluation),
+                                          evaluation.tolerances(params.evaluation, rated)),
+                   since_last=since_last_report(inputs, rated, indicators, shown, found, events),
+                   facts=facts.frame(own))
 
 
 def since_last_report(inputs: Inputs, rated: pd.DataFrame, indicators: pd.DataFrame, tiles: list[Tile],
-                      found: Mapping[str, Any]) -> since.SinceLastReport:
-    """This pack against the previous pack the params name (``previous.load``), as that pack published it."""
+                      found: Mapping[str, Any], events: Any = None) -> since.SinceLastReport:
+    """This pack against the previous pack the params name (``previous.load``), as that pack published it;
+    the schools' events since the last report's date from the pack's events table (``events.Events``)."""
     params = inputs.params
-    kinds = tuple(k for k, section in (("entered_concern", "concerns"), ("left_concern", "concerns"),
-                                       ("started_support", "support"), ("ended_support", "support"),
-                                       ("inspected", "inspections")) if section in found)
+    kinds = tuple(k for k, section in since.EVENT_SECTIONS.items() if section in found)
     return since.compare(
         previous.load(params), indicators=indicators, measures=rated, tiles=tiles,
         reasons=since.rating_reasons(rated, params.evaluation),
-        events=since.events(**found, since=params.since, as_at=params.as_at), kinds=kinds, period=params.period, since=params.since,
+        events=since.events(events, inspections=found.get("inspections"), since=params.since, as_at=params.as_at),
+        kinds=kinds, period=params.period, since=params.since,
         committee=params.for_committee, threshold=params.suppression_threshold)

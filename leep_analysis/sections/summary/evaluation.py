@@ -43,14 +43,27 @@ def rules(settings: EvaluationSettings) -> list[dict[str, Any]]:
     return list(definitions()["rag_rules"])
 
 
-def tolerance(indicator: str, settings: EvaluationSettings) -> float:
-    """How far from national an indicator's measures may be and still be in line: the params', else the configured."""
-    return float(settings.tolerances.get(indicator, definitions()["indicators"][indicator]["tolerance"]))  # type: ignore[call-overload]
+def tolerance(indicator: str, settings: EvaluationSettings, key: str | None = None) -> float:
+    """How far from national a measure may be and still be in line: the params' margin for the indicator where
+    they set one, else the measure's own (``config/measures.yaml``, ``in_line``: the one rule the tiles and the
+    sections' sentences use too), else the indicator's configured one."""
+    from ... import measures
+
+    if indicator in settings.tolerances:
+        return float(settings.tolerances[indicator])  # type: ignore[index]
+    if key is not None and measures.known(key):
+        return float(measures.get(key).in_line)
+    return float(definitions()["indicators"][indicator]["tolerance"])
 
 
-def tolerances(settings: EvaluationSettings) -> dict[str, float]:
-    """The tolerance in force for each of A to E (F and G are not compared with national)."""
-    return {letter: tolerance(letter, settings) for letter in "ABCDE"}
+def tolerances(settings: EvaluationSettings, rated: pd.DataFrame | None = None) -> list[tuple[str, str, float]]:
+    """The margin in force for each measure of A to E: (indicator, measure, margin); F and G are not compared
+    with national. Without measures, each indicator's configured margin."""
+    if rated is None or rated.empty:
+        return [(letter, "", tolerance(letter, settings)) for letter in "ABCDE"]
+    rows = rated[rated["indicator"].isin(list("ABCDE"))]
+    return [(r["indicator"], str(r["measure"]), tolerance(r["indicator"], settings, r["key"]))
+            for r in rows.to_dict("records")]
 
 
 def versus_national(local: float, national: float, polarity: str, tol: float) -> str | None:
@@ -93,7 +106,7 @@ def rate_measures(measures: pd.DataFrame, settings: EvaluationSettings) -> pd.Da
             ratings.append(row.rag if "rag" in out.columns and isinstance(row.rag, str) else "not rated")
             continue
         comparison = versus_national(row.local, row.national, config[row.indicator]["polarity"],
-                                     tolerance(row.indicator, settings))
+                                     tolerance(row.indicator, settings, row.key))
         comparisons.append(comparison)
         ratings.append(rate(comparison, row.trend, rule_list))
     out["versus_national"] = comparisons
@@ -161,44 +174,38 @@ def _direction(change: float, polarity: str, tol: float) -> str | None:
     return "improving" if (change > 0) == (polarity == "High") else "declining"
 
 
-def inspection_measures(summary: pd.DataFrame, settings: EvaluationSettings) -> pd.DataFrame:
-    """Measures A, B and C from the inspections summary (``inspections.summary``, group ``all``).
+#: The measures of A, B and C (``config/measures.yaml``), worked out by the inspections section.
+INSPECTION_MEASURES = {"A": "inspections_pupils_good_or_better_with_rule",
+                       "B": "inspections_category_of_concern_pct",
+                       "C": "inspections_not_good_with_rule"}
 
-    A: % of pupils in good or better schools; B: % of schools in a category of
-    concern; C: % of graded schools not good or better. Local is the LA, national
-    England, at the latest snapshot; the trend is the change from the earliest
-    snapshot of the pack with a figure to the latest, against the indicator's
+
+def inspection_measures(known: Any, settings: EvaluationSettings) -> pd.DataFrame:
+    """Measures A, B and C from the inspections section's facts (``facts.Facts``).
+
+    A: % of pupils in good or better schools and C: % of schools not good or better, each counting
+    the inspections from September 2024 to November 2025 by the key-judgement rule (their own
+    measures, labelled so, never Ofsted's "good or better"); B: % of schools in an Ofsted category
+    of concern. Local is the LA, national England, at the latest snapshot; the trend is the change
+    from the earliest snapshot of the pack with a figure to the latest, against the indicator's
     tolerance. Returns ``MEASURE_COLUMNS``.
     """
+    from ...measures import get
+
     config = definitions()["indicators"]
-    rows = summary[summary["group"] == "all"].copy()
-    rows["pct_concern"] = 100 * rows["n_category_of_concern"] / rows["n_schools"].where(rows["n_schools"] > 0)
-    # A and C as docs/evaluation-indicators.md defines them: the legacy grade, with the key-judgement
-    # schools good or better by the configured rule (the summary's separate figure) added on both sides
-    graded = rows["n_graded"] + rows["n_key_judgements"]
-    good = rows["n_good_or_better"] + rows["n_key_judgements_good_by_rule"]
-    rows["pct_not_good"] = 100 - (100 * good / graded.where(graded > 0)).round(1)
-    pupils = rows["pupils_graded"].astype("Float64") + rows["pupils_key_judgements"].astype("Float64")
-    pupils_good = rows["pupils_good_or_better"].astype("Float64") \
-        + rows["pupils_key_judgements_good_by_rule"].astype("Float64")
-    rows["pct_pupils_good_or_better"] = (100 * pupils_good / pupils.where(pupils > 0)).astype("float64").round(1)
-    last = rows["as_at"].max()
-    spec = [("A", "pct_pupils_good_or_better", "Pupils in good or better schools"),
-            ("B", "pct_concern", "Schools in a category of concern"),
-            ("C", "pct_not_good", "Graded schools not good or better")]
     out = []
-    for letter, column, name in spec:
-        def value(area: str, when: pd.Timestamp, c: str = column) -> float:
-            found = rows[(rows["area_type"] == area) & (rows["as_at"] == when)][c]
-            return float(found.iloc[0]) if len(found) and not pd.isna(found.iloc[0]) else float("nan")
-        local, national = value("la", last), value("england", last)
-        known = rows[(rows["area_type"] == "la") & rows[column].notna()]
-        first = known["as_at"].min() if not known.empty else last
-        change = local - value("la", first) if first != last else float("nan")
-        trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings))
-        evidence = words.inspection_evidence(name, local, national, last, change, first)
-        out.append((letter, name, round(local, 1), round(national, 1), "percent", trend, evidence, 1, column,
-                    f"{last:%Y-%m-%d}", ""))
+    for letter, key in INSPECTION_MEASURES.items():
+        dates = sorted(f.period for f in known if f.measure == key and f.area == "la" and f.value is not None)
+        if not dates:
+            continue
+        last, first = dates[-1], dates[0]
+        local, national = known.get(key, "la", last), known.find(key, "england", last)
+        change = local.value - known.get(key, "la", first).value if first != last else float("nan")
+        trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings, key))
+        evidence = words.inspection_evidence(letter, get(key).label, local, national, change, first,
+                                             known=known)
+        out.append((letter, get(key).label, local.value, float("nan") if national is None else national.value,
+                    "percent", trend, evidence, 1, key, last, ""))
     return pd.DataFrame(out, columns=MEASURE_COLUMNS)
 
 
@@ -220,24 +227,9 @@ def attainment_measures(latest: pd.DataFrame) -> pd.DataFrame:
             trend = row["trend"] if isinstance(row["trend"], str) else None
             out.append((letter, f"{row['label']} ({row['year_label']})", float(row["la_value"]),
                         float(row["england"]) if not pd.isna(row["england"]) else float("nan"), str(row["unit"]),
-                        trend, words.attainment_evidence(row, trend), int(row["decimals"]), code,
+                        trend, words.attainment_evidence(row, trend), int(row["decimals"]), f"achievement_{code}",
                         str(int(row["year"])), parse_year_label(str(row["year_label"]))[1] or ""))
     return pd.DataFrame(out, columns=MEASURE_COLUMNS)
-
-
-def category_counts(schools: pd.DataFrame) -> tuple[int, int, int]:
-    """B's second question, from the concerns section: are schools in a category improving fast enough?
-
-    ``schools`` is ``Concerns.schools`` (``progress``, ``months_in_category``).
-    Returns how many schools cause concern, how many were not taking effective
-    action at their latest visit, and how many have been in their category for
-    18 months or more (``words.category_progress`` says it).
-    """
-    if schools.empty:
-        return 0, 0, 0
-    stuck = int(schools["progress"].str.startswith("not taking").sum())
-    long = int(schools["months_in_category"].ge(18).sum())
-    return len(schools), stuck, long
 
 
 INDICATOR_COLUMNS = ["indicator", "description", "national", "local", "trend", "rag", "evidence", "actions",

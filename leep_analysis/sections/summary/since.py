@@ -36,8 +36,11 @@ MOVEMENT_COLUMNS = ["indicator", "measure", "previous", "now", "change", "unit",
 RATING_COLUMNS = ["indicator", "previous", "now", "direction", "reason"]
 #: Columns of ``SinceLastReport.events``: one row per school and event in the period.
 EVENT_COLUMNS = ["kind", "school", "detail"]
-#: Events, in the order the sentences give them.
-EVENT_KINDS = ["entered_concern", "left_concern", "started_support", "ended_support", "inspected"]
+#: Events, in the order the sentences give them, and the section a pack needs to tell each.
+EVENT_SECTIONS = {"entered_category": "concerns", "left_category": "concerns", "entered_at_risk": "concerns",
+                  "left_at_risk": "concerns", "started_support": "support", "ended_support": "support",
+                  "inspected": "inspections"}
+EVENT_KINDS = list(EVENT_SECTIONS)
 
 
 
@@ -258,27 +261,28 @@ def tile_polarity(key: str) -> str | None:
     return polarity if isinstance(polarity, str) else None
 
 
-def events(*, concerns: Any = None, support: Any = None, inspections: Any = None, since: dt.date,
-           as_at: dt.date) -> pd.DataFrame:
-    """Schools that entered or left a category of concern, started or ended support, or were inspected since ``since``.
+def events(found: Any = None, *, inspections: Any = None, since: dt.date, as_at: dt.date) -> pd.DataFrame:
+    """Schools that entered or left an Ofsted category or the LA's at-risk list, started or ended support, or were
+    inspected since ``since``: from the pack's events table (``events.Events``), each event told once.
 
-    From this pack's section results (``Concerns``, support ``Analysis``,
-    ``Inspections``; any may be None where its section is not chosen). ``school``
-    is the name the section holds (the words give counts only in committee packs).
-    Returns ``EVENT_COLUMNS``.
+    Inspections are those the inspections page lists (``Inspections.schools``, from the same events): after the
+    Ofsted file of the last report's date. ``school`` is the name the events hold (the words give counts only
+    in committee packs). Returns ``EVENT_COLUMNS``.
     """
-    start = pd.Timestamp(since)
+    start, end = pd.Timestamp(since), pd.Timestamp(as_at)
     rows: list[tuple[str, str, str]] = []
-    if concerns is not None:
-        entered = concerns.schools[pd.to_datetime(concerns.schools["date_entered"]).gt(start)]
-        rows += [("entered_concern", n, c) for n, c in zip(entered["school_name"], entered["category"], strict=True)]
-        left = concerns.exits[pd.to_datetime(concerns.exits["date_exited"]).gt(start)]
-        rows += [("left_concern", n, c) for n, c in zip(left["school_name"], left["category"], strict=True)]
-    if support is not None:  # as the support section's reach counts them: episodes started or ended in the period
-        reg = support.data.register
-        school = "lineage" if "lineage" in reg else "urn"
-        started = reg[reg["start_date"].gt(start)].drop_duplicates(school)
-        ended = reg[reg["end_date"].gt(start) & reg["end_date"].le(pd.Timestamp(as_at))].drop_duplicates(school)
+    if found is not None and found.concerns is not None:
+        log = found.concerns
+        entered = log[log["date_entered"].gt(start) & log["date_entered"].le(end)]
+        left = log[log["date_exited"].gt(start) & log["date_exited"].le(end)]
+        for frame, verb in ((entered, "entered"), (left, "left")):
+            for ofsted, kind in ((True, f"{verb}_category"), (False, f"{verb}_at_risk")):
+                part = frame[frame["ofsted"] == ofsted]
+                rows += [(kind, n, c) for n, c in zip(part["school_name"], part["category"], strict=True)]
+    if found is not None and found.support is not None:  # as the support page counts them: by school
+        reg = found.support
+        started = reg[reg["start_date"].gt(start)].drop_duplicates("lineage")
+        ended = reg[reg["end_date"].gt(start) & reg["end_date"].le(end)].drop_duplicates("lineage")
         rows += [("started_support", n, t) for n, t in zip(started["school_name"], started["support_type"], strict=True)]
         rows += [("ended_support", n, t) for n, t in zip(ended["school_name"], ended["support_type"], strict=True)]
     if inspections is not None:

@@ -37,7 +37,10 @@ def measures(result: Summary) -> Table:
     table = result.measures[columns].reset_index(drop=True)
     return Table(name="measures", frame=table, caption="The measures behind each rating",
                  columns={"indicator": content.text(""), "measure": content.text("Measure"),
-                          "local": content.measure("Local"), "national": content.measure("National"),
+                          "local": content.of_measure(content.measure("Local"), measure_from="key", area="la",
+                                                      period_from="year"),
+                          "national": content.of_measure(content.measure("National"), measure_from="key",
+                                                         area="england", period_from="year"),
                           "versus_national": content.code("Against national", {"better": "better", "worse": "worse",
                                                                               "in_line": "in line"}),
                           "trend": content.trend("Trend"), "rag": content.rag("Rating"),
@@ -79,12 +82,23 @@ def headlines(result: Summary) -> Table:
     return Table(name="headlines", frame=frame, suppressed=withheld, shown=False,
                  caption="The headline figures shown above",
                  columns={"key": content.text("Measure key"), "label": content.text("Headline"),
-                          "value": content.measure("Figure"), "unit": content.code("Unit", units),
+                          "value": content.of_measure(content.measure("Figure"), measure_from="key", area="la",
+                                                      period_from="period"),
+                          "unit": content.code("Unit", units),
                           "decimals": content.count("Decimal places"), "period": content.text("Figure of"),
-                          "status": content.text("Status"), "england": content.measure("England"),
+                          "status": content.text("Status"),
+                          "england": content.of_measure(content.measure("England"), measure_from="key",
+                                                        area="england", period_from="period"),
                           "versus": content.code("Against England", {"better": "better", "worse": "worse",
                                                                      "in_line": "in line"}),
                           "detail": content.text("Detail")})
+
+
+def facts_table(result: Summary) -> Table:
+    """The summary's own facts (the LA's entries: ``config/measures.yaml``), joined into ``tables/facts.csv``."""
+    from ... import facts
+
+    return facts.table(result.facts, "summary")
 
 
 def since_last_report(result: Summary) -> list[Block]:

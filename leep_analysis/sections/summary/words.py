@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ... import disclosure
+from ...facts import Said, cite
 from ...wording import number
 
 #: Evidence of indicator F or G when the LA entered nothing in the params file.
@@ -37,11 +38,40 @@ TREND_WORDS = {
 }
 
 
-def inspection_evidence(name: str, local: float, national: float, last: pd.Timestamp, change: float,
-                        first: pd.Timestamp) -> str:
-    """Evidence of measure A, B or C: the LA against England at the latest snapshot, and the change since ``first``."""
-    return (f"{name}: {local:.1f}% against England {national:.1f}% on {last:%d %b %Y}"
-            + (f"; {change:+.1f} points since {first:%d %b %Y}" if not pd.isna(change) else ""))
+#: The Ofsted page's measure each of A and C is set beside where the two move apart (and whether C is its
+#: complement: not good where the page gives good).
+LEGACY = {"A": ("inspections_pupils_good_or_better", False), "C": ("inspections_good_or_better", True)}
+
+
+def inspection_evidence(letter: str, label: str, local: Any, national: Any, change: float, first: str, *,
+                        known: Any) -> Said:
+    """Evidence of measure A, B or C from the inspections section's facts: the LA against England at the latest
+    snapshot, and the change since ``first``, citing each figure.
+
+    A and C count the inspections from September 2024 to November 2025 by the key-judgement rule, a measure of
+    their own: where the Ofsted page's measure (schools last graded before September 2024) moved the other way
+    over the same snapshots, the evidence says so, with both figures.
+    """
+    when = pd.Timestamp(local.period)
+    text = (Said(f"{label}: ") + cite(local.text(1), local) + " against England "
+            + (cite(national.text(1), national) if national is not None else "not available")
+            + f" on {when:%d %b %Y}")
+    if not pd.isna(change):
+        text = text + f"; {change:+.1f} points since {pd.Timestamp(first):%d %b %Y}"
+    if letter in LEGACY:
+        key, complement = LEGACY[letter]
+        then, now = known.find(key, "la", first), known.find(key, "la", local.period)
+        if then is not None and now is not None and then.value is not None and now.value is not None \
+                and not pd.isna(change):
+            moved = now.value - then.value
+            against = (moved > 0) == (change > 0) if complement else (moved > 0) != (change > 0)
+            if against and abs(moved) >= 0.5 and abs(change) >= 0.05:
+                what = "of pupils in good or better schools" if letter == "A" else "of schools good or better"
+                text = (text + ". Schools inspected from September 2024 are counted by the key-judgement rule here; "
+                        "on Ofsted's overall effectiveness grade alone (schools last graded before September 2024, "
+                        f"fewer each term) the share {what} went from " + cite(then.text(0), (then, 0))
+                        + " to " + cite(now.text(0), (now, 0)) + " over the same time, the other way")
+    return text
 
 
 def attainment_evidence(row: pd.Series, trend: str | None) -> str:
@@ -64,20 +94,29 @@ def secretary_of_state_evidence(concerns: bool, note: str | None) -> str:
     return ("The Secretary of State has concerns" if concerns else "No concerns known") + (f": {note}" if note else "")
 
 
-def category_progress(counts: tuple[int, int, int], threshold: int | None = None) -> str:
-    """B's second question in a sentence, from ``evaluation.category_counts``.
+def category_progress(known: Any, threshold: int | None = None) -> Said:
+    """B's second question in a sentence, from the concerns section's facts: the schools in an Ofsted category,
+    how many Ofsted's monitoring found not taking effective action and how long they have been in it; and, said
+    apart as the LA's own judgement, the schools it judges at risk.
 
-    ``threshold``: in committee packs, counts from 1 to ``threshold - 1`` are "fewer than N".
+    ``threshold``: in committee packs, counts from 1 to ``threshold - 1`` are "fewer than N" (citing nothing).
     """
-    total, stuck, long = counts
-    if not total:
-        return "No school is in a category of concern or at risk."
+    def n(measure: str) -> Said:
+        fact = known.find(measure)
+        k = 0 if fact is None else fact.count
+        text = disclosure.count_text(k, threshold=threshold or 0, committee=threshold is not None)
+        return cite(text, (fact, 0)) if fact is not None and text == f"{k:,}" else Said(text)
 
-    def n(k: int) -> str:
-        return disclosure.count_text(k, threshold=threshold or 0, committee=threshold is not None)
-
-    return (f"Of {n(total)} schools causing concern, {n(stuck)} were not taking effective action at their "
-            f"latest visit and {n(long)} had been in their category for 18 months or more.")
+    category, at_risk = known.find("concerns_ofsted_category"), known.find("concerns_at_risk")
+    if not (category and category.count) and not (at_risk and at_risk.count):
+        return Said("No school is in an Ofsted category, and the LA judges none at risk.")
+    text = (Said("Of ") + n("concerns_ofsted_category") + " schools in an Ofsted category (the LA's concerns log), "
+            + n("concerns_not_effective") + " were judged not taking effective action at their latest Ofsted "
+            "monitoring visit since the last report's date and " + n("concerns_long_in_category")
+            + " had been in their category for 18 months or more.")
+    return text + (" Separately, the LA judges " + n("concerns_at_risk") + " schools at risk (its own list, not an "
+                   "Ofsted category), " + n("concerns_at_risk_insufficient") + " of them making insufficient progress "
+                   "at the LA's latest review.")
 
 
 def _cases(comparisons: frozenset[str], trends: frozenset[str]) -> str:
@@ -104,21 +143,25 @@ def rule_sentence(rag: str, cells: set[tuple[str, str]]) -> str:
     return f"{rag.capitalize()}: {'; or '.join(groups) if groups else 'never (an earlier rule rates every case)'}."
 
 
-def rules_text(rule_list: Iterable[Mapping[str, Any]], tolerances: Mapping[str, float]) -> list[str]:
+def rules_text(rule_list: Iterable[Mapping[str, Any]], tolerances: Iterable[tuple[str, str, float]]) -> list[str]:
     """The RAG rules in force, in sentences, for printing under the table.
 
     ``rule_list`` is ``evaluation.rules`` (the first rule that fits a measure
     rates it, so each sentence names only the cases earlier rules leave),
-    ``tolerances`` is ``evaluation.tolerances`` (A to E).
+    ``tolerances`` is ``evaluation.tolerances``: (indicator, measure, margin) for each measure of A to E.
     """
     lines, rated = [], set()
     for rule in rule_list:
         cells = {(c, t) for c in rule["versus_national"] for t in rule["trend"]} - rated
         rated |= cells
         lines.append(rule_sentence(str(rule["rag"]), cells))
-    margins = ", ".join(f"{t:g} for {k}" for k, t in tolerances.items())
-    lines.append(f"In line with national means within a set margin of the national figure, in the measure's own "
-                 f"units ({margins}: percentage points for A to C). An indicator takes the worst rating of its measures. F is red if qualifying "
+    by_margin: dict[float, list[str]] = {}
+    for letter, measure, margin in tolerances:
+        by_margin.setdefault(margin, []).append(f"{letter}{': ' + measure if measure else ''}")
+    margins = "; ".join(f"{margin:g} for {', '.join(names)}" for margin, names in by_margin.items())
+    lines.append("In line with national means within the measure's own margin of the national figure, in its own units "
+                 "(percentage points for a percentage), the margin its section's pages use for \"in line\" too: "
+                 f"{margins}. An indicator takes the worst rating of its measures. F is red if qualifying "
                  "complaints rose on the previous period and green if not; G is red if the Secretary of State has "
                  "concerns.")
     return lines
@@ -127,8 +170,10 @@ def rules_text(rule_list: Iterable[Mapping[str, Any]], tolerances: Mapping[str, 
 # --------------------------------------------------------------------------- since the last report
 #: How each event is said, with the count: (singular, plural) of what the schools did.
 EVENT_WORDS = {
-    "entered_concern": ("entered a category of concern or at risk", "entered a category of concern or at risk"),
-    "left_concern": ("left a category of concern", "left a category of concern"),
+    "entered_category": ("entered an Ofsted category of concern", "entered an Ofsted category of concern"),
+    "left_category": ("left an Ofsted category of concern", "left an Ofsted category of concern"),
+    "entered_at_risk": ("joined the LA's list of schools at risk", "joined the LA's list of schools at risk"),
+    "left_at_risk": ("left the LA's list of schools at risk", "left the LA's list of schools at risk"),
     "started_support": ("started an episode of support", "started an episode of support"),
     "ended_support": ("ended an episode of support", "ended an episode of support"),
     "inspected": ("was inspected", "were inspected"),
@@ -154,9 +199,9 @@ def no_previous_report(period_before: str, since: Any) -> str:
     from ...pages import period_label
     from ...wording import long_date
 
-    return (f"There is no previous report to compare with: no pack for the {period_label(period_before).lower()} "
-            f"has been published for this local authority in this pack's output folder (nor named as previous_pack "
-            f"in the params), so nothing below is set against the last report of {long_date(since)}.")
+    return (f"The report for the {period_label(period_before).lower()} was not found, so this table of ratings and "
+            f"headline figures is not set against it; the sections still compare with the figures as at "
+            f"{long_date(since)}, the last report's date, where their sources go back that far.")
 
 
 def compared_with(result: Any) -> str:
@@ -168,7 +213,7 @@ def compared_with(result: Any) -> str:
             f"{long_date(result.previous_as_at)}), with its figures as that pack published them.")
     if result.previous_as_at != result.since:
         text += (f" This pack's counts since the last report start from {long_date(result.since)} "
-                 "(previous_as_at in the params), not from that pack's date.")
+                 "(the last report's date set for this report), not from that report's own date.")
     return text
 
 

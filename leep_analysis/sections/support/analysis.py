@@ -8,8 +8,9 @@ frames; the inputs are put together by ``data``, schools are counted by
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -56,9 +57,11 @@ def inspection_outcomes(data: SupportData) -> pd.DataFrame:
         inspection after it, up to ``as_at``, under whichever URN of the
         lineage), ``months_to_good`` (from the start to the first good or
         better inspection, for schools that started below good and got there),
-        ``outcome`` (``improved``, ``same``, ``declined``, ``not_inspected``,
-        ``not_followed``; missing without inspection data or without a grade
-        before), ``followed`` (``same_urn``, ``new_urn``, ``not_followed``).
+        ``outcome`` (the change the events table records for that inspection, as every page gives it:
+        ``improved``, ``same``, ``declined``, ``report_card`` (no grade to compare), ``first`` (no grade
+        before to compare), ``no_grade``; where there is none yet ``not_inspected`` or ``not_followed``;
+        missing without inspection data or without a grade before), ``basis_after`` (the grade's:
+        ``schools.BASES``), ``followed`` (``same_urn``, ``new_urn``, ``not_followed``).
     """
     out = data.spells.copy()
     out["phase"] = data.place(out["lineage"], "phase")
@@ -67,7 +70,7 @@ def inspection_outcomes(data: SupportData) -> pd.DataFrame:
     if data.history is None:
         for column, dtype in [("grade_before", "Int64"), ("date_before", "datetime64[ns]"), ("urn_after", "string"),
                               ("grade_after", "Int64"), ("date_after", "datetime64[ns]"),
-                              ("months_to_good", "float64"), ("outcome", "string")]:
+                              ("months_to_good", "float64"), ("outcome", "string"), ("basis_after", "string")]:
             out[column] = pd.Series(np.nan if dtype == "float64" else pd.NaT if dtype.startswith("datetime")
                                     else pd.NA, index=out.index, dtype=dtype)
         return out
@@ -81,10 +84,16 @@ def inspection_outcomes(data: SupportData) -> pd.DataFrame:
     out["date_after"] = _dates(timeline.take(timeline.day, after), out.index)
     months = pd.Series((timeline.take(timeline.day, timeline.good_from(after)) - starts) / DAYS_PER_MONTH, index=out.index)
     out["months_to_good"] = months.where(out["grade_before"].ge(3).fillna(False)).astype("float64")
-    outcome = np.select(
+    # the next inspection's change, as the events table records it: its grade against the one before it,
+    # which is the grade when support began (the last inspection on or before that day)
+    recorded = timeline.take(timeline.change, after, None)
+    fallback = np.select(
         [out["grade_after"].lt(out["grade_before"]).fillna(False), out["grade_after"].eq(out["grade_before"]).fillna(False),
          out["grade_after"].gt(out["grade_before"]).fillna(False)], ["improved", "same", "declined"], default="")
-    outcome = pd.Series(outcome, index=out.index, dtype="string").replace({"": pd.NA})
+    outcome = pd.Series([r if isinstance(r, str) else (f or None) for r, f in zip(recorded, fallback, strict=True)],
+                        index=out.index, dtype="string")
+    outcome = outcome.where(pd.Series(after >= 0, index=out.index))
+    out["basis_after"] = pd.Series(timeline.take(timeline.basis, after, None), index=out.index, dtype="string")
     waiting = outcome.isna() & out["grade_before"].notna()
     lost = out["followed"].eq("not_followed").fillna(False)
     outcome = outcome.mask(waiting & lost, "not_followed").mask(waiting & ~lost, "not_inspected")
@@ -155,6 +164,20 @@ class Analysis:
     change_pairs: pd.DataFrame
     impact: pd.DataFrame
 
+    @functools.cached_property
+    def facts(self) -> pd.DataFrame:
+        """Every measure the section owns (``facts.COLUMNS``; ``support.facts.table``)."""
+        from .facts import table
+
+        return table(self)
+
+    @functools.cached_property
+    def known(self) -> Any:
+        """The section's facts to look up (``facts.Facts``): what its tiles and sentences take their figures from."""
+        from ...facts import Facts
+
+        return Facts(self.facts)
+
 
 def impact(data: SupportData, outcomes: pd.DataFrame, pairs: pd.DataFrame, changes: pd.DataFrame,
            change_pairs: pd.DataFrame) -> pd.DataFrame:
@@ -211,14 +234,16 @@ def analyse(inputs: Inputs) -> Analysis:
     return analyses.of(inputs, "support")
 
 
-def work_out(inputs: Inputs) -> Analysis:
-    """The support section's analysis for a period, from its inputs."""
-    return analyse_data(prepare(inputs))
+def work_out(inputs: Inputs, events: Any = None) -> Analysis:
+    """The support section's analysis for a period, from its inputs and the pack's events (``events.Events``)."""
+    return analyse_data(prepare(inputs, events))
 
 def inspection_summary(result: Analysis) -> pd.DataFrame:
     """Next-inspection outcomes of supported schools and of their matched comparison schools.
 
-    Comparison percentages weight each comparison school by 1 / (number of
+    Only the supported schools with similar schools to compare are counted (the
+    impact comparison's schools), so each share's difference is the impact
+    table's. Comparison percentages weight each comparison school by 1 / (number of
     schools matched to the same supported school), so every supported school's
     comparison counts equally.
 
@@ -232,6 +257,9 @@ def inspection_summary(result: Analysis) -> pd.DataFrame:
         started below good and became good).
     """
     judged = result.outcomes[result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)]
+    # the schools the impact comparison judges: those with similar schools to compare (one population for the
+    # shares here, the tiles and the impact table's difference, which is these shares' difference)
+    judged = judged[judged["lineage"].isin(result.pairs["lineage"])]
     pairs = result.pairs[result.pairs["lineage"].isin(judged["lineage"])]
     weights = 1 / pairs.groupby("lineage")["comparison"].transform("size") if len(pairs) else pd.Series(dtype=float)
     rows = []
@@ -352,7 +380,7 @@ def school_list(result: Analysis) -> pd.DataFrame:
                             if not pd.isna(text) and text else text for text in out["providers"]]
     out = data.anonymiser.apply(out.rename(columns={"date_after": "inspected_after"}))
     columns = ["school_name", "urn", "phase", "governance", "tier", "support_types", "providers", "first_start",
-               "last_end", "grade_before", "grade_after", "inspected_after", "outcome", "followed"]
+               "last_end", "grade_before", "grade_after", "basis_after", "inspected_after", "outcome", "followed"]
     columns = [c for c in columns if c in out]
     out = out[columns]
     if data.committee:

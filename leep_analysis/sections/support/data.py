@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -155,6 +155,7 @@ def build(
     good_equivalent: str = "all_key_judgements",
     anonymiser: disclosure.Anonymiser | None = None,
     threshold: int = 5,
+    history: pd.DataFrame | None = None,
 ) -> SupportData:
     """Put the loaded inputs together as at a date (see ``SupportData``).
 
@@ -169,6 +170,8 @@ def build(
     links : GIAS links, followed as ``schools.lineages`` follows them as at ``as_at``.
     performance : school results as ``sources.performance.load_performance`` gives them.
     year_start : first day of the academic year (default: 1 September before ``as_at``).
+    history : the pack's inspections (``events.Events.inspections``: every inspection once, with the grade
+        before it and the change, as every page tells it); made here from ``mi`` where not given.
     """
     stamp = pd.Timestamp(as_at)
     if mi is not None:
@@ -217,7 +220,8 @@ def build(
         schools.insert(1, "lineage", lineage_of(schools["urn"], lineage))
         schools = schools.reset_index(drop=True)
 
-    history = inspection_history(mi, lineage, good_equivalent) if mi is not None else None
+    if history is None and mi is not None:
+        history = inspection_history(mi, lineage, good_equivalent)
     results = _results(performance, lineage, la_code) if performance is not None else None
     return SupportData(
         register=started.reset_index(drop=True), spells=spells(started, as_at), schools=schools, places=places,
@@ -245,8 +249,9 @@ def _results(performance: pd.DataFrame, lineage: Mapping[str, str], la_code: str
     return frame.groupby(["lineage", "key_stage", "measure", "year"], as_index=False)["value"].mean()
 
 
-def prepare(inputs: Inputs) -> SupportData:
-    """The period's support data from its inputs; inputs not registered in ``inputs.SPECS`` are left out."""
+def prepare(inputs: Inputs, events: Any = None) -> SupportData:
+    """The period's support data from its inputs; inputs not registered in ``inputs.SPECS`` are left out.
+    ``events``: the pack's events (``events.Events``), whose inspections the section reads."""
     from ...inputs import SPECS
 
     def optional(key: str) -> pd.DataFrame | None:
@@ -260,4 +265,5 @@ def prepare(inputs: Inputs) -> SupportData:
         performance=optional("school_performance"), settings=params.support,
         good_equivalent=params.inspections.good_equivalent, anonymiser=disclosure.anonymiser(inputs),
         threshold=params.suppression_threshold,
+        history=None if events is None else events.inspections,
     )

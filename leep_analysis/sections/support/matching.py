@@ -87,7 +87,9 @@ def comparison_pairs(data: SupportData, outcomes: pd.DataFrame) -> pd.DataFrame:
             continue
         lineages, codes = pools[phase]
         rows, after = timeline.before(codes, start), timeline.after(codes, start)
-        ok = np.flatnonzero((after >= 0) & (timeline.take(timeline.grade, rows) == grade))
+        # a comparison school's next inspection needs a grade to compare too (a report card has none)
+        ok = np.flatnonzero((after >= 0) & (timeline.take(timeline.grade, rows) == grade)
+                            & ~np.isnan(timeline.take(timeline.grade, after)))
         ok = ok[_nearest(np.abs(timeline.day[rows[ok]] - before), data.settings.comparisons)]
         good = timeline.good_from(after[ok])
         months = (timeline.take(timeline.day, good) - start) / DAYS_PER_MONTH

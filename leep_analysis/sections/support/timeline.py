@@ -31,6 +31,11 @@ class Timeline:
         self.day = day_numbers(hist["inspection_date"])
         self.grade = hist["grade"].to_numpy(dtype=float, na_value=np.nan)
         self.urn = hist["urn"].astype("string").to_numpy(dtype=object)
+        # each inspection's change from the one before, as the events table records it (every page's)
+        self.change = (hist["change"].astype(object).to_numpy() if "change" in hist
+                       else np.full(len(hist), None, dtype=object))
+        self.basis = (hist["basis"].astype(object).to_numpy() if "basis" in hist
+                      else np.full(len(hist), None, dtype=object))
         self._keys = self.lineage * self._SPAN + self.day
         good = np.flatnonzero(self.grade <= 2)
         first = np.searchsorted(good, np.arange(len(self.grade)))  # the first good row at or after each row

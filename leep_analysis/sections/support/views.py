@@ -58,6 +58,9 @@ def columns() -> dict[str, content.Column]:
         "grade_after": content.code(labels["grade_after"], grades),
         "inspected_after": content.date(labels["inspected_after"]),
         "outcome": content.code(labels["outcome"], _codes("outcomes")),
+        "basis_after": content.code("Grade from", {"overall": "Overall effectiveness",
+                                                    "key_judgement_rule": "Key-judgement rule",
+                                                    "report_card": "Report card", "none": "No grade"}),
         "followed": content.code(labels["followed"], _codes("following")),
         "status": content.code("", _codes("following")),
     }
@@ -154,17 +157,37 @@ def impact_figure(result: Analysis) -> Figure:
 def inspection(result: Analysis) -> Table:
     """The next-inspection outcomes (``support__inspection.csv``)."""
     data = result.data
-    table = _withheld(data, analysis.inspection_summary(result), ["n_schools"],
+    frame = analysis.inspection_summary(result)
+    frame = frame.assign(as_at=pd.Timestamp(data.as_at), key_improved=frame["group"].map(
+        {"supported": "support_improved_next", "comparison": "support_improved_next_similar"}),
+        key_declined=frame["group"].map({"supported": "support_declined_next",
+                                         "comparison": "support_declined_next_similar"}),
+        key_good=frame["group"].map({"supported": "support_good_next", "comparison": "support_good_next_similar"}),
+        key_n=frame["group"].map({"supported": "support_compared"}))
+    table = _withheld(data, frame, ["n_schools"],
                       {"n_schools": ["pct_improved", "pct_same", "pct_declined", "pct_good", "months_to_good"]})
+
+    def fact(column: content.Column, key: str) -> content.Column:
+        return content.of_measure(column, measure_from=key, period_from="as_at")
+
     return Table(name="inspection", frame=table.frame, suppressed=table.cells,
                  columns={"group": content.code("", {g: config()["labels"][g] for g in ("supported", "comparison")}),
-                          "n_schools": content.count("Schools inspected"), "pct_improved": content.percent("Improved"),
-                          "pct_same": content.percent("Same grade"), "pct_declined": content.percent("Declined"),
-                          "pct_good": content.percent("Good or better (started below good)"),
+                          "as_at": content.hidden(content.date("As at")),
+                          **{k: content.hidden(content.text("Measure")) for k in
+                             ("key_improved", "key_declined", "key_good", "key_n")},
+                          "n_schools": fact(content.count("Schools inspected"), "key_n"),
+                          "pct_improved": fact(content.percent("Improved"), "key_improved"),
+                          "pct_same": content.percent("Same grade"),
+                          "pct_declined": fact(content.percent("Declined"), "key_declined"),
+                          "pct_good": fact(content.percent("Good or better (started below good)"), "key_good"),
                           "months_to_good": content.number("Median months to good", 1)},
                  caption="Grade at the next inspection after support started, supported and similar unsupported schools",
-                 notes="Similar schools: the LA's schools without support, of the same phase, that had the same grade on "
-                       "the day each supported school's support started and were inspected after it.")
+                 notes="Supported schools inspected since their support began that have similar schools to compare. "
+                       "Similar schools: the LA's schools without support, of the same phase, that had the same grade on "
+                       "the day each supported school's support started and were inspected after it, each supported "
+                       "school's counting equally. A grade is the inspection's grade to compare, as on every page: "
+                       "overall effectiveness, or the key-judgement rule for 2024/25 inspections; a report card has "
+                       "none.")
 
 
 def following(result: Analysis) -> Table:
@@ -177,6 +200,13 @@ def following(result: Analysis) -> Table:
                        "Information about Schools connect the two." + (
                            "" if data.present is not None else " Not known here: neither an establishments list nor "
                            "Ofsted management information says which schools are open."))
+
+
+def facts_table(result: Analysis) -> Table:
+    """The section's facts (``config/measures.yaml``), joined into the pack's ``tables/facts.csv``."""
+    from ... import facts
+
+    return facts.table(result.facts, "support")
 
 
 def _first_of(providers: object) -> str | None:
@@ -197,9 +227,12 @@ def schools(result: Analysis) -> Table:
     data = result.data
     table = analysis.school_list(result)
     shown = table.assign(providers=[_first_of(p) for p in table["providers"]]) \
-        .drop(columns=["governance", "support_types", "followed"])
-    note = "Schools are shown as School A, School B and so on; providers that are schools are not named." \
-        if data.committee else None
+        .drop(columns=["governance", "support_types", "followed", "basis_after"])
+    note = ("Grade before and at the next inspection: each inspection's grade to compare, as the inspections "
+            "page gives it (overall effectiveness, or for an inspection from 2 September 2024 to 9 November 2025 "
+            "the key-judgement rule; the spreadsheet of tables says which); a report card has none.")
+    if data.committee:
+        note += " Schools are shown as School A, School B and so on; providers that are schools are not named."
     return Table(name="schools", frame=shown, data=table, columns=columns(), notes=note,
                  caption=f"Schools supported, their support and their next inspection, to {as_of(data)}")
 

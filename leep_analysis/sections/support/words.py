@@ -6,10 +6,11 @@ import pandas as pd
 
 from ... import disclosure
 from ...content import Tile
+from ...facts import Fact, Said, cite, joined
 from ...sources.support_register import config
 from ...tables import SUPPRESSED
 from ...wording import long_date
-from .analysis import ALL, Analysis, following, inspection_summary
+from .analysis import ALL, Analysis, following
 from .data import SupportData
 from .matching import impact_measures
 
@@ -67,73 +68,123 @@ def _summary_row(result: Analysis, key: str) -> pd.Series:
     return table[(table["group_by"] == "reach") & (table["group"] == key)].iloc[0]
 
 
+def _fact(result: Analysis, measure: str) -> Fact | None:
+    return result.known.find(measure)
+
+
+def _n(data: SupportData, fact: Fact | None) -> Said:
+    """A count fact as a sentence gives it, citing it ("fewer than N", citing nothing, where withheld)."""
+    n = 0 if fact is None else fact.count
+    text = _said(data, n)
+    return cite(text, (fact, 0)) if fact is not None and text == f"{n:,}" else Said(text)
+
+
+def _share(fact: Fact | None) -> Said:
+    return Said("not available") if fact is None or fact.value is None else cite(fact.text(0), (fact, 0))
+
+
 def headlines(result: Analysis) -> list[Tile]:
-    """Headline tiles: schools supported this period, new to support, good at the next inspection, not followed."""
+    """Headline tiles: schools supported this period, new to support, good at the next inspection, not followed.
+
+    Each is one measure (``config/measures.yaml``) taken from the section's facts, its label naming the
+    schools it counts."""
     data = result.data
-    period, new, started = (_summary_row(result, key) for key in ("period", "new", "started"))
+    when = f"{pd.Timestamp(data.as_at):%Y-%m-%d}"
 
     def withheld(n: object) -> bool:
         return bool(data.committee and 0 < int(n) < data.threshold)  # type: ignore[call-overload]
 
-    share = "" if pd.isna(period["pct_of_schools"]) or withheld(period["n_schools"]) \
-        else f"{period['pct_of_schools']:.0f}% of the LA's schools"
-
-    def count(key: str, label: str, n: object, detail: str) -> Tile:
+    def count(key: str, label: str, detail: str) -> Tile:
+        fact = _fact(result, key)
+        n = 0 if fact is None else fact.count
         hide = withheld(n)
-        return Tile(key=key, label=label, value=None if hide else float(n), unit="count",  # type: ignore[arg-type]
-                    suppressed=hide, detail=detail)
+        return Tile(key=key, label=label, value=None if hide else float(n), unit="count",
+                    suppressed=hide, detail=detail, period=when)
 
+    period = _fact(result, "support_schools")
+    share = "" if period is None or not period.denominator or withheld(period.count) \
+        else f"{100 * period.count / period.denominator:.0f}% of the LA's schools"
+    started = _fact(result, "support_episodes_started")
     tiles = [
-        count("support_schools", "Schools supported this period", period["n_schools"], share),
+        count("support_schools", "Schools supported this period", share),
         # the episodes started include new episodes of schools already supported: said so, or 0 new schools
         # above "41 episodes started" reads as a contradiction
-        count("support_new", f"Schools new to support since {since(data)}", new["n_schools"],
-              f"{shown_count(data, int(started['n_episodes']))} support episodes began in that time, "
+        count("support_new", f"Schools new to support since {since(data)}",
+              f"{shown_count(data, 0 if started is None else started.count)} support episodes began in that time, "
               "including those of schools already supported"),
     ]
     row = result.impact[(result.impact["measure"] == "inspection_good") & (result.impact["group"] == ALL)].iloc[0]
-    summary = inspection_summary(result)
-    supported = summary[summary["group"] == "supported"].iloc[0]
-    comparison = summary[summary["group"] == "comparison"].iloc[0]
-    if row["verdict"] == config()["verdicts"]["too_few"] or pd.isna(supported["pct_good"]):
+    good, similar = _fact(result, "support_good_next"), _fact(result, "support_good_next_similar")
+    if row["verdict"] == config()["verdicts"]["too_few"] or good is None or good.value is None:
         value, detail = None, row["verdict"]
     else:
-        value = float(supported["pct_good"])
-        detail = f"similar schools {comparison['pct_good']:.0f}%: {row['verdict']}"
+        value = good.value
+        detail = (f"{shown_count(data, int(good.denominator or 0))} schools below good when support began, "
+                  f"inspected since; similar schools {similar.text(0) if similar else 'not available'}: "
+                  f"{row['verdict']}")
     tiles.append(Tile(key="support_good_next", label="Good or better at the next inspection after support",
-                      value=value, unit="percent", decimals=0, detail=detail, polarity="High"))
-    lost = following(result)
+                      value=value, unit="percent", decimals=0, detail=detail, polarity="High", period=when))
     if data.present is not None:
-        n = int(lost.loc[lost["status"] == "not_followed", "n_schools"].sum())
-        tiles.append(count("support_not_followed", "Supported schools that could not be followed", n,
+        tiles.append(count("support_not_followed", "Supported schools that could not be followed",
                            "URN closed with no successor link"))
     return tiles
 
 
-def messages(result: Analysis) -> list[str]:
-    """Key messages in words, each figure with the schools behind it and the verdict its interval allows."""
+def messages(result: Analysis) -> list[Said]:
+    """Key messages in words, each figure with the schools behind it and the verdict its interval allows; and,
+    plainly, where supported schools did worse at their next inspection than similar schools."""
     data = result.data
-    period = _summary_row(result, "period")
-    year = _summary_row(result, "year")
-    points = [f"{_said(data, int(period['n_schools']))} schools received support between {since(data)} and "
-              f"{as_of(data)} ({_said(data, int(period['n_episodes']))} episodes); "
-              f"{_said(data, int(year['n_schools']))} so far this academic year."]
+    points = [_n(data, _fact(result, "support_schools")) + f" schools received support between {since(data)} and "
+              f"{as_of(data)} (" + _n(data, _fact(result, "support_episodes")) + " episodes); "
+              + _n(data, _fact(result, "support_schools_year")) + " so far this academic year."]
+    outcome = outcomes_sentence(result)
+    if outcome:
+        points.append(outcome)
     for measure in impact_measures():
         row = result.impact[(result.impact["measure"] == measure) & (result.impact["group"] == ALL)].iloc[0]
         name = measure_label(measure)
         if row["verdict"] == config()["verdicts"]["too_few"]:
-            points.append(f"{name}: too few schools to judge ({_said(data, int(row['n_supported']))} supported "
-                          f"and {_said(data, int(row['n_comparison']))} comparison schools).")
+            points.append(Said(f"{name}: too few schools to judge ({_said(data, int(row['n_supported']))} supported "
+                               f"and {_said(data, int(row['n_comparison']))} comparison schools)."))
             continue
         unit = measure_unit(measure)
         finding = f"supported schools {row['verdict']}" if row["verdict"] != config()["verdicts"]["unclear"] \
             else "no clear difference between supported and similar schools"
-        points.append(
+        points.append(Said(
             f"{name}: {finding} ({_signed(row['effect'], unit)} {unit}, 95% interval "
             f"{_signed(row['ci_low'], unit)} to {_signed(row['ci_high'], unit)}; "
             f"{_said(data, int(row['n_supported']))} supported and {_said(data, int(row['n_comparison']))} "
-            "comparison schools).")
+            "comparison schools)."))
     return points
+
+
+def outcomes_sentence(result: Analysis) -> Said:
+    """The next-inspection outcomes of the supported schools against similar schools, saying plainly which way
+    each share went (never only that a difference is "not clear")."""
+    data = result.data
+    compared = _fact(result, "support_compared")
+    if compared is None or not compared.count or (data.committee and compared.count < data.threshold):
+        return Said("")
+    parts = []
+    worse, better = [], []
+    for measure, words_, polarity in (("support_improved_next", "improved", "High"),
+                                      ("support_declined_next", "declined", "Low")):
+        own, theirs = _fact(result, measure), _fact(result, f"{measure}_similar")
+        if own is None or theirs is None or own.value is None or theirs.value is None:
+            continue
+        parts.append(_share(own) + f" {words_} (similar schools " + _share(theirs) + ")")
+        gap = round(own.value) - round(theirs.value)
+        if gap:
+            (better if (gap > 0) == (polarity == "High") else worse).append(words_)
+    verdict = ""
+    if worse:
+        verdict = (" Supported schools did worse than similar schools: " + " and ".join(
+            "more of them declined" if w == "declined" else "fewer of them improved" for w in worse) + ".")
+    elif better:
+        verdict = " Supported schools did better than similar schools on this count."
+    return (Said("Of the ") + _n(data, compared) + " supported schools inspected since their support began that "
+            "have similar schools to compare, " + joined(parts, " and ") + "." + verdict
+            + " The impact table says whether a difference is larger than chance would give.")
 
 
 def notes(result: Analysis) -> list[str]:
@@ -144,8 +195,8 @@ def notes(result: Analysis) -> list[str]:
         f"school is compared with the {data.settings.comparisons} most like it (last inspected nearest in time "
         "with the same grade, or nearest in starting result). Results are judged "
         f"over the same years as each supported school; intervals come from {data.settings.bootstrap:,} bootstrap "
-        f"resamples (seed {data.settings.seed}); groups of fewer than {data.settings.min_group} schools are "
-        "not judged.",
+        f"resamples, drawn the same way each time the report is made; groups of fewer than "
+        f"{data.settings.min_group} schools are not judged.",
     ]
     if data.history is None:
         said.append("No Ofsted management information was available, so there is no inspection comparison.")
