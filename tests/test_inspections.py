@@ -455,7 +455,11 @@ def test_committee_mode_hides_names_and_small_counts():
         "effectiveness require improvement and fewer than 5 are inadequate.")
     assert tile_value(words.headline_tiles(result)[2]) == "c"
     table = views.schools_table(result)
-    assert "urn" not in table and table["school_name"].tolist() == ["School E"]
+    assert "urn" not in table and table["school_name"].tolist() == ["A school (not named)"]  # never a label
+    # the page: the sentence's counts, no table of the school's phase, governance, month and grade before
+    shown = views.schools(result)
+    assert not [b for b in shown if isinstance(b, Table)]
+    assert [b.text for b in shown if isinstance(b, Paragraph)][0].startswith("fewer than 5 inspection")
     withheld = views.summary_csv(result)
     csv = tables.csv_frame(Table("summary", "", withheld.frame, suppressed=withheld.cells))
     row = csv[(csv["area_type"] == "la") & (csv["group"] == "all") & (csv["as_at"] == pd.Timestamp("2015-05-31"))]
