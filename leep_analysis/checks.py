@@ -180,8 +180,8 @@ def cross_checks(inputs: Inputs) -> list[Problem]:
 
 def validate(inputs: Inputs) -> list[Problem]:
     """Every problem with a pack's inputs: each loaded and checked (``Inputs.validate``), then, where none
-    was found, the checks across them (``cross_checks``)."""
+    was found (warnings aside), the checks across them (``cross_checks``)."""
     problems = inputs.validate()
-    if not problems:
+    if not any(not p.warning for p in problems):  # a warning (a file no section reads) leaves them to run
         problems.extend(cross_checks(inputs))
     return problems

@@ -234,7 +234,8 @@ def _dates_beside_a_school(text: str, about_a_school: bool) -> Iterator[tuple[in
 def _month(text: str) -> str:
     """A date to the day as its month ("18 April 2012" -> "April 2012"); "a date" where it cannot be read."""
     try:
-        when = pd.to_datetime(text.replace(",", ""), dayfirst=True)
+        iso = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+        when = pd.to_datetime(text.replace(",", ""), dayfirst=not iso)
     except (ValueError, OverflowError):
         return "a date"
     return "a date" if pd.isna(when) else when.strftime("%B %Y")

@@ -561,7 +561,8 @@ def test_committee_pack_names_no_school(spring_pack):
     for text in texts:
         assert not [n for n in la["name"] if n in text], "a school's name in a committee pack"
         assert not [u for u in la["urn"] if u in text], "a URN in a committee pack"
-    assert re.search(r"School [A-Z]{1,2}\b", texts[0]), "schools shown by their labels"
+    assert not re.search(r"School [A-Z]{1,2}\b", texts[0]), "no label of a school (issue 28)"
+    assert "Schools (not named)" in texts[0]  # payees that are schools: one row
 
 
 def test_later_problems_name_the_files_own_headers(tmp_path):
