@@ -346,7 +346,8 @@ class PeriodParams(_Strict):
 
     @property
     def for_committee(self) -> bool:
-        """A committee pack: anonymised, small counts suppressed, its PDF the committee's report."""
+        """A committee pack: counts only (no school named or listed), small counts suppressed, its PDF the
+        committee's report."""
         return self.audience == "committee"
 
 
