@@ -65,7 +65,8 @@ _LAESTAB = re.compile(r"(?<![\d/.,£])(\d{3})/?(\d{4})(?![\d/]|[.,]\d)")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b", re.IGNORECASE)
 _TITLES = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Sir|Dame|Rev|Revd|Reverend|Cllr|Councillor)"
 _TITLED = re.compile(rf"\b{_TITLES}\.? +(?:[A-Z]\.? *){{0,3}}[A-Z][A-Za-z'’-]+")
-_INITIALS = re.compile(r"^\s*(?:[A-Z]\. *|[A-Z] (?=[A-Z]))(?:[A-Z]\.? *){0,2}[A-Z][a-z'’-]+\b")
+#: a payee or provider that is initials and a surname and nothing more ("J. Smith", "A.B. Jones, consultant")
+_INITIALS = re.compile(r"^\s*(?:[A-Z]\. *|[A-Z] (?=[A-Z]))(?:[A-Z]\.? *){0,2}[A-Z][a-z'’-]+\b(?=\s*(?:$|[,(]))")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS},? \d{{4}}\b|\b{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b"
                   r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", re.IGNORECASE)
@@ -314,10 +315,13 @@ def problems(inputs: Inputs) -> list[Problem]:
                     out.append(_said(source, int(row), _header(frame, column), text, spots[0], kind))
     if "narrative" in needed and inputs.files("narrative"):
         path = Path(inputs.files("narrative")[0].path)
-        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-            spots = findings(line, found)
-            if spots:
-                out.append(_said(str(path), number, None, line, spots[0], "text"))
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        lines: set[int] = set()
+        for spot in findings(text, found):  # the whole file: a sentence may run over two lines
+            number = text.count("\n", 0, spot.start) + 1
+            if number not in lines:
+                lines.add(number)
+                out.append(_said(str(path), number, None, text, spot, "text"))
     return out
 
 

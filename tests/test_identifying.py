@@ -56,6 +56,7 @@ def test_urns_laestabs_and_postcodes_are_looked_up_not_guessed():
     ("Kestrel Education Consultancy", "organisation"),
     ("DfE", "organisation"),
     ("JMC Training Ltd", "organisation"),
+    ("A Star Tuition Ltd", "organisation"),  # initials and a word, but more after it: not a person's name
 ])
 def test_a_payee_or_provider_is_a_school_a_person_or_an_organisation(payee, kind):
     assert payee_kind(payee, None, KNOWN) == kind
@@ -73,6 +74,8 @@ def test_a_date_to_the_day_is_found_beside_one_school_only():
     assert [(narrative[f.start:f.end], f.replacement) for f in findings(narrative, KNOWN)] == [
         ("2026-03-12", "March 2026")]
     assert findings("Schools were visited on 12/03/2026.", KNOWN) == []  # many schools: no one school's date
+    wrapped = "- The academy was\n  inspected on 12 March 2026.\n\n- Results rose on 1 June 2025."  # as markdown wraps
+    assert [wrapped[f.start:f.end] for f in findings(wrapped, KNOWN)] == ["12 March 2026"]
 
 
 def test_replace_gives_neutral_phrases():
