@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .config import load_config
+
 if TYPE_CHECKING:
     from .inputs import Inputs
 
-#: How a committee pack would show any school: one phrase for all, never a label of one.
-WITHHELD = "A school (not named)"
+#: How a committee pack would show any school: one phrase for all, never a label of one (``config/disclosure.yaml``).
+WITHHELD: str = load_config("disclosure")["withheld_school"]
 
 
 @dataclass(frozen=True)

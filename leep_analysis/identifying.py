@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from .config import load_config
 from .errors import Problem
 from .normalise import text_key
 
@@ -38,12 +39,13 @@ if TYPE_CHECKING:
 
 Kind = Literal["school", "person", "organisation"]
 
+_WORDS_SHOWN = load_config("disclosure")
 #: The neutral phrase each finding is replaced by (``committee: free_text: replace``), and a provider or payee
-#: shown in a committee pack: a school is never named, a person never.
-SCHOOL = "a school (not named)"
-PERSON = "a person (not named)"
-SCHOOL_PAYEE = "Schools (not named)"
-PERSON_PAYEE = "Individuals (not named)"
+#: shown in a committee pack: a school is never named, a person never (``config/disclosure.yaml``).
+SCHOOL: str = _WORDS_SHOWN["school_in_text"]
+PERSON: str = _WORDS_SHOWN["person_in_text"]
+SCHOOL_PAYEE: str = _WORDS_SHOWN["school_payee"]
+PERSON_PAYEE: str = _WORDS_SHOWN["person_payee"]
 
 #: Each input's free text: column -> "text" (a remark: names, numbers and dates in it are looked for) or "party"
 #: (a provider or payee: a school is shown as schools, a person refused). The narrative is all text.
@@ -63,7 +65,7 @@ _SUFFIXES = ("school", "academy")
 _URN = re.compile(r"(?<![\d/.,£])\d{6}(?![\d/]|[.,]\d)")
 _LAESTAB = re.compile(r"(?<![\d/.,£])(\d{3})/?(\d{4})(?![\d/]|[.,]\d)")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b", re.IGNORECASE)
-_TITLES = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Sir|Dame|Rev|Revd|Reverend|Cllr|Councillor)"
+_TITLES = "(?:" + "|".join(re.escape(t) for t in _WORDS_SHOWN["titles"]) + ")"
 _TITLED = re.compile(rf"\b{_TITLES}\.? +(?:[A-Z]\.? *){{0,3}}[A-Z][A-Za-z'’-]+")
 #: a payee or provider that is initials and a surname and nothing more ("J. Smith", "A.B. Jones, consultant")
 _INITIALS = re.compile(r"^\s*(?:[A-Z]\. *|[A-Z] (?=[A-Z]))(?:[A-Z]\.? *){0,2}[A-Z][a-z'’-]+\b(?=\s*(?:$|[,(]))")
