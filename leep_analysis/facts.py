@@ -72,12 +72,17 @@ def _number(value: object) -> float | None:
 
 def row(measure: str, value: object, *, area: str = "la", period: object = "", area_name: str = "",
         numerator: object = None, denominator: object = None, status: str = "") -> dict[str, Any]:
-    """One fact, its label, unit and places from the registry; its value to the measure's places."""
+    """One fact, its label, unit and places from the registry; its value as worked out.
+
+    The value is never rounded here: a figure worked out from others (the neighbours' mean, 23.455) is
+    shown rounded once, to the places of wherever it appears; rounded first to the measure's places
+    (23.45) and then to a sentence's (23.4, where the sentence says 23.5), it would contradict itself.
+    """
     spec = measures.get(measure)
     number = _number(value)
     return {"measure": measure, "label": spec.label, "area": AREA_CODES.get(area, area), "area_name": area_name,
             "period": period_of(period), "status": status or "",
-            "value": None if number is None else round(number, spec.decimals),
+            "value": None if number is None else round(number, 10),  # float noise only
             "numerator": _number(numerator), "denominator": _number(denominator), "unit": spec.unit,
             "decimals": spec.decimals, "section": spec.section}
 

@@ -163,7 +163,8 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
                                 build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at)
         synthetic = SYNTHETIC_BANNER if inputs.on_sample else ""
         if params.for_committee:  # its PDF is the committee's report, and report.html the same report as a page
-            paper.write(inputs, name, blocks, build, synthetic=synthetic)
+            paper.write(inputs, name, blocks, build, synthetic=synthetic,
+                        known=facts.Facts(facts_table.frame))
         else:
             pdf.write_pdf(pdf.Cover(**pages.facts(inputs, name), synthetic=synthetic),
                           [(s, SECTIONS[s].title, found) for s, found in blocks.items()], build / pdf.PDF_NAME,

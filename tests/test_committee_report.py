@@ -269,3 +269,20 @@ def test_a_real_committee_pack_is_a_council_report(real, tmp_path):
     pages = check_report(pack, place="Leicestershire", body_pages=10)
     assert "Leicestershire County Council" in pages[0] and "2 MARCH 2026" in pages[0]
     assert "Leicestershire is in the top quarter of local authorities" in "\n".join(pages).replace("\n", " ")
+
+
+def test_a_report_figure_that_the_facts_give_another_value_is_named():
+    from leep_analysis import facts
+    from leep_analysis.paper.facts import disagreements, from_blocks
+
+    known = facts.Facts(facts.frame([
+        facts.row("inspections_pupils_good_or_better", 92.0, period=dt.date(2025, 12, 31)),
+        facts.row("inspections_pupils_good_or_better", 90.4, area="england", period=dt.date(2025, 12, 31))]))
+    found = from_blocks(sections())
+    # the tile gives England 90 (no places), the facts 90.4: within its rounding; the LA's 92 is the facts' 92
+    assert disagreements(found, known) == []
+    wrong = facts.Facts(facts.frame([
+        facts.row("inspections_pupils_good_or_better", 93.0, period=dt.date(2025, 12, 31))]))
+    assert disagreements(found, wrong) == [
+        "the report's 'Pupils in good or better schools' (la, 31 December 2025) is 92; the facts 93",
+        "the report's 'Pupils in good or better schools' (england, 31 December 2025) is 90; the facts have no figure"]

@@ -50,9 +50,9 @@ def test_explore_runs_top_to_bottom_on_the_sample(tmp_path, clean_env):
     blocks = run_explore(NOTEBOOK_DIR / "explore.ipynb", tmp_path)
     said = texts(blocks)
     # the sample's below-good schools and the support register open on 31 December 2025
-    assert said[0].startswith("7 of the LA's schools were below good") and "6 did not" in said[0]
+    assert said[0].startswith("8 of the LA's schools were below good") and "0 of them had support open" in said[0]
     assert said[1].startswith("Sampleshire (synthetic) was 5th of 11 among itself and its comparators in 2016")
-    assert said[2].startswith("28 supported schools have been inspected since their support started; 4 improved")
+    assert said[2].startswith("32 supported schools have been inspected since their support started; 4 improved")
     tables = {b["name"]: b for b in blocks if b["type"] == "table"}
     assert set(tables) == {"below_good_not_supported", "ks2_ranking", "improved_at_next_inspection"}
     figures = [b for b in blocks if b["type"] == "figure"]

@@ -565,8 +565,8 @@ def test_real_leicestershire_and_england(real_frames):
         [2469, 83.6, 81.5, 43]
     assert words.headline_sentence(result) == (
         "86% of Leicestershire's 279 graded schools are good or outstanding as at 31 May 2015, against 83% in "
-        "England, 80% in East Midlands and 84% across its statistical neighbours; up 1 point since the last report "
-        "(Ofsted's file as at 31 December 2014).")
+        "England, 80% in East Midlands and 84% across its statistical neighbours; up 1 point since Ofsted's file as at "
+        "31 December 2014, the last report's date.")
 
 
 @pytest.mark.real_data

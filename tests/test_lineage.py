@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from leep_analysis import analyses
 from leep_analysis.config import PARAMS_DIR, SAMPLE_DIR
 from leep_analysis.params import DatedFile
 from leep_analysis.registry import INPUTS
@@ -172,7 +173,7 @@ def test_the_real_2013_to_2015_leicestershire_pages_follow_every_school_through_
     assert set(new_urn) <= present
     # every page tells each inspection as the pack's events table does: one record per school event, made with
     # the one lineage function, read by the inspections, support and concerns pages alike
-    events = inputs.analyses.of("events")
+    events = analyses.of(inputs, "events")
     assert_one_chain({**found, "events": dict(events.lineage)})
     told = events.inspections.assign(key=events.inspections["lineage"] + "|"
                                      + events.inspections["inspection_date"].dt.strftime("%Y-%m-%d"))

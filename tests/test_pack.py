@@ -124,11 +124,15 @@ def test_index_tiles_once_each_linking_home(default_pack):
     labels = [label for _, label in tiles]
     assert len(labels) == len(set(labels)) > 10, "the summary's tiles are not repeated"
     home = dict((label, href) for href, label in tiles)
-    assert home["Pupils in good or better schools"] == "inspections"  # chosen by the summary, shown once
+    # chosen by the summary, shown once: indicator A's own measure (with the key-judgement rule), not the
+    # inspections page's pupils in schools last graded before September 2024 (issue 27: two measures, two labels)
+    assert home["Pupils in good or better schools (A: with the key-judgement rule)"] == "summary"  # A is there
+    assert home["Pupils in good or better schools (overall effectiveness)"] == "inspections"
     assert home["LEEP fund spent, 2025-26"] == "budget"
     # the summary's six come first, in config/tiles.yaml's order (A to G first); as at 31 December 2025 KS4
     # 2025 is provisional (revised in February 2026: config/releases.yaml)
-    assert labels[:6] == ["Pupils in good or better schools", "Schools in a category of concern",
+    assert labels[:6] == ["Pupils in good or better schools (A: with the key-judgement rule)",
+                          "Schools in an Ofsted category of concern",
                           "Reading, writing and maths: expected standard, 2025", "Attainment 8, 2025 (prov)",
                           "Schools supported this period", "LEEP fund spent, 2025-26"]
     # then section by section in pack order: never a budget tile between two attainment tiles

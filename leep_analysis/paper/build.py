@@ -19,7 +19,7 @@ from ..config import load_config
 from ..content import Block, Paragraph, Points, Table, text
 from ..wording import long_date
 from . import parts
-from .facts import Fact, from_blocks
+from .facts import Fact, disagreements, from_blocks
 from .messages import _and, key_messages
 from .model import Appendix, FrontSheet, Paper, Part, is_paragraph, words
 
@@ -216,13 +216,26 @@ def from_pack(inputs: Inputs, place: str, sections: Mapping[str, Sequence[Block]
 
 
 def write(inputs: Inputs, place: str, sections: Mapping[str, Sequence[Block]], folder: Path, *,
-          synthetic: str = "") -> Paper:
+          synthetic: str = "", known: Any = None) -> Paper:
     """Write a committee pack's report: ``pack.pdf`` (its PDF, for the agenda pack) and ``report.html`` (the same
-    report as a page of the pack, linked from its index). Returns the report."""
+    report as a page of the pack, linked from its index). Returns the report.
+
+    Raises
+    ------
+    NotebookError
+        A figure the report would state that the pack's facts (``known``, ``leep_analysis.facts.Facts``) give
+        another value: each named in one line, before anything is written.
+    """
+    from ..errors import NotebookError
     from ..export import house_css
     from ..pages import facts, pack_title, section_links
     from ..render import paper_html, pdf
 
+    if known is not None:
+        problems = disagreements(from_blocks(sections), known)
+        if problems:
+            raise NotebookError("the committee report does not agree with the pack's facts (tables/facts.csv):\n  "
+                                + "\n  ".join(problems[:20]))
     report = from_pack(inputs, place, sections, synthetic)
     pdf.write_report(report, folder / pdf.PDF_NAME, created=inputs.params.as_at)
     paper_html.write_page(report, folder / REPORT_PAGE, css=house_css(), la_name=facts(inputs, place)["la"],

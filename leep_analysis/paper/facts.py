@@ -6,8 +6,9 @@ neighbours) and how it compares with each, its rank, quartile, change and
 trend, and which way is better. ``from_blocks`` reads them from the blocks the
 pack's sections recorded (the achievement benchmark table, the headline tiles,
 the inspections summary and the A to G evaluation), so the report says nothing
-the pages do not; a pack-wide facts table (``tables/facts.csv``) can feed the
-same list later, one ``Fact`` per row.
+the pages do not; ``disagreements`` holds each against the pack's facts table
+(``tables/facts.csv``), which the build has already held every page against, so
+a figure the report states has the one value the whole pack gives it.
 """
 
 from __future__ import annotations
@@ -248,3 +249,35 @@ def from_blocks(sections: Mapping[str, Sequence[Block]]) -> list[Fact]:
         else:
             facts += tile_facts(section, blocks)
     return facts
+
+
+#: A report fact's benchmarks, by the facts table's area codes.
+_AREAS = (("la", "value"), ("england", "england"), ("region", "region"), ("neighbours", "neighbours"))
+
+
+def disagreements(found: Iterable[Fact], known: Any) -> list[str]:
+    """Each figure the report would state that the pack's facts give another value (or none): a line each.
+
+    ``known`` is the pack's facts (``leep_analysis.facts.Facts``). A fact of a measure the registry does not
+    define (the A to G ratings), or one withheld, is not a figure the report states. A figure agrees when
+    it is within its rounding (half a unit of the places it is shown to) of the facts table's value for
+    the same measure, area and date (a tile's date is the latest the facts hold).
+    """
+    from .. import measures
+
+    problems = []
+    for fact in found:
+        if fact.suppressed or not measures.known(fact.key):
+            continue
+        period = fact.period if fact.period.isdigit() else None
+        for area, field in _AREAS:
+            value = getattr(fact, field)
+            if value is None:
+                continue
+            held = known.find(fact.key, area, period)
+            where = f"the report's {fact.label!r} ({area}{', ' + fact.period if fact.period else ''})"
+            if held is None or held.value is None:
+                problems.append(f"{where} is {value:g}; the facts have no figure")
+            elif abs(value - held.value) > 0.5 * 10 ** -min(fact.decimals, 9) + 1e-9:
+                problems.append(f"{where} is {value:g}; the facts {held.value:g}")
+    return problems

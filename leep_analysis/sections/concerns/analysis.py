@@ -207,9 +207,11 @@ class Concerns:
         ``category_counts``: ``category`` (each category of concern, then ``all``), ``n_now``,
         ``n_previous``, ``entered_since``, ``exited_since``.
     schools
-        ``schools`` (``SCHOOL_COLUMNS``): ``urn``, ``school_name``, ``category``, ``date_entered``,
-        ``months_in_category``, ``visits_since``, ``latest_visit``, ``latest_outcome``,
-        ``inspected_since``, ``grade_since``, ``powers``, ``progress``.
+        ``schools`` (``SCHOOL_COLUMNS``): ``urn``, ``school_name``, ``category``, ``ofsted`` (an Ofsted
+        category, not the LA's at-risk list), ``date_entered``, ``months_in_category``, ``visits_since``,
+        ``latest_visit``, ``latest_outcome``, ``monitored_by`` (``ofsted`` or ``la``), ``inspected_since``,
+        ``grade_before``, ``grade_since``, ``basis_since``, ``change_since`` (the events table's),
+        ``powers``, ``progress``.
     powers
         ``powers_used``: ``power``, ``n_this_year``, ``n_since_last_report``.
     exits
@@ -217,6 +219,10 @@ class Concerns:
         ``months_in_category``, ``exit_reason``.
     alerts
         The early warning (``early_warning.EarlyWarning``: its alerts, risks and each school's results).
+    facts
+        The section's facts (``facts.COLUMNS``), joined into the pack's ``tables/facts.csv``: ``measure``,
+        ``label``, ``area``, ``area_name``, ``period``, ``status``, ``value``, ``numerator``, ``denominator``,
+        ``unit``, ``decimals``, ``section``.
     lineage
         URN -> lineage id: how the section followed schools across a change of URN (``schools.lineages``).
     anonymiser, threshold

@@ -460,9 +460,19 @@ class Inspections:
         ``movement.previous_below_good``: schools below good at the last report followed to now
         (``urn``, ``grade_before``, ``inspected_before``, ``satisfactory``, ``followed_to``,
         ``how_followed``, ``why_not_found``, ``reinspected``, ``inspected_now``, ``grade_now``,
-        ``report_card_now``), and its counts.
+        ``basis_now``, ``report_card_now``), and its counts.
     gaps
         ``inspection_gaps``: how long since schools were inspected.
+    groups
+        ``GROUP_COLUMNS`` (``ofsted_groups``): each area's schools in Ofsted's four groups, never pooled
+        (``group``, ``n_schools``, ``pct_schools``, ``pupils``, ``pct_pupils``, ``n_good_or_better``, ...).
+    rise_counts, rise_schools
+        Schools eligible for RISE intervention (``rise.stuck``: the column ``stuck`` of ``outcomes``) in each
+        area, and the LA's, each with whether it is ``supported`` (internal packs).
+    facts
+        The section's facts (``facts.COLUMNS``), joined into the pack's ``tables/facts.csv``: ``measure``,
+        ``label``, ``area``, ``area_name``, ``period``, ``status``, ``value``, ``numerator``, ``denominator``,
+        ``unit``, ``decimals``, ``section``.
     lineage
         URN -> lineage id: how the section followed schools across a change of URN (``schools.lineages``).
     anonymiser, threshold

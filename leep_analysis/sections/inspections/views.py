@@ -36,6 +36,7 @@ from .outcomes import (
     group_label,
     label_code,
 )
+from .rise import applies as rise_applies
 from .words import percent, when
 
 if TYPE_CHECKING:
@@ -519,17 +520,34 @@ def _inspected_since(result: Inspections) -> list[Block]:
         name="schools", frame=shown, data=table, columns=columns(result),
         caption=f"{result.areas.la_name}'s schools inspected since the Ofsted file the last report used "
                 f"({when(last_report_file(result))}), declined first",
-        notes="Grade before: the grade of the school's inspection before this one (followed across a change of "
-              "URN). Grade from: overall effectiveness, or for an inspection from 2 September 2024 to 9 November "
-              "2025, which gives no overall grade, the key-judgement rule; a report card has no grade to compare. "
-              "The support and concerns pages give each inspection the same way."))
+        notes=schools_note(result.as_at)))
     return blocks
+
+
+def schools_note(as_at: pd.Timestamp) -> str:
+    """The note under the schools inspected since the last report: where each grade comes from, naming only the
+    frameworks in use by ``as_at`` (a pack as at 2015 says nothing of 2024's)."""
+    grade_from = "overall effectiveness"
+    if as_at >= REPORT_CARDS_FROM:
+        grade_from += (", or for an inspection from 2 September 2024 to 9 November 2025, which gives no overall "
+                       "grade, the key-judgement rule; a report card has no grade to compare")
+    elif as_at >= KEY_JUDGEMENTS_FROM:
+        grade_from += (", or for an inspection from 2 September 2024, which gives no overall grade, the "
+                       "key-judgement rule")
+    return ("Grade before: the grade of the school's inspection before this one (followed across a change of URN). "
+            f"Grade from: {grade_from}. The support and concerns pages give each inspection the same way.")
 
 
 def rise(result: Inspections) -> list[Block]:
     """Schools eligible for RISE intervention: the count against the benchmarks, and in an internal pack the LA's
-    schools with whether each is supported (``inspections__rise.csv``)."""
-    blocks: list[Block] = _said([words.rise_sentence(result)])
+    schools with whether each is supported (``inspections__rise.csv``). Nothing before the programme began
+    (``rise.applies``): a pack as at an earlier date says nothing of it."""
+    if not rise_applies(result.as_at):
+        return []
+    blocks: list[Block] = [Heading("Schools eligible for RISE intervention", 2), Paragraph(
+        "The Department for Education's 'stuck' schools, whom its Regional Improvement for Standards and Excellence "
+        "(RISE) teams work with: requires improvement, or equivalent, at the latest inspection and below good at "
+        "the one before."), *_said([words.rise_sentence(result)])]
     table = result.rise_schools
     if result.committee or table is None or table.empty or result.known.find("rise_eligible") is None:
         return blocks

@@ -550,8 +550,7 @@ def rise_sentence(result: Inspections) -> Said:
     """How many of the LA's schools are eligible for RISE intervention, against its benchmarks (the DfE's rule)."""
     fact = _fact(result, "rise_eligible")
     if fact is None:
-        return Said("" if rise.applies(result.as_at) else "The Department for Education's RISE programme began in "
-                    "2025, after this report's date, so no school is counted as eligible for it.")
+        return Said("")  # before the programme began the page says nothing of it (views.rise)
     england = _fact(result, "rise_eligible", "england")
     neighbours = _fact(result, "rise_eligible", "neighbours")
     n = fact.count

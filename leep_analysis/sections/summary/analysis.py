@@ -52,6 +52,10 @@ class Summary:
         The RAG rules applied, in words.
     since_last
         Against the previous pack (``since.SinceLastReport``), or None without one.
+    facts
+        The summary's own facts (indicator F) (``facts.COLUMNS``), joined into the pack's ``tables/facts.csv``: ``measure``,
+        ``label``, ``area``, ``area_name``, ``period``, ``status``, ``value``, ``numerator``, ``denominator``,
+        ``unit``, ``decimals``, ``section``.
     """
 
     measures: pd.DataFrame

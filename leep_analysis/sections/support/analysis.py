@@ -139,7 +139,8 @@ class Analysis:
         separated), ``n_episodes``, ``phase``, ``governance``, ``followed`` (how it was found across a
         change of URN), ``grade_before`` and ``date_before`` (the grade when support started),
         ``urn_after``, ``grade_after`` and ``date_after`` (its next inspection), ``months_to_good``,
-        ``outcome`` (``improved``, ``same``, ``declined``, or why not judged).
+        ``outcome`` (``improved``, ``same``, ``declined``, or why not judged), ``basis_after`` (what the next
+        inspection's grade is: ``schools.BASES``).
     pairs
         The comparison schools matched to each supported one on inspection: ``lineage`` (the supported
         school's), ``comparison`` (the comparison school's lineage), ``grade_before``, ``grade_after``,
