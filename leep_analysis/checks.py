@@ -158,8 +158,19 @@ def narrative_images_named(inputs: Inputs) -> list[Problem]:
     return problems
 
 
+def free_text_identifies(inputs: Inputs) -> list[Problem]:
+    """A committee pack's free text naming a school or a person (``identifying.problems``): refused, one line each,
+    unless the params say ``committee: free_text: replace``."""
+    meeting = inputs.params.committee
+    if meeting is None or meeting.free_text != "refuse":
+        return []
+    from . import identifying
+
+    return identifying.problems(inputs)
+
+
 CHECKS = [la_code_known, performance_covers_la, budget_ledger_consistent, support_register_consistent,
-          concerns_registers_consistent, ofsted_covers_la, narrative_images_named]
+          concerns_registers_consistent, ofsted_covers_la, narrative_images_named, free_text_identifies]
 
 
 def cross_checks(inputs: Inputs) -> list[Problem]:
@@ -169,8 +180,8 @@ def cross_checks(inputs: Inputs) -> list[Problem]:
 
 def validate(inputs: Inputs) -> list[Problem]:
     """Every problem with a pack's inputs: each loaded and checked (``Inputs.validate``), then, where none
-    was found, the checks across them (``cross_checks``)."""
+    was found (warnings aside), the checks across them (``cross_checks``)."""
     problems = inputs.validate()
-    if not problems:
+    if not any(not p.warning for p in problems):  # a warning (a file no section reads) leaves them to run
         problems.extend(cross_checks(inputs))
     return problems

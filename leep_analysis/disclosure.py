@@ -1,70 +1,61 @@
 """Disclosure control: what a committee pack may show.
 
-Committee packs leave the council. In committee mode (``audience: committee``)
-schools are labelled School A, School B, ... and no name, URN or address from
-any input may appear; counts below ``suppression_threshold`` that could
-identify pupils or a single school are withheld (``withhold``: blank in the table's
-frame and listed as its withheld cells, shown as ``c``, DfE's marker) together
-with the percentages that depend on them. Internal packs show names.
+Committee packs leave the council: a committee pack is a public paper. It shows no school-level row at all,
+named, labelled or bare (``audience: committee``): a row of a school's phase, governance and inspection month
+is matched to Ofsted's public file, and a pseudonym shared between tables links what the LA thinks of a
+school to the school. Sections give counts instead, and the school-level tables go, where the params ask,
+into an exempt appendix written beside the pack (``exempt``), never into it. Counts below
+``suppression_threshold`` that could identify pupils or a single school are withheld (``withhold``: blank
+in the table's frame and listed as its withheld cells, shown as ``c``, DfE's marker) together with the
+percentages that depend on them. Internal packs show names.
 
-Labels are stable within a pack (every section derives them from the same
-inputs), and their order follows a keyed hash of the LA's own registers, so a
-reader holding the public list of URNs cannot rebuild the key.
+``Anonymiser`` is what the sections ask how to show a school: its name in an internal pack; in a committee
+pack one phrase for every school (``WITHHELD``), so that no label can tell two schools apart or link one
+across tables, should a school-level frame ever reach a committee output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .config import load_config
+
 if TYPE_CHECKING:
     from .inputs import Inputs
 
-#: Inputs whose rows name schools by URN, and (for the establishments list) the LA filter.
-_URN_SOURCES = ("establishments", "ofsted_mi", "school_performance", "support_register", "concerns_log",
-                "school_intelligence", "budget_ledger", "school_census", "school_absence")
-_PRIVATE_SOURCES = ("support_register", "concerns_log", "school_intelligence", "budget_ledger")
-
-
-def _letters(n: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet-style column letters."""
-    out = ""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = string.ascii_uppercase[rem] + out
-    return out
+#: How a committee pack would show any school: one phrase for all, never a label of one (``config/disclosure.yaml``).
+WITHHELD: str = load_config("disclosure")["withheld_school"]
 
 
 @dataclass(frozen=True)
 class Anonymiser:
-    """Maps URNs to labels in committee mode; leaves names alone in internal mode."""
+    """Names schools in an internal pack; in a committee pack shows every school as ``WITHHELD``.
+
+    ``labels`` is kept for the callers that build one; a committee pack's is empty and never read.
+    """
 
     committee: bool
     labels: Mapping[str, str]
 
     def label(self, urn: object, name: object = None) -> str:
-        """The school's label: its name (internal) or School X (committee)."""
+        """The school as shown: its name (internal) or ``WITHHELD`` (committee)."""
         if not self.committee:
             return str(name) if name is not None and not pd.isna(name) else str(urn)
-        key = str(urn)
-        return self.labels.get(key, "School (not listed)")
+        return WITHHELD
 
     def apply(self, frame: pd.DataFrame, *, urn: str = "urn", name: str = "school_name",
               drop: Iterable[str] = ("urn", "laestab", "address", "postcode")) -> pd.DataFrame:
         """Replace ``name`` by the label; in committee mode drop identifying columns.
 
-        Returns a copy; the ``name`` column holds the school's name (internal) or
-        its label (committee).
+        Returns a copy; the ``name`` column holds the school's name (internal) or ``WITHHELD``
+        (committee).
         """
         out = frame.copy()
         names = out[name] if name in out else pd.Series([None] * len(out), index=out.index)
@@ -111,31 +102,9 @@ def _coarsen_value(value: object) -> object:
 
 
 def anonymiser(inputs: Inputs) -> Anonymiser:
-    """The pack's anonymiser, built from every input of the pack that names the LA's schools.
-
-    Only the inputs the pack's sections use are read (the same for every
-    notebook of a pack, so labels agree across sections), and of the published
-    lists only the LA's own rows.
-    """
-    params = inputs.params
-    needed = {spec.key for spec in inputs.needed()}
-    urns: set[str] = set()
-    salt = hashlib.sha256(params.period.encode())
-    for key in _URN_SOURCES:
-        if key not in needed:
-            continue
-        frame = inputs.get(key)
-        rows = frame[frame["la_code"] == params.la_code] if "la_code" in frame else frame
-        for column in ("urn", "payee_urn"):
-            if column in rows:
-                urns.update(str(u) for u in rows[column].dropna())
-        if key in _PRIVATE_SOURCES:
-            for f in inputs.files(key):
-                salt.update(hashlib.sha256(Path(f.path).read_bytes()).digest())
-    key = salt.digest()
-    ordered = sorted(urns, key=lambda u: hashlib.sha256(key + u.encode()).hexdigest())
-    labels = {urn: f"School {_letters(i)}" for i, urn in enumerate(ordered)}
-    return Anonymiser(params.for_committee, labels)
+    """The pack's anonymiser: names in an internal pack (read from the inputs by each section), one phrase for
+    every school in a committee pack (no label, so nothing to link)."""
+    return Anonymiser(inputs.params.for_committee, {})
 
 
 def count_text(n: int, *, threshold: int, committee: bool, noun: str = "") -> str:

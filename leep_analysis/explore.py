@@ -82,7 +82,7 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
 
     Below good as the inspections section counts it (``below_good``); supported: an episode of the
     support register open on the period's date, followed across a change of URN. In a committee
-    pack schools are anonymised as the pack anonymises them.
+    pack gives the counts only, as the pack does.
     """
     from .sections import inspections
 
@@ -93,7 +93,7 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
     result = inspections.analyse(inputs)
     frame = below_good(result, inputs.params.la_code)
     day = long_date(result.as_at)
-    anonymiser = disclosure.anonymiser(inputs)  # committee: School A, B, ..., dates to the month, small counts withheld
+    anonymiser = disclosure.anonymiser(inputs)  # committee: counts only, small ones withheld
 
     def n(count: int) -> str:
         return disclosure.count_text(count, threshold=inputs.params.suppression_threshold,
@@ -110,6 +110,8 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
         said = (f"{n(len(frame))} of the LA's schools were below good at their latest inspection in Ofsted's data as "
                 f"at {day}; {n(len(frame) - len(shown))} of them had support open on "
                 f"{long_date(inputs.params.as_at)} and {n(len(shown))} did not.")
+    if anonymiser.committee:  # a committee pack's params: the counts, never a row per school
+        return [Paragraph(said)]
     shown = anonymiser.apply(shown.drop(columns="lineage")).reset_index(drop=True)
     grades = {g: school_records.grade_label(g) for g in (1, 2, 3, 4)}
     inspected = content.month("Inspected") if anonymiser.committee else content.date("Inspected")

@@ -103,6 +103,7 @@ class Inputs:
     #: the params file, named in problems and against which published paths are given
     params_file: Path | None = field(default=None)
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
+    _raw: dict[str, Any] = field(default_factory=dict, repr=False)
     #: the sections' analyses this Inputs has worked out or loaded (``analyses.of``), by section id
     analyses_held: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -181,8 +182,15 @@ class Inputs:
         With a cache folder, a process keeps what it loaded for the next ``Inputs`` of the same
         run (``_RUN``): a batch's worker builds pack after pack from one load of each national file.
         """
-        if key in self._loaded:
-            return self._loaded[key]
+        if key not in self._loaded:
+            self._loaded[key] = self._screened(key, self.as_loaded(key))
+        return self._loaded[key]
+
+    def as_loaded(self, key: str) -> Any:
+        """An input as its file says it, before a committee pack's free text is screened (``get`` gives it as the
+        pack may use it): for ``identifying``, which reads the schools of the LA's registers."""
+        if key in self._raw:
+            return self._raw[key]
         spec = SPECS[key]
         cache = self._cache_path(key)
         kept, memo = _held(self.cache_dir), (key, str(cache), self.params.as_at)
@@ -206,8 +214,19 @@ class Inputs:
                     cache.unlink(missing_ok=True)
                     raise workspace.temp_problem(exc, f"while the inputs were cached ({spec.key})") from None
         kept[memo] = value
-        self._loaded[key] = value
+        self._raw[key] = value
         return value
+
+    def _screened(self, key: str, value: Any) -> Any:
+        """A committee pack's free text with each school's or person's name replaced by a neutral phrase, where the
+        params say ``committee: free_text: replace`` (``identifying.screen``); else the input as it was loaded."""
+        from . import identifying
+
+        meeting = self.params.committee
+        if meeting is None or meeting.free_text != "replace" or (key not in identifying.FREE_TEXT
+                                                                 and key != "narrative"):
+            return value
+        return identifying.screen(key, value, identifying.identifiers(self))
 
     def national(self, name: str, build: Callable[[], Any]) -> Any:
         """Work on national files that is the same for every LA (every school's outcomes, all LAs' ranks).

@@ -20,7 +20,7 @@ from .wording import long_date
 
 AUDIENCE = {
     "internal": "Internal: for the partnership's strategic group; schools are named",
-    "committee": "Committee: for publication; schools anonymised and small numbers suppressed",
+    "committee": "Committee: for publication; no school named or listed, small numbers suppressed",
 }
 
 

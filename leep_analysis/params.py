@@ -188,6 +188,13 @@ class CommitteeMeeting(_Strict):
     policy: str | None = Field(None, description="policy framework and previous decisions, in markdown, one "
                                "paragraph each (the narrative's heading of that name replaces it for a period)")
     officers: list[Officer] = Field(default_factory=list, description="officers to contact about the report")
+    free_text: Literal["refuse", "replace"] = Field(
+        "refuse", description="a school's name, URN, LAESTAB or postcode, a date to the day beside a school, or a "
+        "person's name in the inputs' free text: refuse (the run stops, naming file, row and column) or replace "
+        "(each by a neutral phrase)")
+    exempt_appendix: bool = Field(
+        False, description="also write the school-level tables as an exempt appendix, not for publication "
+        "(Local Government Act 1972, Schedule 12A), in <la_code>-<period>-exempt beside the pack")
 
     @field_validator("agenda_item", mode="before")
     @classmethod
@@ -339,7 +346,8 @@ class PeriodParams(_Strict):
 
     @property
     def for_committee(self) -> bool:
-        """A committee pack: anonymised, small counts suppressed, its PDF the committee's report."""
+        """A committee pack: counts only (no school named or listed), small counts suppressed, its PDF the
+        committee's report."""
         return self.audience == "committee"
 
 

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import checks, content, facts, imports, kernels, tables, workspace
+from . import checks, content, exempt, facts, imports, kernels, tables, workspace
 from .config import NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
 from .errors import InputError, LeepError, NotebookError, Problem, os_cause, path_problems
 from .execution import (
@@ -116,6 +116,8 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
     """
     with workspace.pack_lock(out_dir, pack_folder(inputs.params)):
         workspace.sweep(out_dir, pack_folder(inputs.params))
+        workspace.sweep(out_dir, exempt.folder_name(pack_folder(inputs.params)))
+        check_place(out_dir / exempt.folder_name(pack_folder(inputs.params)))
         check_place(out_dir / pack_folder(inputs.params))  # before the work, not only when it is published
         try:
             return _build_and_publish(inputs, chosen, out_dir, cache, notebook_dir, pool=pool, progress=progress)
@@ -133,6 +135,7 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
     from .sources import narrative
 
     params, params_file = inputs.params, inputs.params_file
+    appendix: Path | None = None
     build = Path(tempfile.mkdtemp(prefix=f"{workspace.BUILDING}{pack_folder(params)}-", dir=out_dir))
     try:
         name = pages.la_name(inputs)
@@ -170,8 +173,12 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         notebooks = [{"notebook": job.notebook.name, "section": job.section,
                       "title": SECTIONS[job.section].title,
                       "seconds": round(seconds[job.section], 2)} for job in work]
-        manifest.write_manifest(build / "manifest.json",
-                                manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks))
+        record = manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks)
+        meeting = params.committee
+        if meeting is not None and meeting.exempt_appendix:  # beside the pack, never in it: the manifest says only that
+            appendix = exempt.build(inputs, name, out_dir, pack_folder(params), cache, banner=synthetic)
+            record["exempt_appendix"] = exempt.MANIFEST_NOTE
+        manifest.write_manifest(build / "manifest.json", record)
         # a committee pack leaves the council: its executed notebooks (every cell's output, the injected
         # parameters and papermill's paths) stay behind; the internal pack keeps them for audit
         executed = [build / "executed"] if params.for_committee else []
@@ -179,11 +186,15 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
             shutil.rmtree(scratch, ignore_errors=True)
         final = out_dir / pack_folder(params)
         build.chmod(0o755)  # mkdtemp makes the folder private; a published pack is shared
+        if appendix is not None:  # the exempt appendix stays private to its owner (mkdtemp's 0700)
+            publish(appendix, out_dir / exempt.folder_name(pack_folder(params)))
         publish(build, final)
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             kernels.kill()  # this process's kernel (a run of one notebook at a time) must not write on
         shutil.rmtree(build, ignore_errors=True)
+        if appendix is not None:
+            shutil.rmtree(appendix, ignore_errors=True)
         raise
     return final
 

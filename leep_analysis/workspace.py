@@ -211,7 +211,8 @@ def sweep(out_dir: Path, folder: str) -> list[Path]:
     Returns what was removed.
     """
     removed = []
-    for path in sorted(out_dir.glob(f"{BUILDING}{folder}-*")) + sorted(out_dir.glob(f"{REPLACED}{folder}-*")):
+    # a pack moved aside is ``<folder>-<pid>-<hex>``: ``<folder>-exempt-...`` (the exempt appendix beside it) is not it
+    for path in sorted(out_dir.glob(f"{BUILDING}{folder}-*")) + sorted(out_dir.glob(f"{REPLACED}{folder}-[0-9]*")):
         if not _is_folder(path):
             continue
         if path.name.startswith(REPLACED) and not os.path.lexists(out_dir / folder):

@@ -8,12 +8,14 @@ import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from leep_analysis import identifying
 from leep_analysis.checks import budget_ledger_consistent
 from leep_analysis.config import SAMPLE_DIR
 from leep_analysis.disclosure import Anonymiser
@@ -197,12 +199,23 @@ def test_episode_matching():
 
 def test_committee_mode_hides_schools(tiny):
     budgets, ledger = tiny
-    anonymiser = Anonymiser(True, {"100001": "School B", "100009": "School A"})
-    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER, anonymiser=anonymiser)
+    # Beech Primary School (payee URN 100009) is a school; Dr A. Example a person; Little Hill Primary is a school
+    # by its name in the establishments list only (no URN, and no word "school" in it)
+    ledger = pd.concat([ledger, ledger.iloc[[2]].assign(transaction_id="P6", payee="Dr A. Example", row=10),
+                        ledger.iloc[[2]].assign(transaction_id="P7", payee="Little Hill Primary", row=11)],
+                       ignore_index=True)
+    known = identifying.Identifiers.of(["Little Hill Primary School", "Beech Primary School"], ["100009"])
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER,
+                                  anonymiser=Anonymiser(True, {}), identifiers=known)
     schools = analysis.by_school(acc)
     assert "urn" not in schools.columns
-    assert schools["school_name"].tolist() == ["School B", "No school linked", "School (not listed)"]
-    assert set(analysis.by_payee(acc)["payee"]) == {"School A", "Venue Ltd", "Payee Ltd"}
+    assert set(schools["school_name"]) == {"A school (not named)", "No school linked"}  # one phrase: no label
+    assert views.schools(analysis.figures(acc)) is None  # spending by school: by tier only
+    payees = analysis.by_payee(acc).set_index("payee")
+    # Beech's £100 paid (C1 is committed, £200 left); Dr A. Example's £61 and Little Hill's £61 payments
+    assert set(payees.index) == {"Schools (not named)", "Individuals (not named)", "Venue Ltd", "Payee Ltd"}
+    assert payees.at["Schools (not named)", "transactions"] == 3  # C1, P1 and Little Hill's P7
+    assert payees.at["Individuals (not named)", "spent"] == Decimal("61.00")
     shown = views.tiers(analysis.figures(acc))
     tiers = shown.frame.set_index("tier")
     targeted = list(tiers.index).index("targeted")
@@ -211,11 +224,20 @@ def test_committee_mode_hides_schools(tiny):
     assert tiers.at["intensive", "schools"] == 0
 
 
-def test_school_words_hide_payees_without_urn():
-    committee = Anonymiser(True, {})
-    assert analysis.payee_label("Oak Lane Primary School", None, committee) == "School (not listed)"
-    assert analysis.payee_label("Kestrel Consultancy", None, committee) == "Kestrel Consultancy"
-    assert analysis.payee_label("Oak Lane Primary School", None, Anonymiser(False, {})) == "Oak Lane Primary School"
+def test_a_payee_is_a_school_by_the_lists_of_schools_not_by_a_word():
+    """The one rule for payees and providers (``identifying.payee_kind``): "Brookvale Groby Learning Campus" and
+    "Little Hill Primary", real academies, hold no word of the old word list that matched both; a consultancy
+    whose name holds "school" is not a school."""
+    known = identifying.Identifiers.of(["Brookvale Groby Learning Campus", "Little Hill Primary School"])
+    acc = SimpleNamespace(identifiers=known, committee=True)
+    assert analysis.payee_label("Brookvale Groby Learning Campus", None, acc) == "Schools (not named)"
+    assert analysis.payee_label("Little Hill Primary", None, acc) == "Schools (not named)"
+    assert analysis.payee_label("Dr A. Example, education speaker", None, acc) == "Individuals (not named)"
+    assert analysis.payee_label("Mrs J Smith", None, acc) == "Individuals (not named)"
+    assert analysis.payee_label("School Improvement Services Ltd", None, acc) == "School Improvement Services Ltd"
+    assert analysis.payee_label("Kestrel Consultancy", None, acc) == "Kestrel Consultancy"
+    internal = SimpleNamespace(identifiers=known, committee=False)
+    assert analysis.payee_label("Little Hill Primary", None, internal) == "Little Hill Primary"
 
 
 def test_sentences(tiny):
@@ -411,10 +433,6 @@ def test_warnings(tiny):
     assert [str(p) for p in ledger_warnings(ledger, "ledger.csv")] == [
         "ledger.csv, row 7, column 'amount': warning: payments against commitment 'C2' exceed it by £30.00",
     ]
-    flagged = ledger.assign(payee_urn=pd.Series(pd.NA, index=ledger.index, dtype="string"))
-    assert str(ledger_warnings(flagged, "ledger.csv")[-1]) == (
-        "ledger.csv, row 2, column 'payee_urn': warning: payee 'Beech Primary School' looks like a school but has "
-        "no payee_urn (2 rows); committee packs show it as 'School (not listed)'")
 
 
 def test_cross_check_needs_an_allocation(tmp_path):
@@ -543,7 +561,8 @@ def test_committee_pack_names_no_school(spring_pack):
     for text in texts:
         assert not [n for n in la["name"] if n in text], "a school's name in a committee pack"
         assert not [u for u in la["urn"] if u in text], "a URN in a committee pack"
-    assert re.search(r"School [A-Z]{1,2}\b", texts[0]), "schools shown by their labels"
+    assert not re.search(r"School [A-Z]{1,2}\b", texts[0]), "no label of a school (issue 28)"
+    assert "Schools (not named)" in texts[0]  # payees that are schools: one row
 
 
 def test_later_problems_name_the_files_own_headers(tmp_path):

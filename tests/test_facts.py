@@ -380,9 +380,10 @@ def assert_categories_as_ofsted_defines_them(folder: Path) -> None:
     ofsted = [c for c in counts.index if c not in ("ofsted", "at_risk")]
     assert counts.at["ofsted", "n_now"] == "c" or sum(
         int(counts.at[c, "n_now"]) for c in ofsted if counts.at[c, "n_now"] != "c") <= int(counts.at["ofsted", "n_now"])
-    schools = csv(folder, "concerns__schools")
-    at_risk = schools[schools["ofsted"] == "False"]
-    assert not at_risk["progress"].str.contains("effective action").any()
+    if (folder / "tables" / "concerns__schools.csv").exists():  # an internal pack's (a committee pack has none)
+        schools = csv(folder, "concerns__schools")
+        at_risk = schools[schools["ofsted"] == "False"]
+        assert not at_risk["progress"].str.contains("effective action").any()
     evidence = csv(folder, "summary__indicators").set_index("indicator").at["B", "evidence"]
     assert "Ofsted monitoring visit" in evidence and "its own list, not an Ofsted category" in evidence
 
@@ -414,10 +415,11 @@ def assert_no_sentence_contradicts_itself(folder: Path, *, previous: bool) -> No
     achievement = text_of(folder, "achievement.html")
     assert "Figures are LAIT's revised or final ones" not in achievement
     budget = text_of(folder, "budget.html")
-    by_school = csv(folder, "budget__by_school")
-    unlinked = set(by_school.loc[by_school["school_name"] == "No school linked", "fund"])
-    if set(by_school["fund"]) - unlinked:
-        assert "The last row of each fund is spending linked to no school" not in budget
+    if (folder / "tables" / "budget__by_school.csv").exists():  # an internal pack's (a committee pack has none)
+        by_school = csv(folder, "budget__by_school")
+        unlinked = set(by_school.loc[by_school["school_name"] == "No school linked", "fund"])
+        if set(by_school["fund"]) - unlinked:
+            assert "The last row of each fund is spending linked to no school" not in budget
     pages = " ".join(text_of(folder, p.name) for p in folder.glob("*.html") if p.name != "index.html")
     if not previous:
         assert not re.search(r"(up|down) \d+ points? since the last report", pages)
@@ -450,8 +452,7 @@ def test_each_contradiction_of_the_issue_is_gone_in_the_internal_pack(default_pa
 @pytest.mark.pack
 def test_each_contradiction_of_the_issue_is_gone_in_the_committee_pack(spring_after_autumn):
     assert_good_or_better_is_one_measure_per_label(spring_after_autumn)
-    assert assert_one_inspection_is_told_one_way(spring_after_autumn) >= 1
-    assert_still_below_good_agrees_with_the_table(spring_after_autumn)
+    # a committee pack has no school-level table to hold an inspection or a school below good (issue 28)
     assert_categories_as_ofsted_defines_them(spring_after_autumn)
     assert_support_counts_each_their_own_measure(spring_after_autumn)
     assert_no_sentence_contradicts_itself(spring_after_autumn, previous=True)

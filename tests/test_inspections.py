@@ -455,7 +455,11 @@ def test_committee_mode_hides_names_and_small_counts():
         "effectiveness require improvement and fewer than 5 are inadequate.")
     assert tile_value(words.headline_tiles(result)[2]) == "c"
     table = views.schools_table(result)
-    assert "urn" not in table and table["school_name"].tolist() == ["School E"]
+    assert "urn" not in table and table["school_name"].tolist() == ["A school (not named)"]  # never a label
+    # the page: the sentence's counts, no table of the school's phase, governance, month and grade before
+    shown = views.schools(result)
+    assert not [b for b in shown if isinstance(b, Table)]
+    assert [b.text for b in shown if isinstance(b, Paragraph)][0].startswith("fewer than 5 inspection")
     withheld = views.summary_csv(result)
     csv = tables.csv_frame(Table("summary", "", withheld.frame, suppressed=withheld.cells))
     row = csv[(csv["area_type"] == "la") & (csv["group"] == "all") & (csv["as_at"] == pd.Timestamp("2015-05-31"))]
@@ -647,8 +651,7 @@ def test_pack_on_real_snapshots_for_leicestershire(real, tmp_path):
 def test_committee_pack_on_real_snapshots(real, tmp_path):
     index = run_pack(real_params(real, tmp_path, audience="committee"), tmp_path / "out", progress=False)
     pack = index.parent
-    schools = pd.read_csv(pack / "tables" / "inspections__schools.csv")
-    assert "urn" not in schools and schools["school_name"].str.startswith("School ").all()
+    assert not (pack / "tables" / "inspections__schools.csv").exists()  # counts only (issue 28)
     page = (pack / "inspections.html").read_text(encoding="utf-8")
     assert "Thornton Primary School" not in page and "140253" not in page
     table = pd.read_csv(pack / "tables" / "inspections__summary.csv", dtype=str)
@@ -676,8 +679,7 @@ def test_committee_pack_on_the_sample(tmp_path):
             + counts["n_report_card"]).all()
     cards = pd.read_csv(pack / "tables" / "inspections__report_cards.csv")
     assert list(cards.columns) == analysis.REPORT_CARD_COLUMNS
-    schools = pd.read_csv(pack / "tables" / "inspections__schools.csv")
-    assert "urn" not in schools and schools["school_name"].str.fullmatch(r"School [A-Z]+").all()
+    assert not (pack / "tables" / "inspections__schools.csv").exists()  # counts only (issue 28)
     page = (pack / "inspections.html").read_text(encoding="utf-8")
     from leep_analysis.sample import world
 

@@ -369,18 +369,12 @@ def _header(ledger: pd.DataFrame, tidy: str) -> str:
     return str(ledger.attrs.get("headers", {}).get(tidy, tidy))
 
 
-def looks_like_school(name: str) -> bool:
-    """Whether a payee's name holds one of the configured school words (``school_payee_words``)."""
-    words = "|".join(re.escape(w) for w in _config()["school_payee_words"])
-    return re.search(rf"\b(?:{words})\b", name, re.IGNORECASE) is not None
-
-
 def ledger_warnings(ledger: pd.DataFrame, source: str) -> list[Problem]:
     """Things worth checking in a ledger that loaded cleanly, as warnings.
 
     A commitment paid more than its amount (it counts as closed, the excess is
-    spent all the same), and a payee whose name looks like a school but has no
-    ``payee_urn`` (committee packs show it as "School (not listed)").
+    spent all the same). (Whether a payee is a school or a person is ``identifying``'s: a committee pack
+    never names either.)
     """
     problems = []
     payments = ledger[(ledger["type"] == "payment") & ledger["commitment"].notna()]
@@ -391,11 +385,6 @@ def ledger_warnings(ledger: pd.DataFrame, source: str) -> list[Problem]:
         if excess > 0:
             problems.append(Problem(source, f"payments against commitment '{row.transaction_id}' exceed it by "
                                     f"£{excess / 100:,.2f}", row=row.row, column=_header(ledger, "amount"), warning=True))
-    looks = ledger["payee"].fillna("").map(looks_like_school).astype(bool) & ledger["payee_urn"].isna()
-    for payee, rows in ledger[looks].groupby("payee", sort=True)["row"]:
-        problems.append(Problem(source, f"payee '{payee}' looks like a school but has no payee_urn "
-                                f"({len(rows)} rows); committee packs show it as 'School (not listed)'",
-                                row=int(rows.min()), column=_header(ledger, "payee_urn"), warning=True))
     return problems
 
 

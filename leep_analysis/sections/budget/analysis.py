@@ -6,9 +6,9 @@ straight-line profile, and year on year; ``analyse`` gathers them into one
 ``BudgetResult``. Every breakdown is a sum over the statement's ledger rows, so
 each reconciles to it to the penny.
 
-Committee packs (``audience: committee``) never show a school: supported
-schools and payees that are schools appear as "School X" (``disclosure``), and
-small numbers of schools are suppressed.
+Committee packs (``audience: committee``) never show a school or a person: payees that are schools,
+and payees that are people, are each summed into one unnamed row (``identifying``), spending by school
+is shown by tier only, and small numbers of schools are suppressed.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
-from ... import analyses, disclosure
+from ... import analyses, identifying
 from ...school_year import financial_year_bounds
-from ...sources.budget import looks_like_school
 from .position import (
     Accounts,
     accounts,
@@ -68,20 +67,15 @@ def by_category(acc: Accounts) -> pd.DataFrame:
     return in_pounds(sums[["fund", "financial_year", "category", "spent", "committed", "pct_of_spent"]])
 
 
-def payee_label(payee: object, payee_urn: object, anonymiser: disclosure.Anonymiser) -> str:
-    """How a payee is shown: its name, or in committee packs "School X" for a school.
+def payee_label(payee: object, payee_urn: object, acc: Accounts) -> str:
+    """How a payee is shown: its name, or in committee packs "Schools (not named)" for a school and "Individuals
+    (not named)" for a person (``identifying.shown_party``, the rule the support section's providers follow).
 
-    A payee with a payee URN is a school; one without whose name holds a school
-    word (``school_payee_words``) is shown as "School (not listed)" in committee
-    packs, so a school's name never leaves the council by that route.
+    A payee with a payee URN, or whose name is (or holds) an establishment's name in Get Information about
+    Schools or Ofsted's files, is a school; one with a title or initials and a surname is a person.
     """
-    cfg = config()
-    name = cfg["no_payee"] if payee is None or pd.isna(payee) else str(payee)  # type: ignore[arg-type]
-    if not anonymiser.committee:
-        return name
-    if payee_urn is not None and not pd.isna(payee_urn):  # type: ignore[arg-type]
-        return anonymiser.label(payee_urn)
-    return "School (not listed)" if looks_like_school(name) else name
+    return identifying.shown_party(payee, payee_urn, acc.identifiers or identifying.Identifiers.of(),
+                                   committee=acc.committee, missing=config()["no_payee"])
 
 
 def by_payee(acc: Accounts) -> pd.DataFrame:
@@ -90,12 +84,12 @@ def by_payee(acc: Accounts) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``fund``, ``financial_year``, ``payee`` (anonymised in committee packs,
-        see ``payee_label``), ``transactions`` (ledger rows), ``spent``,
+        ``fund``, ``financial_year``, ``payee`` (in committee packs schools and people each one row,
+        unnamed: ``payee_label``), ``transactions`` (ledger rows), ``spent``,
         ``committed`` (Decimal pounds); largest spending first.
     """
     rows = flows(acc.ledger)
-    rows["payee"] = [payee_label(p, u, acc.anonymiser) for p, u in zip(rows["payee"], rows["payee_urn"], strict=True)]
+    rows["payee"] = [payee_label(p, u, acc) for p, u in zip(rows["payee"], rows["payee_urn"], strict=True)]
     sums = rows.groupby(["fund", "financial_year", "payee"], as_index=False).agg(
         transactions=("transaction_id", "size"), spent=("spent_pence", "sum"), committed=("committed_pence", "sum"))
     sums = sums.assign(_f=_ordered(sums, "fund", reported_funds()))

@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ... import disclosure
+from ... import disclosure, identifying
 from ...config import load_config
+from ...identifying import Identifiers
 from ...school_year import financial_year_bounds, financial_year_of
 
 if TYPE_CHECKING:
@@ -107,6 +108,8 @@ class Accounts:
     ``start_date``, ``end_date``), or None where there is no support register.
     ``names``: URN -> school name, from the register and the establishments list.
     ``lineage``: URN -> an id shared by all URNs of one school (see ``episodes_of``), or None.
+    ``identifiers``: every establishment of the inputs (``identifying``), which tell a payee that is a school,
+    for a committee pack; None knows none.
     """
 
     budgets: pd.DataFrame
@@ -119,6 +122,7 @@ class Accounts:
     anonymiser: disclosure.Anonymiser
     threshold: int = 5
     lineage: Mapping[str, str] | None = None
+    identifiers: Identifiers | None = None
 
     @property
     def committee(self) -> bool:
@@ -140,6 +144,7 @@ def build_accounts(
     anonymiser: disclosure.Anonymiser | None = None,
     threshold: int = 5,
     lineage: Mapping[str, str] | None = None,
+    identifiers: Identifiers | None = None,
 ) -> Accounts:
     """Accounts from loaded frames (see ``sources.budget``), as at a date.
 
@@ -153,6 +158,8 @@ def build_accounts(
     threshold : counts of schools below this are suppressed in committee packs.
     lineage : URN -> an id shared by all URNs of one school, to match payments to
         register episodes across a change of URN.
+    identifiers : every establishment's name, URN, LAESTAB and postcode (``identifying.identifiers``), which
+        tell a payee that is a school in a committee pack.
     """
     stamp = pd.Timestamp(as_at)
     reported = reported_funds()
@@ -173,6 +180,7 @@ def build_accounts(
         anonymiser=anonymiser or disclosure.Anonymiser(False, {}),
         threshold=threshold,
         lineage=lineage,
+        identifiers=identifiers,
     )
 
 
@@ -193,6 +201,7 @@ def accounts(inputs: Inputs) -> Accounts:
         inputs.get("budgets"), ledger, inputs.params.as_at, register=register,
         establishments=optional["establishments"], anonymiser=disclosure.anonymiser(inputs),
         threshold=inputs.params.suppression_threshold, lineage=lineage,
+        identifiers=identifying.identifiers(inputs) if inputs.params.for_committee else None,
     )
 
 

@@ -85,14 +85,18 @@ def categories(result: BudgetResult) -> Table:
 def payees(result: BudgetResult) -> Table:
     """Spending by payee (this year shown; every year in the CSV)."""
     acc, frame = result.accounts, result.payees
-    note = "Payees that are schools are shown as School A, School B and so on." if acc.committee else None
+    note = ("Payees that are schools, and payees that are people, are not named: each is one row."
+            if acc.committee else None)
     return Table(name="by_payee", frame=_current(frame, acc), data=frame, columns=columns(acc), notes=note,
                  caption=f"Spent and committed by payee, {acc.year}, {_as_of(acc)}")
 
 
-def schools(result: BudgetResult) -> Table:
-    """Spending by school supported (this year shown; every year in the CSV)."""
+def schools(result: BudgetResult) -> Table | None:
+    """Spending by school supported (this year shown; every year in the CSV); None in a committee pack, whose
+    spending on schools is by tier only (``tiers``): what the LA spends on one school is its view of the school."""
     acc, frame = result.accounts, result.schools
+    if acc.committee:
+        return None
     shown = _current(frame, acc)
     funds = list(dict.fromkeys(shown["fund"]))
     unlinked = set(shown.loc[shown["school_name"] == config()["no_school"], "fund"])

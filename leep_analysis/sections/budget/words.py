@@ -99,7 +99,7 @@ def notes(result: BudgetResult) -> list[str]:
         out.append("Spending on a school is matched to the support episode it paid for: the school's latest "
                    "episode started by the payment's date, preferring one with the same funding source and provider.")
     if acc.committee:
-        out.append("Schools are not named: supported schools, and payees that are schools, are shown as "
-                   "School A, School B and so on.")
+        out.append("No school or person is named: spending on schools is given by tier of support, and payees "
+                   "that are schools, or people, are each one row.")
     return out
 

@@ -131,8 +131,14 @@ def facts_table(result: Concerns) -> Table:
 
 
 def concerns_page(result: Concerns) -> list[Block]:
-    """The schools-causing-concern part of the page: the key messages, then the four tables."""
-    return [Points(tuple(words.messages(result))), *(view(result) for view in (categories, schools, powers, exits))]
+    """The schools-causing-concern part of the page: the key messages, then the four tables.
+
+    A committee pack has the two tables of counts only (categories, powers): which schools the LA has on its
+    at-risk list, and how each is progressing, is the LA's confidential view of a school (an exempt appendix,
+    ``exempt``, gives them to councillors where the params ask for one).
+    """
+    views = (categories, powers) if result.committee else (categories, schools, powers, exits)
+    return [Points(tuple(words.messages(result))), *(view(result) for view in views)]
 
 
 def _places(unit: str) -> int:
@@ -191,6 +197,13 @@ def results_figure(result: EarlyWarning) -> Figure | None:
 
 
 def early_warning_page(result: EarlyWarning) -> list[Block]:
-    """The early-warning part of the page: the key messages, each school's result by phase, then the risk table."""
+    """The early-warning part of the page: the key messages, each school's result by phase, then the risk table.
+
+    A committee pack has the key messages only (counts by suggested tier): a row per school with its alerts,
+    labelled or not, is matched to the school by its phase and governance, and a point per school on a chart by
+    its published result.
+    """
+    if result.anonymiser.committee:
+        return [Points(tuple(words.early_warning_messages(result)))]
     return [Points(tuple(words.early_warning_messages(result))), results_figure(result), risks(result)]
 

@@ -75,7 +75,7 @@ def schools_note(result: Concerns) -> str:
             "(an inspection as the inspections page gives it); the spreadsheet of tables has them in columns of their "
             "own. Visits to a school in an Ofsted category are Ofsted's monitoring; to one on the LA's at-risk list, "
             "the LA's own reviews."
-            + (" Schools are shown as School A, School B and so on." if result.committee else ""))
+            )
 
 
 def early_warning_messages(result: EarlyWarning) -> list[str]:
@@ -100,9 +100,7 @@ def early_warning_messages(result: EarlyWarning) -> list[str]:
 def risks_note(result: EarlyWarning, n_collaborative: int) -> str:
     """The note under the risk table: where the ``n_collaborative`` schools not shown are, and how schools are named."""
     where = "the spreadsheet of tables published with this report"
-    return (f"The {n_collaborative:,} schools whose score suggests collaborative support are in {where} with these."
-            + (" Schools are shown as School A, School B and so on, without pupil numbers or free school meal "
-               "shares, which are published for each school." if result.anonymiser.committee else ""))
+    return f"The {n_collaborative:,} schools whose score suggests collaborative support are in {where} with these."
 
 
 def rules_points(result: EarlyWarning) -> list[str]:

@@ -450,7 +450,13 @@ def schools_table(result: Inspections) -> pd.DataFrame:
 
 
 def schools(result: Inspections) -> list[Block]:
-    """The schools inspected since the last report (``inspections__schools.csv``), then those below good then."""
+    """The schools inspected since the last report (``inspections__schools.csv``), then those below good then.
+
+    A committee pack gives both as counts only (the sentences): a recently inspected school's phase, governance,
+    month and grade before are all in Ofsted's public file, so a row of them, however labelled, names the school.
+    """
+    if result.committee:
+        return [*_said([words.schools_sentence(result)]), *previous_below_good(result)]
     return [*_inspected_since(result), *previous_below_good(result)]
 
 
@@ -486,7 +492,7 @@ def previous_below_good(result: Inspections) -> list[Block]:
     blocks: list[Block] = [Heading("Schools below good at the last report", 2),
                            *_said([*words.previous_below_good_sentences(result), words.gap_sentence(result)])]
     table = previous_below_good_table(result)
-    if table.empty:
+    if table.empty or result.committee:  # a committee pack: the counts above, never a row per school
         return blocks
     blocks.append(Table(
         name="previous_below_good", frame=table,

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ... import disclosure, school_year
-from ...normalise import text_key
+from ... import disclosure, identifying, school_year
+from ...identifying import Identifiers
 from ...params import SupportSettings
 from ...schools import inspection_history, label, lineage_of, lineages
 from ...sources.support_register import config, vocabulary
@@ -61,15 +61,20 @@ class SupportData:
     settings: SupportSettings
     anonymiser: disclosure.Anonymiser
     threshold: int = 5
+    identifiers: Identifiers | None = None
 
     @property
     def committee(self) -> bool:
         return self.anonymiser.committee
 
     @functools.cached_property
-    def school_names(self) -> frozenset[str]:
-        """Every school name the inputs hold, as compared (``text_key``; to withhold providers that are schools)."""
-        return frozenset(text_key(n) for n in self.places["school_name"].dropna())
+    def known_schools(self) -> Identifiers:
+        """Every establishment the inputs hold (``identifying``: to tell a provider that is a school): the pack's
+        ``identifiers``, else the schools of the register and of ``places``."""
+        if self.identifiers is not None:
+            return self.identifiers
+        return Identifiers.of([*self.places["school_name"].dropna(), *self.register["school_name"].dropna()],
+                              [*self.places["urn"].dropna(), *self.register["urn"].dropna()])
 
     @functools.cached_property
     def timeline(self) -> Timeline | None:
@@ -156,6 +161,7 @@ def build(
     anonymiser: disclosure.Anonymiser | None = None,
     threshold: int = 5,
     history: pd.DataFrame | None = None,
+    identifiers: Identifiers | None = None,
 ) -> SupportData:
     """Put the loaded inputs together as at a date (see ``SupportData``).
 
@@ -172,6 +178,8 @@ def build(
     year_start : first day of the academic year (default: 1 September before ``as_at``).
     history : the pack's inspections (``events.Events.inspections``: every inspection once, with the grade
         before it and the change, as every page tells it); made here from ``mi`` where not given.
+    identifiers : every establishment of the pack's inputs (``identifying.identifiers``), which tell a provider
+        that is a school in a committee pack; None: the schools of the register and the lists given here.
     """
     stamp = pd.Timestamp(as_at)
     if mi is not None:
@@ -229,7 +237,7 @@ def build(
         lineage=lineage, linked=links is not None, la_code=la_code, as_at=as_at, since=since,
         year_start=year_start or school_year.year_start(as_at),
         settings=settings or SupportSettings(), anonymiser=anonymiser or disclosure.Anonymiser(False, {}),
-        threshold=threshold,
+        threshold=threshold, identifiers=identifiers,
     )
 
 
@@ -266,4 +274,5 @@ def prepare(inputs: Inputs, events: Any = None) -> SupportData:
         good_equivalent=params.inspections.good_equivalent, anonymiser=disclosure.anonymiser(inputs),
         threshold=params.suppression_threshold,
         history=None if events is None else events.inspections,
+        identifiers=identifying.identifiers(inputs) if params.for_committee else None,
     )

@@ -8,21 +8,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...normalise import text_key
-from ...sources.support_register import config, vocabulary
+from ... import identifying
+from ...sources.support_register import vocabulary
 from .data import SupportData
 
 
 def provider_label(provider: object, data: SupportData) -> str:
-    """A provider as the pack shows it: by name, except school providers in committee packs."""
-    if provider is None or pd.isna(provider):
-        return "Not recorded"
-    text = str(provider)
-    if data.committee:
-        key = text_key(text)
-        if key in data.school_names or any(text_key(word) in key for word in config()["school_words"]):
-            return config()["school_provider"]
-    return text
+    """A provider as the pack shows it: by name, except, in committee packs, a school ("Schools (not named)")
+    or a person ("Individuals (not named)"), told by ``identifying.shown_party`` as the budget's payees are."""
+    return identifying.shown_party(provider, None, data.known_schools, committee=data.committee,
+                                   missing="Not recorded")
 
 
 def reach(data: SupportData) -> pd.DataFrame:

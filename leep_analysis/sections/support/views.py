@@ -217,22 +217,24 @@ def _first_of(providers: object) -> str | None:
     return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
 
 
-def schools(result: Analysis) -> Table:
-    """The list of supported schools (``support__schools.csv``).
+def schools(result: Analysis) -> Table | None:
+    """The list of supported schools (``support__schools.csv``); None in a committee pack.
 
     The page shows the first provider of each school ("and 2 more"), and
     leaves governance, the types of support and how the school was followed
-    to the CSV, which has every column of ``school_list``.
+    to the CSV, which has every column of ``school_list``. A committee pack shows no school the LA supports,
+    named or not (its phase, governance and dates would name it): the reach tables give them by tier, type,
+    phase and governance.
     """
     data = result.data
+    if data.committee:
+        return None
     table = analysis.school_list(result)
     shown = table.assign(providers=[_first_of(p) for p in table["providers"]]) \
         .drop(columns=["governance", "support_types", "followed", "basis_after"])
     note = ("Grade before and at the next inspection: each inspection's grade to compare, as the inspections "
             "page gives it (overall effectiveness, or for an inspection from 2 September 2024 to 9 November 2025 "
             "the key-judgement rule; the spreadsheet of tables says which); a report card has none.")
-    if data.committee:
-        note += " Schools are shown as School A, School B and so on; providers that are schools are not named."
     return Table(name="schools", frame=shown, data=table, columns=columns(), notes=note,
                  caption=f"Schools supported, their support and their next inspection, to {as_of(data)}")
 
