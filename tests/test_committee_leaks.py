@@ -89,6 +89,37 @@ def test_the_exempt_appendix_is_beside_the_pack_marked_and_never_in_it(spring_pa
     assert manifest["exempt_appendix"] == exempt.MANIFEST_NOTE
 
 
+@pytest.mark.pack
+def test_the_exempt_appendix_is_its_owners_only_and_lists_every_school_itself(spring_pack):
+    """Issue 28: the appendix's files were 0644 inside its 0700 folder, and its early-warning table said "The 65
+    schools ... are in the spreadsheet of tables published with this report": false (a committee pack's
+    spreadsheet has no school) and pointing a councillor at the public workbook."""
+    folder = spring_pack.parent / exempt.folder_name(spring_pack.name)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {"exempt.html": 0o600,
+                                                                                 "exempt.pdf": 0o600}
+    page = (folder / "exempt.html").read_text(encoding="utf-8")
+    assert "published with this report" not in page and "in the spreadsheet of tables" not in page
+    assert exempt.ALL_ALERTS_NOTE in page
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(folder / "exempt.pdf").pages)
+    assert "published with this report" not in text
+
+
+@pytest.mark.pack
+def test_an_la_registers_latest_entry_is_given_to_the_month(spring_pack):
+    """Issue 28: the sources table and the manifest gave "latest entry 16 January 2026" for the concerns log (the
+    day a school entered a category), and the day of the support register's, intelligence's and ledger's."""
+    manifest = json.loads((spring_pack / "manifest.json").read_text(encoding="utf-8"))
+    latest = {r["key"]: r["latest_data"] for r in manifest["freshness"]}
+    assert {k: latest[k] for k in ("concerns_log", "school_intelligence", "support_register", "budget_ledger")} == {
+        "concerns_log": "latest entry January 2026", "school_intelligence": "latest entry December 2025",
+        "support_register": "latest entry September 2025", "budget_ledger": "latest entry March 2026"}
+    index = (spring_pack / "index.html").read_text(encoding="utf-8")
+    assert "latest entry January 2026" in index and "16 January 2026" not in index
+    assert not re.search(r"latest entry \d", json.dumps(manifest) + index)
+
+
 def _committee_params(tmp_path: Path, folder: Path, **meeting) -> Path:
     return write_params(tmp_path / "period.yaml", period="2025-26-spring", la_code="050", audience="committee",
                         as_at="2026-03-31", previous_as_at="2025-12-31", sections=["summary"],
