@@ -379,7 +379,7 @@ def problems(inputs: Inputs) -> list[Problem]:
     schools); one that is a person is."""
     needed = {spec.key for spec in inputs.needed()}
     found = identifiers(inputs)
-    out: list[Problem] = []
+    out: list[Problem] = params_problems(inputs.params, inputs.params_file, found)
     for key, columns in FREE_TEXT.items():
         if key not in needed or not inputs.files(key):
             continue
@@ -406,6 +406,64 @@ def problems(inputs: Inputs) -> list[Problem]:
             if number not in lines:
                 lines.add(number)
                 out.append(_said(str(path), number, None, text, spot, "text"))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- params
+#: The params' free text a committee pack shows (front sheet, report, pages, summary, workbook, manifest), by
+#: its key in the params file; ``officers[].job_title`` for each officer (their names and emails are public:
+#: the council report's "Officers to contact").
+PARAMS_TEXT = ("title", "committee.council", "committee.committee", "committee.title", "committee.report_of",
+               "committee.policy", "evaluation.secretary_of_state_note")
+
+
+def params_texts(params: Any) -> Iterator[tuple[str, str]]:
+    """Each free text of the params a committee pack shows: (key as the params file spells it, text)."""
+    for key in PARAMS_TEXT:
+        value: Any = params
+        for part in key.split("."):
+            value = getattr(value, part, None)
+        if _given(value):
+            yield key, str(value)
+    meeting = getattr(params, "committee", None)
+    for i, officer in enumerate(meeting.officers if meeting is not None else []):
+        if _given(officer.job_title):
+            yield f"committee.officers[{i}].job_title", str(officer.job_title)
+
+
+def params_problems(params: Any, params_file: object, found: Identifiers) -> list[Problem]:
+    """Each free text of a committee pack's params that names a school or a person: one line each, naming the
+    params file and the key."""
+    out = []
+    for key, text in params_texts(params):
+        spots = findings(text, found)
+        if spots:
+            spot = spots[0]
+            out.append(Problem(str(params_file or "the params file"),
+                               f"holds {spot.what} ('{text[spot.start:spot.end]}'), which a committee pack (a public "
+                               "paper) may not show: remove it, or set committee: free_text: replace to show a "
+                               "neutral phrase instead", key=key))
+    return out
+
+
+def screened_params(params: Any, found: Identifiers) -> Any:
+    """The params with each finding in their free text (``params_texts``) replaced by its neutral phrase."""
+    def update(model: Any, key: str, text: str) -> Any:
+        head, _, rest = key.partition(".")
+        if not rest:
+            return model.model_copy(update={head: text})
+        if head.startswith("officers["):
+            i = int(head[len("officers["):-1])
+            officers = list(model.officers)
+            officers[i] = update(officers[i], rest, text)
+            return model.model_copy(update={"officers": officers})
+        return model.model_copy(update={head: update(getattr(model, head), rest, text)})
+
+    out = params
+    for key, text in params_texts(params):
+        shown = replaced(text, found)
+        if shown != text:
+            out = update(out, key, str(shown))
     return out
 
 

@@ -124,6 +124,63 @@ def test_an_la_registers_latest_entry_is_given_to_the_month(spring_pack):
     assert not re.search(r"latest entry \d", json.dumps(manifest) + index)
 
 
+#: free text an officer might type into the params, naming the sample's school (its name and URN, from Get
+#: Information about Schools: filled in by ``_params_naming_a_school``), a date beside it and its head
+_PARAMS_TEXT = "{name} (URN {urn}), on the LA's at-risk list since 17 August 2024, whose head Dr A. Example left " \
+    "on 3 March 2026"
+
+
+def _params_naming_a_school(tmp_path: Path, free_text: str) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path / "inputs"
+    copy_sample(folder)
+    gias = pd.read_csv(folder / "gias_establishments.csv", dtype=str, encoding="cp1252")
+    school = gias[gias["LA (code)"] == "050"].iloc[5]
+    said = {"name": school["EstablishmentName"], "urn": school["URN"]}
+    text = _PARAMS_TEXT.format(**said)
+    params = write_params(
+        tmp_path / "period.yaml", period="2025-26-spring", la_code="050", audience="committee", as_at="2026-03-31",
+        previous_as_at="2025-12-31", sections=["summary"], data=data_block(folder),
+        evaluation={"secretary_of_state_concerns": False, "secretary_of_state_note": text},
+        committee={"free_text": free_text, "title": text, "policy": text,
+                   "officers": [{"name": "Alex Example", "job_title": f"Adviser to {said['name']}",
+                                 "email": "alex.example@council.example"}]})
+    return params, said
+
+
+def test_params_free_text_naming_a_school_is_refused_in_one_line(tmp_path):
+    params, said = _params_naming_a_school(tmp_path, "refuse")
+    result = subprocess.run([sys.executable, "-m", "leep_analysis", "run", str(params), "--out", str(tmp_path / "out"),
+                             "--no-progress"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"leep: error: {params}, key 'committee.title': holds an establishment's name "
+                                    f"('{said['name']}'), which a committee pack (a public paper) may not show")
+    from leep_analysis import checks
+
+    problems = [str(p) for p in checks.free_text_identifies(Inputs(load_params(params)[0], params_file=params))]
+    keys = [p.split(", key '")[1].split("'")[0] for p in problems if p.startswith(f"{params}, key ")]
+    assert keys == ["committee.title", "committee.policy", "evaluation.secretary_of_state_note",
+                    "committee.officers[0].job_title"]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())  # nothing written
+
+
+@pytest.mark.pack
+def test_params_free_text_is_replaced_where_the_params_say(tmp_path):
+    params, said = _params_naming_a_school(tmp_path, "replace")
+    pack = run_pack(params, tmp_path / "out", progress=False).parent
+    texts = pack_texts(pack)
+    for what in (said["name"], said["urn"], "A. Example", "17 August 2024", "3 March 2026"):
+        assert [name for name, text in texts.items() if what in text] == [], what
+    shown = ("a school (not named) (URN a school (not named)), on the LA's at-risk list since August 2024, whose "
+             "a person (not named) left on March 2026")
+    manifest = json.loads(texts[str(pack / "manifest.json")])
+    assert manifest["params"]["committee"]["title"] == shown
+    assert manifest["params"]["evaluation"]["secretary_of_state_note"] == shown
+    assert manifest["params"]["committee"]["officers"][0] == {
+        "name": "Alex Example", "job_title": "Adviser to a school (not named)", "telephone": None,
+        "email": "alex.example@council.example"}  # the officer's own name and email are public
+
+
 def _committee_params(tmp_path: Path, folder: Path, **meeting) -> Path:
     return write_params(tmp_path / "period.yaml", period="2025-26-spring", la_code="050", audience="committee",
                         as_at="2026-03-31", previous_as_at="2025-12-31", sections=["summary"],
