@@ -16,7 +16,7 @@ import html
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,12 @@ PARAGRAPHS = {
 }
 #: All a public pack's manifest says of its exempt appendix.
 MANIFEST_NOTE = "an exempt appendix was produced (not for publication; not part of this pack)"
+#: The files of the appendix are its owner's only, as its folder is.
+FILE_MODE = 0o600
+#: The early-warning table in the appendix lists every school with an alert (the pack's page lists those
+#: suggested for targeted or intensive support and points to its spreadsheet, which a committee pack has not).
+ALL_ALERTS_NOTE = ("Every school with at least one alert, highest score first: this appendix is the only place "
+                   "the schools are listed; the published report gives counts only.")
 PUBLIC_INTEREST = ("In all the circumstances of the case, the public interest in maintaining the exemption is "
                    "considered to outweigh the public interest in disclosing the information.")
 
@@ -85,7 +91,7 @@ def parts(inputs: Inputs) -> list[Part]:
         for item in found:
             for block in item if isinstance(item, list) else [item]:
                 if isinstance(block, Table) and block.shown:
-                    out.append(block)
+                    out.append(_whole(block))
         return tuple(out)
 
     chosen = inputs.params.sections
@@ -117,6 +123,19 @@ def parts(inputs: Inputs) -> list[Part]:
         if blocks:
             out.append(Part(section, title, paragraphs, (Paragraph(category(paragraphs), "note"), *blocks)))
     return out
+
+
+def _whole(table: Table) -> Table:
+    """A table as the appendix shows it: the early-warning list whole (the internal page shows its top rows and
+    points to the spreadsheet of tables for the rest, which is not published with a committee pack); a note
+    pointing to the spreadsheet of tables points to the internal pack's (a committee pack's holds no school)."""
+    if table.name != "risk_alerts" or table.data is None:
+        notes = table.notes.replace("the spreadsheet of tables", "the internal pack's spreadsheet of tables") \
+            if table.notes else table.notes
+        return table if notes == table.notes else replace(table, notes=notes)
+    frame = table.data.drop(columns=[c for c in ("urn",) if c in table.data])
+    return replace(table, frame=frame, data=None, notes=ALL_ALERTS_NOTE, suppressed=table.data_suppressed,
+                   data_suppressed=frozenset())
 
 
 def internal_inputs(inputs: Inputs, cache: Path) -> Inputs:
@@ -173,6 +192,8 @@ def build(inputs: Inputs, place: str, out_dir: Path, pack_folder: str, cache: Pa
                           audience=f"{NOT_FOR_PUBLICATION}. {category(paragraphs)}", as_at=long_date(params.as_at),
                           synthetic=banner)
         pdf.write_pdf(cover, [(p.section, p.title, p.blocks) for p in found], folder / PDF, created=params.as_at)
+        for written in folder.iterdir():  # not for publication: readable by its owner only, as the folder is
+            written.chmod(FILE_MODE)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

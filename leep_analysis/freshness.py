@@ -122,7 +122,10 @@ def source_row(inputs: Inputs, spec: InputSpec) -> dict[str, Any]:
         frame = inputs.get(spec.key)
         found = _latest_rows(frame, column, as_at) if column and isinstance(frame, pd.DataFrame) and column in frame \
             else None
-        latest = f"latest entry {long_date(found)}" if found else ""
+        # an LA register's latest entry is the day a school entered it (a category, support, a payment): a
+        # committee pack, a public paper, gives its month only
+        when = (found.strftime("%B %Y") if inputs.params.for_committee else long_date(found)) if found else ""
+        latest = f"latest entry {when}" if found else ""
     elif schedule == "period":
         source = as_at
     return {"key": spec.key, "title": spec.title, "as_at": source, "latest_data": latest, "next_due": due,

@@ -37,7 +37,7 @@ from .normalise import text_key
 if TYPE_CHECKING:
     from .inputs import Inputs
 
-Kind = Literal["school", "person", "organisation"]
+Kind = Literal["school", "person", "organisation", "other"]
 
 _WORDS_SHOWN = load_config("disclosure")
 #: The neutral phrase each finding is replaced by (``committee: free_text: replace``), and a provider or payee
@@ -46,6 +46,12 @@ SCHOOL: str = _WORDS_SHOWN["school_in_text"]
 PERSON: str = _WORDS_SHOWN["person_in_text"]
 SCHOOL_PAYEE: str = _WORDS_SHOWN["school_payee"]
 PERSON_PAYEE: str = _WORDS_SHOWN["person_payee"]
+#: A provider or payee that is not recognisably an organisation (``payee_kind`` "other"): grouped, never named.
+OTHER_PAYEE: str = _WORDS_SHOWN["other_payee"]
+OTHER_PROVIDER: str = _WORDS_SHOWN["other_provider"]
+#: each neutral phrase a provider or payee is shown as, and the kind it stands for
+_GROUPS: dict[str, Kind] = {SCHOOL_PAYEE: "school", PERSON_PAYEE: "person", OTHER_PAYEE: "other",
+                            OTHER_PROVIDER: "other"}
 
 #: Each input's free text: column -> "text" (a remark: names, numbers and dates in it are looked for) or "party"
 #: (a provider or payee: a school is shown as schools, a person refused). The narrative is all text.
@@ -69,12 +75,32 @@ _TITLES = "(?:" + "|".join(re.escape(t) for t in _WORDS_SHOWN["titles"]) + ")"
 _TITLED = re.compile(rf"\b{_TITLES}\.? +(?:[A-Z]\.? *){{0,3}}[A-Z][A-Za-z'’-]+")
 #: a payee or provider that is initials and a surname and nothing more ("J. Smith", "A.B. Jones, consultant")
 _INITIALS = re.compile(r"^\s*(?:[A-Z]\. *|[A-Z] (?=[A-Z]))(?:[A-Z]\.? *){0,2}[A-Z][a-z'’-]+\b(?=\s*(?:$|[,(]))")
+_NAME = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
+#: initials with full stops and a surname, anywhere in a text ("J. Smith", "A.B. Jones")
+_DOTTED = re.compile(rf"(?<![\w.])(?:[A-Z]\. ?){{1,3}}{_NAME}\b")
+#: a surname and initials before a bracket or a comma ("Smith J (NLE)", "Jones A.B., consultant")
+_SURNAME_FIRST = re.compile(rf"\b{_NAME},? (?:[A-Z]\.?){{1,3}}(?=\s*(?:$|[(,]))")
+#: a whole provider or payee that is "Surname, Forename" ("Smith, Jane")
+_SURNAME_COMMA = re.compile(rf"^\s*{_NAME}, {_NAME}\s*$")
+#: an email address
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_ROLES = "(?:" + "|".join(re.escape(r).replace("\\ ", r"\s+")
+                          for r in sorted(_WORDS_SHOWN["role_words"], key=len, reverse=True)) + ")"
+#: a role word and then a capitalised name ("headteacher Jane Smith"), and a name and then its role after a comma
+#: or a bracket ("Jane Smith, National Leader of Education", "J. Smith (head)")
+_ROLE_THEN_NAME = re.compile(rf"(?i:\b{_ROLES})[:,]?\s+((?:{_NAME}\s+)?{_NAME})\b")
+_NAME_THEN_ROLE = re.compile(rf"\b((?:{_NAME}|[A-Z]\.)(?:\s+(?:{_NAME}|[A-Z]\.?))+)\s*(?:,\s*|\()"
+                             rf"(?:the\s+|a\s+|an\s+)?(?i:{_ROLES})\b\)?")
+_NOT_NAMES = frozenset(w.lower() for w in _WORDS_SHOWN["not_names"])
+_ORGANISATION = re.compile(r"(?i:\b(?:" + "|".join(re.escape(w) for w in _WORDS_SHOWN["organisation_words"]) + r")\b)")
+_FORENAME = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in _WORDS_SHOWN["forenames"]) + rf")\s+{_NAME}\b")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS},? \d{{4}}\b|\b{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b"
                   r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", re.IGNORECASE)
 #: one school spoken of in a sentence ("the school", "this academy"): a date to the day beside it dates its event
 _ONE_SCHOOL = re.compile(r"\b(?:the|this|that|a|one|its|their)\s+(?:\w+\s+)?(?:school|academy)\b(?!s)", re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n\s*[-*] ")
+#: a sentence ends at a full stop, except one after an initial ("Dr A. Example left on ...")
+_SENTENCES = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)\s+|\n\s*\n|\n\s*[-*] ")
 
 
 def name_key(value: object) -> str:
@@ -110,11 +136,14 @@ class Identifiers:
     laestabs: frozenset[str]
     postcodes: frozenset[str]
     longest: int
+    #: email addresses that are public (the params' officers to contact), lower case
+    emails: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, names: Iterable[object] = (), urns: Iterable[object] = (), laestabs: Iterable[object] = (),
-           postcodes: Iterable[object] = ()) -> Identifiers:
-        """The identifiers of these names, URNs, LAESTABs and postcodes (missing values left out)."""
+           postcodes: Iterable[object] = (), emails: Iterable[str] = ()) -> Identifiers:
+        """The identifiers of these names, URNs, LAESTABs and postcodes (missing values left out); ``emails`` are
+        the addresses free text may give (the officers to contact)."""
         keys = {name_key(n) for n in pd.unique(pd.Series(list(names), dtype="string").dropna())}
         whole = {v for k in keys if k for v in _variants(k)}
         inside = {v for v in whole if " " in v}
@@ -122,7 +151,8 @@ class Identifiers:
                    frozenset(str(u).strip() for u in urns if _given(u)),
                    frozenset(re.sub(r"\D", "", str(e)) for e in laestabs if _given(e)),
                    frozenset(re.sub(r"\s", "", str(p)).upper() for p in postcodes if _given(p)),
-                   max((len(k.split()) for k in inside), default=0))
+                   max((len(k.split()) for k in inside), default=0),
+                   frozenset(e.strip().lower() for e in emails if e))
 
 
 def _given(value: object) -> bool:
@@ -153,9 +183,15 @@ def identifiers(inputs: Inputs) -> Identifiers:
                                  ("postcode", postcodes)):
                 if column in frame:
                     into.extend(frame[column].dropna().astype(str).unique())
-        return Identifiers.of(names, urns, laestabs, postcodes)
+        return Identifiers.of(names, urns, laestabs, postcodes, officer_emails(inputs.params))
 
     return inputs.national(f"identifiers:{inputs.params.la_code}:{','.join(sorted(needed & set(_LISTS)))}", build)
+
+
+def officer_emails(params: Any) -> list[str]:
+    """The email addresses of a committee pack's officers to contact: public, and so never a finding."""
+    meeting = getattr(params, "committee", None)
+    return [o.email for o in meeting.officers if o.email] if meeting is not None else []
 
 
 # ----------------------------------------------------------------------------------------------- finding
@@ -205,30 +241,66 @@ def findings(text: object, found: Identifiers, *, about_a_school: bool = False, 
             if m.group(1) + m.group(2) in found.laestabs]
     out += [Finding("a school's postcode", m.start(), m.end(), SCHOOL) for m in _POSTCODE.finditer(text)
             if (m.group(1) + m.group(2)).upper() in found.postcodes]
-    out += [Finding("a person's name", m.start(), m.end(), PERSON) for m in _TITLED.finditer(text)]
-    if party and (m := _INITIALS.match(text)) is not None:
-        out.append(Finding("a person's name", m.start(), m.end(), PERSON))
+    schools = [(f.start, f.end) for f in out]
+    out += _people_in(text, found, party=party)
     out += [Finding("a date to the day beside a school", s, e, _month(text[s:e]))
-            for s, e in _dates_beside_a_school(text, about_a_school)]
+            for s, e in _dates_beside_a_school(text, about_a_school, schools)]
     return sorted(_apart(out), key=lambda f: f.start)
 
 
+def _people_in(text: str, found: Identifiers, *, party: bool) -> list[Finding]:
+    """A person in ``text``: a title and a name, initials and a surname, an email address (not an officer's to
+    contact), a role word beside a capitalised name; as a provider or payee also "Surname, Forename", a surname
+    before initials and a common forename before a capitalised word ("Jane Smith Education Ltd")."""
+    def person(start: int, end: int) -> Finding:
+        return Finding("a person's name", start, end, PERSON)
+
+    out = [person(m.start(), m.end()) for m in _TITLED.finditer(text)]
+    out += [person(m.start(), m.end()) for m in _DOTTED.finditer(text)]
+    out += [Finding("an email address", m.start(), m.end(), PERSON) for m in _EMAIL.finditer(text)
+            if m.group().lower() not in found.emails]
+    for pattern, whole in ((_ROLE_THEN_NAME, True), (_NAME_THEN_ROLE, False)):
+        for m in pattern.finditer(text):
+            words = {w.lower().rstrip(".") for w in re.split(r"\s+", m.group(1))}
+            if words & _NOT_NAMES or any(_ORGANISATION.fullmatch(w) for w in m.group(1).split()):
+                continue
+            # "headteacher Jane Smith" is the person; in "Jane Smith (head)" the name is, the role stays
+            out.append(person(m.start(), m.end()) if whole else person(m.start(1), m.end(1)))
+    out += [person(m.start(), m.end()) for m in _SURNAME_FIRST.finditer(text)
+            if party or text[m.end():].lstrip().startswith("(")]
+    if party:
+        if (m := _INITIALS.match(text)) is not None:
+            out.append(person(m.start(), m.end()))
+        if (m := _SURNAME_COMMA.match(text)) is not None:
+            out.append(person(m.start(), m.end()))
+        out += [person(m.start(), m.end()) for m in _FORENAME.finditer(text)]
+    return out
+
+
 def _apart(found: list[Finding]) -> list[Finding]:
-    """The findings, without one inside another (the longer kept)."""
+    """The findings, none overlapping: one inside another is dropped (the longer kept), two that overlap are one
+    finding over both (the first's kind: "head Dr A. Example" is one person)."""
     kept: list[Finding] = []
     for f in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
         if not kept or f.start >= kept[-1].end:
             kept.append(f)
+        elif f.end > kept[-1].end:
+            last = kept[-1]
+            kept[-1] = Finding(last.what, last.start, f.end, last.replacement)
     return kept
 
 
-def _dates_beside_a_school(text: str, about_a_school: bool) -> Iterator[tuple[int, int]]:
-    """Each date to the day in a row about a school, or in a sentence that speaks of one school."""
+def _dates_beside_a_school(text: str, about_a_school: bool,
+                           schools: Iterable[tuple[int, int]] = ()) -> Iterator[tuple[int, int]]:
+    """Each date to the day in a row about a school, or in a sentence that speaks of one school or names any
+    (``schools``: where the text names one, by name, URN, LAESTAB or postcode; however many it names)."""
+    spots = list(schools)
     start = 0
     for sentence in [*_SENTENCES.split(text)]:
         at = text.find(sentence, start)
         start = at + len(sentence)
-        if not sentence or not (about_a_school or _ONE_SCHOOL.search(sentence)):
+        named = any(at <= s < at + len(sentence) for s, _ in spots)
+        if not sentence or not (about_a_school or named or _ONE_SCHOOL.search(sentence)):
             continue
         for m in _DAY.finditer(sentence):
             yield at + m.start(), at + m.end()
@@ -249,7 +321,7 @@ def replaced(text: object, found: Identifiers, **kind: bool) -> object:
     person becomes ``SCHOOL_PAYEE`` or ``PERSON_PAYEE`` whole."""
     if kind.get("party"):
         what = payee_kind(text, None, found)
-        return {"school": SCHOOL_PAYEE, "person": PERSON_PAYEE}.get(what, text)
+        return {"school": SCHOOL_PAYEE, "person": PERSON_PAYEE, "other": OTHER_PAYEE}.get(what, text)
     spots = findings(text, found, **kind)
     if not spots:
         return text
@@ -264,25 +336,35 @@ def payee_kind(name: object, urn: object, found: Identifiers) -> Kind:
     """Whether a support provider or a payee is a school, a person or an organisation: the one rule.
 
     A school: it has a URN, or its name is (or holds) an establishment's name in ``found``. A person: a title
-    and a name, or initials and a surname. Anything else is an organisation (a company, a service, a hub).
+    and a name, initials and a surname, "Surname, Forename", a common forename and a surname, a role word beside
+    a name (``_people_in``). An organisation: recognisably one, by a registered form or a body word
+    (``organisation_words`` in ``config/disclosure.yaml``: Ltd, Trust, Council, ...), and no person in it.
+    Anything else is "other": a committee pack groups it, unnamed (the rule of a council's transparency
+    publishing: only what is recognisably an organisation is named).
     """
     if _given(urn):
         return "school"
+    if str(name) in _GROUPS:  # a neutral phrase already (``committee: free_text: replace`` screens as it loads)
+        return _GROUPS[str(name)]
     spots = findings(name, found, party=True)
     if any(f.replacement == SCHOOL for f in spots):
         return "school"
-    return "person" if any(f.replacement == PERSON for f in spots) else "organisation"
+    if any(f.replacement == PERSON for f in spots):
+        return "person"
+    return "organisation" if _ORGANISATION.search(str(name)) else "other"
 
 
-def shown_party(name: object, urn: object, found: Identifiers, *, committee: bool, missing: str) -> str:
+def shown_party(name: object, urn: object, found: Identifiers, *, committee: bool, missing: str,
+                other: str = OTHER_PAYEE) -> str:
     """A provider or payee as a pack shows it: its name (internal), or in a committee pack ``SCHOOL_PAYEE`` for a
-    school and ``PERSON_PAYEE`` for a person (``payee_kind``); ``missing`` where none is recorded."""
+    school, ``PERSON_PAYEE`` for a person and ``other`` for what is not recognisably an organisation
+    (``payee_kind``); ``missing`` where none is recorded."""
     if not _given(name):
         return SCHOOL_PAYEE if committee and _given(urn) else missing
     if not committee:
         return str(name)
     kind = payee_kind(name, urn, found)
-    return {"school": SCHOOL_PAYEE, "person": PERSON_PAYEE}.get(kind, str(name))
+    return {"school": SCHOOL_PAYEE, "person": PERSON_PAYEE, "other": other}.get(kind, str(name))
 
 
 # ----------------------------------------------------------------------------------------------- inputs
@@ -297,7 +379,7 @@ def problems(inputs: Inputs) -> list[Problem]:
     schools); one that is a person is."""
     needed = {spec.key for spec in inputs.needed()}
     found = identifiers(inputs)
-    out: list[Problem] = []
+    out: list[Problem] = params_problems(inputs.params, inputs.params_file, found)
     for key, columns in FREE_TEXT.items():
         if key not in needed or not inputs.files(key):
             continue
@@ -324,6 +406,64 @@ def problems(inputs: Inputs) -> list[Problem]:
             if number not in lines:
                 lines.add(number)
                 out.append(_said(str(path), number, None, text, spot, "text"))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- params
+#: The params' free text a committee pack shows (front sheet, report, pages, summary, workbook, manifest), by
+#: its key in the params file; ``officers[].job_title`` for each officer (their names and emails are public:
+#: the council report's "Officers to contact").
+PARAMS_TEXT = ("title", "committee.council", "committee.committee", "committee.title", "committee.report_of",
+               "committee.policy", "evaluation.secretary_of_state_note")
+
+
+def params_texts(params: Any) -> Iterator[tuple[str, str]]:
+    """Each free text of the params a committee pack shows: (key as the params file spells it, text)."""
+    for key in PARAMS_TEXT:
+        value: Any = params
+        for part in key.split("."):
+            value = getattr(value, part, None)
+        if _given(value):
+            yield key, str(value)
+    meeting = getattr(params, "committee", None)
+    for i, officer in enumerate(meeting.officers if meeting is not None else []):
+        if _given(officer.job_title):
+            yield f"committee.officers[{i}].job_title", str(officer.job_title)
+
+
+def params_problems(params: Any, params_file: object, found: Identifiers) -> list[Problem]:
+    """Each free text of a committee pack's params that names a school or a person: one line each, naming the
+    params file and the key."""
+    out = []
+    for key, text in params_texts(params):
+        spots = findings(text, found)
+        if spots:
+            spot = spots[0]
+            out.append(Problem(str(params_file or "the params file"),
+                               f"holds {spot.what} ('{text[spot.start:spot.end]}'), which a committee pack (a public "
+                               "paper) may not show: remove it, or set committee: free_text: replace to show a "
+                               "neutral phrase instead", key=key))
+    return out
+
+
+def screened_params(params: Any, found: Identifiers) -> Any:
+    """The params with each finding in their free text (``params_texts``) replaced by its neutral phrase."""
+    def update(model: Any, key: str, text: str) -> Any:
+        head, _, rest = key.partition(".")
+        if not rest:
+            return model.model_copy(update={head: text})
+        if head.startswith("officers["):
+            i = int(head[len("officers["):-1])
+            officers = list(model.officers)
+            officers[i] = update(officers[i], rest, text)
+            return model.model_copy(update={"officers": officers})
+        return model.model_copy(update={head: update(getattr(model, head), rest, text)})
+
+    out = params
+    for key, text in params_texts(params):
+        shown = replaced(text, found)
+        if shown != text:
+            out = update(out, key, str(shown))
     return out
 
 

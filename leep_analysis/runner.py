@@ -112,8 +112,14 @@ def build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: P
     return its folder.
 
     Holding the lock (``workspace.pack_lock``), any build folder of the pack found was left by a run that
-    died, and is removed first; this run's is removed on any failure.
+    died, and is removed first; this run's is removed on any failure. A committee pack whose params say
+    ``committee: free_text: replace`` is built from params whose free text is screened (``identifying``).
     """
+    meeting = inputs.params.committee
+    if meeting is not None and meeting.free_text == "replace":
+        from . import identifying
+
+        inputs.params = identifying.screened_params(inputs.params, identifying.identifiers(inputs))
     with workspace.pack_lock(out_dir, pack_folder(inputs.params)):
         workspace.sweep(out_dir, pack_folder(inputs.params))
         workspace.sweep(out_dir, exempt.folder_name(pack_folder(inputs.params)))

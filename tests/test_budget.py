@@ -205,8 +205,9 @@ def test_committee_mode_hides_schools(tiny):
                         ledger.iloc[[2]].assign(transaction_id="P7", payee="Little Hill Primary", row=11)],
                        ignore_index=True)
     known = identifying.Identifiers.of(["Little Hill Primary School", "Beech Primary School"], ["100009"])
+    # threshold 1: every group keeps its row (``test_a_payee_group_of_few_payees_is_merged_and_withheld``: 5)
     acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER,
-                                  anonymiser=Anonymiser(True, {}), identifiers=known)
+                                  anonymiser=Anonymiser(True, {}), identifiers=known, threshold=1)
     schools = analysis.by_school(acc)
     assert "urn" not in schools.columns
     assert set(schools["school_name"]) == {"A school (not named)", "No school linked"}  # one phrase: no label
@@ -216,6 +217,8 @@ def test_committee_mode_hides_schools(tiny):
     assert set(payees.index) == {"Schools (not named)", "Individuals (not named)", "Venue Ltd", "Payee Ltd"}
     assert payees.at["Schools (not named)", "transactions"] == 3  # C1, P1 and Little Hill's P7
     assert payees.at["Individuals (not named)", "spent"] == Decimal("61.00")
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER,
+                                  anonymiser=Anonymiser(True, {}), identifiers=known)
     shown = views.tiers(analysis.figures(acc))
     tiers = shown.frame.set_index("tier")
     targeted = list(tiers.index).index("targeted")
@@ -611,3 +614,36 @@ def test_cost_per_tier_beside_support_outcomes():
     alone = Inputs(params.model_copy(update={"sections": ["budget"]}))
     assert "inspected_after" not in budget.analyse(alone).tiers
     assert budget.analyse(inputs).tiers.set_index("tier").equals(joined)
+
+
+def test_a_payee_group_of_few_payees_is_merged_and_withheld(tiny):
+    """Issue 28: "Individuals (not named)" was one person every year. A grouped row standing for fewer than the
+    threshold's distinct payees goes into "Other payees (not named)"; where that row still stands for fewer, its
+    figures are withheld (c); named organisations keep their rows."""
+    budgets, ledger = tiny
+    ledger = pd.concat([ledger, ledger.iloc[[2]].assign(transaction_id="P6", payee="Dr A. Example", row=10),
+                        ledger.iloc[[2]].assign(transaction_id="P7", payee="Little Hill Primary", row=11)],
+                       ignore_index=True)
+    known = identifying.Identifiers.of(["Little Hill Primary School", "Beech Primary School"], ["100009"])
+
+    def payees(threshold: int) -> pd.DataFrame:
+        acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER,
+                                      anonymiser=Anonymiser(True, {}), identifiers=known, threshold=threshold)
+        return analysis.by_payee(acc)
+
+    # threshold 3: schools (Beech, Little Hill: 2) and people (Dr A. Example: 1) are each fewer than 3, merged
+    # into one row of 3 payees: C1, P1, P7 and P6, £100 + £61 + £61 spent
+    leep = payees(3)[lambda f: f["fund"] == "LEEP"].set_index("payee")
+    assert set(leep.index) == {"Other payees (not named)", "Venue Ltd"}  # P3 (Payee Ltd) is after the as-at date
+    assert leep.loc["Other payees (not named)", ["transactions", "spent"]].tolist() == [4, Decimal("222.00")]
+    # threshold 5: that row stands for 3 payees, fewer than 5: withheld, and last (its place would bound it)
+    frame = payees(5)
+    leep = frame[frame["fund"] == "LEEP"]
+    assert leep["payee"].tolist() == ["Venue Ltd", "Other payees (not named)"]
+    assert leep.iloc[-1][["transactions", "spent", "committed"]].isna().all()
+    assert leep.iloc[0][["transactions", "spent"]].tolist() == [2, Decimal("51.00")]  # named: kept
+    acc = position.build_accounts(budgets, ledger, dt.date(2025, 9, 30), register=REGISTER,
+                                  anonymiser=Anonymiser(True, {}), identifiers=known)
+    table = views.payees(analysis.figures(acc))
+    other = table.frame.index[table.frame["payee"] == "Other payees (not named)"].tolist()
+    assert other and table.suppressed == {(i, c) for i in other for c in ("transactions", "spent", "committed")}

@@ -58,8 +58,12 @@ def test_a_person_or_a_school_as_payee_is_never_named(spring_pack):
     payees = pd.read_csv(spring_pack / "tables" / "budget__by_payee.csv", dtype=str)
     assert not payees["payee"].str.contains("Example|Primary|Academy|School ", regex=True).any()
     this_year = payees[(payees["fund"] == "LEEP") & (payees["financial_year"] == "2025-26")].set_index("payee")
-    # the sample's speaker, Dr A. Example, was paid twice by 31 March 2026 in 2025-26 (£2,220 and £3,930)
-    assert this_year.loc["Individuals (not named)", ["transactions", "spent"]].tolist() == ["2", "6150.00"]
+    # the sample's speaker, Dr A. Example, was paid twice by 31 March 2026 in 2025-26 (£2,220 and £3,930): one
+    # person, fewer than 5 payees, so merged into the other payees' row, whose figures are withheld
+    assert "Individuals (not named)" not in payees["payee"].tolist()
+    assert this_year.loc["Other payees (not named)", ["transactions", "spent", "committed"]].tolist() == ["c"] * 3
+    assert (payees.loc[payees["payee"] == "Other payees (not named)", ["transactions", "spent"]] == "c").all().all()
+    assert this_year.index[-1] == "Other payees (not named)"  # last: its place among the rows would bound it
     texts = pack_texts(spring_pack)
     assert [name for name, text in texts.items() if "A. Example" in text] == []
     providers = pd.read_csv(spring_pack / "tables" / "support__summary.csv", dtype=str)
@@ -87,6 +91,94 @@ def test_the_exempt_appendix_is_beside_the_pack_marked_and_never_in_it(spring_pa
     assert [n for n, t in texts.items() if "exempt.html" in t or "exempt.pdf" in t or folder.name in t] == []
     manifest = json.loads((spring_pack / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["exempt_appendix"] == exempt.MANIFEST_NOTE
+
+
+@pytest.mark.pack
+def test_the_exempt_appendix_is_its_owners_only_and_lists_every_school_itself(spring_pack):
+    """Issue 28: the appendix's files were 0644 inside its 0700 folder, and its early-warning table said "The 65
+    schools ... are in the spreadsheet of tables published with this report": false (a committee pack's
+    spreadsheet has no school) and pointing a councillor at the public workbook."""
+    folder = spring_pack.parent / exempt.folder_name(spring_pack.name)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {"exempt.html": 0o600,
+                                                                                 "exempt.pdf": 0o600}
+    page = (folder / "exempt.html").read_text(encoding="utf-8")
+    assert "published with this report" not in page and "in the spreadsheet of tables" not in page
+    assert exempt.ALL_ALERTS_NOTE in page
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(folder / "exempt.pdf").pages)
+    assert "published with this report" not in text
+
+
+@pytest.mark.pack
+def test_an_la_registers_latest_entry_is_given_to_the_month(spring_pack):
+    """Issue 28: the sources table and the manifest gave "latest entry 16 January 2026" for the concerns log (the
+    day a school entered a category), and the day of the support register's, intelligence's and ledger's."""
+    manifest = json.loads((spring_pack / "manifest.json").read_text(encoding="utf-8"))
+    latest = {r["key"]: r["latest_data"] for r in manifest["freshness"]}
+    assert {k: latest[k] for k in ("concerns_log", "school_intelligence", "support_register", "budget_ledger")} == {
+        "concerns_log": "latest entry January 2026", "school_intelligence": "latest entry December 2025",
+        "support_register": "latest entry September 2025", "budget_ledger": "latest entry March 2026"}
+    index = (spring_pack / "index.html").read_text(encoding="utf-8")
+    assert "latest entry January 2026" in index and "16 January 2026" not in index
+    assert not re.search(r"latest entry \d", json.dumps(manifest) + index)
+
+
+#: free text an officer might type into the params, naming the sample's school (its name and URN, from Get
+#: Information about Schools: filled in by ``_params_naming_a_school``), a date beside it and its head
+_PARAMS_TEXT = "{name} (URN {urn}), on the LA's at-risk list since 17 August 2024, whose head Dr A. Example left " \
+    "on 3 March 2026"
+
+
+def _params_naming_a_school(tmp_path: Path, free_text: str) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path / "inputs"
+    copy_sample(folder)
+    gias = pd.read_csv(folder / "gias_establishments.csv", dtype=str, encoding="cp1252")
+    school = gias[gias["LA (code)"] == "050"].iloc[5]
+    said = {"name": school["EstablishmentName"], "urn": school["URN"]}
+    text = _PARAMS_TEXT.format(**said)
+    params = write_params(
+        tmp_path / "period.yaml", period="2025-26-spring", la_code="050", audience="committee", as_at="2026-03-31",
+        previous_as_at="2025-12-31", sections=["summary"], data=data_block(folder),
+        evaluation={"secretary_of_state_concerns": False, "secretary_of_state_note": text},
+        committee={"free_text": free_text, "title": text, "policy": text,
+                   "officers": [{"name": "Alex Example", "job_title": f"Adviser to {said['name']}",
+                                 "email": "alex.example@council.example"}]})
+    return params, said
+
+
+def test_params_free_text_naming_a_school_is_refused_in_one_line(tmp_path):
+    params, said = _params_naming_a_school(tmp_path, "refuse")
+    result = subprocess.run([sys.executable, "-m", "leep_analysis", "run", str(params), "--out", str(tmp_path / "out"),
+                             "--no-progress"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"leep: error: {params}, key 'committee.title': holds an establishment's name "
+                                    f"('{said['name']}'), which a committee pack (a public paper) may not show")
+    from leep_analysis import checks
+
+    problems = [str(p) for p in checks.free_text_identifies(Inputs(load_params(params)[0], params_file=params))]
+    keys = [p.split(", key '")[1].split("'")[0] for p in problems if p.startswith(f"{params}, key ")]
+    assert keys == ["committee.title", "committee.policy", "evaluation.secretary_of_state_note",
+                    "committee.officers[0].job_title"]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())  # nothing written
+
+
+@pytest.mark.pack
+def test_params_free_text_is_replaced_where_the_params_say(tmp_path):
+    params, said = _params_naming_a_school(tmp_path, "replace")
+    pack = run_pack(params, tmp_path / "out", progress=False).parent
+    texts = pack_texts(pack)
+    for what in (said["name"], said["urn"], "A. Example", "17 August 2024", "3 March 2026"):
+        assert [name for name, text in texts.items() if what in text] == [], what
+    shown = ("a school (not named) (URN a school (not named)), on the LA's at-risk list since August 2024, whose "
+             "a person (not named) left on March 2026")
+    manifest = json.loads(texts[str(pack / "manifest.json")])
+    assert manifest["params"]["committee"]["title"] == shown
+    assert manifest["params"]["evaluation"]["secretary_of_state_note"] == shown
+    assert manifest["params"]["committee"]["officers"][0] == {
+        "name": "Alex Example", "job_title": "Adviser to a school (not named)", "telephone": None,
+        "email": "alex.example@council.example"}  # the officer's own name and email are public
 
 
 def _committee_params(tmp_path: Path, folder: Path, **meeting) -> Path:

@@ -100,3 +100,44 @@ def test_screen_replaces_only_free_text_columns():
     assert identifying.screen("narrative", narrative, KNOWN) == {
         "introduction": "a school (not named) improved.", "priorities": {"short": "- a person (not named) leads"},
         "images": [{"name": "Little Hill Primary.png"}]}
+
+
+# ---------------------------------------------------------------------------------- people without a title
+@pytest.mark.parametrize(("payee", "kind"), [
+    ("Jane Smith", "person"),  # a common forename and a capitalised word
+    ("Smith, Jane", "person"),
+    ("Jane Smith Education Ltd", "person"),  # a sole trader: a forename and a surname beside "Ltd"
+    ("Jane Smith, National Leader of Education", "person"),
+    ("Smith J (NLE)", "person"),
+    ("Rowan Tutoring", "other"),  # no registered form or body word: not recognisably an organisation, so grouped
+    ("Curriculum Matters Training (synthetic)", "organisation"),
+    ("Sampleshire County Council Business Support (synthetic)", "organisation"),
+    ("Sampleshire Governor Development Service (synthetic)", "organisation"),  # a role word, but no name after
+])
+def test_a_payee_is_named_only_when_recognisably_an_organisation_holding_no_person(payee, kind):
+    assert payee_kind(payee, None, KNOWN) == kind
+    shown = identifying.shown_party(payee, None, KNOWN, committee=True, missing="-")
+    assert shown == {"person": identifying.PERSON_PAYEE, "other": identifying.OTHER_PAYEE}.get(kind, payee)
+
+
+def test_people_without_a_title_are_found_in_free_text():
+    officers = Identifiers.of(names=["Little Hill Primary School"], emails=["alex.example@council.example"])
+    cases = {
+        "headteacher Jane Smith resigned on 14 January 2026": "a person (not named) resigned on 14 January 2026",
+        "Concerns raised by J. Smith (head) in the spring": "Concerns raised by a person (not named) (head) in the "
+                                                             "spring",
+        "Write to jane.smith@rowancross.sch.uk or alex.example@council.example.":
+            "Write to a person (not named) or alex.example@council.example.",
+        "The report of A.B. Jones, adviser, was read.": "The report of a person (not named), adviser, was read.",
+        "The Chair of Governors and Teacher Training Partnership met.":
+            "The Chair of Governors and Teacher Training Partnership met.",  # a role, but no name beside it
+    }
+    assert {text: replaced(text, officers) for text in cases} == cases
+
+
+def test_a_date_beside_any_named_school_is_found_however_many_are_named():
+    text = "Little Hill Primary and Brookvale Groby Learning Campus were visited on 3 March 2026."
+    assert [(text[f.start:f.end], f.replacement) for f in findings(text, KNOWN)][-1] == ("3 March 2026", "March 2026")
+    # an initial's full stop does not end the sentence: the date is still beside the school
+    text = "Little Hill Primary, whose head Dr A. Example left on 3 March 2026."
+    assert replaced(text, KNOWN) == "a school (not named), whose a person (not named) left on March 2026."

@@ -78,23 +78,60 @@ def payee_label(payee: object, payee_urn: object, acc: Accounts) -> str:
                                    committee=acc.committee, missing=config()["no_payee"])
 
 
+#: A committee pack's payee rows that group payees, never naming one (``identifying``): schools, people, others.
+GROUPED = (identifying.SCHOOL_PAYEE, identifying.PERSON_PAYEE, identifying.OTHER_PAYEE)
+#: The money and count of a payee row a committee pack withholds (shown ``c``).
+WITHHELD_COLUMNS = ("transactions", "spent", "committed")
+
+
+def _payee_key(payee: object, payee_urn: object) -> str:
+    """Who a ledger row paid, as distinct payees are counted: the payee's URN, else its name as compared."""
+    if payee_urn is not None and not pd.isna(payee_urn) and str(payee_urn).strip():
+        return f"urn:{str(payee_urn).strip()}"
+    return "" if payee is None or pd.isna(payee) else identifying.name_key(payee)
+
+
+def _grouped(rows: pd.DataFrame, threshold: int) -> pd.Series:
+    """Each row's payee as a committee pack shows it: a grouped row (schools, people) standing for fewer than
+    ``threshold`` distinct payees in its fund and year is merged into the "Other payees (not named)" row; named
+    organisations keep their rows. (One person paid once a year is one person's pay, whatever the row says.)"""
+    keys = [rows["fund"], rows["financial_year"], rows["payee"]]
+    distinct = rows.groupby(keys, dropna=False)["_who"].transform("nunique")
+    small = rows["payee"].isin(GROUPED) & distinct.lt(threshold)
+    return rows["payee"].mask(small, identifying.OTHER_PAYEE)
+
+
 def by_payee(acc: Accounts) -> pd.DataFrame:
     """Spent and committed by payee (provider), for each reported fund and financial year.
+
+    In a committee pack schools, people and payees not recognisably an organisation are grouped, unnamed
+    (``payee_label``); a group of fewer than ``acc.threshold`` distinct payees is merged into "Other payees (not
+    named)", and where that row still stands for fewer, its transactions, spent and committed are withheld
+    (missing; the table shows ``c``) and it comes last in its fund and year (its place would bound its amount).
 
     Returns
     -------
     DataFrame
-        ``fund``, ``financial_year``, ``payee`` (in committee packs schools and people each one row,
-        unnamed: ``payee_label``), ``transactions`` (ledger rows), ``spent``,
+        ``fund``, ``financial_year``, ``payee``, ``transactions`` (ledger rows), ``spent``,
         ``committed`` (Decimal pounds); largest spending first.
     """
     rows = flows(acc.ledger)
+    rows["_who"] = [_payee_key(p, u) for p, u in zip(rows["payee"], rows["payee_urn"], strict=True)]
     rows["payee"] = [payee_label(p, u, acc) for p, u in zip(rows["payee"], rows["payee_urn"], strict=True)]
+    if acc.committee:
+        rows["payee"] = _grouped(rows, acc.threshold)
     sums = rows.groupby(["fund", "financial_year", "payee"], as_index=False).agg(
-        transactions=("transaction_id", "size"), spent=("spent_pence", "sum"), committed=("committed_pence", "sum"))
-    sums = sums.assign(_f=_ordered(sums, "fund", reported_funds()))
-    sums = sums.sort_values(["_f", "financial_year", "spent", "payee"], ascending=[True, True, False, True])
-    return in_pounds(sums.drop(columns="_f").reset_index(drop=True))
+        transactions=("transaction_id", "size"), spent=("spent_pence", "sum"), committed=("committed_pence", "sum"),
+        _payees=("_who", "nunique"))
+    withheld = (sums["payee"].eq(identifying.OTHER_PAYEE) & sums["_payees"].lt(acc.threshold)
+                if acc.committee else pd.Series(False, index=sums.index))
+    sums = sums.assign(_f=_ordered(sums, "fund", reported_funds()), _w=withheld)
+    sums = sums.sort_values(["_f", "financial_year", "_w", "spent", "payee"], ascending=[True, True, True, False, True])
+    out = in_pounds(sums.drop(columns=["_f", "_payees"]).reset_index(drop=True))
+    small = out.pop("_w").astype(bool)
+    for column in WITHHELD_COLUMNS:
+        out[column] = out[column].astype(object).mask(small, None)
+    return out
 
 
 def _school_key(urns: pd.Series, lineage: Mapping[str, str] | None) -> pd.Series:

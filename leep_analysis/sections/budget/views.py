@@ -85,10 +85,24 @@ def categories(result: BudgetResult) -> Table:
 def payees(result: BudgetResult) -> Table:
     """Spending by payee (this year shown; every year in the CSV)."""
     acc, frame = result.accounts, result.payees
-    note = ("Payees that are schools, and payees that are people, are not named: each is one row."
+    note = (f"Payees that are schools, people, or not recognisably an organisation are not named: each kind is one "
+            f"row; a kind of fewer than {acc.threshold} payees is in 'Other payees (not named)', whose figures "
+            f"are withheld (c) where it stands for fewer than {acc.threshold}."
             if acc.committee else None)
-    return Table(name="by_payee", frame=_current(frame, acc), data=frame, columns=columns(acc), notes=note,
+    shown = _current(frame, acc)
+    return Table(name="by_payee", frame=shown, data=frame, columns=columns(acc), notes=note,
+                 suppressed=_withheld_payees(shown, acc), data_suppressed=_withheld_payees(frame, acc),
                  caption=f"Spent and committed by payee, {acc.year}, {_as_of(acc)}")
+
+
+def _withheld_payees(frame: pd.DataFrame, acc: Accounts) -> frozenset[tuple[int, str]]:
+    """The cells of the payee rows whose figures ``analysis.by_payee`` withheld (a committee pack's only)."""
+    from .analysis import WITHHELD_COLUMNS
+
+    if not acc.committee:
+        return frozenset()
+    rows = frame.reset_index(drop=True)
+    return frozenset((int(i), c) for i in rows.index[rows["transactions"].isna()] for c in WITHHELD_COLUMNS)
 
 
 def schools(result: BudgetResult) -> Table | None:

@@ -99,7 +99,9 @@ def notes(result: BudgetResult) -> list[str]:
         out.append("Spending on a school is matched to the support episode it paid for: the school's latest "
                    "episode started by the payment's date, preferring one with the same funding source and provider.")
     if acc.committee:
-        out.append("No school or person is named: spending on schools is given by tier of support, and payees "
-                   "that are schools, or people, are each one row.")
+        out.append("No school or person is named: spending on schools is given by tier of support; payees that are "
+                   "schools, people, or not recognisably an organisation are each one row, and a row standing for "
+                   f"fewer than {acc.threshold} payees is merged into 'Other payees (not named)', its figures "
+                   "withheld where it still stands for fewer.")
     return out
 

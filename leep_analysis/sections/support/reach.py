@@ -14,10 +14,11 @@ from .data import SupportData
 
 
 def provider_label(provider: object, data: SupportData) -> str:
-    """A provider as the pack shows it: by name, except, in committee packs, a school ("Schools (not named)")
-    or a person ("Individuals (not named)"), told by ``identifying.shown_party`` as the budget's payees are."""
+    """A provider as the pack shows it: by name, except, in committee packs, a school ("Schools (not named)"),
+    a person ("Individuals (not named)") or one not recognisably an organisation ("Other providers (not
+    named)"), told by ``identifying.shown_party`` as the budget's payees are."""
     return identifying.shown_party(provider, None, data.known_schools, committee=data.committee,
-                                   missing="Not recorded")
+                                   missing="Not recorded", other=identifying.OTHER_PROVIDER)
 
 
 def reach(data: SupportData) -> pd.DataFrame:
