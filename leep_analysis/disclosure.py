@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .relations import Relation, Share, Sum
+from .relations import equations as relation_equations
+
 if TYPE_CHECKING:
     from .inputs import Inputs
 
@@ -162,14 +165,28 @@ def withhold(
     threshold: int,
     dependents: Mapping[str, Iterable[str]] | None = None,
     committee: bool = True,
+    relations: Iterable[Relation] = (),
+    avoid: Iterable[str] = (),
 ) -> Withheld:
-    """Withhold small counts, and the figures that depend on them (a committee pack only).
+    """Withhold small counts (primary suppression), the cells that would give them away (secondary), and the
+    figures that depend on either (a committee pack only).
+
+    Primary: a count from 1 to ``threshold - 1``. Secondary (complementary), as the DfE, ONS and Ofqual do:
+    in every equation of ``relations`` (a total column, a total row, a share) holding a withheld cell, the
+    withheld cells must not be worked out by subtraction: while an equation has one withheld cell, or withheld
+    cells whose values together leave less than ``threshold - 1`` of room (their sum less their number, as
+    each is at least 1), its smallest non-zero figure still shown is withheld too; repeated until nothing
+    changes. A share whose count or base is withheld is withheld. Zeros are never withheld (a zero names no
+    one, and a reader knows every ``c`` is at least 1). ``audit`` checks the result against every relation a
+    reader can see.
 
     Parameters
     ----------
     counts : count columns to check; a value from 1 to ``threshold - 1`` is withheld.
     dependents : count column -> columns derived from it (percentages, rates), withheld with it.
     committee : only committee packs withhold; internal packs get the frame as it is.
+    relations : the frame's linear relations (``relations``), the same the ``content.Table`` declares.
+    avoid : columns withheld as complements only where no other will do (the bases of a headline share).
 
     Returns
     -------
@@ -180,14 +197,19 @@ def withhold(
     if not committee:
         return Withheld(out, frozenset())
     cells: set[tuple[int, str]] = set()
-    dependents = dependents or {}
+    dependents = {k: [d for d in v if d in out] for k, v in (dependents or {}).items()}
     for column in counts:
         if column not in out:
             continue
         values = pd.to_numeric(out[column], errors="coerce")
         small = [int(i) for i in out.index[values.gt(0) & values.lt(threshold)]]
-        for target in (column, *[d for d in dependents.get(column, ()) if d in out]):
+        for target in (column, *dependents.get(column, ())):
             cells.update((i, target) for i in small)
+    relations = tuple(relations)
+    cells |= complements(out, cells, relations, threshold=threshold, dependents=dependents, avoid=avoid)
+    if relations:  # what the sums of several relations pin together: the audit's solve, complements until none
+        cells |= _solved(out, cells, relations, threshold=threshold, dependents=dependents, counts=list(counts),
+                         avoid=avoid)
     for position, column in cells:
         if out[column].dtype.kind in "iub":
             out[column] = out[column].astype(float)
@@ -195,3 +217,94 @@ def withhold(
             out[column] = out[column].astype(object)
         out.iat[position, out.columns.get_loc(column)] = np.nan
     return Withheld(out, frozenset(cells))
+
+
+def complements(frame: pd.DataFrame, withheld: Iterable[tuple[int, str]], relations: Iterable[Relation], *,
+                threshold: int, dependents: Mapping[str, Iterable[str]] | None = None,
+                avoid: Iterable[str] = ()) -> set[tuple[int, str]]:
+    """The cells to withhold besides ``withheld`` so that no equation of ``relations`` gives one away
+    (``withhold``'s secondary rule, to a fixed point); ``frame`` holds every figure, none blanked."""
+    cells = set(withheld)
+    avoid = set(avoid)
+    equations = [e for r in relations for e in relation_equations(frame, r)]
+    # a share of its group's sum: any shown share gives the sum away, so the group's counts are a sum too
+    groups = {e.base for e in equations if isinstance(e, Share) and len(e.base) > 1}
+    equations += [Sum(tuple((cell, 1.0) for cell in base)) for base in sorted(groups)]
+    dependents = dependents or {}
+
+    def value(cell: tuple[int, str]) -> float | None:
+        number = pd.to_numeric(pd.Series([frame.iat[cell[0], frame.columns.get_loc(cell[1])]]), errors="coerce")[0]
+        return None if pd.isna(number) else float(number)
+
+    changed = True
+    while changed:
+        changed = False
+        for equation in equations:
+            if isinstance(equation, Share):
+                if equation.pct not in cells and any(c in cells for c in (equation.count, *equation.base[:1]))\
+                        and (equation.count in cells or len(equation.base) == 1):
+                    cells.add(equation.pct)
+                    changed = True
+                continue
+            members = [cell for cell, _ in equation.terms]
+            hidden = [c for c in members if c in cells]
+            if not hidden:
+                continue
+            room = sum(abs(value(c) or 0) for c in hidden) - len(hidden)
+            if len(hidden) >= 2 and room >= threshold - 1:
+                continue
+            shown = [(v, c) for c in members if c not in cells and (v := value(c)) is not None and v != 0]
+            if not shown:
+                continue
+            pick = min(shown, key=lambda vc: (vc[1][1] in avoid, abs(vc[0]), vc[1]))[1]
+            cells.add(pick)
+            cells.update((pick[0], d) for d in dependents.get(pick[1], ()))
+            changed = True
+    return cells - set(withheld)
+
+
+def _solved(frame: pd.DataFrame, withheld: set[tuple[int, str]], relations: tuple[Relation, ...], *, threshold: int,
+            dependents: Mapping[str, Iterable[str]], counts: list[str], avoid: Iterable[str] = ()) -> set[tuple[int, str]]:
+    """Complements the relations together call for (LP-guided): while the audit's solve (``audit.exposed``) pins
+    a withheld count, withhold the smallest non-zero count shown in an equation holding it, then the simple
+    rule's complements again."""
+    from .audit import exposed
+
+    cells = set(withheld)
+    equations = [e for r in relations for e in relation_equations(frame, r) if isinstance(e, Sum)]
+    numbers = {c: pd.to_numeric(frame[c], errors="coerce") for c in frame.columns}
+    for _ in range(50):
+        found = exposed(frame, cells, relations, threshold=threshold, counts=counts)
+        if not found:
+            break
+        added = False
+        for pinned in found:
+            pick = _nearest_shown((pinned.where[1], pinned.where[2]), equations, cells, numbers, avoid)
+            if pick is not None and pick not in cells:
+                cells.add(pick)
+                cells.update((pick[0], d) for d in dependents.get(pick[1], ()))
+                added = True
+        if not added:
+            break
+        cells |= complements(frame, cells, relations, threshold=threshold, dependents=dependents, avoid=avoid)
+    return cells - set(withheld)
+
+
+def _nearest_shown(cell: tuple[int, str], equations: list[Sum], cells: set[tuple[int, str]],
+                   numbers: Mapping[str, pd.Series], avoid: Iterable[str]) -> tuple[int, str] | None:
+    """The smallest non-zero count shown in an equation holding ``cell``, else in one holding a withheld cell
+    those equations hold (and so on, a few steps out): the complement that widens ``cell``'s range. Columns in
+    ``avoid`` (a table's headline bases) only where nothing else will do."""
+    avoid = set(avoid)
+    frontier, seen = {cell}, {cell}
+    for _ in range(6):
+        holding = [e for e in equations if any(c in frontier for c, _ in e.terms)]
+        shown = [(c[1] in avoid, abs(float(numbers[c[1]].iloc[c[0]])), c) for e in holding for c, _ in e.terms
+                 if c not in cells and not pd.isna(numbers[c[1]].iloc[c[0]]) and numbers[c[1]].iloc[c[0]] != 0]
+        if shown:
+            return min(shown)[2]
+        frontier = {c for e in holding for c, _ in e.terms if c in cells and c not in seen}
+        seen |= frontier
+        if not frontier:
+            return None
+    return None

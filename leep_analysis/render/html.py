@@ -177,11 +177,20 @@ def figure_html(figure: Figure, *, number: int) -> str:
     data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
     width, height = round(figure.width * PIXELS_PER_POINT), round(figure.height * PIXELS_PER_POINT)
     return (
-        f'<figure class="leep-figure" id="figure-{number}">'
+        f'<figure class="leep-figure" id="figure-{number}"{figure_attribute(figure)}>'
         f'<img src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" '
         f'alt="{html.escape(figure.alt, quote=True)}">'
         f"<figcaption><strong>Figure {number}:</strong> {_ESC(figure.caption)}</figcaption></figure>"
     )
+
+
+def figure_attribute(figure: Figure) -> str:
+    """The figure's data (what it draws) as a data attribute, so a reader, and the committee pack's disclosure
+    audit (``audit``), can set it against the tables cell for cell."""
+    from ..content import frame_to_json
+
+    data = frame_to_json(figure.data)
+    return f" data-figure='{_ESC(json.dumps({'columns': data['columns'], 'rows': data['rows']}), quote=True)}'"
 
 
 def markdown_html(text: str) -> str:
