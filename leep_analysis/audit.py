@@ -339,6 +339,10 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
     result.cells = n
     ranges = [r for part in _parts(model) for r in _solve(model, part, linprog)] if n else []
     if n:
+        for broken in sorted({r.where[0] for r in ranges if np.isnan(r.low)}):
+            result.problems.append(f"{broken}.csv: its published figures contradict its declared relations, so "
+                                   "the audit cannot bound what it withholds")
+        ranges = [r for r in ranges if not np.isnan(r.low)]
         at_risk = [r for r in ranges if r.low < threshold]  # could hold a small count
         if at_risk:
             result.narrowest = min(at_risk, key=lambda r: (r.width, r.where))
@@ -422,9 +426,8 @@ def _solve(model: _Model, part: list[int], linprog: Any) -> list[Range]:
             objective[local[j]] = sign
             solved = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(1, LARGEST),
                              method="highs")
-            if solved.status == 2:  # the published figures contradict one another (rounding): nothing pinned
-                ends = [1.0, float(LARGEST)]
-                break
+            if solved.status == 2:  # the published figures contradict the declared relations: nothing is vouched for
+                return [Range(names[k], float("nan"), float("nan")) for k in part]
             ends.append(sign * solved.fun if solved.status == 0 else (1.0 if sign > 0 else float(LARGEST)))
         out.append(Range(names[j], ends[0], ends[1]))
     return out

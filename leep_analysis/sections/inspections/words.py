@@ -152,7 +152,7 @@ def _benchmarks(result: Inspections, measure: str) -> Said:
     for area, words in (("england", "in England"), ("region", "in {area}"),
                         ("neighbours", "across its statistical neighbours")):
         fact = _fact(result, measure, area)
-        if fact is not None and fact.value is not None:
+        if fact is not None and fact.value is not None and not _hidden(result, fact):  # never what the table hides
             parts.append(cite(f"{fact.text(0)} {words.format(area=fact.area_name)}", (fact, 0)))
     if not parts:
         return Said("")

@@ -1,0 +1,257 @@
+"""Secondary suppression and the committee pack's disclosure audit: the sums a reader can do, done first.
+
+Each leak issue 28 found by subtraction is a small table here, suppressed as the views suppress
+it, and the audit is run on published folders made by hand (a table beside its total, a chart of
+a withheld count) and on whole committee packs (the sample's, Rutland's and Leicestershire's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from leep_analysis import audit, disclosure, facts, relations
+from leep_analysis.content import Table, count, percent
+from leep_analysis.render.html import figure_attribute
+from leep_analysis.render.workbook import write_workbook
+from leep_analysis.sections.concerns.views import category_relations
+from leep_analysis.sections.inspections.views import SUMMARY_RELATIONS, TRANSITION_RELATIONS
+from leep_analysis.tables import write_csv, write_table
+
+COVER = {"title": "T", "la": "X", "period": "2025-26-spring", "as_at": "31 March 2026", "audience": "committee"}
+TO = ["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate"]
+
+
+# ------------------------------------------------------------------------------- secondary suppression
+def test_a_total_beside_one_small_count_withholds_a_complement():
+    # the transitions leak: "Outstanding: 19, c, 0, 0, total 21" gives c = 2
+    frame = pd.DataFrame({"previous": ["Outstanding", "Good"], "to_outstanding": [19, 11], "to_good": [2, 79],
+                          "to_requires_improvement": [0, 7], "to_inadequate": [0, 6], "total": [21, 103]})
+    primary_only = disclosure.withhold(frame, [*TO, "total"], threshold=5)
+    assert primary_only.cells == {(0, "to_good")}  # today's rule alone: 21 - 19 - 0 - 0 = 2
+    found = disclosure.withhold(frame, [*TO, "total"], threshold=5, relations=TRANSITION_RELATIONS)
+    # the smallest non-zero figure in the row goes too: 19 (the total, 21, is larger); 2 + 19 leave room
+    assert found.cells == {(0, "to_good"), (0, "to_outstanding")}
+    assert found.frame.loc[1].tolist()[1:] == [11, 79, 7, 6, 103]
+
+
+def test_two_small_counts_that_add_to_little_withhold_a_third():
+    # "c" and "c" of a published 3: each is 1 or 2, so a larger complement is withheld as well
+    frame = pd.DataFrame({"a": [1], "b": [2], "c": [40], "total": [43]})
+    found = disclosure.withhold(frame, ["a", "b", "c", "total"], threshold=5,
+                                relations=[relations.across("total", ["a", "b", "c"])])
+    assert found.cells == {(0, "a"), (0, "b"), (0, "c")}
+
+
+def test_now_less_entered_and_left_is_not_left_standing():
+    # the concerns leak: "20 schools against 18 at the last report; fewer than 5 entered and 0 left" gives 2
+    categories = ["special_measures", "serious_weaknesses", "requires_significant_improvement", "notice_to_improve",
+                  "ofsted", "at_risk"]
+    frame = pd.DataFrame({"category": categories, "n_now": [12, 8, 0, 0, 20, 7], "n_previous": [10, 8, 0, 0, 18, 7],
+                          "entered_since": [2, 0, 0, 0, 2, 0], "exited_since": [0, 0, 0, 0, 0, 0]})
+    counts = ["n_now", "n_previous", "entered_since", "exited_since"]
+    assert disclosure.withhold(frame, counts, threshold=5).cells == {(0, "entered_since"), (4, "entered_since")}
+    found = disclosure.withhold(frame, counts, threshold=5, relations=category_relations())
+    # now = before + entered - left, in both rows: the smaller of now and before goes with each entry
+    assert {(0, "n_previous"), (4, "n_previous")} <= found.cells
+    for row in (0, 4):
+        assert {c for r, c in found.cells if r == row} >= {"entered_since", "n_previous"}
+    assert audit.exposed(frame, found.cells, category_relations(), threshold=5, counts=counts) == []
+
+
+def test_graded_less_three_grades_is_not_left_standing():
+    # the headline leak: "41 outstanding, 117 good, 6 requires improvement and c inadequate of 165 graded" gives 1
+    frame = pd.DataFrame({"as_at": ["2026-03-31"] * 2, "area_type": ["la"] * 2, "area": ["X"] * 2,
+                          "group": ["all", "primary"], "n_graded": [165, 165], "n_outstanding": [41, 41],
+                          "n_good": [117, 117], "n_requires_improvement": [6, 6], "n_inadequate": [1, 1],
+                          "n_good_or_better": [158, 158], "pct_good_or_better": [95.8, 95.8]})
+    counts = ["n_graded", "n_outstanding", "n_good", "n_requires_improvement", "n_inadequate", "n_good_or_better"]
+    found = disclosure.withhold(frame, counts, threshold=5, relations=SUMMARY_RELATIONS,
+                                avoid=("n_good_or_better", "n_graded"))
+    assert (0, "n_inadequate") in found.cells and (0, "n_requires_improvement") in found.cells
+    assert (0, "n_graded") not in found.cells  # the headline's base is kept: requires improvement goes instead
+    assert audit.exposed(frame, found.cells, SUMMARY_RELATIONS, threshold=5, counts=counts) == []
+
+
+# ------------------------------------------------------------------------------- the audit on made-up packs
+def _pack(folder: Path, table: Table, *, pages: dict[str, str] | None = None, facts_rows: list | None = None) -> Path:
+    """A published folder holding one table (CSV, data dictionary, relations), facts and pages."""
+    (folder / "tables").mkdir(parents=True)
+    write_table(table, folder / "tables" / f"s__{table.name}.csv")
+    write_workbook([("s", table)], folder / "tables.xlsx", cover=COVER, created=dt.date(2026, 3, 31))
+    write_csv(pd.DataFrame([relations.to_row(f"s__{table.name}", r) for r in table.relations],
+                           columns=relations.COLUMNS), folder / "tables" / audit.RELATIONS_NAME)
+    write_csv(facts.frame(facts_rows or []), folder / "tables" / "facts.csv")
+    for name, text in (pages or {}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _tiers(suppressed: set[tuple[int, str]], *, share: bool = False) -> Table:
+    # the support leak: "Collaborative c, Targeted 17, Intensive c" of 25 schools (a total row, or shares of it)
+    frame = pd.DataFrame({"tier": ["collaborative", "targeted", "intensive", "all"],
+                          "n_schools": [3, 17, 5, 25], "pct": [12.0, 68.0, 20.0, 100.0]})
+    declared = (relations.down("tier", "all", ["n_schools"]),)
+    if share:  # no total row: the shares of their sum give it
+        frame, declared = frame.iloc[:3], (relations.share("pct", "n_schools"),)
+    return Table(name="tiers", caption="Tiers", frame=frame, suppressed=frozenset(suppressed),
+                 columns={"n_schools": count("Schools"), "pct": percent("%", 0)}, relations=declared)
+
+
+def test_the_audit_pins_a_withheld_count_beside_its_total(tmp_path):
+    # only the small count withheld, with its share: 25 - 17 - 5 = 3
+    found = audit.audit(_pack(tmp_path / "p", _tiers({(0, "n_schools"), (0, "pct")})), threshold=5)
+    assert not found.passed and found.cells == 1
+    assert found.problems == ["s__tiers.csv row 1, column n_schools: withheld, but the published figures pin it "
+                              "between 3 and 3 (fewer than 4 apart)"]
+    assert (found.narrowest.low, found.narrowest.high) == (3, 3)
+
+
+def test_the_audit_passes_a_withheld_pair_with_room(tmp_path):
+    # 3 and 5 withheld with their shares: together 8 of 25, each between 1 and 7
+    hidden = {(0, "n_schools"), (0, "pct"), (2, "n_schools"), (2, "pct")}
+    found = audit.audit(_pack(tmp_path / "p", _tiers(hidden)), threshold=5)
+    assert found.passed, found.problems
+    assert found.cells == 2 and (found.narrowest.low, found.narrowest.high) == (1, 7)
+    assert found.to_json()["narrowest_interval"] == {"table": "s__tiers", "row": 1, "column": "n_schools",
+                                                     "low": 1.0, "high": 7.0}
+
+
+def test_the_audit_reads_a_share_of_its_group(tmp_path):
+    # no total, but 68% is 17 of 25 (24.9 to 25.2 schools), so the withheld 3 and 5 hold about 8 together;
+    # with 12% shown too, 3 is pinned (100 * n / (n + 22) between 11.5 and 12.5: n from 2.86 to 3.14)
+    found = audit.audit(_pack(tmp_path / "p", _tiers({(0, "n_schools"), (2, "n_schools"), (2, "pct")}, share=True)),
+                        threshold=5)
+    assert not found.passed and found.problems[0].startswith("s__tiers.csv row 1, column n_schools: withheld, but "
+                                                             "the published figures pin it between 2.8")
+    both = {(0, "n_schools"), (0, "pct"), (2, "n_schools"), (2, "pct")}
+    found = audit.audit(_pack(tmp_path / "q", _tiers(both, share=True)), threshold=5)
+    assert found.passed and 6 < found.narrowest.width < 7
+
+
+def test_the_audit_fails_a_chart_of_a_withheld_count(tmp_path):
+    from leep_analysis.content import Figure
+
+    hidden = {(0, "n_schools"), (0, "pct"), (2, "n_schools"), (2, "pct")}
+    drawn = Figure(kind="bar", caption="Tiers", alt="Bar chart of schools by tier",
+                   data=pd.DataFrame({"tier": ["collaborative", "targeted"], "n_schools": [3, 17]}))
+    page = f"<html><figure{figure_attribute(drawn)}></figure></html>"
+    found = audit.audit(_pack(tmp_path / "p", _tiers(hidden), pages={"support.html": page}), threshold=5)
+    assert found.problems == ["support.html: a figure draws s__tiers.csv row 1, column n_schools, which the table "
+                              "withholds"]
+    blank = Figure(kind="bar", caption="Tiers", alt="Bar chart of schools by tier",
+                   data=pd.DataFrame({"tier": ["collaborative", "targeted"], "n_schools": [None, 17]}))
+    page = f"<html><figure{figure_attribute(blank)}></figure></html>"
+    assert audit.audit(_pack(tmp_path / "q", _tiers(hidden), pages={"support.html": page}), threshold=5).passed
+
+
+def test_the_audit_fails_a_fact_published_beside_its_withheld_cell(tmp_path):
+    frame = pd.DataFrame({"as_at": ["2026-03-31"], "area_type": ["la"], "group": ["all"], "n_inadequate": [1.0]})
+    from leep_analysis.content import of_measure
+
+    table = Table(name="summary", caption="Summary", frame=frame, suppressed=frozenset({(0, "n_inadequate")}),
+                  columns={"n_inadequate": of_measure(count("Inadequate"), "inspections_inadequate",
+                                                      area_from="area_type", period_from="as_at")})
+    row = facts.row("inspections_inadequate", 1, period="2026-03-31")
+    found = audit.audit(_pack(tmp_path / "p", table, facts_rows=[row]), threshold=5)
+    assert found.problems[0] == ("s__summary.csv row 1, column n_inadequate: withheld, but tables/facts.csv "
+                                 "publishes it (inspections_inadequate, la, 2026-03-31)")
+    assert "pin it between 1 and 1" in found.problems[1]
+
+
+def test_facts_of_a_committee_pack_withhold_small_counts_and_withheld_cells():
+    rows = facts.frame([facts.row("inspections_inadequate", 1, period="2026-03-31"),
+                        facts.row("inspections_requires_improvement", 6, period="2026-03-31"),
+                        facts.row("inspections_schools", 250, period="2026-03-31")])
+    frame = pd.DataFrame({"as_at": ["2026-03-31"], "area_type": ["la"], "n_requires_improvement": [None]})
+    from leep_analysis.content import of_measure
+
+    table = Table(name="summary", caption="Summary", frame=frame, suppressed={(0, "n_requires_improvement")},
+                  columns={"n_requires_improvement": of_measure(count("RI"), "inspections_requires_improvement",
+                                                                area_from="area_type", period_from="as_at")})
+    out = facts.withhold(rows, {"inspections": [table]}, threshold=5)
+    assert {r for r, c in out.suppressed} == {0, 1}  # 1 is small; 6 is withheld in the table, so here too
+
+
+def test_label_in_two_tables_links_them(tmp_path):
+    folder = tmp_path / "p"
+    (folder / "tables").mkdir(parents=True)
+    one = Table(name="a", caption="A", frame=pd.DataFrame({"school_name": ["School DX", "School B"]}))
+    two = Table(name="b", caption="B", frame=pd.DataFrame({"school_name": ["School DX"], "alert": ["finance"]}))
+    for table in (one, two):
+        write_table(table, folder / "tables" / f"s__{table.name}.csv")
+    write_workbook([("s", one), ("s", two)], folder / "tables.xlsx", cover=COVER, created=dt.date(2026, 3, 31))
+    found = audit.audit(folder, threshold=5)
+    assert found.problems == ["s__a, s__b: the same school labels (1 of them, e.g. 'School DX') appear in each, "
+                              "linking what the tables say of each school"]
+
+
+def test_relations_round_trip_through_their_csv_row():
+    relation = relations.down("group", "all", ["n_schools"], ["primary", "secondary"], by=["as_at"])
+    assert relations.from_row(relations.to_row("t", relation)) == ("t", relation)
+    table = Table(name="t", caption="T", frame=pd.DataFrame({"a": [1]}), relations=(relation,))
+    from leep_analysis.content import from_json
+
+    assert from_json(json.loads(json.dumps(table.to_json()))).relations == (relation,)
+
+
+# ------------------------------------------------------------------------------- whole committee packs
+def _audited(pack: Path) -> dict:
+    record = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))["disclosure_audit"]
+    assert record["passed"] and record["problems"] == []
+    again = audit.audit(pack, threshold=5)  # the published files alone give the same
+    assert again.passed and again.cells == record["suppressed_cells_audited"]
+    return record
+
+
+def _real_committee(real: Path, folder: Path, la_code: str) -> Path:
+    """The inspections committee pack of an LA as at 31 May 2015, on Ofsted's real monthly files."""
+    from tests.conftest import write_params
+
+    snapshots = [{"path": str(p), "as_at": p.parent.name} for p in sorted((real / "ofsted_mi_monthly").glob("*/*"))]
+    return write_params(folder / f"{la_code}.yaml", period="2014-15-summer", la_code=la_code, as_at="2015-05-31",
+                        audience="committee", sections=["inspections"], data={
+                            "ofsted_mi": snapshots, "neighbours": str(real / "lait" / "sn_may_2025.xlsx"),
+                            "establishments": str(real / "gias" / "2021-12-31" / "edubaseallacademiesandfree.csv"),
+                            "establishment_links": str(real / "gias" / "2026-08-21" / "links_edubasealldata.csv")})
+
+
+@pytest.mark.pack
+@pytest.mark.real_data
+@pytest.mark.parametrize(("la_code", "cells"), [("857", 937), ("855", 1037)])
+def test_the_audit_passes_a_real_committee_pack(real, tmp_path, la_code, cells):
+    from leep_analysis.runner import run_pack
+
+    pack = run_pack(_real_committee(real, tmp_path, la_code), tmp_path / "out", jobs=2, progress=False).parent
+    record = _audited(pack)
+    assert record["suppressed_cells_audited"] == cells and record["narrowest_interval"]["high"] \
+        - record["narrowest_interval"]["low"] >= 4
+    # Rutland's 20 schools as at 31 May 2015: 5 requires improvement and 2 of them... withheld with their
+    # complements, so the headline share is withheld in the table, the tile and the sentence alike
+    if la_code == "857":
+        table = pd.read_csv(pack / "tables" / "inspections__summary.csv", dtype=str)
+        la = table[(table["as_at"] == "2015-05-31") & (table["area_type"] == "la") & (table["group"] == "all")]
+        assert la[["n_schools", "n_graded", "pct_good_or_better"]].iloc[0].tolist() == ["20", "c", "c"]
+        page = (pack / "inspections.html").read_text(encoding="utf-8")
+        assert "c of Rutland's c schools" in page.replace("\n", " ")
+
+
+@pytest.mark.pack
+def test_the_sample_committee_pack_fails_only_on_its_per_school_tables(tmp_path):
+    """Every withheld count of the sample committee pack is protected; its per-school tables (removed from
+    committee packs by issue 28's other half) still link one school's label across tables, so the build stops,
+    in one line, and leaves nothing behind."""
+    from leep_analysis.config import PROJECT_DIR
+    from leep_analysis.errors import NotebookError
+    from leep_analysis.runner import run_pack
+
+    with pytest.raises(NotebookError) as failed:
+        run_pack(PROJECT_DIR / "params" / "2025-26-spring.yaml", tmp_path / "out", jobs=2, progress=False)
+    message = str(failed.value)
+    assert "\n" not in message and "pin it" not in message and "publishes it" not in message
+    assert message.startswith("the committee pack would disclose what it withholds: ") and "school labels" in message
+    assert not any((tmp_path / "out").glob("050-*"))
