@@ -160,19 +160,21 @@ def _fact_cells(pack: _Pack) -> dict[tuple[str, str, str], list[Where]]:
         for position in range(len(frame)):
             record = frame.iloc[position]
 
-            def part(key: str, default: str = "", record: pd.Series = record) -> str:
-                value = spec.get(key, default)
-                return str(record.get(value[1:], "")) if value.startswith("@") else value
-
             if "when" in spec:
                 column, wanted = spec["when"].split(":", 1)
                 if str(record.get(column)) != wanted:
                     continue
             period_spec = spec.get("period", "")
             period = _period(record.get(period_spec[1:])) if period_spec.startswith("@") else period_spec
-            area = part("area", "la")
-            out[(part("measure"), _AREAS.get(area, area), period)].append((stem, position, row["column"]))
+            area = _part(spec, record, "area", "la")
+            out[(_part(spec, record, "measure"), _AREAS.get(area, area), period)].append((stem, position, row["column"]))
     return out
+
+
+def _part(spec: Mapping[str, str], record: pd.Series, key: str, default: str = "") -> str:
+    """A spec's value for a row: ``@column`` is the row's value in that column."""
+    value = spec.get(key, default)
+    return str(record.get(value[1:], "")) if value.startswith("@") else value
 
 
 def _page_values(pages: Iterable[tuple[str, str]]) -> tuple[list[tuple[tuple[str, str, str], float, int, str]],
@@ -337,7 +339,7 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
     # the solve: each withheld count's least and greatest value, one connected part of the model at a time
     n = len(model.index)
     result.cells = n
-    ranges = [r for part in _parts(model) for r in _solve(model, part, linprog)] if n else []
+    ranges = [r for part in _parts(model) for r in _solve(model, part, linprog, threshold)] if n else []
     if n:
         for broken in sorted({r.where[0] for r in ranges if np.isnan(r.low)}):
             result.problems.append(f"{broken}.csv: its published figures contradict its declared relations, so "
@@ -384,7 +386,7 @@ def exposed(frame: pd.DataFrame, withheld: Iterable[Cell], declared: Iterable[re
     for relation in declared:
         for equation in relations.equations(frame, relation):
             _constrain(model, "", equation, values, hidden, (places or {}).get(relation.total, 1))
-    ranges = [r for part in _parts(model) for r in _solve(model, part, linprog)]
+    ranges = [r for part in _parts(model) for r in _solve(model, part, linprog, threshold)]
     return [r for r in ranges if r.low < threshold and r.width < threshold - 1 - 1e-6]
 
 
@@ -408,20 +410,33 @@ def _parts(model: _Model) -> list[list[int]]:
     return list(groups.values())
 
 
-def _solve(model: _Model, part: list[int], linprog: Any) -> list[Range]:
-    """Each variable of one part's least and greatest value (HiGHS); a variable in no constraint takes its bounds."""
+def _solve(model: _Model, part: list[int], linprog: Any, threshold: int) -> list[Range]:
+    """Each variable of one part's least and greatest value (HiGHS); a variable in no constraint takes its bounds,
+    one whose least value is ``threshold`` or more an infinite greatest (it cannot be a small count)."""
     names = {j: where for where, j in model.index.items()}
     local = {j: k for k, j in enumerate(part)}
     eq = [({local[j]: c for j, c in row.items()}, b) for row, b in model.eq if next(iter(row)) in local]
     le = [({local[j]: c for j, c in row.items()}, b) for row, b in model.le if next(iter(row)) in local]
     if not eq and not le:
         return [Range(names[j], 1.0, float(LARGEST)) for j in part]
+    if len(part) == 1:  # one count: its constraints are bounds, no solver needed
+        low, high = 1.0, float(LARGEST)
+        for row, b in eq:
+            low, high = max(low, b / row[0] - 1e-9), min(high, b / row[0] + 1e-9)
+        for row, b in le:
+            low, high = (low, min(high, b / row[0])) if row[0] > 0 else (max(low, b / row[0]), high)
+        if low > high + 1e-6:
+            return [Range(names[part[0]], float("nan"), float("nan"))]
+        return [Range(names[part[0]], round(low, 6), round(high, 6))]
     a_eq, b_eq = _matrix(eq, len(part))
     a_ub, b_ub = _matrix(le, len(part))
     out = []
     for j in part:
         ends = []
         for sign in (1.0, -1.0):
+            if sign < 0 and ends[0] >= threshold:  # cannot be a small count: its greatest value does not matter
+                ends.append(float("inf"))
+                break
             objective = np.zeros(len(part))
             objective[local[j]] = sign
             solved = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(1, LARGEST),

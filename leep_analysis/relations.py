@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 #: Columns of ``tables/relations.csv``.
-COLUMNS = ["table", "kind", "total", "parts", "minus", "key", "columns", "by", "base"]
+COLUMNS = ["table", "kind", "total", "parts", "minus", "key", "columns", "by", "base", "total_key"]
 KINDS = ("across", "down", "share")
 #: A cell of a table: (row position, column).
 Cell = tuple[int, str]
@@ -47,6 +47,8 @@ class Relation:
     columns: tuple[str, ...] = ()
     by: tuple[str, ...] = ()
     base: str | None = None
+    #: for ``down``: the column naming the total row, where not ``key`` (a long table's "reach, period" row)
+    total_key: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -56,7 +58,8 @@ class Relation:
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "total": self.total, "parts": list(self.parts), "minus": list(self.minus),
-                "key": self.key, "columns": list(self.columns), "by": list(self.by), "base": self.base}
+                "key": self.key, "columns": list(self.columns), "by": list(self.by), "base": self.base,
+                "total_key": self.total_key}
 
 
 def across(total: str, parts: Iterable[str], minus: Iterable[str] = ()) -> Relation:
@@ -64,9 +67,12 @@ def across(total: str, parts: Iterable[str], minus: Iterable[str] = ()) -> Relat
     return Relation("across", total, tuple(parts), tuple(minus))
 
 
-def down(key: str, total: str, columns: Iterable[str], parts: Iterable[str] = (), by: Iterable[str] = ()) -> Relation:
-    """Within each group of ``by``, the row whose ``key`` is ``total`` sums the ``parts`` rows, column by column."""
-    return Relation("down", str(total), tuple(parts), key=key, columns=tuple(columns), by=tuple(by))
+def down(key: str, total: str, columns: Iterable[str], parts: Iterable[str] = (), by: Iterable[str] = (),
+         total_key: str | None = None) -> Relation:
+    """Within each group of ``by``, the row whose ``key`` (or ``total_key``) is ``total`` sums the rows whose
+    ``key`` is one of ``parts`` (every other row where none are named), column by column."""
+    return Relation("down", str(total), tuple(parts), key=key, columns=tuple(columns), by=tuple(by),
+                    total_key=total_key)
 
 
 def share(pct: str, count: str, base: str | None = None, by: Iterable[str] = ()) -> Relation:
@@ -76,7 +82,8 @@ def share(pct: str, count: str, base: str | None = None, by: Iterable[str] = ())
 
 def from_json(data: Mapping[str, Any]) -> Relation:
     return Relation(data["kind"], data["total"], tuple(data.get("parts") or ()), tuple(data.get("minus") or ()),
-                    data.get("key"), tuple(data.get("columns") or ()), tuple(data.get("by") or ()), data.get("base"))
+                    data.get("key"), tuple(data.get("columns") or ()), tuple(data.get("by") or ()), data.get("base"),
+                    data.get("total_key"))
 
 
 def to_row(table: str, relation: Relation) -> dict[str, str]:
@@ -91,7 +98,7 @@ def from_row(row: Mapping[str, str]) -> tuple[str, Relation]:
     lists = {k: json.loads(row[k]) if row.get(k) else [] for k in ("parts", "minus", "columns", "by")}
     return row["table"], Relation(row["kind"], row["total"], tuple(lists["parts"]), tuple(lists["minus"]),
                                   row.get("key") or None, tuple(lists["columns"]), tuple(lists["by"]),
-                                  row.get("base") or None)
+                                  row.get("base") or None, row.get("total_key") or None)
 
 
 # ------------------------------------------------------------------------------------------------ equations
@@ -131,13 +138,15 @@ def equations(frame: pd.DataFrame, relation: Relation) -> list[Sum | Share]:
                      *(((row, m), -1.0) for m in relation.minus)]
             out.append(Sum(tuple(terms)))
     elif relation.kind == "down":
-        if relation.key not in frame or not all(c in frame for c in (*relation.columns, *relation.by)):
+        named = relation.total_key or relation.key
+        if relation.key not in frame or named not in frame \
+                or not all(c in frame for c in (*relation.columns, *relation.by)):
             return []
-        keys = frame[relation.key].astype(str)
+        keys, names = frame[relation.key].astype(str), frame[named].astype(str)
         for rows in _groups(frame, relation.by):
-            totals = [r for r in rows if keys[r] == relation.total]
-            parts = [r for r in rows if keys[r] != relation.total
-                     and (not relation.parts or keys[r] in relation.parts)]
+            totals = [r for r in rows if names[r] == relation.total]
+            parts = [r for r in rows if r not in totals and (keys[r] in relation.parts if relation.parts
+                                                             else keys[r] != relation.total)]
             if len(totals) != 1 or not parts:
                 continue
             for column in relation.columns:

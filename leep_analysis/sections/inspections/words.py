@@ -194,8 +194,9 @@ def headline_sentence(result: Inspections) -> Said:
     if not graded:
         return Said(f"None of {name}'s schools has an overall effectiveness grade as at {when(result.as_at)}"
                     f"{_era_words(result, row)}.")
-    since = _since(result, "change")
-    text = (_pct(good, result=result) + f" of {name}'s " + _row_count(result, "n_graded") + f" {population} are good or outstanding"
+    since = "" if _hidden(result, good) else _since(result, "change")  # a change gives a withheld share away
+    text = (_pct(good, result=result) + f" of {name}'s " + _row_count(result, "n_graded")
+            + f" {population} are good or outstanding"
             + _era_words(result, row) + f" as at {when(result.as_at)}"
             + _benchmarks(result, "inspections_good_or_better"))
     return text + (f"; {since}." if since else ".")
@@ -212,11 +213,12 @@ def pupils_sentence(result: Inspections) -> Said:
         return Said(f"Ofsted's file as at {when(result.as_at)} gives no pupil numbers, so the share of pupils in "
                     "good or better schools is not available.")
     change = result.changes[(result.changes["area_type"] == "la") & (result.changes["group"] == "all")].iloc[0]
-    since = _since(result, "change_pupils") if change["previous_as_at"] != result.as_at else ""
+    since = _since(result, "change_pupils") if change["previous_as_at"] != result.as_at \
+        and not _hidden(result, fact) else ""  # a change beside a withheld share gives it away
     population = "schools last graded before September 2024" if result.as_at >= KEY_JUDGEMENTS_FROM \
         else "graded schools"
-    text = (_pct(fact, result=result) + f" of the pupils in {result.areas.la_name}'s {population} attend a good or outstanding "
-            "school" + _benchmarks(result, "inspections_pupils_good_or_better"))
+    text = (_pct(fact, result=result) + f" of the pupils in {result.areas.la_name}'s {population} attend a good "
+            "or outstanding school" + _benchmarks(result, "inspections_pupils_good_or_better"))
     return text + (f"; {since}." if since else ".")
 
 
@@ -423,7 +425,8 @@ def trend_sentence(result: Inspections) -> Said:
     en0, en1 = (_fact(result, "inspections_good_or_better", "england", first),
                 _fact(result, "inspections_good_or_better", "england", last))
     text = (Said(f"From {when(first)} to {when(last)} the share of {result.areas.la_name}'s schools with an overall "
-                 "effectiveness grade that are good or better went from ") + _pct(la0, result=result) + " to " + _pct(la1, result=result)
+                 "effectiveness grade that are good or better went from ") + _pct(la0, result=result) + " to "
+            + _pct(la1, result=result)
             + "; in England from " + _pct(en0) + " to " + _pct(en1) + ".")
     if last >= KEY_JUDGEMENTS_FROM and la0 is not None and la1 is not None and la0.denominator and la1.denominator:
         text = text + (f" The schools behind it are fewer each term, as schools inspected from September 2024 leave "
