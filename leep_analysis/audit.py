@@ -361,9 +361,11 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
 
 
 def exposed(frame: pd.DataFrame, withheld: Iterable[Cell], declared: Iterable[relations.Relation], *,
-            threshold: int, counts: Iterable[str], places: Mapping[str, int] | None = None) -> list[Range]:
+            threshold: int, counts: Iterable[str], places: Mapping[str, int] | None = None,
+            near: Iterable[Cell] | None = None) -> list[Range]:
     """The withheld counts of one table, in memory, that its own relations pin narrower than ``threshold - 1``
-    (``disclosure.withhold`` adds complements until there are none); ``where`` is ("", row, column)."""
+    (``disclosure.withhold`` adds complements until there are none); ``where`` is ("", row, column). With
+    ``near``, only the parts of the model holding one of those cells are solved (what a new complement changed)."""
     from scipy.optimize import linprog
 
     frame = frame.reset_index(drop=True)
@@ -372,21 +374,25 @@ def exposed(frame: pd.DataFrame, withheld: Iterable[Cell], declared: Iterable[re
     values: dict[Where, float | None] = {}
     hidden: set[Where] = set()
     for column in frame.columns:
-        numbers = pd.to_numeric(frame[column], errors="coerce")
-        for position in range(len(frame)):
+        numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        for position, number in enumerate(numbers.tolist()):
             where = ("", position, column)
             if (position, column) in withheld:
                 if column in counts:
                     hidden.add(where)
             else:
-                values[where] = None if pd.isna(numbers.iloc[position]) else float(numbers.iloc[position])
+                values[where] = None if number != number else number  # NaN: no figure
     model = _Model()
     for where in sorted(hidden):
         model.var(where)
     for relation in declared:
         for equation in relations.equations(frame, relation):
             _constrain(model, "", equation, values, hidden, (places or {}).get(relation.total, 1))
-    ranges = [r for part in _parts(model) for r in _solve(model, part, linprog, threshold)]
+    parts = _parts(model)
+    if near is not None:
+        wanted = {model.index[("", r, c)] for r, c in near if ("", r, c) in model.index}
+        parts = [p for p in parts if wanted.intersection(p)]
+    ranges = [r for part in parts for r in _solve(model, part, linprog, threshold)]
     return [r for r in ranges if r.low < threshold and r.width < threshold - 1 - 1e-6]
 
 

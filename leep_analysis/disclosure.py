@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .relations import Relation, Share, Sum
+from .relations import cells_of as relations_cells
 from .relations import equations as relation_equations
 
 if TYPE_CHECKING:
@@ -232,9 +233,12 @@ def complements(frame: pd.DataFrame, withheld: Iterable[tuple[int, str]], relati
     equations += [Sum(tuple((cell, 1.0) for cell in base)) for base in sorted(groups)]
     dependents = dependents or {}
 
+    numbers = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+               for c in {cell[1] for e in equations for cell in relations_cells(e)}}
+
     def value(cell: tuple[int, str]) -> float | None:
-        number = pd.to_numeric(pd.Series([frame.iat[cell[0], frame.columns.get_loc(cell[1])]]), errors="coerce")[0]
-        return None if pd.isna(number) else float(number)
+        number = numbers[cell[1]][cell[0]]
+        return None if np.isnan(number) else float(number)
 
     changed = True
     while changed:
@@ -272,38 +276,44 @@ def _solved(frame: pd.DataFrame, withheld: set[tuple[int, str]], relations: tupl
 
     cells = set(withheld)
     equations = [e for r in relations for e in relation_equations(frame, r) if isinstance(e, Sum)]
-    numbers = {c: pd.to_numeric(frame[c], errors="coerce") for c in frame.columns}
+    numbers = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+               for c in frame.columns}
+    holding: dict[tuple[int, str], list[Sum]] = {}
+    for equation in equations:
+        for cell, _ in equation.terms:
+            holding.setdefault(cell, []).append(equation)
+    near: set[tuple[int, str]] | None = None  # the first solve is of every part; then of those that changed
     for _ in range(50):
-        found = exposed(frame, cells, relations, threshold=threshold, counts=counts)
+        found = exposed(frame, cells, relations, threshold=threshold, counts=counts, near=near)
         if not found:
             break
-        added = False
+        before = set(cells)
         for pinned in found:
-            pick = _nearest_shown((pinned.where[1], pinned.where[2]), equations, cells, numbers, avoid)
+            pick = _nearest_shown((pinned.where[1], pinned.where[2]), holding, cells, numbers, avoid)
             if pick is not None and pick not in cells:
                 cells.add(pick)
                 cells.update((pick[0], d) for d in dependents.get(pick[1], ()))
-                added = True
-        if not added:
+        if cells == before:
             break
         cells |= complements(frame, cells, relations, threshold=threshold, dependents=dependents, avoid=avoid)
+        near = (cells - before) | {(r.where[1], r.where[2]) for r in found}
     return cells - set(withheld)
 
 
-def _nearest_shown(cell: tuple[int, str], equations: list[Sum], cells: set[tuple[int, str]],
-                   numbers: Mapping[str, pd.Series], avoid: Iterable[str]) -> tuple[int, str] | None:
+def _nearest_shown(cell: tuple[int, str], holding: Mapping[tuple[int, str], list[Sum]], cells: set[tuple[int, str]],
+                   numbers: Mapping[str, np.ndarray], avoid: Iterable[str]) -> tuple[int, str] | None:
     """The smallest non-zero count shown in an equation holding ``cell``, else in one holding a withheld cell
     those equations hold (and so on, a few steps out): the complement that widens ``cell``'s range. Columns in
-    ``avoid`` (a table's headline bases) only where nothing else will do."""
+    ``avoid`` (a table's headline bases) only where nothing else will do. ``holding``: cell -> its equations."""
     avoid = set(avoid)
     frontier, seen = {cell}, {cell}
     for _ in range(6):
-        holding = [e for e in equations if any(c in frontier for c, _ in e.terms)]
-        shown = [(c[1] in avoid, abs(float(numbers[c[1]].iloc[c[0]])), c) for e in holding for c, _ in e.terms
-                 if c not in cells and not pd.isna(numbers[c[1]].iloc[c[0]]) and numbers[c[1]].iloc[c[0]] != 0]
+        found = [e for c in frontier for e in holding.get(c, ())]
+        shown = [(c[1] in avoid, abs(v), c) for e in found for c, _ in e.terms
+                 if c not in cells and (v := float(numbers[c[1]][c[0]])) == v and v != 0]
         if shown:
             return min(shown)[2]
-        frontier = {c for e in holding for c, _ in e.terms if c in cells and c not in seen}
+        frontier = {c for e in found for c, _ in e.terms if c in cells and c not in seen}
         seen |= frontier
         if not frontier:
             return None

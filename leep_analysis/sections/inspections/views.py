@@ -126,9 +126,17 @@ def columns(result: Inspections) -> dict[str, content.Column]:
     }
 
 
+_SUMMARY_CSV: dict[int, tuple[Inspections, disclosure.Withheld]] = {}
+
+
 def summary_csv(result: Inspections) -> disclosure.Withheld:
-    """``inspections__summary.csv``: the summary, small counts withheld in committee mode."""
-    return _withheld(result, result.summary, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS, SUMMARY_RELATIONS)
+    """``inspections__summary.csv``: the summary, small counts withheld in committee mode, with the complements
+    its sums call for (worked out once a result: the page, its sentences and its tiles all read it)."""
+    if id(result) not in _SUMMARY_CSV or _SUMMARY_CSV[id(result)][0] is not result:
+        _SUMMARY_CSV.clear()
+        _SUMMARY_CSV[id(result)] = (result, _withheld(result, result.summary, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS,
+                                                      SUMMARY_RELATIONS))
+    return _SUMMARY_CSV[id(result)][1]
 
 
 # --------------------------------------------------------------------------- the LA against its benchmarks
