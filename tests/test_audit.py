@@ -206,6 +206,27 @@ def test_the_audit_fails_a_fact_published_beside_its_withheld_cell(tmp_path):
     assert "pin it between 1 and 1" in found.problems[1]
 
 
+def test_the_audit_reads_the_previous_committee_packs_facts(tmp_path):
+    # "since the last report": last term's public paper gave the figure this term's table withholds
+    from leep_analysis.content import of_measure
+
+    frame = pd.DataFrame({"as_at": ["2025-12-31"], "area_type": ["la"], "n_special_measures": [None]})
+    table = Table(name="summary", caption="Summary", frame=frame, suppressed=frozenset({(0, "n_special_measures")}),
+                  columns={"n_special_measures": of_measure(count("SM"), "inspections_special_measures",
+                                                            area_from="area_type", period_from="as_at")})
+    previous = _pack(tmp_path / "050-2025-26-autumn", table,
+                     facts_rows=[facts.row("inspections_special_measures", 6, period="2025-12-31")])
+    this = _pack(tmp_path / "050-2025-26-spring", table)
+    for folder, audience, named in ((previous, "committee", None), (this, "committee", f"../{previous.name}")):
+        (folder / "manifest.json").write_text(json.dumps({"params": {"audience": audience, "previous_pack": named}}))
+    assert audit.audit(this, threshold=5).problems[0] == (
+        "s__summary.csv row 1, column n_special_measures: withheld, but the previous pack's facts publishes it "
+        "(inspections_special_measures, la, 2025-12-31)")
+    # an internal pack is not a public paper: a reader of the committee pack has not seen it
+    (previous / "manifest.json").write_text(json.dumps({"params": {"audience": "internal"}}))
+    assert audit.audit(this, threshold=5).passed
+
+
 def test_facts_of_a_committee_pack_withhold_small_counts_and_withheld_cells():
     rows = facts.frame([facts.row("inspections_inadequate", 1, period="2026-03-31"),
                         facts.row("inspections_requires_improvement", 6, period="2026-03-31"),
