@@ -45,7 +45,7 @@ RELATIONS_NAME = "relations.csv"
 #: Tables the audit does not read as tables (the facts are read apart).
 _NOT_TABLES = {"facts", "relations"}
 _LABEL = re.compile(r"^School [A-Z]{1,3}$")
-_ATTRIBUTES = re.compile(r"data-(measure|area|period|value|cites|figure)=(\"[^\"]*\"|'[^']*')")
+_ATTRIBUTES = re.compile(r"data-(measure|area|period|value|cites|figure|withheld)=(\"[^\"]*\"|'[^']*')")
 
 #: A cell of the pack: (table stem, row position, column).
 Where = tuple[str, int, str]
@@ -178,11 +178,21 @@ def _part(spec: Mapping[str, str], record: pd.Series, key: str, default: str = "
 
 
 def _page_values(pages: Iterable[tuple[str, str]]) -> tuple[list[tuple[tuple[str, str, str], float, int, str]],
-                                                             list[tuple[str, pd.DataFrame]]]:
-    """The facts the pages publish (tiles, cells, sentences' citations: key, value, places, page) and the
-    figures' data (page, frame)."""
-    values, figures = [], []
+                                                             list[tuple[str, pd.DataFrame]],
+                                                             list[tuple[str, pd.DataFrame, set[Cell]]]]:
+    """The facts the pages publish (tiles, cells, sentences' citations: key, value, places, page), the figures'
+    data (page, frame) and the committee pages' tables (page and table id, their rows' keys, withheld cells)."""
+    values: list[tuple[tuple[str, str, str], float, int, str]] = []
+    figures: list[tuple[str, pd.DataFrame]] = []
+    tables: list[tuple[str, pd.DataFrame, set[Cell]]] = []
     for name, text in pages:
+        for number, element in enumerate(re.finditer(r"<table\s[^>]*data-withheld=[^>]*>", text)):
+            found = {k: html.unescape(v[1:-1]) for k, v in _ATTRIBUTES.findall(element.group(0))}
+            data = json.loads(found["withheld"])
+            table_id = re.search(r'id="([^"]*)"', element.group(0))
+            where = f"{name} {table_id.group(1) if table_id else f'table {number + 1}'}"
+            keys = pd.DataFrame({c: [_key(v) for v in vals] for c, vals in data["keys"].items()})
+            tables.append((where, keys, {(int(r), str(c)) for r, c in data["withheld"]}))
         for element in re.finditer(r"<[a-z]+\s[^>]*data-[^>]*>", text):
             found = {k: html.unescape(v[1:-1]) for k, v in _ATTRIBUTES.findall(element.group(0))}
             if "measure" in found and "value" in found:
@@ -195,7 +205,12 @@ def _page_values(pages: Iterable[tuple[str, str]]) -> tuple[list[tuple[tuple[str
             if "figure" in found:
                 data = json.loads(found["figure"])
                 figures.append((name, pd.DataFrame(data["rows"], columns=data["columns"])))
-    return values, figures
+    return values, figures, tables
+
+
+def _key(value: object) -> str:
+    """A key cell as the page's JSON wrote it (a code, a text, a tagged date), for matching a figure's row."""
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _previous_facts(folder: Path) -> pd.DataFrame | None:
@@ -319,7 +334,7 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
         if row.get("value") == "c" and (row.get("numerator") or row.get("denominator")) not in (None, "", "c"):
             result.problems.append(f"tables/facts.csv: {row['measure']} ({row['area']}, {row['period']}) is "
                                    "withheld but its numerator or denominator is published")
-    page_values, figures = _page_values(pack.pages)
+    page_values, figures, page_tables = _page_values(pack.pages)
     known += [k for k in page_values]
     previous = _previous_facts(folder)
     if previous is not None:
@@ -335,6 +350,8 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
                                        f"{source} publishes it ({key[0]}, {key[1]}, {key[2]})")
     for page, frame in figures:
         result.problems += _figure_problems(page, frame, pack.tables)
+        for where, keys, withheld_cells in page_tables:
+            result.problems += _drawn_withheld(page, frame, where, keys, withheld_cells)
 
     # the solve: each withheld count's least and greatest value, one connected part of the model at a time
     n = len(model.index)
@@ -501,6 +518,24 @@ def _figure_problems(page: str, frame: pd.DataFrame, tables: Mapping[str, publis
                 if (j, column) in table.suppressed and value is not None and not pd.isna(value):
                     problems.append(f"{page}: a figure draws {stem}.csv row {j + 1}, column {column}, which the "
                                     "table withholds")
+    return problems
+
+
+def _drawn_withheld(page: str, frame: pd.DataFrame, where: str, keys: pd.DataFrame, withheld: set[Cell]) -> list[str]:
+    """A figure's data drawing a cell a page's table withholds: rows matched on the key columns they share."""
+    numeric = {c for _, c in withheld if c in frame.columns}
+    shared = [c for c in keys.columns if c in frame.columns]
+    if not numeric or not shared:
+        return []
+    rows = {tuple(r): i for i, r in enumerate(keys[shared].itertuples(index=False, name=None))}
+    problems = []
+    for i, row in enumerate(frame[shared].map(_key).itertuples(index=False, name=None)):
+        j = rows.get(tuple(row))
+        for column in sorted(numeric):
+            value = frame[column].iloc[i]
+            if j is not None and (j, column) in withheld and value is not None and not pd.isna(value):
+                problems.append(f"{page}: a figure draws row {j + 1}, column {column} of {where}, which the table "
+                                "withholds")
     return problems
 
 

@@ -192,6 +192,30 @@ def test_the_audit_fails_a_chart_of_a_withheld_count(tmp_path):
     assert audit.audit(_pack(tmp_path / "q", _tiers(hidden), pages={"support.html": page}), threshold=5).passed
 
 
+def test_the_audit_sets_a_chart_against_the_page_table_it_draws(tmp_path):
+    # the report-card leak: the table shows "c" for 2 exceptional, its chart drew a bar of 2
+    from leep_analysis.content import Figure
+    from leep_analysis.render.html import figure_html, table_html
+
+    frame = pd.DataFrame({"evaluation_area": ["inclusion", "achievement"], "exceptional": [None, 6.0],
+                          "expected_standard": [17, 18]})
+    table = Table(name="report_cards", caption="Cards", frame=frame, suppressed={(0, "exceptional")},
+                  columns={"exceptional": count("Exceptional"), "expected_standard": count("Expected")})
+    page = table_html(table, section="inspections", number=1, committee=True)
+    drawn = pd.DataFrame({"evaluation_area": ["inclusion", "achievement"], "exceptional": [2, 6],
+                          "expected_standard": [17, 18]})
+    chart = figure_html(Figure(kind="bar", caption="Cards", alt="Bars", data=drawn), number=1)
+    found = audit.audit(_pack(tmp_path / "p", _tiers({(0, "n_schools"), (2, "n_schools"), (0, "pct"), (2, "pct")}),
+                              pages={"inspections.html": page + chart}), threshold=5)
+    assert found.problems == ["inspections.html: a figure draws row 1, column exceptional of inspections.html "
+                              "table-inspections-report_cards, which the table withholds"]
+    blank = figure_html(Figure(kind="bar", caption="Cards", alt="Bars", data=drawn.assign(
+        exceptional=[None, 6])), number=1)
+    assert audit.audit(_pack(tmp_path / "q", _tiers({(0, "n_schools"), (2, "n_schools"), (0, "pct"), (2, "pct")}),
+                             pages={"inspections.html": page + blank}), threshold=5).passed
+    assert "data-withheld" not in table_html(table, section="inspections", number=1)  # internal pages: none
+
+
 def test_the_audit_fails_a_fact_published_beside_its_withheld_cell(tmp_path):
     frame = pd.DataFrame({"as_at": ["2026-03-31"], "area_type": ["la"], "group": ["all"], "n_inadequate": [1.0]})
     from leep_analysis.content import of_measure

@@ -150,10 +150,22 @@ def table_html(table: Table, *, section: str, number: int, committee: bool = Fal
     return (
         # a wide table scrolls: the region takes keyboard focus so it can be scrolled without a mouse
         f'<div class="leep-table-wrap" tabindex="0" role="region" aria-label="Table {number}">'
-        f'<table class="leep-table" id="table-{_ESC(f"{section}-{table.name}")}">'
+        f'<table class="leep-table" id="table-{_ESC(f"{section}-{table.name}")}"'
+        f'{withheld_attribute(table) if committee else ""}>'
         f"<caption><strong>Table {number}:</strong> {_ESC(table.caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{empty}</tbody></table>{note}</div>"
     )
+
+
+def withheld_attribute(table: Table) -> str:
+    """A committee page's table: the cells it withholds and its rows' keys (its text and code columns' raw values),
+    as a data attribute, so that the disclosure audit (``audit``) can set a chart's data against the table."""
+    from ..content import _scalar
+
+    keys = [c for c in table.frame.columns if not table.columns[c].numeric]
+    data = {"withheld": sorted([r, c] for r, c in table.suppressed),
+            "keys": {c: [_scalar(v) for v in table.frame[c]] for c in keys}}
+    return f" data-withheld='{_ESC(json.dumps(data, default=str), quote=True)}'"
 
 
 def _cell_fact(spec: Column, row: dict, value: object) -> str:
