@@ -14,9 +14,10 @@ relation it can see, works out how narrowly each withheld (``c``) count can be p
   figure's data or the previous committee pack publishes it;
 - ``scipy.optimize.linprog`` (HiGHS) gives each variable's least and greatest value.
 
-A withheld count whose range could hold a small count (it meets 1 to ``threshold - 1``) is
-exposed when the range is narrower than ``threshold - 1`` (the attacker pins it within fewer
-values than a small count can take). A school's label ("School DX") found in two tables links
+A withheld count whose range could hold a small count (its least value is under the threshold)
+is exposed when its range holds fewer than ``threshold - 1`` whole numbers (``Range.values``): the
+attacker would know more than a ``c`` says, which, read as a small count, is one of the
+``threshold - 1`` values 1 to ``threshold - 1``. A school's label ("School DX") found in two tables links
 them, and is a problem too. ``runner`` fails the build on any problem, one line each, and
 records the result in ``manifest.json``.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import time
 from collections import defaultdict
@@ -62,6 +64,11 @@ class Range:
     @property
     def width(self) -> float:
         return self.high - self.low
+
+    @property
+    def values(self) -> float:
+        """The whole numbers the range holds (the solver's ends to a millionth)."""
+        return math.floor(self.high + 1e-6) - math.ceil(self.low - 1e-6) + 1
 
 
 @dataclass
@@ -280,7 +287,7 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
     -------
     AuditResult
         Cells audited, relations and equations used, the narrowest range, and one line per problem: a
-        withheld count pinned narrower than ``threshold - 1``, a fact published beside its withheld cell, or
+        withheld count pinned to fewer than ``threshold - 1`` values, a fact published beside its withheld cell, or
         a school's label in two tables.
     """
     from scipy.optimize import linprog
@@ -364,13 +371,13 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
         ranges = [r for r in ranges if not np.isnan(r.low)]
         at_risk = [r for r in ranges if r.low < threshold]  # could hold a small count
         if at_risk:
-            result.narrowest = min(at_risk, key=lambda r: (r.width, r.where))
+            result.narrowest = min(at_risk, key=lambda r: (r.values, r.width, r.where))
         for found in sorted(at_risk, key=lambda r: r.where):
-            if found.width < threshold - 1 - 1e-6:
+            if found.values < threshold - 1:
                 stem, row, column = found.where
                 result.problems.append(
                     f"{stem}.csv row {row + 1}, column {column}: withheld, but the published figures pin it "
-                    f"between {found.low:g} and {found.high:g} (fewer than {threshold - 1} apart)")
+                    f"between {found.low:g} and {found.high:g} (fewer than {threshold - 1} possible values)")
     result.problems += _linked_labels(pack.tables)
     result.problems = list(dict.fromkeys(result.problems))
     result.seconds = time.perf_counter() - started
@@ -380,7 +387,7 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
 def exposed(frame: pd.DataFrame, withheld: Iterable[Cell], declared: Iterable[relations.Relation], *,
             threshold: int, counts: Iterable[str], places: Mapping[str, int] | None = None,
             near: Iterable[Cell] | None = None) -> list[Range]:
-    """The withheld counts of one table, in memory, that its own relations pin narrower than ``threshold - 1``
+    """The withheld counts of one table, in memory, that its own relations pin to fewer than ``threshold - 1`` values
     (``disclosure.withhold`` adds complements until there are none); ``where`` is ("", row, column). With
     ``near``, only the parts of the model holding one of those cells are solved (what a new complement changed)."""
     from scipy.optimize import linprog
@@ -410,7 +417,7 @@ def exposed(frame: pd.DataFrame, withheld: Iterable[Cell], declared: Iterable[re
         wanted = {model.index[("", r, c)] for r, c in near if ("", r, c) in model.index}
         parts = [p for p in parts if wanted.intersection(p)]
     ranges = [r for part in parts for r in _solve(model, part, linprog, threshold)]
-    return [r for r in ranges if r.low < threshold and r.width < threshold - 1 - 1e-6]
+    return [r for r in ranges if r.low < threshold and r.values < threshold - 1]
 
 
 def _parts(model: _Model) -> list[list[int]]:

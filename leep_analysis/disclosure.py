@@ -168,6 +168,7 @@ def withhold(
     committee: bool = True,
     relations: Iterable[Relation] = (),
     avoid: Iterable[str] = (),
+    avoid_rows: Iterable[int] = (),
 ) -> Withheld:
     """Withhold small counts (primary suppression), the cells that would give them away (secondary), and the
     figures that depend on either (a committee pack only).
@@ -175,7 +176,7 @@ def withhold(
     Primary: a count from 1 to ``threshold - 1``. Secondary (complementary), as the DfE, ONS and Ofqual do:
     in every equation of ``relations`` (a total column, a total row, a share) holding a withheld cell, the
     withheld cells must not be worked out by subtraction: while an equation has one withheld cell, or withheld
-    cells whose values together leave less than ``threshold - 1`` of room (their sum less their number, as
+    cells whose values together leave less than ``threshold - 2`` of room (their sum less their number, as
     each is at least 1), its smallest non-zero figure still shown is withheld too; repeated until nothing
     changes. A share whose count or base is withheld is withheld. Zeros are never withheld (a zero names no
     one, and a reader knows every ``c`` is at least 1). ``audit`` checks the result against every relation a
@@ -188,6 +189,7 @@ def withhold(
     committee : only committee packs withhold; internal packs get the frame as it is.
     relations : the frame's linear relations (``relations``), the same the ``content.Table`` declares.
     avoid : columns withheld as complements only where no other will do (the bases of a headline share).
+    avoid_rows : rows (positions) the same: a table's total rows, which the report states.
 
     Returns
     -------
@@ -207,6 +209,7 @@ def withhold(
         for target in (column, *dependents.get(column, ())):
             cells.update((i, target) for i in small)
     relations = tuple(relations)
+    avoid = {*avoid, *((int(r), "*") for r in avoid_rows)}
     cells |= complements(out, cells, relations, threshold=threshold, dependents=dependents, avoid=avoid)
     if relations:  # what the sums of several relations pin together: the audit's solve, complements until none
         cells |= _solved(out, cells, relations, threshold=threshold, dependents=dependents, counts=list(counts),
@@ -240,6 +243,7 @@ def complements(frame: pd.DataFrame, withheld: Iterable[tuple[int, str]], relati
         number = numbers[cell[1]][cell[0]]
         return None if np.isnan(number) else float(number)
 
+    holding = _holding([e for e in equations if isinstance(e, Sum)])
     changed = True
     while changed:
         changed = False
@@ -255,16 +259,38 @@ def complements(frame: pd.DataFrame, withheld: Iterable[tuple[int, str]], relati
             if not hidden:
                 continue
             room = sum(abs(value(c) or 0) for c in hidden) - len(hidden)
-            if len(hidden) >= 2 and room >= threshold - 1:
+            if len(hidden) >= 2 and room >= threshold - 2:  # each then has threshold - 1 values it may be
                 continue
             shown = [(v, c) for c in members if c not in cells and (v := value(c)) is not None and v != 0]
             if not shown:
                 continue
-            pick = min(shown, key=lambda vc: (vc[1][1] in avoid, abs(vc[0]), vc[1]))[1]
+            pick = min(shown, key=lambda vc: (_avoided(vc[1], avoid), abs(vc[0]),
+                                              _cascade(vc[1], holding, cells, equation), vc[1]))[1]
             cells.add(pick)
             cells.update((pick[0], d) for d in dependents.get(pick[1], ()))
             changed = True
     return cells - set(withheld)
+
+
+def _avoided(cell: tuple[int, str], avoid: set) -> int:
+    """How much a complement is to be avoided: 2 in a total row (``(row, "*")``), 1 in a headline column, else 0."""
+    return 2 if (cell[0], "*") in avoid else 1 if cell[1] in avoid else 0
+
+
+def _holding(equations: Iterable[Sum]) -> dict[tuple[int, str], list[Sum]]:
+    """Each cell -> the equations holding it."""
+    out: dict[tuple[int, str], list[Sum]] = {}
+    for equation in equations:
+        for cell, _ in equation.terms:
+            out.setdefault(cell, []).append(equation)
+    return out
+
+
+def _cascade(cell: tuple[int, str], holding: Mapping[tuple[int, str], list[Sum]], cells: set[tuple[int, str]],
+             but: Sum | None = None) -> int:
+    """How many equations withholding ``cell`` would leave with one withheld cell alone (each needing a complement
+    of its own): the complement that starts the fewest such chains is chosen first."""
+    return sum(1 for e in holding.get(cell, ()) if e is not but and not any(c in cells for c, _ in e.terms))
 
 
 def _solved(frame: pd.DataFrame, withheld: set[tuple[int, str]], relations: tuple[Relation, ...], *, threshold: int,
@@ -278,10 +304,7 @@ def _solved(frame: pd.DataFrame, withheld: set[tuple[int, str]], relations: tupl
     equations = [e for r in relations for e in relation_equations(frame, r) if isinstance(e, Sum)]
     numbers = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
                for c in frame.columns}
-    holding: dict[tuple[int, str], list[Sum]] = {}
-    for equation in equations:
-        for cell, _ in equation.terms:
-            holding.setdefault(cell, []).append(equation)
+    holding = _holding(equations)
     near: set[tuple[int, str]] | None = None  # the first solve is of every part; then of those that changed
     for _ in range(50):
         found = exposed(frame, cells, relations, threshold=threshold, counts=counts, near=near)
@@ -309,10 +332,10 @@ def _nearest_shown(cell: tuple[int, str], holding: Mapping[tuple[int, str], list
     frontier, seen = {cell}, {cell}
     for _ in range(6):
         found = [e for c in frontier for e in holding.get(c, ())]
-        shown = [(c[1] in avoid, abs(v), c) for e in found for c, _ in e.terms
+        shown = [(_avoided(c, avoid), abs(v), _cascade(c, holding, cells), c) for e in found for c, _ in e.terms
                  if c not in cells and (v := float(numbers[c[1]][c[0]])) == v and v != 0]
         if shown:
-            return min(shown)[2]
+            return min(shown)[3]
         frontier = {c for e in found for c, _ in e.terms if c in cells and c not in seen}
         seen |= frontier
         if not frontier:

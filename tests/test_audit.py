@@ -150,7 +150,7 @@ def test_the_audit_pins_a_withheld_count_beside_its_total(tmp_path):
     found = audit.audit(_pack(tmp_path / "p", _tiers({(0, "n_schools"), (0, "pct")})), threshold=5)
     assert not found.passed and found.cells == 1
     assert found.problems == ["s__tiers.csv row 1, column n_schools: withheld, but the published figures pin it "
-                              "between 3 and 3 (fewer than 4 apart)"]
+                              "between 3 and 3 (fewer than 4 possible values)"]
     assert (found.narrowest.low, found.narrowest.high) == (3, 3)
 
 
@@ -296,6 +296,43 @@ def _audited(pack: Path) -> dict:
     return record
 
 
+def _made_to_leak(pack: Path, leaky: Path) -> None:
+    """The pack copied and made to leak two ways, each failing the audit: a transitions row's withheld cells
+    published all but one (so its total pins the last at 1), and a chart drawing a withheld count."""
+    import html
+    import re
+    import shutil
+
+    from leep_analysis.content import Figure
+
+    shutil.copytree(pack, leaky)
+    path = leaky / "tables" / "inspections__transitions.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    counts = ["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate"]
+    row = next(i for i, r in table.iterrows() if r["total"] != "c" and sum(r[c] == "c" for c in counts) >= 2)
+    hidden = [c for c in counts if table.at[row, c] == "c"]
+    shown = sum(int(table.at[row, c]) for c in counts if c not in hidden)
+    rest = int(table.at[row, "total"]) - shown - 1  # the last withheld cell is left to be 1
+    for column in hidden[:-1]:
+        give = max(rest - (len(hidden) - 2 - hidden.index(column)), 1) if column == hidden[0] else 1
+        table.at[row, column] = str(give)
+        rest -= give
+    table.to_csv(path, index=False)
+    found = audit.audit(leaky, threshold=5)
+    assert f"inspections__transitions.csv row {row + 1}, column {hidden[-1]}: withheld, but the published figures " \
+           "pin it between 1 and 1 (fewer than 4 possible values)" in found.problems
+    # and a chart of a count the transitions page table withholds
+    page = (leaky / "inspections.html").read_text(encoding="utf-8")
+    tag = next(t for t in re.findall(r"<table\s[^>]*>", page) if 'id="table-inspections-transitions"' in t)
+    withheld = json.loads(html.unescape(re.search(r"data-withheld='([^']*)'", tag).group(1)))
+    position, column = withheld["withheld"][0]
+    drawn = pd.DataFrame({"previous": [withheld["keys"]["previous"][position]], column: [2]})
+    figure = f"<figure{figure_attribute(Figure(kind='bar', caption='c', alt='Bars', data=drawn))}></figure>"
+    (leaky / "inspections.html").write_text(page.replace("</body>", figure + "</body>"), encoding="utf-8")
+    assert f"inspections.html: a figure draws row {position + 1}, column {column} of inspections.html " \
+           "table-inspections-transitions, which the table withholds" in audit.audit(leaky, threshold=5).problems
+
+
 def _real_committee(real: Path, folder: Path, la_code: str) -> Path:
     """The inspections committee pack of an LA as at 31 May 2015, on Ofsted's real monthly files."""
     from tests.conftest import write_params
@@ -316,6 +353,7 @@ def test_the_audit_passes_a_real_committee_pack(real, tmp_path, la_code, cells):
 
     pack = run_pack(_real_committee(real, tmp_path, la_code), tmp_path / "out", jobs=2, progress=False).parent
     record = _audited(pack)
+    _made_to_leak(pack, tmp_path / "leaky")
     assert record["suppressed_cells_audited"] == cells and record["narrowest_interval"]["high"] \
         - record["narrowest_interval"]["low"] >= 4
     # Rutland's 20 schools as at 31 May 2015: its small counts need complements that leave its graded schools and

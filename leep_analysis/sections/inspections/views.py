@@ -68,9 +68,10 @@ TRANSITION_RELATIONS = (relations.across("total", ["to_outstanding", "to_good", 
 def _withheld(result: Inspections, frame: pd.DataFrame, counts: list[str],
               dependents: Mapping[str, list[str]] | None = None,
               relations_: tuple[relations.Relation, ...] = ()) -> disclosure.Withheld:
+    totals = [i for i, g in enumerate(frame.get("group", pd.Series(dtype=object))) if g == "all"]
     return disclosure.withhold(frame, counts, threshold=result.threshold, dependents=dependents,
                                committee=result.committee, relations=relations_,
-                               avoid=("n_good_or_better", "n_graded", "n_schools"))
+                               avoid=("n_good_or_better", "n_graded", "n_schools"), avoid_rows=totals)
 
 
 def _carried(frame: pd.DataFrame, data: disclosure.Withheld, keys: list[str],

@@ -238,7 +238,7 @@ def with_rule_sentence(result: Inspections) -> Said:
                  "inspected from September 2024 to November 2025 as good or better when " + rule
                  + " are good or better and safeguarding is effective, ")
             + _pct(schools, result=result) + " of the schools with a grade to compare are good or better (England "
-            + _pct(england) + ")")
+            + _pct(england, result=result) + ")")
     if pupils is not None and pupils.value is not None:
         text = text + ", and " + _pct(pupils, result=result) + " of their pupils attend one"
     return text + "; schools with a report card are in neither side."
@@ -258,7 +258,7 @@ def concern_sentence(result: Inspections) -> Said:
     share, england = _hidden_share(result), \
         _fact(result, "inspections_category_of_concern_pct", "england")
     count = 0 if n is None else n.count
-    national = _pct(england, 1) + " in England"
+    national = _pct(england, 1, result) + " in England"
     if count == 0:
         lead = Said(f"None of {name}'s ") + _said(result, schools) + " schools is in an Ofsted category of concern"
         text = lead + " (against " + national + ")"
@@ -427,7 +427,7 @@ def trend_sentence(result: Inspections) -> Said:
     text = (Said(f"From {when(first)} to {when(last)} the share of {result.areas.la_name}'s schools with an overall "
                  "effectiveness grade that are good or better went from ") + _pct(la0, result=result) + " to "
             + _pct(la1, result=result)
-            + "; in England from " + _pct(en0) + " to " + _pct(en1) + ".")
+            + "; in England from " + _pct(en0, result=result) + " to " + _pct(en1, result=result) + ".")
     if last >= KEY_JUDGEMENTS_FROM and la0 is not None and la1 is not None and la0.denominator and la1.denominator:
         text = text + (f" The schools behind it are fewer each term, as schools inspected from September 2024 leave "
                        f"it: {la0.denominator:,.0f} then, {la1.denominator:,.0f} now.")
