@@ -246,6 +246,9 @@ class _Model:
         self.index: dict[Where, int] = {}
         self.eq: list[tuple[dict[int, float], float]] = []
         self.le: list[tuple[dict[int, float], float]] = []
+        #: each constraint's shown cells (moved to its right side), parallel to ``eq`` and ``le``
+        self.eq_shown: list[list[Where]] = []
+        self.le_shown: list[list[Where]] = []
 
     def var(self, where: Where) -> int:
         return self.index.setdefault(where, len(self.index))
@@ -254,6 +257,7 @@ class _Model:
             hidden: set[Where], *, le: bool = False, rhs: float = 0.0) -> bool:
         """``sum(c * cell) (==|<=) rhs``: shown cells move to the right; False where a cell has no figure."""
         row: dict[int, float] = defaultdict(float)
+        shown: list[Where] = []
         for where, coefficient in terms:
             if where is None:
                 continue
@@ -264,9 +268,11 @@ class _Model:
                 if value is None:
                     return False
                 rhs -= coefficient * value
+                shown.append(where)
         if not any(row.values()):
             return False
         (self.le if le else self.eq).append((dict(row), rhs))
+        (self.le_shown if le else self.eq_shown).append(shown)
         return True
 
 
@@ -386,10 +392,12 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
 
 def exposed(frame: pd.DataFrame, withheld: Iterable[Cell], declared: Iterable[relations.Relation], *,
             threshold: int, counts: Iterable[str], places: Mapping[str, int] | None = None,
-            near: Iterable[Cell] | None = None) -> list[Range]:
+            near: Iterable[Cell] | None = None) -> list[tuple[Range, set[Cell]]]:
     """The withheld counts of one table, in memory, that its own relations pin to fewer than ``threshold - 1`` values
-    (``disclosure.withhold`` adds complements until there are none); ``where`` is ("", row, column). With
-    ``near``, only the parts of the model holding one of those cells are solved (what a new complement changed)."""
+    (``disclosure.withhold`` adds complements until there are none), each with the shown cells of the equations
+    that pin it (those binding at its least or greatest value: the complements that can free it); ``where`` is
+    ("", row, column). With ``near``, only the parts of the model holding one of those cells are solved (what a new
+    complement changed)."""
     from scipy.optimize import linprog
 
     frame = frame.reset_index(drop=True)
@@ -416,8 +424,36 @@ def exposed(frame: pd.DataFrame, withheld: Iterable[Cell], declared: Iterable[re
     if near is not None:
         wanted = {model.index[("", r, c)] for r, c in near if ("", r, c) in model.index}
         parts = [p for p in parts if wanted.intersection(p)]
-    ranges = [r for part in parts for r in _solve(model, part, linprog, threshold)]
-    return [r for r in ranges if r.low < threshold and r.values < threshold - 1]
+    out = []
+    for part in parts:
+        for found in _solve(model, part, linprog, threshold):
+            if found.low < threshold and found.values < threshold - 1:
+                out.append((found, {(w[1], w[2]) for w in _binding(model, part, found.where, linprog)}))
+    return out
+
+
+def _binding(model: _Model, part: list[int], where: Where, linprog: Any) -> set[Where]:
+    """The shown cells of the constraints binding at a variable's least and greatest value (non-zero duals)."""
+    local = {j: k for k, j in enumerate(part)}
+    eq = [(i, row, b) for i, (row, b) in enumerate(model.eq) if next(iter(row)) in local]
+    le = [(i, row, b) for i, (row, b) in enumerate(model.le) if next(iter(row)) in local]
+    a_eq, b_eq = _matrix([({local[j]: c for j, c in row.items()}, b) for _, row, b in eq], len(part))
+    a_ub, b_ub = _matrix([({local[j]: c for j, c in row.items()}, b) for _, row, b in le], len(part))
+    out: set[Where] = set()
+    for sign in (1.0, -1.0):
+        objective = np.zeros(len(part))
+        objective[local[model.index[where]]] = sign
+        solved = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(1, LARGEST), method="highs")
+        if solved.status != 0:
+            continue
+        for rows, shown, duals in ((eq, model.eq_shown, getattr(solved, "eqlin", None)),
+                                   (le, model.le_shown, getattr(solved, "ineqlin", None))):
+            if duals is None or not rows:
+                continue
+            for (i, _, _), dual in zip(rows, duals.marginals, strict=True):
+                if abs(dual) > 1e-9:
+                    out.update(shown[i])
+    return out
 
 
 def _parts(model: _Model) -> list[list[int]]:

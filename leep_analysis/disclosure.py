@@ -311,15 +311,21 @@ def _solved(frame: pd.DataFrame, withheld: set[tuple[int, str]], relations: tupl
         if not found:
             break
         before = set(cells)
-        for pinned in found:
-            pick = _nearest_shown((pinned.where[1], pinned.where[2]), holding, cells, numbers, avoid)
+        for pinned, binding in found:
+            cell = (pinned.where[1], pinned.where[2])
+            # a shown cell of an equation that pins it (by the solve's duals), else the nearest shown cell
+            freeing = [c for c in binding if c not in cells and c[1] in numbers
+                       and (v := float(numbers[c[1]][c[0]])) == v and v != 0]
+            pick = min(freeing, key=lambda c: (_avoided(c, avoid), abs(float(numbers[c[1]][c[0]])),
+                                               _cascade(c, holding, cells), c)) if freeing else \
+                _nearest_shown(cell, holding, cells, numbers, avoid)
             if pick is not None and pick not in cells:
                 cells.add(pick)
                 cells.update((pick[0], d) for d in dependents.get(pick[1], ()))
         if cells == before:
             break
         cells |= complements(frame, cells, relations, threshold=threshold, dependents=dependents, avoid=avoid)
-        near = (cells - before) | {(r.where[1], r.where[2]) for r in found}
+        near = (cells - before) | {(r.where[1], r.where[2]) for r, _ in found}
     return cells - set(withheld)
 
 
