@@ -273,8 +273,8 @@ def complements(frame: pd.DataFrame, withheld: Iterable[tuple[int, str]], relati
 
 
 def _avoided(cell: tuple[int, str], avoid: set) -> int:
-    """How much a complement is to be avoided: 2 in a total row (``(row, "*")``), 1 in a headline column, else 0."""
-    return 2 if (cell[0], "*") in avoid else 1 if cell[1] in avoid else 0
+    """How much a complement is to be avoided: 2 in a total row (``(row, "*")``), 1 more in a headline column."""
+    return 2 * ((cell[0], "*") in avoid) + (cell[1] in avoid)
 
 
 def _holding(equations: Iterable[Sum]) -> dict[tuple[int, str], list[Sum]]:

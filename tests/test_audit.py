@@ -347,21 +347,23 @@ def _real_committee(real: Path, folder: Path, la_code: str) -> Path:
 
 @pytest.mark.pack
 @pytest.mark.real_data
-@pytest.mark.parametrize(("la_code", "cells"), [("857", 772), ("855", 821)])
+@pytest.mark.parametrize(("la_code", "cells"), [("857", 832), ("855", 869)])
 def test_the_audit_passes_a_real_committee_pack(real, tmp_path, la_code, cells):
     from leep_analysis.runner import run_pack
 
     pack = run_pack(_real_committee(real, tmp_path, la_code), tmp_path / "out", jobs=2, progress=False).parent
     record = _audited(pack)
     _made_to_leak(pack, tmp_path / "leaky")
+    # no withheld count is pinned to fewer than the 4 values (1 to 4) a "c" stands for at threshold 5
     assert record["suppressed_cells_audited"] == cells and record["narrowest_interval"]["high"] \
-        - record["narrowest_interval"]["low"] >= 4
-    # Rutland's 20 schools as at 31 May 2015: its small counts need complements that leave its graded schools and
-    # their share withheld, in the table and the sentence alike (and no change since the last report beside it)
+        - record["narrowest_interval"]["low"] >= 3
+    # Rutland's 20 schools as at 31 May 2015 (5 of them counted on a predecessor's inspection): its small counts
+    # need complements that leave its schools, graded schools and their share withheld, in the table and the
+    # sentence alike (and no change since the last report beside it)
     if la_code == "857":
         table = pd.read_csv(pack / "tables" / "inspections__summary.csv", dtype=str)
         la = table[(table["as_at"] == "2015-05-31") & (table["area_type"] == "la") & (table["group"] == "all")]
-        assert la[["n_schools", "n_graded", "pct_good_or_better"]].iloc[0].tolist() == ["20", "c", "c"]
+        assert la[["n_schools", "n_graded", "pct_good_or_better"]].iloc[0].tolist() == ["c", "c", "c"]
         page = (pack / "inspections.html").read_text(encoding="utf-8")
         assert "c of Rutland's c graded schools are good or outstanding as at 31 May 2015" in page
         assert "points since Ofsted's file as at 31 December 2014" not in page

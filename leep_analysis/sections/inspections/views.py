@@ -47,10 +47,14 @@ _SUMMARY_DEPENDENTS = {"n_graded": _SUMMARY_SHARES, "n_schools": _SUMMARY_SHARES
                        "n_good_or_better": ["pct_good_or_better"]}
 _AREA = ("as_at", "area_type", "area")
 _PHASES = ("primary", "secondary", "special", "pru", "nursery", "all-through")
-#: The summary's sums, a reader's as much as ours: graded = its four grades, good or better = good + outstanding,
+#: The summary's sums, a reader's as much as ours: graded = its four grades, schools = graded + no overall grade +
+#: not inspected - counted on a predecessor, good or better = good + outstanding,
 #: in a category = its four categories, all schools = the phases and = academies + maintained; a share of graded
 SUMMARY_RELATIONS = (
     relations.across("n_graded", ["n_outstanding", "n_good", "n_requires_improvement", "n_inadequate"]),
+    # every school is graded, has no overall grade under its framework, or is not inspected (those counted on a
+    # predecessor's inspection are graded and not inspected both)
+    relations.across("n_schools", ["n_graded", "n_no_overall_grade", "n_not_inspected"], ["n_predecessor_grade"]),
     relations.across("n_good_or_better", ["n_good", "n_outstanding"]),
     relations.across("n_category_of_concern", ["n_special_measures", "n_serious_weaknesses", "n_notice_to_improve",
                                                "n_requires_significant_improvement"]),
