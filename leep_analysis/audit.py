@@ -173,8 +173,10 @@ def _fact_cells(pack: _Pack) -> dict[tuple[str, str, str], list[Where]]:
                     continue
             period_spec = spec.get("period", "")
             period = _period(record.get(period_spec[1:])) if period_spec.startswith("@") else period_spec
-            area = _part(spec, record, "area", "la")
-            out[(_part(spec, record, "measure"), _AREAS.get(area, area), period)].append((stem, position, row["column"]))
+            area, measure = _part(spec, record, "area", "la"), _part(spec, record, "measure")
+            if measure in ("", "nan", "None"):  # a row whose figure is no fact
+                continue
+            out[(measure, _AREAS.get(area, area), period)].append((stem, position, row["column"]))
     return out
 
 

@@ -63,6 +63,27 @@ def test_now_less_entered_and_left_is_not_left_standing():
     assert audit.exposed(frame, found.cells, category_relations(), threshold=5, counts=counts) == []
 
 
+def test_a_category_count_withheld_as_a_complement_is_withheld_in_the_facts():
+    # 9 in special measures at the last report, 3 left, none entered: the 3 is small, and now (6) goes with it, in
+    # the table and in tables/facts.csv (whose concerns_ofsted_category is the Ofsted row's count now)
+    from leep_analysis.sections.concerns.views import categories
+
+    class Result:
+        threshold, committee = 5, True
+        since, as_at = dt.date(2025, 12, 31), dt.date(2026, 3, 31)
+        counts = pd.DataFrame({"category": ["special_measures", "serious_weaknesses", "requires_significant_improvement",
+                                            "notice_to_improve", "ofsted", "at_risk"],
+                               "n_now": [6, 0, 0, 0, 6, 12], "n_previous": [9, 0, 0, 0, 9, 12],
+                               "entered_since": [0] * 6, "exited_since": [3, 0, 0, 0, 3, 0]})
+
+    table = categories(Result())
+    assert {(0, "exited_since"), (0, "n_now"), (4, "exited_since"), (4, "n_now")} <= table.suppressed
+    rows = facts.frame([facts.row("concerns_ofsted_category", 6, period="2026-03-31"),
+                        facts.row("concerns_at_risk", 12, period="2026-03-31")])
+    assert facts.withhold(rows, {"concerns": [table]}, threshold=5).suppressed == {
+        (0, "value"), (0, "numerator"), (0, "denominator")}
+
+
 def test_graded_less_three_grades_is_not_left_standing():
     # the headline leak: "41 outstanding, 117 good, 6 requires improvement and c inadequate of 165 graded" gives 1
     frame = pd.DataFrame({"as_at": ["2026-03-31"] * 2, "area_type": ["la"] * 2, "area": ["X"] * 2,

@@ -91,11 +91,16 @@ def categories_withheld(result: Concerns) -> disclosure.Withheld:
 def categories(result: Concerns) -> Table:
     """The schools in each category (``concerns__categories.csv``)."""
     table = categories_withheld(result)
-    return Table(name="categories", frame=table.frame, suppressed=table.cells, relations=category_relations(),
+    # the Ofsted row's and the at-risk row's counts now are facts: withheld here, withheld in tables/facts.csv
+    frame = table.frame.assign(measure=table.frame["category"].map(
+        {"ofsted": "concerns_ofsted_category", "at_risk": "concerns_at_risk"}))
+    return Table(name="categories", frame=frame, suppressed=table.cells, relations=category_relations(),
                  caption=f"Schools in each Ofsted category of concern, and on the LA's own at-risk list, "
                          f"{_date(result.since)} and {_date(result.as_at)}",
                  notes="The LA's at-risk list is not an Ofsted category and is never added to them.",
-                 columns={**columns(), "n_now": content.count(f"On {_date(result.as_at)}"),
+                 columns={**columns(), "n_now": content.of_measure(content.count(f"On {_date(result.as_at)}"),
+                                                                  measure_from="measure", period=result.as_at),
+                          "measure": content.hidden(content.text("Measure")),
                           "n_previous": content.count(f"On {_date(result.since)}"),
                           "entered_since": content.count("Entered since"), "exited_since": content.count("Left since")})
 
