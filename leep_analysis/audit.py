@@ -356,6 +356,16 @@ def audit(folder: Path, *, threshold: int) -> AuditResult:
         known += [((r["measure"], r["area"], r["period"]), float(r["value"]), 0, "the previous pack's facts")
                   for r in previous.to_dict("records") if r.get("value") not in ("", "c")]
     withheld = {(stem, r, c) for stem, table in pack.tables.items() for r, c in table.suppressed}
+    # a fact the facts table withholds (a small count, a rate of one) is shown nowhere else
+    hidden_facts = {(r["measure"], r["area"], r["period"]) for r in pack.facts.to_dict("records") if r.get("value") == "c"}
+    for key, _, _, source in known:
+        if key in hidden_facts and source != "tables/facts.csv":
+            result.problems.append(f"{source} publishes {key[0]} ({key[1]}, {key[2]}), which tables/facts.csv withholds")
+    for key in sorted(hidden_facts):
+        for where in cells.get(key, []):
+            if where not in withheld and values.get(where) is not None:
+                result.problems.append(f"{where[0]}.csv row {where[1] + 1}, column {where[2]} publishes {key[0]} "
+                                       f"({key[1]}, {key[2]}), which tables/facts.csv withholds")
     for key, value, _, source in known:
         for where in cells.get(key, []):
             if where in hidden:

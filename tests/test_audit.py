@@ -251,6 +251,22 @@ def test_the_audit_fails_a_fact_published_beside_its_withheld_cell(tmp_path):
     assert "pin it between 1 and 1" in found.problems[1]
 
 
+def test_the_audit_fails_a_page_giving_a_fact_the_facts_table_withholds(tmp_path):
+    # 1 school of 250 in a category is 0.4%: facts.csv withholds the share (a rate of a small count), so a page
+    # that states it gives the count away
+    rows = [facts.row("inspections_category_of_concern_pct", 0.4, period="2026-03-31", numerator=1,
+                      denominator=250)]
+    withheld = facts.withhold(facts.frame(rows), {}, threshold=5)
+    hidden = {(0, "n_schools"), (0, "pct"), (2, "n_schools"), (2, "pct")}
+    folder = _pack(tmp_path / "p", _tiers(hidden), pages={
+        "summary.html": "<p data-cites='[[\"inspections_category_of_concern_pct\", \"la\", \"2026-03-31\", 0.4, 1]]'>"
+                        "0.4% of schools</p>"})
+    write_table(withheld, folder / "tables" / "facts.csv")
+    assert audit.audit(folder, threshold=5).problems == [
+        "summary.html publishes inspections_category_of_concern_pct (la, 2026-03-31), which tables/facts.csv "
+        "withholds"]
+
+
 def test_the_audit_reads_the_previous_committee_packs_facts(tmp_path):
     # "since the last report": last term's public paper gave the figure this term's table withholds
     from leep_analysis.content import of_measure

@@ -18,7 +18,7 @@ from . import analysis
 from .analysis import ALL, Analysis
 from .data import SupportData
 from .matching import attainment_measures
-from .words import as_of, measure_label, measure_short, measure_unit, shown_count, since
+from .words import as_of, measure_label, measure_short, measure_unit, shown_count, since, small_rate
 
 
 def _codes(kind: str) -> dict[str, str]:
@@ -204,6 +204,12 @@ def inspection(result: Analysis) -> Table:
         key_n=frame["group"].map({"supported": "support_compared"}))
     table = _withheld(data, frame, ["n_schools"],
                       {"n_schools": ["pct_improved", "pct_same", "pct_declined", "pct_good", "months_to_good"]})
+    good = result.known.find("support_good_next")
+    if small_rate(data, good):  # its share of the few below good, withheld as the facts withhold it
+        rows = [i for i, g in enumerate(table.frame["group"]) if g == "supported"]
+        blank = table.frame.assign(pct_good=table.frame["pct_good"].astype(float))
+        blank.loc[rows, "pct_good"] = np.nan
+        table = disclosure.Withheld(blank, table.cells | {(i, "pct_good") for i in rows})
 
     def fact(column: content.Column, key: str) -> content.Column:
         return content.of_measure(column, measure_from=key, period_from="as_at")
