@@ -17,9 +17,11 @@ relation it can see, works out how narrowly each withheld (``c``) count can be p
 A withheld count whose range could hold a small count (its least value is under the threshold)
 is exposed when its range holds fewer than ``threshold - 1`` whole numbers (``Range.values``): the
 attacker would know more than a ``c`` says, which, read as a small count, is one of the
-``threshold - 1`` values 1 to ``threshold - 1``. A school's label ("School DX") found in two tables links
-them, and is a problem too. ``runner`` fails the build on any problem, one line each, and
-records the result in ``manifest.json``.
+``threshold - 1`` values 1 to ``threshold - 1``. Problems too: a fact shown beside its withheld
+cell, or shown anywhere while ``facts.csv`` withholds it; a chart drawing a cell a table (the CSV or
+the page's) withholds; published figures that contradict the declared relations; a school's label
+("School DX") found in two tables, which links them. ``runner`` fails the build on the first problem
+(one line, with how many more) and records the result in ``manifest.json``.
 """
 
 from __future__ import annotations
