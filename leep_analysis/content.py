@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 
 from .config import load_config
+from .relations import Relation
+from .relations import from_json as relation_from_json
 
 #: The display output's MIME type that carries a block (beside its ``text/html``).
 MIME = "application/vnd.leep.block+json"
@@ -350,6 +352,9 @@ class Table(Block):
     data_suppressed : the same for ``data``.
     shown : False for a table written to the pack but not shown on the page (one line says where it is).
     source : where its figures come from.
+    relations : the linear relations among the written table's figures (``relations``: a total column, a
+        total row, a share of a base), which committee packs' secondary suppression and audit use; published
+        in ``tables/relations.csv``.
     """
 
     type: ClassVar[str] = "table"
@@ -363,9 +368,11 @@ class Table(Block):
     data_suppressed: frozenset[tuple[int, str]] = frozenset()
     shown: bool = True
     source: str | None = None
+    relations: tuple[Relation, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "frame", self.frame.reset_index(drop=True))
+        object.__setattr__(self, "relations", tuple(self.relations))
         if self.data is not None:
             object.__setattr__(self, "data", self.data.reset_index(drop=True))
         object.__setattr__(self, "suppressed", frozenset((int(r), str(c)) for r, c in self.suppressed))
@@ -402,7 +409,8 @@ class Table(Block):
                "frame": frame_to_json(self.frame), "data": None if self.data is None else frame_to_json(self.data),
                "columns": {k: _plain(asdict(v)) for k, v in self.columns.items()},
                "suppressed": sorted([r, c] for r, c in self.suppressed),
-               "data_suppressed": sorted([r, c] for r, c in self.data_suppressed)}
+               "data_suppressed": sorted([r, c] for r, c in self.data_suppressed),
+               "relations": [r.to_json() for r in self.relations]}
         return out
 
 
@@ -576,7 +584,8 @@ def from_json(data: Mapping[str, Any], svg: str = "") -> Block:
                      data=None if data["data"] is None else frame_from_json(data["data"]),
                      suppressed=frozenset((r, c) for r, c in data["suppressed"]),
                      data_suppressed=frozenset((r, c) for r, c in data["data_suppressed"]),
-                     shown=data["shown"], source=data["source"])
+                     shown=data["shown"], source=data["source"],
+                     relations=tuple(relation_from_json(r) for r in data.get("relations", ())))
     if kind is Figure:
         return Figure(kind=data["kind"], caption=data["caption"], alt=data["alt"], data=frame_from_json(data["data"]),
                       svg=svg, width=data["width"], height=data["height"])

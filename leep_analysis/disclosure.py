@@ -26,6 +26,9 @@ import numpy as np
 import pandas as pd
 
 from .config import load_config
+from .relations import Relation, Share, Sum
+from .relations import cells_of as relations_cells
+from .relations import equations as relation_equations
 
 if TYPE_CHECKING:
     from .inputs import Inputs
@@ -131,14 +134,30 @@ def withhold(
     threshold: int,
     dependents: Mapping[str, Iterable[str]] | None = None,
     committee: bool = True,
+    relations: Iterable[Relation] = (),
+    avoid: Iterable[str] = (),
+    avoid_rows: Iterable[int] = (),
 ) -> Withheld:
-    """Withhold small counts, and the figures that depend on them (a committee pack only).
+    """Withhold small counts (primary suppression), the cells that would give them away (secondary), and the
+    figures that depend on either (a committee pack only).
+
+    Primary: a count from 1 to ``threshold - 1``. Secondary (complementary), as the DfE, ONS and Ofqual do:
+    in every equation of ``relations`` (a total column, a total row, a share) holding a withheld cell, the
+    withheld cells must not be worked out by subtraction: while an equation has one withheld cell, or withheld
+    cells whose values together leave less than ``threshold - 2`` of room (their sum less their number, as
+    each is at least 1), its smallest non-zero figure still shown is withheld too; repeated until nothing
+    changes. A share whose count or base is withheld is withheld. Zeros are never withheld (a zero names no
+    one, and a reader knows every ``c`` is at least 1). ``audit`` checks the result against every relation a
+    reader can see.
 
     Parameters
     ----------
     counts : count columns to check; a value from 1 to ``threshold - 1`` is withheld.
     dependents : count column -> columns derived from it (percentages, rates), withheld with it.
     committee : only committee packs withhold; internal packs get the frame as it is.
+    relations : the frame's linear relations (``relations``), the same the ``content.Table`` declares.
+    avoid : columns withheld as complements only where no other will do (the bases of a headline share).
+    avoid_rows : rows (positions) the same: a table's total rows, which the report states.
 
     Returns
     -------
@@ -149,14 +168,20 @@ def withhold(
     if not committee:
         return Withheld(out, frozenset())
     cells: set[tuple[int, str]] = set()
-    dependents = dependents or {}
+    dependents = {k: [d for d in v if d in out] for k, v in (dependents or {}).items()}
     for column in counts:
         if column not in out:
             continue
         values = pd.to_numeric(out[column], errors="coerce")
         small = [int(i) for i in out.index[values.gt(0) & values.lt(threshold)]]
-        for target in (column, *[d for d in dependents.get(column, ()) if d in out]):
+        for target in (column, *dependents.get(column, ())):
             cells.update((i, target) for i in small)
+    relations = tuple(relations)
+    avoid = {*avoid, *((int(r), "*") for r in avoid_rows)}
+    cells |= complements(out, cells, relations, threshold=threshold, dependents=dependents, avoid=avoid)
+    if relations:  # what the sums of several relations pin together: the audit's solve, complements until none
+        cells |= _solved(out, cells, relations, threshold=threshold, dependents=dependents, counts=list(counts),
+                         avoid=avoid)
     for position, column in cells:
         if out[column].dtype.kind in "iub":
             out[column] = out[column].astype(float)
@@ -164,3 +189,129 @@ def withhold(
             out[column] = out[column].astype(object)
         out.iat[position, out.columns.get_loc(column)] = np.nan
     return Withheld(out, frozenset(cells))
+
+
+def complements(frame: pd.DataFrame, withheld: Iterable[tuple[int, str]], relations: Iterable[Relation], *,
+                threshold: int, dependents: Mapping[str, Iterable[str]] | None = None,
+                avoid: Iterable[str] = ()) -> set[tuple[int, str]]:
+    """The cells to withhold besides ``withheld`` so that no equation of ``relations`` gives one away
+    (``withhold``'s secondary rule, to a fixed point); ``frame`` holds every figure, none blanked."""
+    cells = set(withheld)
+    avoid = set(avoid)
+    equations = [e for r in relations for e in relation_equations(frame, r)]
+    # a share of its group's sum: any shown share gives the sum away, so the group's counts are a sum too
+    groups = {e.base for e in equations if isinstance(e, Share) and len(e.base) > 1}
+    equations += [Sum(tuple((cell, 1.0) for cell in base)) for base in sorted(groups)]
+    dependents = dependents or {}
+
+    numbers = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+               for c in {cell[1] for e in equations for cell in relations_cells(e)}}
+
+    def value(cell: tuple[int, str]) -> float | None:
+        number = numbers[cell[1]][cell[0]]
+        return None if np.isnan(number) else float(number)
+
+    holding = _holding([e for e in equations if isinstance(e, Sum)])
+    changed = True
+    while changed:
+        changed = False
+        for equation in equations:
+            if isinstance(equation, Share):
+                if equation.pct not in cells and any(c in cells for c in (equation.count, *equation.base[:1]))\
+                        and (equation.count in cells or len(equation.base) == 1):
+                    cells.add(equation.pct)
+                    changed = True
+                continue
+            members = [cell for cell, _ in equation.terms]
+            hidden = [c for c in members if c in cells]
+            if not hidden:
+                continue
+            room = sum(abs(value(c) or 0) for c in hidden) - len(hidden)
+            if len(hidden) >= 2 and room >= threshold - 2:  # each then has threshold - 1 values it may be
+                continue
+            shown = [(v, c) for c in members if c not in cells and (v := value(c)) is not None and v != 0]
+            if not shown:
+                continue
+            pick = min(shown, key=lambda vc: (_avoided(vc[1], avoid), abs(vc[0]),
+                                              _cascade(vc[1], holding, cells, equation), vc[1]))[1]
+            cells.add(pick)
+            cells.update((pick[0], d) for d in dependents.get(pick[1], ()))
+            changed = True
+    return cells - set(withheld)
+
+
+def _avoided(cell: tuple[int, str], avoid: set) -> int:
+    """How much a complement is to be avoided: 2 in a total row (``(row, "*")``), 1 more in a headline column."""
+    return 2 * ((cell[0], "*") in avoid) + (cell[1] in avoid)
+
+
+def _holding(equations: Iterable[Sum]) -> dict[tuple[int, str], list[Sum]]:
+    """Each cell -> the equations holding it."""
+    out: dict[tuple[int, str], list[Sum]] = {}
+    for equation in equations:
+        for cell, _ in equation.terms:
+            out.setdefault(cell, []).append(equation)
+    return out
+
+
+def _cascade(cell: tuple[int, str], holding: Mapping[tuple[int, str], list[Sum]], cells: set[tuple[int, str]],
+             but: Sum | None = None) -> int:
+    """How many equations withholding ``cell`` would leave with one withheld cell alone (each needing a complement
+    of its own): the complement that starts the fewest such chains is chosen first."""
+    return sum(1 for e in holding.get(cell, ()) if e is not but and not any(c in cells for c, _ in e.terms))
+
+
+def _solved(frame: pd.DataFrame, withheld: set[tuple[int, str]], relations: tuple[Relation, ...], *, threshold: int,
+            dependents: Mapping[str, Iterable[str]], counts: list[str], avoid: Iterable[str] = ()) -> set[tuple[int, str]]:
+    """Complements the relations together call for (LP-guided): while the audit's solve (``audit.exposed``) pins
+    a withheld count, withhold the smallest non-zero count shown in an equation holding it, then the simple
+    rule's complements again."""
+    from .audit import exposed
+
+    cells = set(withheld)
+    equations = [e for r in relations for e in relation_equations(frame, r) if isinstance(e, Sum)]
+    numbers = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+               for c in frame.columns}
+    holding = _holding(equations)
+    near: set[tuple[int, str]] | None = None  # the first solve is of every part; then of those that changed
+    for _ in range(50):
+        found = exposed(frame, cells, relations, threshold=threshold, counts=counts, near=near)
+        if not found:
+            break
+        before = set(cells)
+        for pinned, binding in found:
+            cell = (pinned.where[1], pinned.where[2])
+            # a shown cell of an equation that pins it (by the solve's duals), else the nearest shown cell
+            freeing = [c for c in binding if c not in cells and c[1] in numbers
+                       and (v := float(numbers[c[1]][c[0]])) == v and v != 0]
+            pick = min(freeing, key=lambda c: (_avoided(c, avoid), abs(float(numbers[c[1]][c[0]])),
+                                               _cascade(c, holding, cells), c)) if freeing else \
+                _nearest_shown(cell, holding, cells, numbers, avoid)
+            if pick is not None and pick not in cells:
+                cells.add(pick)
+                cells.update((pick[0], d) for d in dependents.get(pick[1], ()))
+        if cells == before:
+            break
+        cells |= complements(frame, cells, relations, threshold=threshold, dependents=dependents, avoid=avoid)
+        near = (cells - before) | {(r.where[1], r.where[2]) for r, _ in found}
+    return cells - set(withheld)
+
+
+def _nearest_shown(cell: tuple[int, str], holding: Mapping[tuple[int, str], list[Sum]], cells: set[tuple[int, str]],
+                   numbers: Mapping[str, np.ndarray], avoid: Iterable[str]) -> tuple[int, str] | None:
+    """The smallest non-zero count shown in an equation holding ``cell``, else in one holding a withheld cell
+    those equations hold (and so on, a few steps out): the complement that widens ``cell``'s range. Columns in
+    ``avoid`` (a table's headline bases) only where nothing else will do. ``holding``: cell -> its equations."""
+    avoid = set(avoid)
+    frontier, seen = {cell}, {cell}
+    for _ in range(6):
+        found = [e for c in frontier for e in holding.get(c, ())]
+        shown = [(_avoided(c, avoid), abs(v), _cascade(c, holding, cells), c) for e in found for c, _ in e.terms
+                 if c not in cells and (v := float(numbers[c[1]][c[0]])) == v and v != 0]
+        if shown:
+            return min(shown)[3]
+        frontier = {c for e in found for c, _ in e.terms if c in cells and c not in seen}
+        seen |= frontier
+        if not frontier:
+            return None
+    return None

@@ -368,3 +368,47 @@ def check(blocks: Mapping[str, Iterable[Block]], facts_table: pd.DataFrame) -> l
                 problems.append(f"{seen.where}: cites {seen.measure} ({seen.area}, {seen.period}) as "
                                 f"{shown(fact.value, fact.unit, places)}, which the sentence does not say")
     return problems
+
+
+# ------------------------------------------------------------------------------------ a committee pack's facts
+def withheld_keys(blocks: Mapping[str, Iterable[Block]]) -> set[tuple[str, str, str]]:
+    """The facts (measure, area, period) the pack withholds somewhere: a withheld table cell of their measure, a
+    withheld tile. A fact withheld in one place is withheld in every other (``withhold``)."""
+    out: set[tuple[str, str, str]] = set()
+    for found in blocks.values():
+        for block in found:
+            if isinstance(block, Tiles):
+                out.update((t.key, "la", period_of(t.period)) for t in block.tiles if t.suppressed)
+            elif isinstance(block, Table):
+                for frame_, withheld in ((block.frame, block.suppressed), (block.written, block.written_suppressed)):
+                    records = frame_.to_dict("records")
+                    for position, name in withheld:
+                        spec = block.columns.get(name)
+                        if spec is None or not (spec.measure or spec.measure_from):
+                            continue
+                        record = records[position]
+                        if spec.measure_when is not None and \
+                                str(record.get(spec.measure_when[0])) != spec.measure_when[1]:
+                            continue
+                        measure = spec.measure or record.get(spec.measure_from)
+                        area = spec.area or (record.get(spec.area_from) if spec.area_from else "la")
+                        period = spec.period or (record.get(spec.period_from) if spec.period_from else "")
+                        if isinstance(measure, str):
+                            out.add((measure, AREA_CODES.get(str(area), str(area)), period_of(period)))
+    return out
+
+
+def withhold(facts_frame: pd.DataFrame, blocks: Mapping[str, Iterable[Block]], *, threshold: int) -> Table:
+    """A committee pack's ``tables/facts.csv``: a fact's value, numerator and denominator withheld (``c``) where
+    the pack withholds the figure anywhere (``withheld_keys``), where it is a count from 1 to ``threshold - 1``,
+    or where it is a rate of such a count or on fewer than ``threshold`` (its numerator or denominator)."""
+    keys = withheld_keys(blocks)
+    frame_ = facts_frame.reset_index(drop=True)
+    cells: set[tuple[int, str]] = set()
+    for position, r in enumerate(frame_.to_dict("records")):
+        small = [v for v in (r["value"] if r["unit"] == "count" else None, r["numerator"], r["denominator"])
+                 if v is not None and not pd.isna(v) and 0 < abs(v) < threshold]
+        if small or (r["measure"], r["area"], r["period"]) in keys:
+            cells.update((position, c) for c in ("value", "numerator", "denominator"))
+    return Table(name="facts", frame=frame_, shown=False, suppressed=frozenset(cells),
+                 caption="Every measure's value for each area and date", columns=COLUMN_SPECS)

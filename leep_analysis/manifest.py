@@ -20,7 +20,7 @@ from .inputs import Inputs, describe_files, published_path
 from .params import SAMPLE, notebook_parameters
 
 LIBRARIES = ["leep-analysis", "pandas", "numpy", "pyarrow", "matplotlib", "papermill",
-             "nbconvert", "nbformat", "ipykernel", "pydantic", "pandera", "openpyxl", "python-calamine"]
+             "nbconvert", "nbformat", "ipykernel", "pydantic", "pandera", "openpyxl", "python-calamine", "scipy"]
 
 
 def _version(name: str) -> str | None:

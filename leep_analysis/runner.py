@@ -14,7 +14,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import checks, content, exempt, facts, imports, kernels, tables, workspace
+import pandas as pd
+
+from . import audit, checks, content, exempt, facts, imports, kernels, relations, tables, workspace
 from .config import NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
 from .errors import InputError, LeepError, NotebookError, Problem, os_cause, path_problems
 from .execution import (
@@ -163,7 +165,10 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         blocks = {job.section: pack_blocks(job) for job in work}  # in pack order
         (build / "tables").mkdir(exist_ok=True)
         facts_table = check_facts(blocks)
+        if params.for_committee:  # a public paper: no fact the pack withholds, nor a small count, in the facts
+            facts_table = facts.withhold(facts_table.frame, blocks, threshold=params.suppression_threshold)
         tables.write_table(facts_table, build / "tables" / f"{facts.TABLE}.csv")
+        write_relations(blocks, build / "tables" / audit.RELATIONS_NAME)
         workbook.write_workbook([("", facts_table), *((s, t) for s, found in blocks.items()
                                                       for t in content.tables_of(found) if t.name != facts.TABLE)],
                                 build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at)
@@ -180,11 +185,14 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
                       "title": SECTIONS[job.section].title,
                       "seconds": round(seconds[job.section], 2)} for job in work]
         record = manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks)
+        manifest.write_manifest(build / "manifest.json", record)
+        if params.for_committee:  # the attacker's sums on the published files: the pack leaves only if they fail
+            check_disclosure(build, record, threshold=params.suppression_threshold)
         meeting = params.committee
         if meeting is not None and meeting.exempt_appendix:  # beside the pack, never in it: the manifest says only that
             appendix = exempt.build(inputs, name, out_dir, pack_folder(params), cache, banner=synthetic)
             record["exempt_appendix"] = exempt.MANIFEST_NOTE
-        manifest.write_manifest(build / "manifest.json", record)
+            manifest.write_manifest(build / "manifest.json", record)
         # a committee pack leaves the council: its executed notebooks (every cell's output, the injected
         # parameters and papermill's paths) stay behind; the internal pack keeps them for audit
         executed = [build / "executed"] if params.for_committee else []
@@ -221,6 +229,34 @@ def check_facts(blocks: dict[str, list[content.Block]]) -> content.Table:
         shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
         raise NotebookError("the pack does not agree with its facts (tables/facts.csv):\n  " + "\n  ".join(shown))
     return facts.table(table, "")
+
+
+def write_relations(blocks: dict[str, list[content.Block]], path: Path) -> None:
+    """``tables/relations.csv``: every table's declared linear relations (``relations``), for the audit and a
+    reader checking it."""
+    rows = [relations.to_row(f"{section}__{table.name}", r) for section, found in blocks.items()
+            for table in content.tables_of(found) for r in table.relations]
+    tables.write_csv(pd.DataFrame(rows, columns=relations.COLUMNS), path)
+
+
+def check_disclosure(build: Path, record: dict, *, threshold: int) -> None:
+    """Audit a committee pack's published files (``audit.audit``) and record the result in its manifest.
+
+    Raises
+    ------
+    NotebookError
+        A withheld figure a reader can work out, or a school's label in two tables: the first named in one
+        line, with how many more.
+    """
+    found = audit.audit(build, threshold=threshold)
+    record["disclosure_audit"] = found.to_json()
+    manifest_path = build / "manifest.json"
+    from . import manifest
+
+    manifest.write_manifest(manifest_path, record)
+    if not found.passed:
+        more = f" (and {len(found.problems) - 1} more)" if len(found.problems) > 1 else ""
+        raise NotebookError(f"the committee pack would disclose what it withholds: {found.problems[0]}{more}")
 
 
 def validate_period(params_file: str | Path, notebook_dir: Path = NOTEBOOK_DIR) -> list[Problem]:

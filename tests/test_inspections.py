@@ -450,7 +450,7 @@ def test_committee_mode_hides_names_and_small_counts():
                       ignore_index=True)
     result = build(frame, committee=True, labels=labels)
     assert words.concern_sentence(result) == (
-        "fewer than 5 of One's 5 schools are in an Ofsted category of concern (special measures fewer than 5). "
+        "fewer than 5 of One's c schools are in an Ofsted category of concern (special measures fewer than 5). "
         "Requires improvement is not a category of concern: separately, 0 schools last graded for overall "
         "effectiveness require improvement and fewer than 5 are inadequate.")
     assert tile_value(words.headline_tiles(result)[2]) == "c"
@@ -463,8 +463,12 @@ def test_committee_mode_hides_names_and_small_counts():
     withheld = views.summary_csv(result)
     csv = tables.csv_frame(Table("summary", "", withheld.frame, suppressed=withheld.cells))
     row = csv[(csv["area_type"] == "la") & (csv["group"] == "all") & (csv["as_at"] == pd.Timestamp("2015-05-31"))]
+    # every grade is a small count (1 outstanding, 3 good, 1 inadequate): beside 5 graded they would hold 5
+    # between them (each 1 to 3), so graded goes too, with its share; and the 5 schools, every one of them graded
+    # (schools = graded + no overall grade + not inspected - on a predecessor's: 0, 0, 0), would give graded
+    # (secondary suppression, issue 28)
     assert row[["n_schools", "n_graded", "pct_good_or_better", "n_inadequate", "n_requires_improvement"]].values.tolist() \
-        == [[5, 5, 80.0, "c", 0]]
+        == [["c", "c", "c", "c", 0]]
     internal = views.summary_csv(build(frame))
     assert internal.frame["n_inadequate"].dtype == "int64" and internal.frame.equals(result.summary)
     assert not internal.cells
@@ -669,13 +673,19 @@ def test_committee_pack_on_the_sample(tmp_path):
     assert table["as_at"].unique().tolist() == ["2023-08-31", "2024-08-31", "2025-08-31", "2025-12-31"]
     latest = table[(table["as_at"] == "2025-12-31") & (table["group"] == "all")].set_index("area_type")
     counts = latest[["n_schools", "n_graded", "n_no_overall_grade", "n_report_card", "n_not_inspected",
-                     "n_predecessor_grade"]].astype(int)
+                     "n_predecessor_grade"]]
+    # a count withheld ("c") is never the only one of the identity below withheld (it would be what the others
+    # leave: issue 28's secondary suppression); where all are shown, the identity holds
+    withheld = counts.drop(columns="n_report_card").eq("c").sum(axis=1)
+    assert not (withheld == 1).any()
+    counts = counts[withheld == 0].astype(int)
     # every school has a legacy grade, no overall grade under its framework, or nothing counted
     assert (counts["n_schools"] == counts["n_graded"] + counts["n_no_overall_grade"] + counts["n_not_inspected"]
             - counts["n_predecessor_grade"]).all()
     assert (counts["n_report_card"] > 0).all() and int(latest.at["la", "n_key_judgements"]) > 0
     # no overall grade under its framework (key judgements, report cards): a category apart from the graded
-    assert (latest["n_no_overall_grade"].astype(int) >= latest["n_key_judgements"].astype(int)
+    shown = latest.loc[counts.index]
+    assert (shown["n_no_overall_grade"].astype(int) >= shown["n_key_judgements"].astype(int)
             + counts["n_report_card"]).all()
     cards = pd.read_csv(pack / "tables" / "inspections__report_cards.csv")
     assert list(cards.columns) == analysis.REPORT_CARD_COLUMNS

@@ -150,10 +150,22 @@ def table_html(table: Table, *, section: str, number: int, committee: bool = Fal
     return (
         # a wide table scrolls: the region takes keyboard focus so it can be scrolled without a mouse
         f'<div class="leep-table-wrap" tabindex="0" role="region" aria-label="Table {number}">'
-        f'<table class="leep-table" id="table-{_ESC(f"{section}-{table.name}")}">'
+        f'<table class="leep-table" id="table-{_ESC(f"{section}-{table.name}")}"'
+        f'{withheld_attribute(table) if committee else ""}>'
         f"<caption><strong>Table {number}:</strong> {_ESC(table.caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}{empty}</tbody></table>{note}</div>"
     )
+
+
+def withheld_attribute(table: Table) -> str:
+    """A committee page's table: the cells it withholds and its rows' keys (its text and code columns' raw values),
+    as a data attribute, so that the disclosure audit (``audit``) can set a chart's data against the table."""
+    from ..content import _scalar
+
+    keys = [c for c in table.frame.columns if not table.columns[c].numeric]
+    data = {"withheld": sorted([r, c] for r, c in table.suppressed),
+            "keys": {c: [_scalar(v) for v in table.frame[c]] for c in keys}}
+    return f" data-withheld='{_ESC(json.dumps(data, default=str), quote=True)}'"
 
 
 def _cell_fact(spec: Column, row: dict, value: object) -> str:
@@ -177,11 +189,20 @@ def figure_html(figure: Figure, *, number: int) -> str:
     data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
     width, height = round(figure.width * PIXELS_PER_POINT), round(figure.height * PIXELS_PER_POINT)
     return (
-        f'<figure class="leep-figure" id="figure-{number}">'
+        f'<figure class="leep-figure" id="figure-{number}"{figure_attribute(figure)}>'
         f'<img src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" '
         f'alt="{html.escape(figure.alt, quote=True)}">'
         f"<figcaption><strong>Figure {number}:</strong> {_ESC(figure.caption)}</figcaption></figure>"
     )
+
+
+def figure_attribute(figure: Figure) -> str:
+    """The figure's data (what it draws) as a data attribute, so a reader, and the committee pack's disclosure
+    audit (``audit``), can set it against the tables cell for cell."""
+    from ..content import frame_to_json
+
+    data = frame_to_json(figure.data)
+    return f" data-figure='{_ESC(json.dumps({'columns': data['columns'], 'rows': data['rows']}), quote=True)}'"
 
 
 def markdown_html(text: str) -> str:

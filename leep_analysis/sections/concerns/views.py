@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ... import charts, content, disclosure, statcharts, tables
+from ... import charts, content, disclosure, relations, statcharts, tables
 from ... import schools as school_records
 from ...content import Block, Figure, Points, Table
 from ...sources.support_register import config as support_config
@@ -67,19 +67,40 @@ def columns() -> dict[str, content.Column]:
     }
 
 
-def _withheld(result: Concerns, frame: pd.DataFrame, counts: list[str]) -> disclosure.Withheld:
-    return disclosure.withhold(frame, counts, threshold=result.threshold, committee=result.committee)
+def _withheld(result: Concerns, frame: pd.DataFrame, counts: list[str],
+              relations_: tuple[relations.Relation, ...] = ()) -> disclosure.Withheld:
+    return disclosure.withhold(frame, counts, threshold=result.threshold, committee=result.committee,
+                               relations=relations_)
+
+
+_CATEGORY_COUNTS = ["n_now", "n_previous", "entered_since", "exited_since"]
+
+
+def category_relations() -> tuple[relations.Relation, ...]:
+    """Now = at the last report + entered - left; the Ofsted row = its categories (a reader's sums)."""
+    ofsted = [c for c, e in config()["categories"].items() if e["ofsted"] and c != "ofsted"]
+    return (relations.across("n_now", ["n_previous", "entered_since"], ["exited_since"]),
+            relations.down("category", "ofsted", _CATEGORY_COUNTS, ofsted))
+
+
+def categories_withheld(result: Concerns) -> disclosure.Withheld:
+    """The counts of each category, small ones and those that would give them away withheld (committee)."""
+    return _withheld(result, result.counts, _CATEGORY_COUNTS, category_relations())
 
 
 def categories(result: Concerns) -> Table:
     """The schools in each category (``concerns__categories.csv``)."""
-    counts = ["n_now", "n_previous", "entered_since", "exited_since"]
-    table = _withheld(result, result.counts, counts)
-    return Table(name="categories", frame=table.frame, suppressed=table.cells,
+    table = categories_withheld(result)
+    # the Ofsted row's and the at-risk row's counts now are facts: withheld here, withheld in tables/facts.csv
+    frame = table.frame.assign(measure=table.frame["category"].map(
+        {"ofsted": "concerns_ofsted_category", "at_risk": "concerns_at_risk"}))
+    return Table(name="categories", frame=frame, suppressed=table.cells, relations=category_relations(),
                  caption=f"Schools in each Ofsted category of concern, and on the LA's own at-risk list, "
                          f"{_date(result.since)} and {_date(result.as_at)}",
                  notes="The LA's at-risk list is not an Ofsted category and is never added to them.",
-                 columns={**columns(), "n_now": content.count(f"On {_date(result.as_at)}"),
+                 columns={**columns(), "n_now": content.of_measure(content.count(f"On {_date(result.as_at)}"),
+                                                                  measure_from="measure", period=result.as_at),
+                          "measure": content.hidden(content.text("Measure")),
                           "n_previous": content.count(f"On {_date(result.since)}"),
                           "entered_since": content.count("Entered since"), "exited_since": content.count("Left since")})
 

@@ -26,6 +26,29 @@ def _said(result: Concerns, measure: str) -> Said:
     return cite(text, (fact, 0)) if fact is not None and text == f"{n:,}" else Said(text)
 
 
+def _as_table(result: Concerns):  # noqa: ANN202
+    """A category's count as the categories table shows it: its figure, "fewer than N", or "c" where the table
+    withholds it so that another cannot be worked out (a sentence never gives what the table hides)."""
+    from .views import categories_withheld
+
+    withheld = categories_withheld(result)
+    rows = {c: i for i, c in enumerate(withheld.frame["category"])}
+
+    def shown(category: str, column: str = "n_now") -> str:
+        position = rows[category]
+        n = int(result.counts.set_index("category").at[category, column])
+        if (position, column) in withheld.cells and not (0 < n < result.threshold):
+            return "c"
+        return _count(result, n)
+
+    return shown
+
+
+def _said_as_table(result: Concerns, measure: str, text: str) -> Said:
+    """``_said``, or the table's "c" where the table withholds the figure."""
+    return Said(text) if text == "c" else _said(result, measure)
+
+
 def _were(result: Concerns, measure: str) -> str:
     """'was' after a count of exactly one (as shown), else 'were'."""
     fact = result.known.find(measure)
@@ -36,18 +59,18 @@ def messages(result: Concerns) -> list[Said]:
     """Key messages: schools in an Ofsted category, and apart from them the LA's own at-risk list, now and at the
     last report; Ofsted's monitoring of the first and the LA's reviews of the second; powers used."""
     counts = result.counts.set_index("category")
-    ofsted, at_risk = counts.loc["ofsted"], counts.loc["at_risk"]
-    kinds = ", ".join(f"{label('categories', c).lower()} {_count(result, int(counts.at[c, 'n_now']))}"
+    shown = _as_table(result)
+    kinds = ", ".join(f"{label('categories', c).lower()} {shown(c, 'n_now')}"
                       for c, e in config()["categories"].items() if e["ofsted"] and counts.at[c, "n_now"])
     lines = [
-        Said(f"On {long_date(result.as_at)} ") + _said(result, "concerns_ofsted_category")
+        Said(f"On {long_date(result.as_at)} ") + _said_as_table(result, "concerns_ofsted_category", shown("ofsted"))
         + " schools were in an Ofsted category of concern as the LA's concerns log records them"
-        + (f" ({kinds})" if kinds else "") + f", against {_count(result, int(ofsted['n_previous']))} on "
-        f"{long_date(result.since)}, the last report's date; {_count(result, int(ofsted['entered_since']))} entered "
-        f"and {_count(result, int(ofsted['exited_since']))} left since.",
-        Said("Apart from them, the LA judges ") + _said(result, "concerns_at_risk")
+        + (f" ({kinds})" if kinds else "") + f", against {shown('ofsted', 'n_previous')} on "
+        f"{long_date(result.since)}, the last report's date; {shown('ofsted', 'entered_since')} entered "
+        f"and {shown('ofsted', 'exited_since')} left since.",
+        Said("Apart from them, the LA judges ") + _said_as_table(result, "concerns_at_risk", shown("at_risk"))
         + " schools at risk (its own list, not an Ofsted category: a school graded requires improvement is not in "
-        f"a category), against {_count(result, int(at_risk['n_previous']))} on {long_date(result.since)}.",
+        f"a category), against {shown('at_risk', 'n_previous')} on {long_date(result.since)}.",
     ]
     if not result.schools.empty:
         long = "had" if _were(result, "concerns_long_in_category") == "were" else "had"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ... import charts, content, disclosure, facts
+from ... import charts, content, disclosure, facts, relations
 from ...content import Block, Heading, Paragraph, Points, Table, hidden, of_measure
 from ...schools import grade_label
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
@@ -44,13 +44,58 @@ if TYPE_CHECKING:
 
 _SUMMARY_COUNTS = [c for c in SUMMARY_COLUMNS if c.startswith("n_")]
 _SUMMARY_SHARES = ["pct_good_or_better", "pct_pupils_good_or_better", "pupils_graded", "pupils_good_or_better"]
-_SUMMARY_DEPENDENTS = {"n_graded": _SUMMARY_SHARES, "n_schools": _SUMMARY_SHARES}
+_SUMMARY_DEPENDENTS = {"n_graded": _SUMMARY_SHARES, "n_schools": _SUMMARY_SHARES,
+                       "n_good_or_better": ["pct_good_or_better"]}
+_AREA = ("as_at", "area_type", "area")
+_PHASES = ("primary", "secondary", "special", "pru", "nursery", "all-through")
+#: The summary's sums, a reader's as much as ours: graded = its four grades, schools = graded + no overall grade +
+#: not inspected - counted on a predecessor, good or better = good + outstanding,
+#: in a category = its four categories, all schools = the phases and = academies + maintained; a share of graded
+SUMMARY_RELATIONS = (
+    relations.across("n_graded", ["n_outstanding", "n_good", "n_requires_improvement", "n_inadequate"]),
+    # every school is graded, has no overall grade under its framework, or is not inspected (those counted on a
+    # predecessor's inspection are graded and not inspected both)
+    relations.across("n_schools", ["n_graded", "n_no_overall_grade", "n_not_inspected"], ["n_predecessor_grade"]),
+    relations.across("n_good_or_better", ["n_good", "n_outstanding"]),
+    relations.across("n_category_of_concern", ["n_special_measures", "n_serious_weaknesses", "n_notice_to_improve",
+                                               "n_requires_significant_improvement"]),
+    relations.down("group", "all", _SUMMARY_COUNTS, _PHASES, by=_AREA),
+    relations.down("group", "all", _SUMMARY_COUNTS, ("academy", "maintained"), by=_AREA),
+    relations.share("pct_good_or_better", "n_good_or_better", base="n_graded"),
+)
+#: A share of every school in its area and snapshot (the frameworks' and report cards' ``pct``)
+FRAMEWORK_RELATIONS = (relations.share("pct", "n_schools", by=_AREA),)
+CARD_RELATIONS = (relations.share("pct", "n_schools", by=(*_AREA, "evaluation_area")),)
+TRANSITION_RELATIONS = (relations.across("total", ["to_outstanding", "to_good", "to_requires_improvement",
+                                                   "to_inadequate"]),)
 
 
 def _withheld(result: Inspections, frame: pd.DataFrame, counts: list[str],
-              dependents: Mapping[str, list[str]] | None = None) -> disclosure.Withheld:
+              dependents: Mapping[str, list[str]] | None = None,
+              relations_: tuple[relations.Relation, ...] = ()) -> disclosure.Withheld:
+    totals = [i for i, g in enumerate(frame.get("group", pd.Series(dtype=object))) if g == "all"]
     return disclosure.withhold(frame, counts, threshold=result.threshold, dependents=dependents,
-                               committee=result.committee)
+                               committee=result.committee, relations=relations_,
+                               avoid=("n_good_or_better", "n_graded", "n_schools"), avoid_rows=totals)
+
+
+def _carried(frame: pd.DataFrame, data: disclosure.Withheld, keys: list[str],
+             renamed: Mapping[str, str] | None = None) -> disclosure.Withheld:
+    """A page's rows withheld as the CSV (``data``) withholds them: rows matched on ``keys``, columns by name (or
+    ``renamed``: page column -> CSV column), so that the page and the CSV never differ in what they hide."""
+    renamed = dict(renamed or {})
+    out = frame.reset_index(drop=True).copy()
+    where = {tuple(map(str, r)): i for i, r in enumerate(data.frame[keys].itertuples(index=False, name=None))}
+    cells = set()
+    for position, row in enumerate(out[keys].itertuples(index=False, name=None)):
+        found = where.get(tuple(map(str, row)))
+        for column in out.columns:
+            if found is not None and (found, renamed.get(column, column)) in data.cells:
+                cells.add((position, column))
+    for position, column in cells:
+        out[column] = out[column].astype(float) if out[column].dtype.kind in "iubf" else out[column].astype(object)
+        out.iat[position, out.columns.get_loc(column)] = np.nan
+    return disclosure.Withheld(out, frozenset(cells))
 
 
 def _said(lines: list[str]) -> list[Block]:
@@ -87,9 +132,17 @@ def columns(result: Inspections) -> dict[str, content.Column]:
     }
 
 
+_SUMMARY_CSV: dict[int, tuple[Inspections, disclosure.Withheld]] = {}
+
+
 def summary_csv(result: Inspections) -> disclosure.Withheld:
-    """``inspections__summary.csv``: the summary, small counts withheld in committee mode."""
-    return _withheld(result, result.summary, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS)
+    """``inspections__summary.csv``: the summary, small counts withheld in committee mode, with the complements
+    its sums call for (worked out once a result: the page, its sentences and its tiles all read it)."""
+    if id(result) not in _SUMMARY_CSV or _SUMMARY_CSV[id(result)][0] is not result:
+        _SUMMARY_CSV.clear()
+        _SUMMARY_CSV[id(result)] = (result, _withheld(result, result.summary, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS,
+                                                      SUMMARY_RELATIONS))
+    return _SUMMARY_CSV[id(result)][1]
 
 
 # --------------------------------------------------------------------------- the LA against its benchmarks
@@ -124,10 +177,8 @@ def comparison(result: Inspections) -> list[Block]:
                   "pct_pupils_good_or_better", "n_requires_improvement", "n_inadequate",
                   "n_category_of_concern"]].copy()
     shown["change"] = rows["area_type"].map(change).to_numpy()
-    shown = _withheld(result, shown, ["n_schools", "n_graded", "n_requires_improvement", "n_inadequate",
-                                      "n_category_of_concern"], _SUMMARY_DEPENDENTS | {"n_graded": [
-                                          "pct_good_or_better", "pct_pupils_good_or_better", "change"]})
     data = summary_csv(result)
+    shown = _carried(shown, data, ["as_at", "area_type", "group"], {"change": "pct_good_or_better"})
     previous = result.changes["previous_as_at"].iloc[0]
     population = "last graded before September 2024" if result.as_at >= KEY_JUDGEMENTS_FROM else "graded"
     table = Table(
@@ -136,7 +187,7 @@ def comparison(result: Inspections) -> list[Block]:
         columns={**columns(result), **_measured(result), "as_at": hidden(content.date("As at")),
                  "area_type": hidden(columns(result)["area_type"]), "group": hidden(columns(result)["group"]),
                  "n_graded": content.count("Graded" if population == "graded" else "Graded before Sept 2024"),
-                 "change": content.number("Change", 0, signed=True)},
+                 "change": content.number("Change", 0, signed=True)}, relations=SUMMARY_RELATIONS,
         notes=(f"% good or better and % of pupils: of the schools {population} (overall effectiveness) and their "
                "pupils. In a category: of concern (requires improvement is not one). Statistical neighbours: all "
                "their schools together. Change: in % good or better, percentage points since "
@@ -200,7 +251,7 @@ def groups(result: Inspections) -> list[Block]:
 
 def frameworks(result: Inspections) -> list[Block]:
     """The LA's schools by the framework of their counted inspection (``inspections__frameworks.csv``)."""
-    data = _withheld(result, result.frameworks, ["n_schools"], {"n_schools": ["pct"]})
+    data = _withheld(result, result.frameworks, ["n_schools"], {"n_schools": ["pct"]}, FRAMEWORK_RELATIONS)
     table = data.frame
     la = table[(table["as_at"] == result.as_at) & (table["area_type"] == "la")]
     england = result.frameworks[(result.frameworks["as_at"] == result.as_at)
@@ -216,6 +267,7 @@ def frameworks(result: Inspections) -> list[Block]:
     return [*(_said([words.frameworks_sentence(result)]) if on_page else []), Table(
         shown=on_page,
         name="frameworks", frame=shown, suppressed=cells, data=table, data_suppressed=data.cells,
+        relations=FRAMEWORK_RELATIONS,
         caption=f"{result.areas.la_name}'s schools by the framework of their latest inspection, as at "
                 f"{when(result.as_at)}",
         columns={**columns(result), "n_schools": content.count("Schools"),
@@ -292,8 +344,12 @@ def breakdown(result: Inspections) -> list[Block]:
         if area_type in names:
             other = table[table["area_type"] == area_type].set_index("group")["pct_good_or_better"]
             shown[area_type] = other.reindex(la.index).to_numpy()
-    shown = _withheld(result, shown, ["n_schools", "n_graded", "n_category_of_concern"], {"n_graded": ["la"]})
-    data = _withheld(result, table, _SUMMARY_COUNTS, _SUMMARY_DEPENDENTS)
+    summary = summary_csv(result)
+    data = _carried(table, summary, ["as_at", "area_type", "group"])
+    shown["as_at"], shown["area_type"] = result.as_at, "la"
+    shown = _carried(shown, summary, ["as_at", "area_type", "group"], {"la": "pct_good_or_better"})
+    shown = disclosure.Withheld(shown.frame.drop(columns=["as_at", "area_type"]),
+                                frozenset(c for c in shown.cells if c[1] not in ("as_at", "area_type")))
     points = words.breakdown_points(result)
     labels = {**names, "statistical_neighbours": "Neighbours"}
     return [
@@ -307,7 +363,7 @@ def breakdown(result: Inspections) -> list[Block]:
             notes=f"Number, graded and in a category: {result.areas.la_name}'s schools. The spreadsheet of tables "
                   "also has the pupil percentages and every count for every area."),
         charts.figure(
-            "bar", _groups_data(table, la.index.tolist()), lambda data: _groups_chart(data, result.areas),
+            "bar", _groups_data(data.frame, la.index.tolist()), lambda data: _groups_chart(data, result.areas),
             caption=f"% of graded schools good or better by phase and governance: {result.areas.la_name} "
                     "against England and its statistical neighbours",
             alt="Bar chart of the % of graded schools that are good or better in each phase and governance "
@@ -357,10 +413,11 @@ def _groups_chart(data: pd.DataFrame, areas: Areas) -> plt.Figure:
 def transitions(result: Inspections) -> list[Block]:
     """The sentences and the 4x4 table of previous against latest grade (``inspections__transitions.csv``)."""
     counts = ["to_outstanding", "to_good", "to_requires_improvement", "to_inadequate", "total"]
-    data = _withheld(result, result.transitions, counts)
+    data = _withheld(result, result.transitions, counts, relations_=TRANSITION_RELATIONS)
     return [*_said(words.transition_sentences(result)), Table(
         name="transitions", frame=data.frame.drop(columns=["as_at", "previous_grade"]),
         suppressed={(r, c) for r, c in data.cells}, data=data.frame, data_suppressed=data.cells,
+        relations=TRANSITION_RELATIONS,
         caption=f"{result.areas.la_name}'s schools by previous and latest grade, as at {when(result.as_at)}",
         columns={**columns(result), "previous": content.text("Previous inspection"),
                  "to_outstanding": content.count("Now outstanding"), "to_good": content.count("Now good"),
@@ -397,27 +454,43 @@ def report_cards(result: Inspections) -> list[Block]:
     for outcome in outcomes_:
         shown[outcome] = wide[outcome].to_numpy()
     shown["england"] = share.reindex(wide.index).to_numpy()
-    shown = _withheld(result, shown, outcomes_)
-    data = _withheld(result, cards, ["n_schools"], {"n_schools": ["pct"]})
+    data = _withheld(result, cards, ["n_schools"], {"n_schools": ["pct"]}, CARD_RELATIONS)
+    long = shown.melt(id_vars=["evaluation_area"], value_vars=outcomes_, var_name="outcome", value_name="n")
+    long["as_at"], long["area_type"] = result.as_at, "la"
+    hidden_ = _carried(long, data, ["as_at", "area_type", "evaluation_area", "outcome"], {"n": "n_schools"})
+    rows_ = {a: i for i, a in enumerate(shown["evaluation_area"])}
+    cells_ = {(rows_[long["evaluation_area"].iloc[r]], long["outcome"].iloc[r]) for r, c in hidden_.cells if c == "n"}
+    blank = shown.copy()
+    for r, c in cells_:
+        blank[c] = blank[c].astype(float)
+        blank.iat[r, blank.columns.get_loc(c)] = np.nan
+    shown = disclosure.Withheld(blank, frozenset(cells_))
     scale = {label_code(v): v for v in grade_names.values()}
     blocks.append(Table(
         name="report_cards", frame=shown.frame, suppressed=shown.cells, data=data.frame, data_suppressed=data.cells,
+        relations=CARD_RELATIONS,
         caption=f"Report-card grades of {result.areas.la_name}'s schools by evaluation area, as at "
                 f"{when(result.as_at)}",
         columns={**columns(result), "england": content.percent("England: % expected or above"),
                  "outcome": content.code("Grade", {**scale, "met": "Met", "not_met": "Not met"}),
                  **{code: content.count(name) for code, name in scale.items()}},
         notes="Number of schools at each grade. Early years and sixth form apply only to schools that have them."))
-    chart = wide.reset_index()
+    chart = shown.frame[["evaluation_area", *outcomes_]].copy()  # what the table shows: a withheld count drawn as none
     blocks.append(charts.figure(
         "stacked bar", chart, _cards_chart,
         caption=f"Report-card grades of {result.areas.la_name}'s schools by evaluation area",
         alt="Stacked bar chart of the number of schools at each report-card grade, from exceptional to "
             "urgent improvement, for each evaluation area: " + "; ".join(
                 f"{config()['report_card_areas'][a]}: " + ", ".join(
-                    f"{n} {grade_names[g + 1].lower()}" for g, n in enumerate(values)
-                    if n) for a, values in zip(wide.index, wide.to_numpy().tolist(), strict=True)) + "."))
+                    f"{_drawn(n, result.threshold)} {grade_names[g + 1].lower()}" for g, n in enumerate(values)
+                    if n != 0) for a, values in zip(chart["evaluation_area"], chart[outcomes_].to_numpy().tolist(),
+                                                    strict=True)) + "."))
     return blocks
+
+
+def _drawn(n: float, threshold: int) -> str:
+    """A chart's count as its alt text gives it: withheld (missing) as the table's "c"."""
+    return "c" if pd.isna(n) else f"{int(n)}"
 
 
 def _cards_chart(data: pd.DataFrame) -> plt.Figure:
@@ -429,7 +502,7 @@ def _cards_chart(data: pd.DataFrame) -> plt.Figure:
     y = np.arange(len(wide))[::-1]
     left = np.zeros(len(wide))
     for n, (grade, label) in enumerate(config()["report_card_grades"].items()):
-        values = wide.iloc[:, n].to_numpy(dtype=float)
+        values = np.nan_to_num(wide.iloc[:, n].to_numpy(dtype=float))  # a withheld count is not drawn
         ax.barh(y, values, left=left, color=colours[int(grade) - 1], label=label, height=0.6)
         left += values
     return _finish_bars(fig, ax, y, [config()["report_card_areas"][a] for a in wide.index],

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ... import disclosure, measures
 from ...content import Tile
-from ...facts import Fact, Said, cite, joined
+from ...facts import AREA_CODES, Fact, Said, cite, joined, period_of
 from ...sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from ...wording import long_date
 from . import rise
@@ -43,20 +43,74 @@ def _fact(result: Inspections, measure: str, area: str = "la", as_at: object = N
     return result.known.find(measure, area, result.as_at if as_at is None else as_at)
 
 
+_WITHHELD: dict[int, tuple[Inspections, frozenset[tuple[str, str, str]]]] = {}
+
+
+def withheld_facts(result: Inspections) -> frozenset[tuple[str, str, str]]:
+    """The facts (measure, area, period) the summary's table withholds, small or to protect a small one: a
+    sentence says "c" for them, as the table does, never the figure that would give another away."""
+    if not result.committee:
+        return frozenset()
+    if id(result) not in _WITHHELD or _WITHHELD[id(result)][0] is not result:
+        from .views import _measured, summary_csv
+
+        data = summary_csv(result)
+        specs = _measured(result)
+        keys = set()
+        for position, column in data.cells:
+            row = data.frame.iloc[position]
+            if column in specs and row["group"] == "all":
+                keys.add((specs[column].measure, AREA_CODES.get(row["area_type"], row["area_type"]),
+                          period_of(row["as_at"])))
+        _WITHHELD.clear()
+        _WITHHELD[id(result)] = (result, frozenset(keys))
+    return _WITHHELD[id(result)][1]
+
+
+def _hidden(result: Inspections, fact: Fact | None) -> bool:
+    return fact is not None and (fact.measure, fact.area, fact.period) in withheld_facts(result)
+
+
 def _said(result: Inspections, fact: Fact | None, noun: str = "") -> Said:
     """A count fact as a sentence gives it, citing it; 'fewer than N' (citing nothing) where a committee pack
-    withholds it."""
+    withholds it as small, "c" where it withholds it so that a small one cannot be worked out."""
     n = 0 if fact is None else fact.count
     text = _count(result, n, noun)
     withheld = result.committee and 0 < n < result.threshold
+    if not withheld and _hidden(result, fact):
+        return Said("c" + (f" {noun}" if noun else ""))
     return Said(text) if withheld or fact is None else cite(text, (fact, 0))
 
 
-def _pct(fact: Fact | None, decimals: int = 0) -> Said:
-    """A percentage fact as a sentence gives it (``86%``), citing it; 'not available' where it has none."""
+def _pct(fact: Fact | None, decimals: int = 0, result: Inspections | None = None) -> Said:
+    """A percentage fact as a sentence gives it (``86%``), citing it; 'not available' where it has none, "c"
+    where the pack withholds it."""
     if fact is None or fact.value is None:
         return Said("not available")
+    if result is not None and _hidden(result, fact):
+        return Said("c")
     return cite(fact.text(decimals), (fact, decimals))
+
+
+def _row_count(result: Inspections, column: str, group: str = "all") -> str:
+    """A count of the LA's summary row as the summary's table shows it: "c" where withheld, else ``_count``."""
+    from .views import summary_csv
+
+    row = summary_row(result, "la", group)
+    if result.committee:
+        data = summary_csv(result)
+        frame = data.frame
+        found = frame.index[(frame["as_at"] == result.as_at) & (frame["area_type"] == "la")
+                            & (frame["group"] == group)]
+        if len(found) and (int(found[0]), column) in data.cells and not (0 < int(row[column]) < result.threshold):
+            return "c"
+    return _count(result, int(row.get(column) or 0))
+
+
+def _hidden_share(result: Inspections) -> Fact | None:
+    """The LA's share in a category, None (not stated) where its count is withheld."""
+    count = _fact(result, "inspections_category_of_concern")
+    return None if _hidden(result, count) else _fact(result, "inspections_category_of_concern_pct")
 
 
 def _schools(n: int, adjective: str = "") -> str:
@@ -98,7 +152,7 @@ def _benchmarks(result: Inspections, measure: str) -> Said:
     for area, words in (("england", "in England"), ("region", "in {area}"),
                         ("neighbours", "across its statistical neighbours")):
         fact = _fact(result, measure, area)
-        if fact is not None and fact.value is not None:
+        if fact is not None and fact.value is not None and not _hidden(result, fact):  # never what the table hides
             parts.append(cite(f"{fact.text(0)} {words.format(area=fact.area_name)}", (fact, 0)))
     if not parts:
         return Said("")
@@ -140,8 +194,9 @@ def headline_sentence(result: Inspections) -> Said:
     if not graded:
         return Said(f"None of {name}'s schools has an overall effectiveness grade as at {when(result.as_at)}"
                     f"{_era_words(result, row)}.")
-    since = _since(result, "change")
-    text = (_pct(good) + f" of {name}'s " + _count(result, graded) + f" {population} are good or outstanding"
+    since = "" if _hidden(result, good) else _since(result, "change")  # a change gives a withheld share away
+    text = (_pct(good, result=result) + f" of {name}'s " + _row_count(result, "n_graded")
+            + f" {population} are good or outstanding"
             + _era_words(result, row) + f" as at {when(result.as_at)}"
             + _benchmarks(result, "inspections_good_or_better"))
     return text + (f"; {since}." if since else ".")
@@ -158,11 +213,12 @@ def pupils_sentence(result: Inspections) -> Said:
         return Said(f"Ofsted's file as at {when(result.as_at)} gives no pupil numbers, so the share of pupils in "
                     "good or better schools is not available.")
     change = result.changes[(result.changes["area_type"] == "la") & (result.changes["group"] == "all")].iloc[0]
-    since = _since(result, "change_pupils") if change["previous_as_at"] != result.as_at else ""
+    since = _since(result, "change_pupils") if change["previous_as_at"] != result.as_at \
+        and not _hidden(result, fact) else ""  # a change beside a withheld share gives it away
     population = "schools last graded before September 2024" if result.as_at >= KEY_JUDGEMENTS_FROM \
         else "graded schools"
-    text = (_pct(fact) + f" of the pupils in {result.areas.la_name}'s {population} attend a good or outstanding "
-            "school" + _benchmarks(result, "inspections_pupils_good_or_better"))
+    text = (_pct(fact, result=result) + f" of the pupils in {result.areas.la_name}'s {population} attend a good "
+            "or outstanding school" + _benchmarks(result, "inspections_pupils_good_or_better"))
     return text + (f"; {since}." if since else ".")
 
 
@@ -181,10 +237,10 @@ def with_rule_sentence(result: Inspections) -> Said:
     text = (Said("The summary's indicators A and C use a measure of their own, not Ofsted's: counting each school "
                  "inspected from September 2024 to November 2025 as good or better when " + rule
                  + " are good or better and safeguarding is effective, ")
-            + _pct(schools) + " of the schools with a grade to compare are good or better (England "
-            + _pct(england) + ")")
+            + _pct(schools, result=result) + " of the schools with a grade to compare are good or better (England "
+            + _pct(england, result=result) + ")")
     if pupils is not None and pupils.value is not None:
-        text = text + ", and " + _pct(pupils) + " of their pupils attend one"
+        text = text + ", and " + _pct(pupils, result=result) + " of their pupils attend one"
     return text + "; schools with a report card are in neither side."
 
 
@@ -199,18 +255,18 @@ def concern_sentence(result: Inspections) -> Said:
     detail = joined([label.lower() + " " + k for label, k, f in
                      zip(labels, kinds, [_fact(result, f"inspections_{k}") for k in config()["categories"]],
                          strict=True) if f is not None and f.count], ", ")
-    share, england = _fact(result, "inspections_category_of_concern_pct"), \
+    share, england = _hidden_share(result), \
         _fact(result, "inspections_category_of_concern_pct", "england")
     count = 0 if n is None else n.count
-    national = _pct(england, 1) + " in England"
+    national = _pct(england, 1, result) + " in England"
     if count == 0:
         lead = Said(f"None of {name}'s ") + _said(result, schools) + " schools is in an Ofsted category of concern"
         text = lead + " (against " + national + ")"
     else:
         lead = (_said(result, n) + f" of {name}'s " + _said(result, schools) + f" schools {_is(result, count)} "
                 "in an Ofsted category of concern" + (" (" + detail + ")" if str(detail) else ""))
-        shown = result.committee and count < result.threshold
-        text = lead + ("" if shown else ", " + _pct(share, 1) + " of its schools against " + national)
+        shown = result.committee and (count < result.threshold or _hidden(result, n))
+        text = lead + ("" if shown else ", " + _pct(share, 1, result) + " of its schools against " + national)
     improvement, inadequate = (_fact(result, "inspections_requires_improvement"),
                                _fact(result, "inspections_inadequate"))
     ri = 0 if improvement is None else improvement.count
@@ -269,6 +325,7 @@ def _tile(result: Inspections, measure: str, label: str, detail: str, *, withhel
     "in line" rule (``measures.versus``), on ``compare`` where a count is compared by its share."""
     here, england = _fact(result, measure), _fact(result, measure, "england")
     spec = measures.get(measure)
+    withheld = withheld or _hidden(result, here)  # withheld in the table: withheld in the tile
     value = None if here is None or withheld else here.value
     by = compare or measure
     local, national = _fact(result, by), _fact(result, by, "england")
@@ -368,8 +425,9 @@ def trend_sentence(result: Inspections) -> Said:
     en0, en1 = (_fact(result, "inspections_good_or_better", "england", first),
                 _fact(result, "inspections_good_or_better", "england", last))
     text = (Said(f"From {when(first)} to {when(last)} the share of {result.areas.la_name}'s schools with an overall "
-                 "effectiveness grade that are good or better went from ") + _pct(la0) + " to " + _pct(la1)
-            + "; in England from " + _pct(en0) + " to " + _pct(en1) + ".")
+                 "effectiveness grade that are good or better went from ") + _pct(la0, result=result) + " to "
+            + _pct(la1, result=result)
+            + "; in England from " + _pct(en0, result=result) + " to " + _pct(en1, result=result) + ".")
     if last >= KEY_JUDGEMENTS_FROM and la0 is not None and la1 is not None and la0.denominator and la1.denominator:
         text = text + (f" The schools behind it are fewer each term, as schools inspected from September 2024 leave "
                        f"it: {la0.denominator:,.0f} then, {la1.denominator:,.0f} now.")
@@ -540,7 +598,7 @@ def groups_sentences(result: Inspections) -> list[Said]:
     overall = _fact(result, "ofsted_group_overall")
     good = _fact(result, "inspections_good_or_better")
     if overall is not None and overall.count and good is not None and good.value is not None:
-        lines.append(Said('"Good or better" is a grade of the last group only: ') + _pct(good) + " of those "
+        lines.append(Said('"Good or better" is a grade of the last group only: ') + _pct(good, result=result) + " of those "
                      + _said(result, overall) + " schools are good or outstanding for overall effectiveness"
                      + _benchmarks(result, "inspections_good_or_better") + ".")
     return lines

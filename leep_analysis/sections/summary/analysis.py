@@ -93,7 +93,8 @@ def _achievement(ach: achievement.Achievement, params: PeriodParams) -> Part:
 
 
 def _inspections(ins: inspections.Inspections, params: PeriodParams) -> Part:
-    measures = evaluation.inspection_measures(ins.known, params.evaluation)
+    measures = evaluation.inspection_measures(ins.known, params.evaluation, withhold_below=(
+        params.suppression_threshold if params.for_committee else None))
     lines = [inspections.headline_sentence(ins), inspections.pupils_sentence(ins),
              inspections.words.with_rule_sentence(ins), inspections.concern_sentence(ins),
              inspections.words.rise_sentence(ins)]

@@ -180,7 +180,7 @@ INSPECTION_MEASURES = {"A": "inspections_pupils_good_or_better_with_rule",
                        "C": "inspections_not_good_with_rule"}
 
 
-def inspection_measures(known: Any, settings: EvaluationSettings) -> pd.DataFrame:
+def inspection_measures(known: Any, settings: EvaluationSettings, *, withhold_below: int | None = None) -> pd.DataFrame:
     """Measures A, B and C from the inspections section's facts (``facts.Facts``).
 
     A: % of pupils in good or better schools and C: % of schools not good or better, each counting
@@ -188,7 +188,9 @@ def inspection_measures(known: Any, settings: EvaluationSettings) -> pd.DataFram
     measures, labelled so, never Ofsted's "good or better"); B: % of schools in an Ofsted category
     of concern. Local is the LA, national England, at the latest snapshot; the trend is the change
     from the earliest snapshot of the pack with a figure to the latest, against the indicator's
-    tolerance. Returns ``MEASURE_COLUMNS``.
+    tolerance. With ``withhold_below`` (a committee pack's threshold), a share of fewer schools than that (its
+    numerator from 1 to ``withhold_below - 1``) is withheld: no local figure, trend or figure in its evidence.
+    Returns ``MEASURE_COLUMNS``.
     """
     from ...measures import get
 
@@ -200,6 +202,12 @@ def inspection_measures(known: Any, settings: EvaluationSettings) -> pd.DataFram
             continue
         last, first = dates[-1], dates[0]
         local, national = known.get(key, "la", last), known.find(key, "england", last)
+        if withhold_below is not None and any(0 < (f.numerator or 0) < withhold_below
+                                              for f in known if f.measure == key and f.area == "la"):
+            out.append((letter, get(key).label, float("nan"), float("nan") if national is None else national.value,
+                        "percent", None, f"{get(key).label}: c (a count of fewer than {withhold_below} schools, "
+                        "withheld with its share)", 1, key, last, ""))
+            continue
         change = local.value - known.get(key, "la", first).value if first != last else float("nan")
         trend = _direction(change, config[letter]["polarity"], tolerance(letter, settings, key))
         evidence = words.inspection_evidence(letter, get(key).label, local, national, change, first,

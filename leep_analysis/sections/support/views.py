@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ... import charts, content, disclosure, statcharts
+from ... import charts, content, disclosure, relations, statcharts
 from ...content import Figure, Table
 from ...schools import grade_label, label
 from ...sources.support_register import config, vocabulary
@@ -18,7 +18,7 @@ from . import analysis
 from .analysis import ALL, Analysis
 from .data import SupportData
 from .matching import attainment_measures
-from .words import as_of, measure_label, measure_short, measure_unit, shown_count, since
+from .words import as_of, measure_label, measure_short, measure_unit, shown_count, since, small_rate
 
 
 def _codes(kind: str) -> dict[str, str]:
@@ -76,28 +76,66 @@ _REACH_NOTE = ("A school can have support of more than one tier, type or provide
                "percentages are of the LA's schools of that phase or governance.")
 
 
-def _reach_view(result: Analysis, frame: pd.DataFrame, name: str, caption: str, notes: str | None = None) -> Table:
-    table = _withheld(result.data, frame, ["n_schools", "n_episodes"], {"n_schools": ["pct_of_schools"]})
+#: Each episode has one tier, type, phase, governance, funding source and provider, so each breakdown's episodes
+#: add up to the reach row's; each school has one phase and one governance, so those add up its schools too
+_EPISODES_BY = ("tier", "support_type", "phase", "governance", "funding_source", "provider")
+_SCHOOLS_BY = ("phase", "governance")
+
+
+def reach_relations(total: str) -> tuple[relations.Relation, ...]:
+    """The sums a reader can do in a reach table whose total row is ``reach, <total>``."""
+    return (*(relations.down("group_by", total, ["n_episodes"], [by], total_key="group") for by in _EPISODES_BY),
+            *(relations.down("group_by", total, ["n_schools"], [by], total_key="group") for by in _SCHOOLS_BY))
+
+
+def _reach_withheld(result: Analysis) -> tuple[disclosure.Withheld, disclosure.Withheld]:
+    """The period's and the year's reach tables, withheld together: the year's gains its total row
+    (``reach, year``), which both show, so that the two never differ in what they hide and no breakdown is worked
+    out from its total."""
+    span = "_span"
+    period = result.summary.assign(**{span: [g if b == "reach" else "period" for b, g in
+                                             zip(result.summary["group_by"], result.summary["group"], strict=True)]})
+    year_row = period[(period["group_by"] == "reach") & (period["group"] == "year")]
+    year = result.summary_year.assign(**{span: "year"})
+    both = pd.concat([period, year], ignore_index=True)
+    declared = (*(relations.down("group_by", "reach", ["n_episodes"], [by], by=[span]) for by in _EPISODES_BY),
+                *(relations.down("group_by", "reach", ["n_schools"], [by], by=[span]) for by in _SCHOOLS_BY))
+    found = disclosure.withhold(both, ["n_schools", "n_episodes"], threshold=result.data.threshold,
+                                dependents={"n_schools": ["pct_of_schools"]}, committee=result.data.committee,
+                                relations=declared)
+    frame = found.frame.drop(columns=span)
+    n = len(period)
+    first = [int(i) for i in year_row.index]
+    rows = {old: new for new, old in enumerate([*first, *range(n, len(both))])}
+    period_out = disclosure.Withheld(frame.iloc[:n].reset_index(drop=True),
+                                     frozenset((r, c) for r, c in found.cells if r < n))
+    year_out = disclosure.Withheld(frame.iloc[[*first, *range(n, len(both))]].reset_index(drop=True),
+                                   frozenset((rows[r], c) for r, c in found.cells if r in rows))
+    return period_out, year_out
+
+
+def _reach_view(result: Analysis, table: disclosure.Withheld, name: str, caption: str, total: str,
+                notes: str | None = None) -> Table:
     if result.data.committee:
-        notes = " ".join(filter(None, [notes, f"c: fewer than {result.data.threshold}, withheld with its percentage "
-                                              "so that no school can be picked out."]))
+        notes = " ".join(filter(None, [notes, f"c: fewer than {result.data.threshold}, or withheld so that one "
+                                              "cannot be worked out from the others, with its percentage."]))
     return Table(name=name, frame=table.frame, suppressed=table.cells, columns=columns(), caption=caption,
-                 notes=notes)
+                 notes=notes, relations=reach_relations(total))
 
 
 def summary(result: Analysis) -> Table:
     """The reach table (``support__summary.csv``)."""
-    return _reach_view(result, result.summary, "summary",
-                       f"Schools receiving support, {since(result.data)} to {as_of(result.data)}",
+    return _reach_view(result, _reach_withheld(result)[0], "summary",
+                       f"Schools receiving support, {since(result.data)} to {as_of(result.data)}", "period",
                        "Tier, type, phase, governance, funding and provider describe support this period. " + _REACH_NOTE)
 
 
 def year(result: Analysis) -> Table:
-    """The reach breakdowns of the academic year to date (``support__summary_year.csv``)."""
+    """The reach breakdowns of the academic year to date (``support__summary_year.csv``), after their total."""
     first = result.data.year_start
-    return _reach_view(result, result.summary_year, "summary_year",
+    return _reach_view(result, _reach_withheld(result)[1], "summary_year",
                        f"Schools receiving support this academic year, {long_date(first)} "
-                       f"to {as_of(result.data)}", _REACH_NOTE)
+                       f"to {as_of(result.data)}", "year", _REACH_NOTE)
 
 
 def impact(result: Analysis) -> Table:
@@ -166,6 +204,12 @@ def inspection(result: Analysis) -> Table:
         key_n=frame["group"].map({"supported": "support_compared"}))
     table = _withheld(data, frame, ["n_schools"],
                       {"n_schools": ["pct_improved", "pct_same", "pct_declined", "pct_good", "months_to_good"]})
+    good = result.known.find("support_good_next")
+    if small_rate(data, good):  # its share of the few below good, withheld as the facts withhold it
+        rows = [i for i, g in enumerate(table.frame["group"]) if g == "supported"]
+        blank = table.frame.assign(pct_good=table.frame["pct_good"].astype(float))
+        blank.loc[rows, "pct_good"] = np.nan
+        table = disclosure.Withheld(blank, table.cells | {(i, "pct_good") for i in rows})
 
     def fact(column: content.Column, key: str) -> content.Column:
         return content.of_measure(column, measure_from=key, period_from="as_at")

@@ -57,6 +57,12 @@ def _said(data: SupportData, n: int) -> str:
     return disclosure.count_text(n, threshold=data.threshold, committee=data.committee)
 
 
+def small_rate(data: SupportData, fact: Fact | None) -> bool:
+    """In a committee pack, a share whose count or base is from 1 to ``threshold - 1`` (withheld, as DfE does)."""
+    return bool(data.committee and fact is not None and any(
+        v is not None and 0 < v < data.threshold for v in (fact.numerator, fact.denominator)))
+
+
 def _signed(value: float, unit: str) -> str:
     decimals = 2 if unit == "points" and abs(value) < 2 else 1
     text = f"{value:+.{decimals}f}"
@@ -117,6 +123,8 @@ def headlines(result: Analysis) -> list[Tile]:
     good, similar = _fact(result, "support_good_next"), _fact(result, "support_good_next_similar")
     if row["verdict"] == config()["verdicts"]["too_few"] or good is None or good.value is None:
         value, detail = None, row["verdict"]
+    elif small_rate(data, good):  # a share of a small count gives the count (the facts withhold it too)
+        value, detail = None, f"c: fewer than {data.threshold} schools"
     else:
         value = good.value
         detail = (f"{shown_count(data, int(good.denominator or 0))} schools below good when support began, "
