@@ -565,6 +565,8 @@ def _figure_problems(page: str, frame: pd.DataFrame, tables: Mapping[str, publis
             continue
         left = frame[keys].astype(str)
         right = table.frame[keys].astype(str)
+        if right.duplicated().any():  # the shared columns name no one row of the table: the figure draws other rows
+            continue
         index = {tuple(r): i for i, r in enumerate(right.itertuples(index=False, name=None))}
         for i, row in enumerate(left.itertuples(index=False, name=None)):
             j = index.get(tuple(row))
@@ -584,6 +586,8 @@ def _drawn_withheld(page: str, frame: pd.DataFrame, where: str, keys: pd.DataFra
     shared = [c for c in keys.columns if c in frame.columns]
     if not numeric or not shared:
         return []
+    if keys[shared].duplicated().any():  # the shared columns name no one row of the table (a chart by fund of a
+        return []                        # table by fund and payee): the figure draws other rows than the table's
     rows = {tuple(r): i for i, r in enumerate(keys[shared].itertuples(index=False, name=None))}
     problems = []
     for i, row in enumerate(frame[shared].map(_key).itertuples(index=False, name=None)):

@@ -407,17 +407,23 @@ def test_the_audit_passes_a_real_committee_pack(real, tmp_path, la_code, cells):
 
 
 @pytest.mark.pack
-def test_the_sample_committee_pack_fails_only_on_its_per_school_tables(tmp_path):
-    """Every withheld count of the sample committee pack is protected; its per-school tables (removed from
-    committee packs by issue 28's other half) still link one school's label across tables, so the build stops,
-    in one line, and leaves nothing behind."""
-    from leep_analysis.config import PROJECT_DIR
-    from leep_analysis.errors import NotebookError
-    from leep_analysis.runner import run_pack
+def test_the_sample_committee_pack_passes_its_audit(spring_pack):
+    """With no school-level table left in a committee pack, every withheld count of the sample's is protected and
+    no label links two tables; a chart by fund (the budget's categories) is not a chart of a table by fund and
+    payee, whose withheld "Other payees" row it does not draw."""
+    record = _audited(spring_pack)
+    assert record["passed"] and record["problems"] == []
+    assert record["suppressed_cells_audited"] > 1900 and record["equations"] > 1000
+    assert record["narrowest_interval"]["high"] - record["narrowest_interval"]["low"] >= 3
 
-    with pytest.raises(NotebookError) as failed:
-        run_pack(PROJECT_DIR / "params" / "2025-26-spring.yaml", tmp_path / "out", jobs=2, progress=False)
-    message = str(failed.value)
-    assert "\n" not in message and "pin it" not in message and "publishes it" not in message
-    assert message.startswith("the committee pack would disclose what it withholds: ") and "school labels" in message
-    assert not any((tmp_path / "out").glob("050-*"))
+
+def test_a_chart_by_fund_draws_no_row_of_a_table_by_fund_and_payee():
+    frame = pd.DataFrame({"fund": ["LEEP", "SCC"], "category": ["All", "All"], "spent": [300.0, 200.0],
+                          "committed": [0.0, 10.0]})
+    rows = pd.DataFrame({"fund": ["LEEP", "LEEP", "SCC"], "payee": ["Venue Ltd", "Other payees", "Other payees"]})
+    keys = rows.map(audit._key)  # as the page's data-withheld gives its rows' keys
+    assert audit._drawn_withheld("budget.html", frame, "by_payee", keys, {(1, "spent"), (2, "spent")}) == []
+    # a chart whose rows are the table's rows (fund and payee) and draws a withheld cell is found
+    drawn = rows.assign(spent=[51.0, 222.0, 10.0])
+    assert audit._drawn_withheld("budget.html", drawn, "by_payee", keys, {(1, "spent")}) == [
+        "budget.html: a figure draws row 2, column spent of by_payee, which the table withholds"]

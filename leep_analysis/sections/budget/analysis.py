@@ -107,7 +107,9 @@ def by_payee(acc: Accounts) -> pd.DataFrame:
     In a committee pack schools, people and payees not recognisably an organisation are grouped, unnamed
     (``payee_label``); a group of fewer than ``acc.threshold`` distinct payees is merged into "Other payees (not
     named)", and where that row still stands for fewer, its transactions, spent and committed are withheld
-    (missing; the table shows ``c``) and it comes last in its fund and year (its place would bound its amount).
+    (missing; the table shows ``c``), with the smallest other row of its fund and year (``_complements``: the
+    fund's total would give a lone one away), and they come last in their fund and year (a place would bound an
+    amount).
 
     Returns
     -------
@@ -125,12 +127,24 @@ def by_payee(acc: Accounts) -> pd.DataFrame:
         _payees=("_who", "nunique"))
     withheld = (sums["payee"].eq(identifying.OTHER_PAYEE) & sums["_payees"].lt(acc.threshold)
                 if acc.committee else pd.Series(False, index=sums.index))
+    withheld = withheld | _complements(sums, withheld)
     sums = sums.assign(_f=_ordered(sums, "fund", reported_funds()), _w=withheld)
     sums = sums.sort_values(["_f", "financial_year", "_w", "spent", "payee"], ascending=[True, True, True, False, True])
     out = in_pounds(sums.drop(columns=["_f", "_payees"]).reset_index(drop=True))
     small = out.pop("_w").astype(bool)
     for column in WITHHELD_COLUMNS:
         out[column] = out[column].astype(object).mask(small, None)
+    return out
+
+
+def _complements(sums: pd.DataFrame, withheld: pd.Series) -> pd.Series:
+    """The payee row withheld with each withheld one: the fund's spent, published in its statement, less the
+    rows shown would give a lone withheld row's figures, so in each fund and year with one withheld row the
+    smallest other row (by spent) is withheld too, and the two are known only as their sum."""
+    out = pd.Series(False, index=sums.index)
+    for _, part in sums.groupby(["fund", "financial_year"], sort=False):
+        if withheld[part.index].sum() == 1 and (~withheld[part.index]).any():
+            out[part[~withheld[part.index]]["spent"].idxmin()] = True
     return out
 
 
