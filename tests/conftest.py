@@ -131,3 +131,13 @@ def copy_notebooks(dest: Path, *names: str) -> Path:
             source = NOTEBOOK_DIR / name
         shutil.copyfile(source, dest / name)
     return dest
+
+
+def real_committee_params(real: Path, dest: Path, la_code: str) -> Path:
+    """A committee pack's params of an LA's inspections as at 31 May 2015, on Ofsted's real monthly files."""
+    snapshots = [{"path": str(p), "as_at": p.parent.name} for p in sorted((real / "ofsted_mi_monthly").glob("*/*"))]
+    return write_params(dest, period="2014-15-summer", la_code=la_code, as_at="2015-05-31",
+                        audience="committee", sections=["inspections"], data={
+                            "ofsted_mi": snapshots, "neighbours": str(real / "lait" / "sn_may_2025.xlsx"),
+                            "establishments": str(real / "gias" / "2021-12-31" / "edubaseallacademiesandfree.csv"),
+                            "establishment_links": str(real / "gias" / "2026-08-21" / "links_edubasealldata.csv")})

@@ -372,14 +372,9 @@ def _made_to_leak(pack: Path, leaky: Path) -> None:
 
 def _real_committee(real: Path, folder: Path, la_code: str) -> Path:
     """The inspections committee pack of an LA as at 31 May 2015, on Ofsted's real monthly files."""
-    from tests.conftest import write_params
+    from tests.conftest import real_committee_params
 
-    snapshots = [{"path": str(p), "as_at": p.parent.name} for p in sorted((real / "ofsted_mi_monthly").glob("*/*"))]
-    return write_params(folder / f"{la_code}.yaml", period="2014-15-summer", la_code=la_code, as_at="2015-05-31",
-                        audience="committee", sections=["inspections"], data={
-                            "ofsted_mi": snapshots, "neighbours": str(real / "lait" / "sn_may_2025.xlsx"),
-                            "establishments": str(real / "gias" / "2021-12-31" / "edubaseallacademiesandfree.csv"),
-                            "establishment_links": str(real / "gias" / "2026-08-21" / "links_edubasealldata.csv")})
+    return real_committee_params(real, folder / f"{la_code}.yaml", la_code)
 
 
 @pytest.mark.pack

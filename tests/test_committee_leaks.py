@@ -25,7 +25,7 @@ from leep_analysis.inputs import Inputs, data_block
 from leep_analysis.params import load_params
 from leep_analysis.runner import run_pack
 from leep_analysis.sample import copy_sample
-from tests.conftest import write_params
+from tests.conftest import real_committee_params, write_params
 from tests.test_committee import pack_texts
 
 SPRING = PROJECT_DIR / "params" / "2025-26-spring.yaml"
@@ -260,12 +260,7 @@ def test_a_narrative_naming_a_school_is_replaced_where_the_params_say(tmp_path):
 
 # ----------------------------------------------------------------------------------------- a real small LA
 def _rutland(real: Path, tmp_path: Path) -> Path:
-    snapshots = [{"path": str(p), "as_at": p.parent.name} for p in sorted((real / "ofsted_mi_monthly").glob("*/*"))]
-    return write_params(tmp_path / "period.yaml", period="2014-15-summer", la_code="857", as_at="2015-05-31",
-                        audience="committee", sections=["inspections"], data={
-                            "ofsted_mi": snapshots, "neighbours": str(real / "lait" / "sn_may_2025.xlsx"),
-                            "establishments": str(real / "gias" / "2021-12-31" / "edubaseallacademiesandfree.csv"),
-                            "establishment_links": str(real / "gias" / "2026-08-21" / "links_edubasealldata.csv")})
+    return real_committee_params(real, tmp_path / "period.yaml", "857")
 
 
 @pytest.mark.pack
