@@ -696,3 +696,24 @@ def test_committee_pack_on_the_sample(tmp_path):
     names = world.build().schools.query("la_code == '050'")["name"]
     assert not [n for n in names if n in page]
     assert "Traceback" not in page and page.count("<figure") == 4
+
+
+def test_the_before_and_after_sentences_leave_no_withheld_count_to_a_sum():
+    # the sample committee pack as at 31 March 2026 said: "8 ... below good: fewer than 5 inadequate and 7 requiring
+    # improvement" (so 1 inadequate) and "Of the 7 that required improvement, fewer than 5 have been inspected since
+    # ... 6 have not been inspected since" (so 1): each withheld count now has a complement in every sum it is in
+    from leep_analysis.sections.inspections.words import BEFORE_AFTER_SUMS, withheld_counts
+
+    counts = {"below_good": 8, "inadequate": 1, "requires_improvement": 7, "satisfactory": 0, "found": 8,
+              "not_found": 0, "same_urn": 8, "successor": 0, "reinspected": 1, "not_reinspected": 7, "now_good": 0,
+              "still_below": 1, "report_card": 0, "ri_below_good": 7, "ri_reinspected": 1, "ri_waiting": 6,
+              "ri_now_good": 0, "ri_still_below": 1, "ri_report_card": 0}
+    small, complements = withheld_counts(counts, 5)
+    assert small == {"inadequate", "reinspected", "still_below", "ri_reinspected", "ri_still_below"}
+    # the 7 requiring improvement and the 6 not inspected since go too (with what the sums solved together need)
+    assert {"requires_improvement", "ri_below_good", "ri_waiting"} <= complements
+    hidden = small | complements
+    for total, parts in BEFORE_AFTER_SUMS:
+        assert sum(k in hidden for k in (total, *parts)) != 1, (total, parts)
+    # with no small count nothing is withheld
+    assert withheld_counts({k: (0 if v == 0 else 6) for k, v in counts.items()}, 5) == (set(), set())

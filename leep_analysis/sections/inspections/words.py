@@ -624,12 +624,44 @@ def rise_sentence(result: Inspections) -> Said:
         "counted apart, above."
 
 
-def _grade_words(counts: Mapping[str, int], result: Inspections) -> str:
-    """'5 inadequate, 16 requiring improvement and 25 satisfactory (...)' (only the grades present)."""
-    parts = [f"{_count(result, counts['inadequate'])} inadequate" if counts["inadequate"] else "",
-             f"{_count(result, counts['requires_improvement'])} requiring improvement"
+#: The sums a reader can do with the before-and-after counts (a total and its parts). In a committee pack each
+#: must leave a withheld count unknown: ``withheld_counts`` withholds a complement where it would not.
+BEFORE_AFTER_SUMS = (
+    ("below_good", ("inadequate", "requires_improvement", "satisfactory")),
+    ("below_good", ("found", "not_found")),
+    ("found", ("same_urn", "successor")),
+    ("found", ("reinspected", "not_reinspected")),
+    ("reinspected", ("now_good", "still_below", "report_card")),
+    ("requires_improvement", ("ri_below_good",)),  # one count said twice
+    ("ri_below_good", ("ri_reinspected", "ri_waiting")),
+    ("ri_reinspected", ("ri_now_good", "ri_still_below", "ri_report_card")),
+)
+
+
+def withheld_counts(counts: Mapping[str, int], threshold: int) -> tuple[set[str], set[str]]:
+    """The before-and-after counts a committee pack withholds: those from 1 to ``threshold - 1`` (said "fewer
+    than N"), and their complements (said without a number), so that no sum of ``BEFORE_AFTER_SUMS``, alone or
+    with the others, gives one: the tables' own rule (``disclosure.withhold`` on the counts as one row, each sum
+    a relation across it, solved together). Returns (small, complements)."""
+    from ... import relations
+
+    keys = list(dict.fromkeys(k for total, parts in BEFORE_AFTER_SUMS for k in (total, *parts)))
+    row = pd.DataFrame([{k: int(counts.get(k, 0)) for k in keys}])
+    found = disclosure.withhold(row, keys, threshold=threshold, avoid=["below_good"],
+                                relations=[relations.across(total, parts) for total, parts in BEFORE_AFTER_SUMS])
+    hidden = {column for _, column in found.cells}
+    small = {k for k in keys if 0 < counts.get(k, 0) < threshold}
+    return small, hidden - small
+
+
+def _grade_words(counts: Mapping[str, int], result: Inspections, say: Any = None) -> str:
+    """'5 inadequate, 16 requiring improvement and 25 satisfactory (...)' (only the grades present); ``say`` gives
+    each count's words (``_count`` by default)."""
+    say = say or (lambda key: _count(result, counts[key]))
+    parts = [f"{say('inadequate')} inadequate" if counts["inadequate"] else "",
+             f"{say('requires_improvement')} requiring improvement"
              if counts["requires_improvement"] else "",
-             f"{_count(result, counts['satisfactory'])} satisfactory (grade 3 at an inspection before September "
+             f"{say('satisfactory')} satisfactory (grade 3 at an inspection before September "
              "2012, when it meant satisfactory, not requires improvement)" if counts["satisfactory"] else ""]
     parts = [p for p in parts if p]
     return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
@@ -644,19 +676,28 @@ def previous_below_good_sentences(result: Inspections) -> list[str]:
                 "below good then cannot be followed."]
     if not c["below_good"]:
         return [f"None of {name}'s schools was below good in Ofsted's file as at {when(then)}."]
-    lines = [f"In Ofsted's file as at {when(then)} (the one of the last report's date), {_count(result, c['below_good'])} "
-             f"of {name}'s schools were below good: {_grade_words(c, result)}."]
-    found = (f"{_count(result, c['found'])} are followed to a school in Ofsted's file as at {when(result.as_at)} "
-             f"({_count(result, c['same_urn'])} by the same URN, {_count(result, c['successor'])} to the academy or "
+    c = {**c, "ri_waiting": c["ri_below_good"] - c["ri_reinspected"]}
+    small, complements = withheld_counts(c, result.threshold) if result.committee else (set(), set())
+
+    def say(key: str) -> str:  # a count, "fewer than 5", or (a complement of one) no number
+        return "some" if key in complements else _count(result, c[key])
+
+    def verb(key: str, singular: str, plural: str) -> str:
+        return plural if key in complements or _is(result, c[key]) == "are" else singular
+
+    lines = [f"In Ofsted's file as at {when(then)} (the one of the last report's date), {say('below_good')} "
+             f"of {name}'s schools were below good: {_grade_words(c, result, say)}."]
+    found = (f"{say('found')} are followed to a school in Ofsted's file as at {when(result.as_at)} "
+             f"({say('same_urn')} by the same URN, {say('successor')} to the academy or "
              "school that succeeded them)")
-    again = (f"{_count(result, c['reinspected'])} of them {_has(result, c['reinspected'])} been inspected since: "
-             f"{_count(result, c['now_good'])} {_is(result, c['now_good'])} now good or better and "
-             f"{_count(result, c['still_below'])} {_is(result, c['still_below'])} still below good"
-             + (f" ({_count(result, c['report_card'])} have a report card instead of a grade)" if c["report_card"]
+    again = (f"{say('reinspected')} of them {verb('reinspected', 'has', 'have')} been inspected since: "
+             f"{say('now_good')} {verb('now_good', 'is', 'are')} now good or better and "
+             f"{say('still_below')} {verb('still_below', 'is', 'are')} still below good"
+             + (f" ({say('report_card')} have a report card instead of a grade)" if c["report_card"]
                 else "")
              + (f" ({_count(result, c['by_rule'])} of these grades are the key-judgement rule's, their inspection "
                 "giving no overall grade)" if c.get("by_rule") else ""))
-    waiting = (f"{_count(result, c['not_reinspected'])} {_has(result, c['not_reinspected'])} not been inspected since"
+    waiting = (f"{say('not_reinspected')} {verb('not_reinspected', 'has', 'have')} not been inspected since"
                + (f" ({_count(result, c['not_reinspected_successor'])} of them converted and not yet inspected in "
                   "their new form, so Ofsted's file shows the old grade)" if c["not_reinspected_successor"] else ""))
     lines.append(f"{found}; {again}; {waiting}.")
@@ -664,17 +705,17 @@ def previous_below_good_sentences(result: Inspections) -> list[str]:
         reasons = config()["not_found"]
         why = "; ".join(f"{_count(result, c[f'not_found_{k}'])} {text}" for k, text in reasons.items()
                         if c[f"not_found_{k}"])
-        lines.append(f"{_count(result, c['not_found'])} are not found in the latest file: {why}.")
+        lines.append(f"{say('not_found')} are not found in the latest file: {why}.")
     if c["ri_below_good"]:
-        waiting_ri = c["ri_below_good"] - c["ri_reinspected"]
         share = (f" ({100 * c['ri_now_good'] / c['ri_reinspected']:.0f}%)"
-                 if c["ri_reinspected"] and not (result.committee and c["ri_reinspected"] < result.threshold) else "")
-        lines.append(f"Of the {_count(result, c['ri_below_good'])} that required improvement, "
-                     f"{_count(result, c['ri_reinspected'])} {_has(result, c['ri_reinspected'])} been inspected since and "
-                     f"{_count(result, c['ri_now_good'])} of those{share} {_is(result, c['ri_now_good'])} now good "
+                 if c["ri_reinspected"] and not ({"ri_reinspected", "ri_now_good"} & (small | complements)) else "")
+        of = "those" if "ri_below_good" in complements else f"the {say('ri_below_good')}"
+        lines.append(f"Of {of} that required improvement, "
+                     f"{say('ri_reinspected')} {verb('ri_reinspected', 'has', 'have')} been inspected since and "
+                     f"{say('ri_now_good')} of those{share} {verb('ri_now_good', 'is', 'are')} now good "
                      "or better; "
-                     f"{_count(result, c['ri_still_below'])} {_is(result, c['ri_still_below'])} still below good "
-                     f"and {_count(result, waiting_ri)} {_has(result, waiting_ri)} not been inspected since.")
+                     f"{say('ri_still_below')} {verb('ri_still_below', 'is', 'are')} still below good "
+                     f"and {say('ri_waiting')} {verb('ri_waiting', 'has', 'have')} not been inspected since.")
     return lines
 
 
