@@ -73,10 +73,27 @@ TRANSITION_RELATIONS = (relations.across("total", ["to_outstanding", "to_good", 
 def _withheld(result: Inspections, frame: pd.DataFrame, counts: list[str],
               dependents: Mapping[str, list[str]] | None = None,
               relations_: tuple[relations.Relation, ...] = ()) -> disclosure.Withheld:
-    totals = [i for i, g in enumerate(frame.get("group", pd.Series(dtype=object))) if g == "all"]
-    return disclosure.withhold(frame, counts, threshold=result.threshold, dependents=dependents,
-                               committee=result.committee, relations=relations_,
-                               avoid=("n_good_or_better", "n_graded", "n_schools"), avoid_rows=totals)
+    """The LA's own rows withheld as a committee pack withholds (``disclosure.withhold``); its benchmarks' rows
+    (England, the region, the neighbours: Ofsted's public figures for many LAs' schools, none the LA's) never.
+    Every relation holds within one area and snapshot, so the LA's rows are protected on their own."""
+    frame = frame.reset_index(drop=True)
+    own = (frame["area_type"].eq("la").to_numpy(dtype=bool) if "area_type" in frame
+           else np.ones(len(frame), dtype=bool))
+    positions = np.flatnonzero(own)
+    part = frame.iloc[positions].reset_index(drop=True)
+    totals = [i for i, g in enumerate(part.get("group", pd.Series(dtype=object))) if g == "all"]
+    found = disclosure.withhold(part, counts, threshold=result.threshold, dependents=dependents,
+                                committee=result.committee, relations=relations_,
+                                avoid=("n_good_or_better", "n_graded", "n_schools"), avoid_rows=totals)
+    if own.all():
+        return found
+    out = frame.copy()
+    for column in found.frame.columns:
+        if found.frame[column].dtype != out[column].dtype:
+            out[column] = out[column].astype(found.frame[column].dtype if found.frame[column].dtype.kind == "f"
+                                              else object)
+    out.iloc[positions, [out.columns.get_loc(c) for c in found.frame.columns]] = found.frame.to_numpy()
+    return disclosure.Withheld(out, frozenset((int(positions[i]), c) for i, c in found.cells))
 
 
 def _carried(frame: pd.DataFrame, data: disclosure.Withheld, keys: list[str],
