@@ -286,3 +286,11 @@ def test_a_report_figure_that_the_facts_give_another_value_is_named():
     assert disagreements(found, wrong) == [
         "the report's 'Pupils in good or better schools' (la, 31 December 2025) is 92; the facts 93",
         "the report's 'Pupils in good or better schools' (england, 31 December 2025) is 90; the facts have no figure"]
+
+
+def test_a_sentence_opening_on_a_withheld_figure_keeps_its_marker():
+    from leep_analysis.paper.messages import capital
+
+    # Rutland's report as at 31 May 2015 read "C of Rutland's c graded schools are good or outstanding"
+    assert capital("c of Rutland's c graded schools are good") == "c of Rutland's c graded schools are good"
+    assert capital("children reached a good level") == "Children reached a good level"

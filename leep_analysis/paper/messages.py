@@ -14,6 +14,7 @@ committee pack (``Fact.suppressed``) are never stated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..wording import number, ordinal
@@ -43,7 +44,7 @@ def figure(fact: Fact, value: float | None = None) -> str:
 def said(fact: Fact) -> str:
     """The fact as the start of a sentence ("61% of pupils reached ..."), or its label and figure."""
     text = fact.says.format(value=figure(fact)) if fact.says else f"{fact.label}: {figure(fact)}"
-    return text[0].upper() + text[1:]
+    return capital(text)
 
 
 def _against(fact: Fact, versus: str) -> str:
@@ -212,7 +213,7 @@ def equality_message(facts: Sequence[Fact]) -> str:
     if not gaps:
         return ""
     shown = [_lower(said(f)) + (f", {comparisons(f)}" if comparisons(f) else "") for f in gaps[:2]]
-    return _capital("; ".join(shown)) + "."
+    return capital("; ".join(shown)) + "."
 
 
 def schools_message(facts: Sequence[Fact]) -> str:
@@ -222,8 +223,10 @@ def schools_message(facts: Sequence[Fact]) -> str:
     return " ".join(said(by[k]) + (f" ({by[k].detail})" if by[k].detail else "") + "." for k in keys if k in by)
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def capital(text: str) -> str:
+    """A sentence's first letter as a capital, but never a withheld figure's marker ("c of the schools ..."):
+    a "C" would read as a word or another figure."""
+    return text if re.match(r"c\b", text) else text[:1].upper() + text[1:]
 
 
 def key_messages(facts: Sequence[Fact], place: str, *, at_most: int = 8) -> list[str]:

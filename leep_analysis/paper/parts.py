@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..content import Block, Figure, Heading, Markdown, Paragraph, Points, Table, hidden
 from .facts import Fact, find_table
-from .messages import _and, _lower, comparisons, led, said, standing
+from .messages import _and, _lower, capital, comparisons, led, said, standing
 from .model import paragraphs
 
 #: Achievement groups reported under equality, in the order the report takes them.
@@ -111,17 +111,13 @@ def first_points(blocks: Iterable[Block]) -> list[str]:
 
 def numbered(texts: Iterable[str]) -> list[Block]:
     """A section's sentences as numbered paragraphs (without words of the tool)."""
-    return [Paragraph(_capital(plain(t))) for t in texts if plain(t)]
+    return [Paragraph(capital(plain(t))) for t in texts if plain(t)]
 
 
 def _count_words(n: int) -> str:
     from .messages import _count
 
     return _count(n)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def narrative(text: str) -> list[Block]:
@@ -323,7 +319,7 @@ def risk(facts: Sequence[Fact], budget: Sequence[Block] | None, words: str) -> l
     if falling:
         named = [f"{f.label} ({f.period})" for f in falling[:6]]
         more = f" and {len(falling) - 6} more" if len(falling) > 6 else ""
-        out.append(Paragraph(f"{_capital(_count_words(len(falling)))} result{'s are' if len(falling) != 1 else ' is'} "
+        out.append(Paragraph(f"{capital(_count_words(len(falling)))} result{'s are' if len(falling) != 1 else ' is'} "
                              f"below England and the statistical neighbours and declining over recent years: "
                              f"{_and(named)}{more}."))
     statement = find_table(budget or [], "statement")
