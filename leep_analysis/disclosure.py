@@ -35,6 +35,26 @@ if TYPE_CHECKING:
 
 #: How a committee pack would show any school: one phrase for all, never a label of one (``config/disclosure.yaml``).
 WITHHELD: str = load_config("disclosure")["withheld_school"]
+#: Sources published school by school (Ofsted's judgements): their counts are shown in full (``public``).
+PUBLIC_SOURCES: frozenset[str] = frozenset(load_config("disclosure")["public_sources"])
+
+
+def public(measure: str) -> bool:
+    """Whether a measure's figures are counts of what its source already publishes school by school (its
+    ``source`` in ``config/measures.yaml`` is one of ``public_sources``): Ofsted's grades of the LA's schools are
+    in Ofsted's own file, so withholding their count would hide nothing from a reader and contradict the page."""
+    from . import measures
+
+    try:
+        return measures.get(measure).source in PUBLIC_SOURCES
+    except KeyError:
+        return False
+
+
+def threshold_for(source: str, threshold: int) -> int:
+    """The smallest count a committee pack shows of a source's figures: 1 (every count) for a public source,
+    else the pack's suppression threshold."""
+    return 1 if source in PUBLIC_SOURCES else threshold
 
 
 @dataclass(frozen=True)
@@ -176,7 +196,7 @@ def withhold(
         small = [int(i) for i in out.index[values.gt(0) & values.lt(threshold)]]
         for target in (column, *dependents.get(column, ())):
             cells.update((i, target) for i in small)
-    relations = tuple(relations)
+    relations = tuple(relations) if cells else ()  # nothing withheld: nothing to give away
     avoid = {*avoid, *((int(r), "*") for r in avoid_rows)}
     cells |= complements(out, cells, relations, threshold=threshold, dependents=dependents, avoid=avoid)
     if relations:  # what the sums of several relations pin together: the audit's solve, complements until none
@@ -188,6 +208,70 @@ def withhold(
         elif out[column].dtype.kind != "f":
             out[column] = out[column].astype(object)
         out.iat[position, out.columns.get_loc(column)] = np.nan
+    return Withheld(out, frozenset(cells))
+
+
+def small_share(pct: object, base: object, threshold: int) -> bool:
+    """Whether a share beside its base gives a small count away: ``pct``% of ``base`` schools is a count (or leaves
+    one, ``base`` less it) from 1 to ``threshold - 1``. 10% of 30 is 3 schools; 60% of 5 leaves 2 that were not."""
+    try:
+        pct, base = float(pct), float(base)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    if pct != pct or base != base or base <= 0:
+        return False
+    count = round(pct * base / 100)
+    return any(0 < n < threshold for n in (count, round(base) - count))
+
+
+def withhold_shares(found: Withheld, shares: Mapping[str, str], *, threshold: int, committee: bool = True,
+                    rows: Iterable[int] | None = None, together: bool = False, relations: Iterable[Relation] = (),
+                    totals: Iterable[int] = ()) -> Withheld:
+    """``found`` with each share withheld whose count of schools is small (``small_share``) beside its base.
+
+    ``shares``: share column -> its base column (a count of schools in the same row; a withheld base withholds the
+    share already). ``rows``: the rows whose shares are of whole schools (a weighted comparison's are not counts).
+    ``together``: shares that add up to 100 in a row (improved, same, declined) go together, as any two give the
+    third. ``relations``: sums among the shares' counts (each named by its share column: the tiers' schools good
+    at their next inspection add up to all supported schools'), whose complements are withheld as ``withhold``
+    withholds a count's; ``totals`` their total rows, whose share is withheld first with any part's.
+    """
+    shares = {pct: base for pct, base in shares.items() if pct in found.frame and base in found.frame}
+    if not committee or not shares:
+        return found
+    out, cells = found.frame.copy(), set(found.cells)
+    counts = out.copy()  # each share as the count of schools it stands for, under the share's name
+    for pct, base in shares.items():
+        counts[pct] = (pd.to_numeric(out[pct], errors="coerce") * pd.to_numeric(out[base], errors="coerce")
+                       / 100).round()
+    positions = range(len(out)) if rows is None else list(rows)
+    small: set[tuple[int, str]] = set()
+    for position in positions:
+        found_ = [pct for pct, base in shares.items()
+                  if small_share(out.at[position, pct], out.at[position, base], threshold)]
+        small.update((position, pct) for pct in (shares if together and found_ else found_))
+    relations = tuple(relations)
+    if relations and small:
+        # a total row's share goes first with its parts': each part's schools are at most its base, so a part's
+        # complement of the few its base leaves would still pin it (3 good of 5 beside 5 of 5, their 8 the total's
+        # 25 less 17: each 3 to 5); the total's share leaves every part its base's range
+        for relation in relations:
+            if relation.kind != "down":
+                continue
+            for position in totals:
+                for column in relation.columns:
+                    if any(c == column and p != position for p, c in small) and (position, column) not in cells:
+                        small.add((int(position), column))
+        known = counts.copy()  # a withheld share's count is not there to be a complement
+        for position, column in cells:
+            if column in shares:
+                known.iat[position, known.columns.get_loc(column)] = np.nan
+        small |= complements(known, small, relations, threshold=threshold,
+                             avoid={(int(r), "*") for r in totals})
+    for position, pct in small:
+        out[pct] = out[pct].astype(float)
+        out.iat[position, out.columns.get_loc(pct)] = np.nan
+        cells.add((position, pct))
     return Withheld(out, frozenset(cells))
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import content, measures
+from . import content, disclosure, measures
 from .content import Block, Paragraph, Points, Sentences, Table, Tiles
 
 #: Columns of ``tables/facts.csv``, one row per measure, area and date.
@@ -402,14 +402,16 @@ def withhold(facts_frame: pd.DataFrame, blocks: Mapping[str, Iterable[Block]], *
     """A committee pack's ``tables/facts.csv``: a fact's value, numerator and denominator withheld (``c``) where
     the pack withholds the figure anywhere (``withheld_keys``), where it is a count from 1 to ``threshold - 1``,
     or where it is a rate of such a count or on fewer than ``threshold`` (its numerator or denominator). A small
-    figure of a benchmark (England, the region, the neighbours: public figures of many LAs' schools) is the LA's
-    only where a table withholds it."""
+    figure of a benchmark (England, the region, the neighbours: public figures of many LAs' schools), or of a
+    source that publishes every school's figure (``disclosure.public``: Ofsted's grades), is withheld only where a
+    table withholds it."""
     keys = withheld_keys(blocks)
     frame_ = facts_frame.reset_index(drop=True)
     cells: set[tuple[int, str]] = set()
     for position, r in enumerate(frame_.to_dict("records")):
         small = [v for v in (r["value"] if r["unit"] == "count" else None, r["numerator"], r["denominator"])
-                 if r["area"] == "la" and v is not None and not pd.isna(v) and 0 < abs(v) < threshold]
+                 if r["area"] == "la" and v is not None and not pd.isna(v) and 0 < abs(v) < threshold
+                 and not disclosure.public(r["measure"])]
         if small or (r["measure"], r["area"], r["period"]) in keys:
             cells.update((position, c) for c in ("value", "numerator", "denominator"))
     return Table(name="facts", frame=frame_, shown=False, suppressed=frozenset(cells),

@@ -185,12 +185,17 @@ def test_tiles_against_the_previous_pack(tmp_path):
 
 
 def test_committee_suppresses_the_previous_small_count(tmp_path):
-    # the previous (internal) pack showed 3 schools in a category; a committee pack shows it as c, and no change
-    then = headlines_then(tmp_path)
-    rows = {r[0]: r[1:] for r in since.tile_rows(then, tiles(category=None), committee=True, threshold=5)}
-    assert rows["Schools in a category of concern"] == ("c", "c", "", "same", "suppressed")
+    # the previous (internal) pack showed 3 schools supported; a committee pack shows it as c, and no change
+    then = TILES_THEN.copy()
+    then.loc[len(then)] = ["support_schools", "Schools supported this period", 3, "count", 0, "", "", ""]
+    then = previous.read(publish(tmp_path, "050-2025-26-autumn", tables={"summary__headlines": then},
+                                 **AUTUMN)).table("summary__headlines")
     rows = {r[0]: r[1:] for r in since.tile_rows(then, tiles(), committee=True, threshold=5)}
-    assert rows["Schools in a category of concern"][:3] == ("c", "7", "")
+    assert rows["Schools supported this period"][:3] == ("c", "16", "")
+    # 3 schools in an Ofsted category are Ofsted's public count (docs/disclosure.md, rule 3): shown, with the change
+    assert rows["Schools in a category of concern"] == ("3", "7", "+4", "worse", "")
+    rows = {r[0]: r[1:] for r in since.tile_rows(then, tiles(category=None), committee=True, threshold=5)}
+    assert rows["Schools in a category of concern"][:3] == ("3", "c", "")
 
 
 def indicators_now() -> pd.DataFrame:

@@ -564,7 +564,9 @@ def work_out(inputs: Inputs, events: school_events.Events | None = None) -> Insp
         supported = set(events.support["lineage"])
     return for_la(national, inputs.get("neighbours"), la_code=params.la_code, since=params.since,
                   comparators=params.comparators, anonymiser=disclosure.anonymiser(inputs),
-                  threshold=params.suppression_threshold, source=source, events=events, supported=supported)
+                  # Ofsted publishes every school's judgements: a committee pack shows their counts in full
+                  threshold=disclosure.threshold_for("ofsted_mi", params.suppression_threshold), source=source,
+                  events=events, supported=supported)
 
 
 def schools(

@@ -75,7 +75,9 @@ def _withheld(result: Inspections, frame: pd.DataFrame, counts: list[str],
               relations_: tuple[relations.Relation, ...] = ()) -> disclosure.Withheld:
     """The LA's own rows withheld as a committee pack withholds (``disclosure.withhold``); its benchmarks' rows
     (England, the region, the neighbours: Ofsted's public figures for many LAs' schools, none the LA's) never.
-    Every relation holds within one area and snapshot, so the LA's rows are protected on their own."""
+    Every relation holds within one area and snapshot, so the LA's rows are protected on their own. While Ofsted's
+    file is a public source (``config/disclosure.yaml``), ``result.threshold`` is 1 and nothing is withheld: each
+    school's judgement is Ofsted's to publish, and a count of them hides nothing (docs/disclosure.md, rule 3)."""
     frame = frame.reset_index(drop=True)
     own = (frame["area_type"].eq("la").to_numpy(dtype=bool) if "area_type" in frame
            else np.ones(len(frame), dtype=bool))

@@ -94,7 +94,7 @@ def _achievement(ach: achievement.Achievement, params: PeriodParams) -> Part:
 
 def _inspections(ins: inspections.Inspections, params: PeriodParams) -> Part:
     measures = evaluation.inspection_measures(ins.known, params.evaluation, withhold_below=(
-        params.suppression_threshold if params.for_committee else None))
+        ins.threshold if params.for_committee and ins.threshold > 1 else None))  # Ofsted's public counts: shown
     lines = [inspections.headline_sentence(ins), inspections.pupils_sentence(ins),
              inspections.words.with_rule_sentence(ins), inspections.concern_sentence(ins),
              inspections.words.rise_sentence(ins)]

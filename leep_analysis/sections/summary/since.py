@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from ... import published
+from ... import disclosure, published
 from ...config import load_config
 from ...content import Tile
 from ...previous import PreviousPack, period_before
@@ -230,7 +230,8 @@ def tile_rows(previous: published.PublishedTable | None, tiles: list[Tile], *, c
             continue
         was_row, was_withheld = found
         was_value = None if pd.isna(was_row["value"]) else float(was_row["value"])
-        if committee and tile.key in counts and was_value is not None and 0 < was_value < threshold:
+        if committee and tile.key in counts and not disclosure.public(tile.key) and was_value is not None \
+                and 0 < was_value < threshold:
             was_withheld = True
         was_tile = Tile(key=tile.key, label=str(was_row["label"]), value=was_value, unit=str(was_row["unit"]),
                         decimals=int(was_row["decimals"]) if not pd.isna(was_row["decimals"]) else 0,

@@ -283,6 +283,20 @@ def inspection_summary(result: Analysis) -> pd.DataFrame:
     return out.astype({"group": "string", "n_schools": "int64"})
 
 
+def supported_counts(result: Analysis) -> dict[str, int]:
+    """The supported schools behind ``inspection_summary``'s supported row, as whole counts: ``improved``, ``same``,
+    ``declined`` (of ``n_schools``), ``below`` (below good when support began), ``good`` (of those, good or better
+    at the next inspection) and ``reached`` (of those, the schools behind the median months to good). A committee
+    pack withholds a share or a median that stands for fewer schools than its threshold."""
+    judged = result.outcomes[result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)]
+    judged = judged[judged["lineage"].isin(result.pairs["lineage"])]
+    before, after = judged["grade_before"].astype("float64"), judged["grade_after"].astype("float64")
+    low = before.ge(3)
+    return {"n_schools": int(judged["lineage"].nunique()), "improved": int((after < before).sum()),
+            "same": int((after == before).sum()), "declined": int((after > before).sum()), "below": int(low.sum()),
+            "good": int((low & after.le(2)).sum()), "reached": int(judged["months_to_good"].notna().sum())}
+
+
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     """The median, each value counting by its weight (the ordinary median when the weights are equal)."""
     if len(values) == 0:

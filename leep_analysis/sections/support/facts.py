@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ... import facts
-from .analysis import ALL, Analysis, following, inspection_summary
+from .analysis import ALL, Analysis, following, inspection_summary, supported_counts
 
 
 def _reach(result: Analysis, key: str) -> pd.Series:
@@ -43,13 +43,13 @@ def table(result: Analysis) -> pd.DataFrame:
     shares = inspection_summary(result).set_index("group")
     supported, similar = shares.loc["supported"], shares.loc["comparison"]
     add("support_compared", supported["n_schools"])
-    below = result.outcomes[judged & result.outcomes["lineage"].isin(result.pairs["lineage"])
-                            & result.outcomes["grade_before"].ge(3).fillna(False)]
-    good = int(below["grade_after"].le(2).fillna(False).sum())
-    add("support_good_next", supported["pct_good"], numerator=good, denominator=len(below))
+    counts = supported_counts(result)
+    add("support_good_next", supported["pct_good"], numerator=counts["good"], denominator=counts["below"])
     add("support_good_next_similar", similar["pct_good"])
-    for share, measure in (("pct_declined", "support_declined_next"), ("pct_improved", "support_improved_next")):
-        add(measure, supported[share], denominator=supported["n_schools"])
+    for share, measure, key in (("pct_declined", "support_declined_next", "declined"),
+                                ("pct_improved", "support_improved_next", "improved")):
+        # a share's schools as its numerator: a committee pack's facts withhold one of a few schools
+        add(measure, supported[share], numerator=counts[key], denominator=supported["n_schools"])
         add(f"{measure}_similar", similar[share])
     follow = following(result)
     if data.present is not None:

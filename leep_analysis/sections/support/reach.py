@@ -82,6 +82,25 @@ def _table(rows: list[tuple]) -> pd.DataFrame:
                                              "n_episodes": "int64", "pct_of_schools": "float64"})
 
 
+def small_groups(sizes: pd.Series, threshold: int) -> list[str]:
+    """The groups (phases) a committee pack shows as one, "other": each of fewer of the LA's schools than the
+    threshold, and then the next smallest until together they hold at least that many (or only the largest is
+    left). The LA's schools of a phase are public (Ofsted's file, GIAS): a "c" of a phase of 3 schools would be
+    1 to 3, fewer values than a "c" stands for."""
+    order = sizes.drop(labels=["other"], errors="ignore").sort_values(kind="stable")
+    merged = [str(g) for g, n in order.items() if n < threshold]
+    if not merged:
+        return []
+    held = int(order[merged].sum()) + int(sizes.get("other", 0))
+    for group, n in order.items():
+        if held >= threshold or len(merged) >= len(order) - 1:
+            break
+        if str(group) not in merged:
+            merged.append(str(group))
+            held += int(n)
+    return merged
+
+
 def _breakdowns(data: SupportData, episodes: pd.DataFrame, total: int | None) -> list[tuple]:
     """(group_by, group, schools, episodes, denominator) rows by tier, type, phase, governance, funding, provider."""
     rows: list[tuple] = []
@@ -94,6 +113,14 @@ def _breakdowns(data: SupportData, episodes: pd.DataFrame, total: int | None) ->
     if data.schools is not None:
         denominators = {c: data.schools[c].astype("string").fillna("unknown").value_counts()
                         for c in ("phase", "governance")}
+        if data.committee:  # a phase of few schools, all public (Ofsted, GIAS), would bound its "c": merged
+            sizes = denominators["phase"]
+            merged = small_groups(sizes, data.threshold)
+            if merged:
+                period["phase"] = period["phase"].replace(dict.fromkeys(merged, "other"))
+                other = int(sizes.reindex(merged).fillna(0).sum()) + int(sizes.get("other", 0))
+                denominators["phase"] = pd.concat([sizes.drop(labels=[*merged, "other"], errors="ignore"),
+                                                   pd.Series({"other": other})])
     for group_by in ("tier", "support_type", "phase", "governance", "funding_source", "provider"):
         if group_by == "tier":
             groups = vocabulary("tiers")

@@ -133,8 +133,16 @@ def headlines(result: Analysis) -> list[Tile]:
     tiles.append(Tile(key="support_good_next", label="Good or better at the next inspection after support",
                       value=value, unit="percent", decimals=0, detail=detail, polarity="High", period=when))
     if data.present is not None:
-        tiles.append(count("support_not_followed", "Supported schools that could not be followed",
-                           "URN closed with no successor link"))
+        # withheld in the table as a complement: withheld here too
+        from .views import following_withheld
+
+        follow = following_withheld(result)
+        tile = count("support_not_followed", "Supported schools that could not be followed",
+                     "URN closed with no successor link")
+        if any(follow.frame["status"].iloc[i] == "not_followed" for i, _ in follow.cells) and not tile.suppressed:
+            tile = Tile(key=tile.key, label=tile.label, value=None, unit="count", suppressed=True, detail=tile.detail,
+                        period=tile.period)
+        tiles.append(tile)
     return tiles
 
 
@@ -148,21 +156,34 @@ def messages(result: Analysis) -> list[Said]:
     outcome = outcomes_sentence(result)
     if outcome:
         points.append(outcome)
+    # the table's withheld cells: a sentence hides what the table hides
+    from .views import impact_withheld
+
+    impact = impact_withheld(result)
+
+    def n(position: int, column: str) -> str:  # a complement is "c"; a small count "fewer than N", as elsewhere
+        value = int(result.impact[column].iloc[position])
+        withheld = (position, column) in impact.cells and value >= data.threshold
+        return SUPPRESSED if withheld else _said(data, value)
+
     for measure in impact_measures():
-        row = result.impact[(result.impact["measure"] == measure) & (result.impact["group"] == ALL)].iloc[0]
+        position = int(impact.frame.index[(impact.frame["measure"] == measure) & (impact.frame["group"] == ALL)][0])
+        row = impact.frame.loc[position]
         name = measure_label(measure)
+        counted = f"{n(position, 'n_supported')} supported and {n(position, 'n_comparison')} comparison schools"
         if row["verdict"] == config()["verdicts"]["too_few"]:
-            points.append(Said(f"{name}: too few schools to judge ({_said(data, int(row['n_supported']))} supported "
-                               f"and {_said(data, int(row['n_comparison']))} comparison schools)."))
+            points.append(Said(f"{name}: too few schools to judge ({counted})."))
+            continue
+        if pd.isna(row["effect"]):  # withheld: the supported schools' share it is a difference of stands for a few
+            points.append(Said(f"{name}: the difference is withheld (c), as the supported schools' share stands for "
+                               f"fewer than {data.threshold} schools ({counted})."))
             continue
         unit = measure_unit(measure)
         finding = f"supported schools {row['verdict']}" if row["verdict"] != config()["verdicts"]["unclear"] \
             else "no clear difference between supported and similar schools"
         points.append(Said(
             f"{name}: {finding} ({_signed(row['effect'], unit)} {unit}, 95% interval "
-            f"{_signed(row['ci_low'], unit)} to {_signed(row['ci_high'], unit)}; "
-            f"{_said(data, int(row['n_supported']))} supported and {_said(data, int(row['n_comparison']))} "
-            "comparison schools)."))
+            f"{_signed(row['ci_low'], unit)} to {_signed(row['ci_high'], unit)}; {counted})."))
     return points
 
 
@@ -173,6 +194,20 @@ def outcomes_sentence(result: Analysis) -> Said:
     compared = _fact(result, "support_compared")
     if compared is None or not compared.count or (data.committee and compared.count < data.threshold):
         return Said("")
+    # the table's withheld shares: the sentence hides what it hides
+    from .views import inspection_withheld
+
+    table = inspection_withheld(result)
+    supported = [i for i, g in enumerate(table.frame["group"]) if g == "supported"]
+    if any((i, c) in table.cells for i in supported for c in ("pct_improved", "pct_declined")):
+        # withheld together (any two give the third): said once, with the similar schools' shares alone
+        similar = [_share(f) + f" {w}" for m, w in (("support_improved_next", "improved"),
+                                                    ("support_declined_next", "declined"))
+                   if (f := _fact(result, f"{m}_similar")) is not None and f.value is not None]
+        return (Said("Of the ") + _n(data, compared) + " supported schools inspected since their support began that "
+                "have similar schools to compare, how many improved or declined is withheld (c), as one of those "
+                f"shares stands for fewer than {data.threshold} schools"
+                + (Said(" (similar schools: ") + joined(similar, ", ") + ")" if similar else Said("")) + ".")
     parts = []
     worse, better = [], []
     for measure, words_, polarity in (("support_improved_next", "improved", "High"),
@@ -221,12 +256,20 @@ def notes(result: Analysis) -> list[str]:
         said.append(f"{_said(data, int(unmatched.sum()))} supported schools inspected since support started had "
                     "no unsupported school of the same phase with the same grade on the same date, so they are not "
                     "in the inspection comparison.")
-    follow = following(result)
     if data.present is not None:
-        counts = dict(zip(follow["status"], follow["n_schools"], strict=True))
-        said.append(f"Following schools across URN changes: {_said(data, counts['same_urn'])} found under the "
-                    f"same URN, {_said(data, counts['new_urn'])} under a new URN through GIAS links, "
-                    f"{_said(data, counts['not_followed'])} could not be followed.")
+        # the table's withheld cells: the sentence hides what it hides
+        from .views import following_withheld
+
+        follow = following_withheld(result)
+        raw = dict(zip(following(result)["status"], following(result)["n_schools"], strict=True))
+
+        def n(status: str) -> str:  # a complement is "c"; a small count "fewer than N", as elsewhere
+            position = list(follow.frame["status"]).index(status)
+            complement = (position, "n_schools") in follow.cells and raw[status] >= data.threshold
+            return SUPPRESSED if complement else _said(data, int(raw[status]))
+
+        said.append(f"Following schools across URN changes: {n('same_urn')} found under the same URN, "
+                    f"{n('new_urn')} under a new URN through GIAS links, {n('not_followed')} could not be followed.")
     return said
 
 
