@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 WITHHELD: str = load_config("disclosure")["withheld_school"]
 #: Sources published school by school (Ofsted's judgements): their counts are shown in full (``public``).
 PUBLIC_SOURCES: frozenset[str] = frozenset(load_config("disclosure")["public_sources"])
+#: Measures of an LA register that count Ofsted's published judgements (schools in an Ofsted category): public too.
+PUBLIC_MEASURES: frozenset[str] = frozenset(load_config("disclosure").get("public_measures") or ())
 
 
 def public(measure: str) -> bool:
@@ -45,6 +47,8 @@ def public(measure: str) -> bool:
     in Ofsted's own file, so withholding their count would hide nothing from a reader and contradict the page."""
     from . import measures
 
+    if measure in PUBLIC_MEASURES:  # a register's count of Ofsted's published judgements
+        return True
     try:
         return measures.get(measure).source in PUBLIC_SOURCES
     except KeyError:

@@ -203,6 +203,11 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         if appendix is not None:  # the exempt appendix stays private to its owner (mkdtemp's 0700)
             publish(appendix, out_dir / exempt.folder_name(pack_folder(params)))
         publish(build, final)
+        stale = out_dir / exempt.folder_name(pack_folder(params))
+        if appendix is None and stale.is_dir() and not stale.is_symlink():
+            # an earlier build's exempt appendix belongs to the pack just replaced: left beside this one, a clerk
+            # could send a confidential paper that no longer matches the public one
+            shutil.rmtree(stale, ignore_errors=True)
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             kernels.kill()  # this process's kernel (a run of one notebook at a time) must not write on

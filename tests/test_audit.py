@@ -66,8 +66,9 @@ def test_now_less_entered_and_left_is_not_left_standing():
 
 
 def test_a_category_count_withheld_as_a_complement_is_withheld_in_the_facts():
-    # 9 in special measures at the last report, 3 left, none entered: the 3 is small, and now (6) goes with it, in
-    # the table and in tables/facts.csv (whose concerns_ofsted_category is the Ofsted row's count now)
+    # the LA's at-risk list: 9 at the last report, 3 left, none entered: the 3 is small, and now (6) goes with it, in
+    # the table and in tables/facts.csv (whose concerns_at_risk is the at-risk row's count now). Ofsted's categories,
+    # the same figures, are Ofsted's published judgements (docs/disclosure.md, rule 3): shown whole
     from leep_analysis.sections.concerns.views import categories
 
     class Result:
@@ -75,15 +76,15 @@ def test_a_category_count_withheld_as_a_complement_is_withheld_in_the_facts():
         since, as_at = dt.date(2025, 12, 31), dt.date(2026, 3, 31)
         counts = pd.DataFrame({"category": ["special_measures", "serious_weaknesses", "requires_significant_improvement",
                                             "notice_to_improve", "ofsted", "at_risk"],
-                               "n_now": [6, 0, 0, 0, 6, 12], "n_previous": [9, 0, 0, 0, 9, 12],
-                               "entered_since": [0] * 6, "exited_since": [3, 0, 0, 0, 3, 0]})
+                               "n_now": [6, 0, 0, 0, 6, 6], "n_previous": [9, 0, 0, 0, 9, 9],
+                               "entered_since": [0] * 6, "exited_since": [3, 0, 0, 0, 3, 3]})
 
     table = categories(Result())
-    assert {(0, "exited_since"), (0, "n_now"), (4, "exited_since"), (4, "n_now")} <= table.suppressed
+    assert table.suppressed == {(5, "exited_since"), (5, "n_now")}
     rows = facts.frame([facts.row("concerns_ofsted_category", 6, period="2026-03-31"),
-                        facts.row("concerns_at_risk", 12, period="2026-03-31")])
+                        facts.row("concerns_at_risk", 6, period="2026-03-31")])
     assert facts.withhold(rows, {"concerns": [table]}, threshold=5).suppressed == {
-        (0, "value"), (0, "numerator"), (0, "denominator")}
+        (1, "value"), (1, "numerator"), (1, "denominator")}
 
 
 def test_graded_less_three_grades_is_not_left_standing():
@@ -406,7 +407,7 @@ def test_the_sample_committee_pack_passes_its_audit(spring_pack):
     record = _audited(spring_pack)
     assert record["passed"] and record["problems"] == []
     # the LA's registers' tables (support, spending, concerns): 615 cells before Ofsted's counts were public
-    assert record["suppressed_cells_audited"] > 50 and record["equations"] > 20
+    assert record["suppressed_cells_audited"] > 50 and record["equations"] > 15
     assert record["narrowest_interval"]["high"] - record["narrowest_interval"]["low"] >= 3
 
 

@@ -98,6 +98,22 @@ def test_the_exempt_appendix_is_beside_the_pack_marked_and_never_in_it(spring_pa
 
 
 @pytest.mark.pack
+def test_a_pack_rebuilt_without_its_exempt_appendix_leaves_none_of_the_earlier_one(spring_pack, tmp_path):
+    """Before, the earlier build's appendix stayed beside the new pack, a confidential paper matching no public one."""
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(spring_pack.parent / exempt.folder_name(spring_pack.name),
+                    out / exempt.folder_name(spring_pack.name))
+    text = SPRING.read_text(encoding="utf-8").replace("exempt_appendix: true", "exempt_appendix: false")
+    params = tmp_path / "params" / SPRING.name
+    params.parent.mkdir()
+    params.write_text(text, encoding="utf-8")
+    pack = run_pack(params, out, progress=False).parent
+    assert sorted(p.name for p in out.iterdir()) == [pack.name]
+
+
+@pytest.mark.pack
 def test_the_exempt_appendix_is_its_owners_only_and_lists_every_school_itself(spring_pack):
     """Issue 28: the appendix's files were 0644 inside its 0700 folder, and its early-warning table said "The 65
     schools ... are in the spreadsheet of tables published with this report": false (a committee pack's

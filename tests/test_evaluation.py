@@ -207,11 +207,15 @@ def test_category_progress_keeps_ofsted_categories_and_the_las_list_apart():
     assert {c[0] for c in said.cites} == {"concerns_ofsted_category", "concerns_not_effective",
                                           "concerns_long_in_category", "concerns_at_risk",
                                           "concerns_at_risk_insufficient"}
-    assert words.category_progress(known, 5) == (
-        "Of 7 schools in an Ofsted category (the LA's concerns log), fewer than 5 were judged not taking effective "
-        "action at their latest Ofsted monitoring visit since the last report's date and fewer than 5 had been in "
+    # a committee pack: Ofsted's published judgements (its categories, its monitoring, how long since its report)
+    # are counted whole (docs/disclosure.md, rule 3); the LA's own small counts are "fewer than 5"
+    small = concerns_facts(concerns_ofsted_category=7, concerns_not_effective=2, concerns_long_in_category=3,
+                           concerns_at_risk=14, concerns_at_risk_insufficient=2)
+    assert words.category_progress(small, 5) == (
+        "Of 7 schools in an Ofsted category (the LA's concerns log), 2 were judged not taking effective "
+        "action at their latest Ofsted monitoring visit since the last report's date and 3 had been in "
         "their category for 18 months or more. Separately, the LA judges 14 schools at risk (its own list, not an "
-        "Ofsted category), 6 of them making insufficient progress at the LA's latest review.")
+        "Ofsted category), fewer than 5 of them making insufficient progress at the LA's latest review.")
 
 
 def test_category_progress_without_schools():

@@ -395,7 +395,9 @@ def assert_support_counts_each_their_own_measure(folder: Path) -> None:
     table = csv(folder, "facts").set_index("measure")
     counts = ["support_schools", "support_schools_year", "support_schools_to_date", "support_inspected_after",
               "support_compared", "support_episodes"]
-    assert len({table.at[c, "label"] for c in counts}) == len(counts)
+    # a committee pack leaves out the schools inspected since where they differ from those compared by a few
+    counts = [c for c in counts if c in table.index]
+    assert len({table.at[c, "label"] for c in counts}) == len(counts) >= 5
     impact = csv(folder, "support__impact")
     good = impact[(impact["measure"] == "inspection_good") & (impact["group"] == "all")].iloc[0]
     if good["n_supported"] != "c" and table.at["support_good_next", "denominator"] != "c":  # c: a share of few

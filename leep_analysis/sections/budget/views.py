@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ... import charts, content, disclosure, relations
+from ... import charts, content, disclosure
 from ...content import Figure, Table
 from ...sources.budget import year_bounds
 from ...sources.support_register import config as support_config
@@ -132,25 +132,22 @@ def tiers(result: BudgetResult) -> Table:
     """The cost of support per school, per episode and per tier (``budget__by_tier.csv``)."""
     acc = result.accounts
     start = year_bounds(min(years(acc), default=acc.year))[0]
-    # each supported school inspected since is in one tier (its most intensive): the tiers' add up to all of them
-    inspected = (relations.down("tier", config()["all_tiers"], ["inspected_after"], list(support_config()["tiers"])),)
-    totals = [i for i, t in enumerate(result.tiers["tier"]) if t == config()["all_tiers"]]
-    table = disclosure.withhold(result.tiers, ["schools", "episodes", "inspected_after"], threshold=acc.threshold,
-                                dependents={"schools": ["per_school"], "episodes": ["per_episode"],
-                                            "inspected_after": ["pct_improved", "pct_good_after"]},
-                                committee=acc.committee, relations=inspected, avoid_rows=totals)
-    # a share of the schools inspected stands for schools: 20% of 5 is one school (withheld as a count would be)
-    tiers = list(support_config()["tiers"])
-    table = disclosure.withhold_shares(table, {"pct_improved": "inspected_after", "pct_good_after": "inspected_after"},
-                                       threshold=acc.threshold, committee=acc.committee, totals=totals,
-                                       relations=(relations.down("tier", config()["all_tiers"],
-                                                                 ["pct_improved", "pct_good_after"], tiers),))
-    return Table(name="by_tier", frame=table.frame, suppressed=table.cells, columns=columns(acc), relations=inspected,
+    frame = result.tiers
+    if acc.committee:
+        # the next-inspection outcomes by tier are the support section's (its table and its impact estimates):
+        # beside them here, the schools inspected per tier would bound the impact table's withheld tiers (5
+        # collaborative schools inspected since, beside "30 = c + 21 + c" compared, leave 4 or 5 each)
+        frame = frame.drop(columns=["inspected_after", "pct_improved", "pct_good_after"], errors="ignore")
+    table = disclosure.withhold(frame, ["schools", "episodes"], threshold=acc.threshold,
+                                dependents={"schools": ["per_school"], "episodes": ["per_episode"]},
+                                committee=acc.committee)
+    return Table(name="by_tier", frame=table.frame, suppressed=table.cells, columns=columns(acc),
                  caption=f"Cost of support by tier, both funds, {long_date(start)} to {long_date(acc.as_at)}",
                  notes="Spending linked to a school (payments less refunds), matched to the support episode it paid "
-                       "for; where the pack has the support section, beside it the supported schools' next inspection "
-                       "(see that section for the comparison with similar schools). Counts of schools below the "
-                       "suppression threshold are shown as c in committee packs.")
+                       "for" + ("; the supported schools' next inspections are in the support section. Counts of "
+                                "schools below the suppression threshold are shown as c." if acc.committee else
+                                "; where the pack has the support section, beside it the supported schools' next "
+                                "inspection (see that section for the comparison with similar schools)."))
 
 
 def monthly(result: BudgetResult) -> Table:

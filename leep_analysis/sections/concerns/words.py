@@ -19,24 +19,28 @@ def _count(result: Concerns, n: int) -> str:
 
 
 def _said(result: Concerns, measure: str) -> Said:
-    """A count fact as a sentence gives it, citing it ('fewer than N', citing nothing, where withheld)."""
+    """A count fact as a sentence gives it, citing it ('fewer than N', citing nothing, where withheld; a count of
+    Ofsted's published judgements, ``disclosure.public``, whole)."""
     fact = result.known.find(measure)
     n = 0 if fact is None else fact.count
-    text = _count(result, n)
+    text = f"{n:,}" if disclosure.public(measure) else _count(result, n)
     return cite(text, (fact, 0)) if fact is not None and text == f"{n:,}" else Said(text)
 
 
 def _as_table(result: Concerns):  # noqa: ANN202
     """A category's count as the categories table shows it: its figure, "fewer than N", or "c" where the table
     withholds it so that another cannot be worked out (a sentence never gives what the table hides)."""
-    from .views import categories_withheld
+    from .views import categories_withheld, public_categories
 
     withheld = categories_withheld(result)
     rows = {c: i for i, c in enumerate(withheld.frame["category"])}
+    public = public_categories()
 
     def shown(category: str, column: str = "n_now") -> str:
         position = rows[category]
         n = int(result.counts.set_index("category").at[category, column])
+        if category in public:  # Ofsted's categories: every school's is published
+            return f"{n:,}"
         if (position, column) in withheld.cells and not (0 < n < result.threshold):
             return "c"
         return _count(result, n)
@@ -52,7 +56,8 @@ def _said_as_table(result: Concerns, measure: str, text: str) -> Said:
 def _were(result: Concerns, measure: str) -> str:
     """'was' after a count of exactly one (as shown), else 'were'."""
     fact = result.known.find(measure)
-    return "was" if fact is not None and fact.count == 1 and not result.committee else "were"
+    shown = not result.committee or disclosure.public(measure)
+    return "was" if fact is not None and fact.count == 1 and shown else "were"
 
 
 def messages(result: Concerns) -> list[Said]:

@@ -104,7 +104,8 @@ def category_progress(known: Any, threshold: int | None = None) -> Said:
     def n(measure: str) -> Said:
         fact = known.find(measure)
         k = 0 if fact is None else fact.count
-        text = disclosure.count_text(k, threshold=threshold or 0, committee=threshold is not None)
+        text = disclosure.count_text(k, threshold=threshold or 0, committee=threshold is not None
+                                     and not disclosure.public(measure))
         return cite(text, (fact, 0)) if fact is not None and text == f"{k:,}" else Said(text)
 
     category, at_risk = known.find("concerns_ofsted_category"), known.find("concerns_at_risk")

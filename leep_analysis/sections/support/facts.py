@@ -39,9 +39,12 @@ def table(result: Analysis) -> pd.DataFrame:
     add("support_episodes_started", started["n_episodes"])
     add("support_schools_to_date", len(data.spells))
     judged = result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)
-    add("support_inspected_after", int(judged.sum()))
     shares = inspection_summary(result).set_index("group")
     supported, similar = shares.loc["supported"], shares.loc["comparison"]
+    # those inspected less those compared are the few with no similar school: a committee pack gives the two only
+    # where the difference is no small count (32 and 30 gave 2)
+    if not (data.committee and 0 < int(judged.sum()) - int(supported["n_schools"]) < data.threshold):
+        add("support_inspected_after", int(judged.sum()))
     add("support_compared", supported["n_schools"])
     counts = supported_counts(result)
     add("support_good_next", supported["pct_good"], numerator=counts["good"], denominator=counts["below"])

@@ -152,8 +152,11 @@ def impact_withheld(result: Analysis) -> disclosure.Withheld:
     """The impact table as a committee pack shows it: small counts withheld with their estimates, and a complement
     in each measure's tiers, which add up to all supported schools (``IMPACT_RELATIONS``)."""
     data = result.data
+    # the verdict goes with the counts: "too few schools to judge" or a judgement says whether a withheld count is
+    # under the smallest group judged (5 = c + 5 + 0 would give both)
     found = disclosure.withhold(result.impact, ["n_supported", "n_comparison"], threshold=data.threshold,
-                                dependents={c: ["effect", "ci_low", "ci_high"] for c in ("n_supported", "n_comparison")},
+                                dependents={c: ["effect", "ci_low", "ci_high", "verdict"]
+                                            for c in ("n_supported", "n_comparison")},
                                 committee=data.committee, relations=IMPACT_RELATIONS,
                                 avoid_rows=[i for i, g in enumerate(result.impact["group"]) if g == ALL])
     if not data.committee:
@@ -299,13 +302,15 @@ def following_withheld(result: Analysis) -> disclosure.Withheld:
     """How supported schools were followed, with their total (every school supported to date, a fact of the pack):
     a small count withheld with a complement, so that the total less the others never gives it."""
     frame = analysis.following(result)
-    if frame["n_schools"].isna().any():  # not known without a list of open schools
-        return disclosure.Withheld(frame, frozenset())
-    frame = pd.concat([frame, pd.DataFrame({"status": ["all"], "n_schools": [int(frame["n_schools"].sum())]})],
-                      ignore_index=True).astype({"status": "string", "n_schools": "Int64"})
+    known = not frame["n_schools"].isna().any()  # not known without a list of open schools
+    if known:
+        frame = pd.concat([frame, pd.DataFrame({"status": ["all"], "n_schools": [int(frame["n_schools"].sum())]})],
+                          ignore_index=True).astype({"status": "string", "n_schools": "Int64"})
     # the rows that are facts of the pack (``facts.withhold`` withholds a fact wherever a table withholds its cell)
     frame["measure"] = frame["status"].map(FOLLOWING_FACTS).astype("string")
     frame["as_at"] = pd.Timestamp(result.data.as_at)
+    if not known:
+        return disclosure.Withheld(frame, frozenset())
     return disclosure.withhold(frame, ["n_schools"], threshold=result.data.threshold, committee=result.data.committee,
                                relations=FOLLOWING_RELATIONS, avoid_rows=[len(frame) - 1])
 

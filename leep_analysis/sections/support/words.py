@@ -171,8 +171,13 @@ def messages(result: Analysis) -> list[Said]:
         row = impact.frame.loc[position]
         name = measure_label(measure)
         counted = f"{n(position, 'n_supported')} supported and {n(position, 'n_comparison')} comparison schools"
-        if row["verdict"] == config()["verdicts"]["too_few"]:
+        small = any(0 < int(result.impact[c].iloc[position]) < data.threshold for c in ("n_supported", "n_comparison"))
+        if result.impact["verdict"].iloc[position] == config()["verdicts"]["too_few"] and (small or not pd.isna(
+                row["verdict"])):  # "fewer than 5" says as much
             points.append(Said(f"{name}: too few schools to judge ({counted})."))
+            continue
+        if pd.isna(row["verdict"]):  # withheld with a count the table withholds so that another is not given
+            points.append(Said(f"{name}: withheld (c), with the schools behind it ({counted})."))
             continue
         if pd.isna(row["effect"]):  # withheld: the supported schools' share it is a difference of stands for a few
             points.append(Said(f"{name}: the difference is withheld (c), as the supported schools' share stands for "
