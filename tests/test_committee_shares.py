@@ -106,6 +106,8 @@ def test_a_committee_packs_support_tables_leave_no_count_to_their_totals(spring_
     impact = read(spring_pack, "support__impact")
     # a verdict says whether a group's schools are under the smallest group judged: it goes with a withheld count
     assert ((impact["n_supported"] == SUPPRESSED) <= (impact["verdict"] == SUPPRESSED)).all()
+    # and the comparison schools: each supported school has at most 10, so 42 of them gave at least 5 supported
+    assert ((impact["n_supported"] == SUPPRESSED) <= (impact["n_comparison"] == SUPPRESSED)).all()
     for measure, rows in impact.groupby("measure"):
         withheld = (rows["n_supported"] == SUPPRESSED).sum()
         assert withheld != 1, measure  # the tiers add up to "all": one withheld is the total less the rest

@@ -153,10 +153,12 @@ def impact_withheld(result: Analysis) -> disclosure.Withheld:
     in each measure's tiers, which add up to all supported schools (``IMPACT_RELATIONS``)."""
     data = result.data
     # the verdict goes with the counts: "too few schools to judge" or a judgement says whether a withheld count is
-    # under the smallest group judged (5 = c + 5 + 0 would give both)
+    # under the smallest group judged (5 = c + 5 + 0 would give both); and the comparison schools go with the
+    # supported ones, each of which has at most ``comparisons`` of them (42 comparison schools are at least 5
+    # supported)
+    estimate = ["effect", "ci_low", "ci_high", "verdict"]
     found = disclosure.withhold(result.impact, ["n_supported", "n_comparison"], threshold=data.threshold,
-                                dependents={c: ["effect", "ci_low", "ci_high", "verdict"]
-                                            for c in ("n_supported", "n_comparison")},
+                                dependents={"n_supported": [*estimate, "n_comparison"], "n_comparison": estimate},
                                 committee=data.committee, relations=IMPACT_RELATIONS,
                                 avoid_rows=[i for i, g in enumerate(result.impact["group"]) if g == ALL])
     if not data.committee:
