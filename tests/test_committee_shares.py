@@ -11,6 +11,7 @@ withheld the LA's own headline, "c of Sampleshire's c schools", beside a table g
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from pathlib import Path
@@ -116,6 +117,11 @@ def test_a_committee_packs_support_tables_leave_no_count_to_their_totals(spring_
             shown = sum(int(v) for v in rows.loc[rows["group"] != "all", "n_supported"] if v != SUPPRESSED)
             room = int(rows.loc[rows["group"] == "all", "n_supported"].iloc[0]) - shown - withheld
             assert room >= 5 - 2, measure  # what the withheld cells hold between them leaves each several values
+    # the impact chart marks a withheld row as the table does (it printed "nan" where the verdict went)
+    page = (spring_pack / "support.html").read_text(encoding="utf-8")
+    drawn = [base64.b64decode(u).decode("utf-8") for u in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)",
+                                                                       page)]
+    assert drawn and not [svg for svg in drawn if re.search(r"\bnan\b", re.sub(r"<[^>]+>", " ", svg))]
     following = read(spring_pack, "support__following").set_index("status")
     assert "all" in following.index and (following["n_schools"] == SUPPRESSED).sum() != 1
     facts = read(spring_pack, "facts").set_index("measure")
