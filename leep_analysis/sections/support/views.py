@@ -207,7 +207,9 @@ def impact_figure(result: Analysis) -> Figure:
         "unit": [measure_unit(m) for m in frame["measure"]],
         "row": [groups.label_of(g) for g in frame["group"]],
         "effect": frame["effect"].astype(float), "ci_low": frame["ci_low"].astype(float),
-        "ci_high": frame["ci_high"].astype(float), "note": frame["verdict"].astype(object).where(frame["verdict"].notna(), f"withheld ({SUPPRESSED})").astype(str)})
+        "ci_high": frame["ci_high"].astype(float),
+        # a verdict withheld with its counts is marked as the table marks it
+        "note": frame["verdict"].astype(object).where(frame["verdict"].notna(), f"withheld ({SUPPRESSED})").astype(str)})
     described = []
     for panel, part in drawn.groupby("panel", sort=False):
         given = part.dropna(subset=["effect"])
