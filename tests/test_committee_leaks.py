@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import re
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +24,7 @@ from leep_analysis.params import load_params
 from leep_analysis.runner import run_pack
 from leep_analysis.sample import copy_sample
 from tests.conftest import real_committee_params, write_params
+from tests.test_cli import leep
 from tests.test_committee import pack_texts
 
 SPRING = PROJECT_DIR / "params" / "2025-26-spring.yaml"
@@ -167,14 +166,19 @@ def _params_naming_a_school(tmp_path: Path, free_text: str) -> tuple[Path, dict[
     return params, said
 
 
-def test_params_free_text_naming_a_school_is_refused_in_one_line(tmp_path):
-    params, said = _params_naming_a_school(tmp_path, "refuse")
-    result = subprocess.run([sys.executable, "-m", "leep_analysis", "run", str(params), "--out", str(tmp_path / "out"),
-                             "--no-progress"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
+def _refused(params: Path, out: Path) -> str:
+    """``leep run`` refusing a committee pack: exit 2, one line, no traceback; the line."""
+    result = leep("run", str(params), "--out", str(out), "--no-progress")
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
-    assert result.stderr.startswith(f"leep: error: {params}, key 'committee.title': holds an establishment's name "
-                                    f"('{said['name']}'), which a committee pack (a public paper) may not show")
+    return result.stderr
+
+
+def test_params_free_text_naming_a_school_is_refused_in_one_line(tmp_path):
+    params, said = _params_naming_a_school(tmp_path, "refuse")
+    assert _refused(params, tmp_path / "out").startswith(
+        f"leep: error: {params}, key 'committee.title': holds an establishment's name ('{said['name']}'), which a "
+        "committee pack (a public paper) may not show")
     from leep_analysis import checks
 
     problems = [str(p) for p in checks.free_text_identifies(Inputs(load_params(params)[0], params_file=params))]
@@ -231,12 +235,9 @@ def _narrative_naming_a_school(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 def test_a_narrative_naming_a_school_is_refused_in_one_line(tmp_path):
     folder, said = _narrative_naming_a_school(tmp_path)
     params = _committee_params(tmp_path, folder)
-    result = subprocess.run([sys.executable, "-m", "leep_analysis", "run", str(params), "--out", str(tmp_path / "out"),
-                             "--no-progress"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
-    assert result.stderr.startswith(f"leep: error: {folder / 'narrative.md'}, row {said['line']}: holds an establishment's name "
-                                    f"('{said['name']}'), which a committee pack (a public paper) may not show")
+    assert _refused(params, tmp_path / "out").startswith(
+        f"leep: error: {folder / 'narrative.md'}, row {said['line']}: holds an establishment's name "
+        f"('{said['name']}'), which a committee pack (a public paper) may not show")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())  # nothing written
 
 
