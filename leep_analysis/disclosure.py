@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -215,6 +215,26 @@ def withhold(
     return Withheld(out, frozenset(cells))
 
 
+def withhold_rows(frame: pd.DataFrame, own: Iterable[bool], counts: Iterable[str], **kw: Any) -> Withheld:
+    """``withhold`` on the rows ``own`` marks alone (the LA's own, or its register's), the others shown as they are:
+    a benchmark's figures or Ofsted's published counts, which name no one and bound nothing the LA withholds. Every
+    relation ``kw`` gives must hold within rows of one kind (an area, a category), so that each kind is protected
+    on its own. Returns the whole frame (index from 0), its withheld cells by row position."""
+    frame = frame.reset_index(drop=True)
+    positions = [int(i) for i in np.flatnonzero(np.asarray(list(own), dtype=bool))]
+    found = withhold(frame.iloc[positions].reset_index(drop=True), counts, **kw)
+    if len(positions) == len(frame):
+        return found
+    out = frame.copy()
+    for column in found.frame.columns:
+        if found.frame[column].dtype != out[column].dtype:
+            out[column] = out[column].astype(found.frame[column].dtype if found.frame[column].dtype.kind == "f"
+                                              else object)
+    if positions:
+        out.iloc[positions, [out.columns.get_loc(c) for c in found.frame.columns]] = found.frame.to_numpy()
+    return Withheld(out, frozenset((positions[i], c) for i, c in found.cells))
+
+
 def small_share(pct: object, base: object, threshold: int) -> bool:
     """Whether a share beside its base gives a small count away: ``pct``% of ``base`` schools is a count (or leaves
     one, ``base`` less it) from 1 to ``threshold - 1``. 10% of 30 is 3 schools; 60% of 5 leaves 2 that were not."""
@@ -229,53 +249,25 @@ def small_share(pct: object, base: object, threshold: int) -> bool:
 
 
 def withhold_shares(found: Withheld, shares: Mapping[str, str], *, threshold: int, committee: bool = True,
-                    rows: Iterable[int] | None = None, together: bool = False, relations: Iterable[Relation] = (),
-                    totals: Iterable[int] = ()) -> Withheld:
+                    rows: Iterable[int] | None = None, together: bool = False) -> Withheld:
     """``found`` with each share withheld whose count of schools is small (``small_share``) beside its base.
 
     ``shares``: share column -> its base column (a count of schools in the same row; a withheld base withholds the
     share already). ``rows``: the rows whose shares are of whole schools (a weighted comparison's are not counts).
     ``together``: shares that add up to 100 in a row (improved, same, declined) go together, as any two give the
-    third. ``relations``: sums among the shares' counts (each named by its share column: the tiers' schools good
-    at their next inspection add up to all supported schools'), whose complements are withheld as ``withhold``
-    withholds a count's; ``totals`` their total rows, whose share is withheld first with any part's.
+    third.
     """
     shares = {pct: base for pct, base in shares.items() if pct in found.frame and base in found.frame}
     if not committee or not shares:
         return found
     out, cells = found.frame.copy(), set(found.cells)
-    counts = out.copy()  # each share as the count of schools it stands for, under the share's name
-    for pct, base in shares.items():
-        counts[pct] = (pd.to_numeric(out[pct], errors="coerce") * pd.to_numeric(out[base], errors="coerce")
-                       / 100).round()
-    positions = range(len(out)) if rows is None else list(rows)
-    small: set[tuple[int, str]] = set()
-    for position in positions:
-        found_ = [pct for pct, base in shares.items()
-                  if small_share(out.at[position, pct], out.at[position, base], threshold)]
-        small.update((position, pct) for pct in (shares if together and found_ else found_))
-    relations = tuple(relations)
-    if relations and small:
-        # a total row's share goes first with its parts': each part's schools are at most its base, so a part's
-        # complement of the few its base leaves would still pin it (3 good of 5 beside 5 of 5, their 8 the total's
-        # 25 less 17: each 3 to 5); the total's share leaves every part its base's range
-        for relation in relations:
-            if relation.kind != "down":
-                continue
-            for position in totals:
-                for column in relation.columns:
-                    if any(c == column and p != position for p, c in small) and (position, column) not in cells:
-                        small.add((int(position), column))
-        known = counts.copy()  # a withheld share's count is not there to be a complement
-        for position, column in cells:
-            if column in shares:
-                known.iat[position, known.columns.get_loc(column)] = np.nan
-        small |= complements(known, small, relations, threshold=threshold,
-                             avoid={(int(r), "*") for r in totals})
-    for position, pct in small:
-        out[pct] = out[pct].astype(float)
-        out.iat[position, out.columns.get_loc(pct)] = np.nan
-        cells.add((position, pct))
+    for position in range(len(out)) if rows is None else rows:
+        small = [pct for pct, base in shares.items()
+                 if small_share(out.at[position, pct], out.at[position, base], threshold)]
+        for pct in (shares if together and small else small):
+            out[pct] = out[pct].astype(float)
+            out.at[position, pct] = np.nan
+            cells.add((position, pct))
     return Withheld(out, frozenset(cells))
 
 

@@ -18,7 +18,15 @@ import pandas as pd
 
 from . import audit, checks, content, exempt, facts, imports, kernels, relations, tables, workspace
 from .config import NOTEBOOK_DIR, OUTPUT_DIR, SYNTHETIC_BANNER
-from .errors import InputError, LeepError, NotebookError, Problem, os_cause, path_problems
+from .errors import (
+    InputError,
+    LeepError,
+    NotebookError,
+    Problem,
+    os_cause,
+    os_problem,
+    path_problems,
+)
 from .execution import (
     Job,
     Workers,
@@ -207,7 +215,11 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
         if appendix is None and stale.is_dir() and not stale.is_symlink():
             # an earlier build's exempt appendix belongs to the pack just replaced: left beside this one, a clerk
             # could send a confidential paper that no longer matches the public one
-            shutil.rmtree(stale, ignore_errors=True)
+            try:
+                shutil.rmtree(stale)
+            except OSError as exc:  # said in one line: the confidential paper must not stay unnoticed
+                raise LeepError(str(os_problem(exc, stale, doing="while the earlier exempt appendix was removed")))\
+                    from None
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             kernels.kill()  # this process's kernel (a run of one notebook at a time) must not write on

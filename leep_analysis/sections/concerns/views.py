@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from ... import charts, content, disclosure, relations, statcharts, tables
@@ -87,22 +86,17 @@ def category_relations() -> tuple[relations.Relation, ...]:
 def public_categories() -> set[str]:
     """The categories that are Ofsted's (and their total row): each school's is in Ofsted's published reports, and
     the inspections page counts them, so a committee pack shows them whole (docs/disclosure.md, rule 3)."""
+    if not disclosure.public("concerns_ofsted_category"):  # the officer's list (``config/disclosure.yaml``) decides
+        return set()
     return {c for c, e in config()["categories"].items() if e["ofsted"]} | {"ofsted"}
 
 
 def categories_withheld(result: Concerns) -> disclosure.Withheld:
     """The counts of each category: the LA's own list's small counts, and those that would give them away, withheld
     (committee); Ofsted's categories shown whole. Each relation of the LA's own rows holds within its row."""
-    frame = result.counts.reset_index(drop=True)
-    own = ~frame["category"].isin(public_categories()).to_numpy(dtype=bool)
-    positions = [int(i) for i in np.flatnonzero(own)]
-    found = _withheld(result, frame.iloc[positions].reset_index(drop=True), _CATEGORY_COUNTS, category_relations())
-    out = frame.copy()
-    for column in _CATEGORY_COUNTS:
-        if found.frame[column].dtype != out[column].dtype:
-            out[column] = out[column].astype(found.frame[column].dtype)
-    out.iloc[positions, [out.columns.get_loc(c) for c in _CATEGORY_COUNTS]] = found.frame[_CATEGORY_COUNTS].to_numpy()
-    return disclosure.Withheld(out, frozenset((positions[i], c) for i, c in found.cells))
+    own = ~result.counts["category"].isin(public_categories()).to_numpy(dtype=bool)
+    return disclosure.withhold_rows(result.counts, own, _CATEGORY_COUNTS, threshold=result.threshold,
+                                    committee=result.committee, relations=category_relations())
 
 
 def categories(result: Concerns) -> Table:

@@ -78,11 +78,10 @@ def messages(result: Concerns) -> list[Said]:
         f"a category), against {shown('at_risk', 'n_previous')} on {long_date(result.since)}.",
     ]
     if not result.schools.empty:
-        long = "had" if _were(result, "concerns_long_in_category") == "were" else "had"
         lines.append(Said("Of the schools in an Ofsted category, ") + _said(result, "concerns_not_effective")
                      + f" {_were(result, 'concerns_not_effective')} judged not taking effective action at the latest "
                      "Ofsted monitoring visit since the last report's date, and "
-                     + _said(result, "concerns_long_in_category") + f" {long} been in a category for 18 months or "
+                     + _said(result, "concerns_long_in_category") + " had been in a category for 18 months or "
                      "more (the point by which Ofsted expects a school in a category to have been re-inspected).")
         lines.append(Said("Of the schools the LA judges at risk, ") + _said(result, "concerns_at_risk_insufficient")
                      + f" {_were(result, 'concerns_at_risk_insufficient')} found to be making insufficient progress at "

@@ -79,23 +79,12 @@ def _withheld(result: Inspections, frame: pd.DataFrame, counts: list[str],
     file is a public source (``config/disclosure.yaml``), ``result.threshold`` is 1 and nothing is withheld: each
     school's judgement is Ofsted's to publish, and a count of them hides nothing (docs/disclosure.md, rule 3)."""
     frame = frame.reset_index(drop=True)
-    own = (frame["area_type"].eq("la").to_numpy(dtype=bool) if "area_type" in frame
-           else np.ones(len(frame), dtype=bool))
-    positions = np.flatnonzero(own)
-    part = frame.iloc[positions].reset_index(drop=True)
+    own = frame["area_type"].eq("la").to_numpy(dtype=bool) if "area_type" in frame else np.ones(len(frame), dtype=bool)
+    part = frame[own].reset_index(drop=True)
     totals = [i for i, g in enumerate(part.get("group", pd.Series(dtype=object))) if g == "all"]
-    found = disclosure.withhold(part, counts, threshold=result.threshold, dependents=dependents,
-                                committee=result.committee, relations=relations_,
-                                avoid=("n_good_or_better", "n_graded", "n_schools"), avoid_rows=totals)
-    if own.all():
-        return found
-    out = frame.copy()
-    for column in found.frame.columns:
-        if found.frame[column].dtype != out[column].dtype:
-            out[column] = out[column].astype(found.frame[column].dtype if found.frame[column].dtype.kind == "f"
-                                              else object)
-    out.iloc[positions, [out.columns.get_loc(c) for c in found.frame.columns]] = found.frame.to_numpy()
-    return disclosure.Withheld(out, frozenset((int(positions[i]), c) for i, c in found.cells))
+    return disclosure.withhold_rows(frame, own, counts, threshold=result.threshold, dependents=dependents,
+                                    committee=result.committee, relations=relations_,
+                                    avoid=("n_good_or_better", "n_graded", "n_schools"), avoid_rows=totals)
 
 
 def _carried(frame: pd.DataFrame, data: disclosure.Withheld, keys: list[str],

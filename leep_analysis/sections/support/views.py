@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -14,11 +13,10 @@ from ...schools import grade_label, label
 from ...sources.support_register import config, vocabulary
 from ...tables import FORMATS, SUPPRESSED
 from ...wording import long_date
-from . import analysis
+from . import analysis, withheld
 from .analysis import ALL, Analysis
-from .data import SupportData
 from .matching import attainment_measures
-from .words import as_of, measure_label, measure_short, measure_unit, shown_count, since, small_rate
+from .words import as_of, measure_label, measure_short, measure_unit, shown_count, since
 
 
 def _codes(kind: str) -> dict[str, str]:
@@ -64,12 +62,6 @@ def columns() -> dict[str, content.Column]:
         "followed": content.code(labels["followed"], _codes("following")),
         "status": content.code("", _codes("following")),
     }
-
-
-def _withheld(data: SupportData, frame: pd.DataFrame, counts: list[str],
-              dependents: Mapping[str, list[str]] | None = None) -> disclosure.Withheld:
-    return disclosure.withhold(frame, counts, threshold=data.threshold, dependents=dependents,
-                               committee=data.committee)
 
 
 _REACH_NOTE = ("A school can have support of more than one tier, type or provider. Phase and governance "
@@ -142,47 +134,12 @@ def year(result: Analysis) -> Table:
                        f"to {as_of(result.data)}", "year", _REACH_NOTE)
 
 
-#: The impact table's inspection measures -> the next-inspection table's share whose difference each is
-INSPECTION_SHARES = {"inspection_improved": "pct_improved", "inspection_good": "pct_good"}
-#: Each supported school is in one tier (its most intensive), so a measure's tiers add up to its "all" row
-IMPACT_RELATIONS = (relations.down("group", ALL, ["n_supported"], by=["measure"]),)
-
-
-def impact_withheld(result: Analysis) -> disclosure.Withheld:
-    """The impact table as a committee pack shows it: small counts withheld with their estimates, and a complement
-    in each measure's tiers, which add up to all supported schools (``IMPACT_RELATIONS``)."""
-    data = result.data
-    # the verdict goes with the counts: "too few schools to judge" or a judgement says whether a withheld count is
-    # under the smallest group judged (5 = c + 5 + 0 would give both); and the comparison schools go with the
-    # supported ones, each of which has at most ``comparisons`` of them (42 comparison schools are at least 5
-    # supported)
-    estimate = ["effect", "ci_low", "ci_high", "verdict"]
-    found = disclosure.withhold(result.impact, ["n_supported", "n_comparison"], threshold=data.threshold,
-                                dependents={"n_supported": [*estimate, "n_comparison"], "n_comparison": estimate},
-                                committee=data.committee, relations=IMPACT_RELATIONS,
-                                avoid_rows=[i for i, g in enumerate(result.impact["group"]) if g == ALL])
-    if not data.committee:
-        return found
-    # an inspection measure's difference for all supported schools is their share less the similar schools' (both in
-    # the next-inspection table): where the table withholds the supported share, the difference would give it
-    shares = inspection_withheld(result)
-    supported = [i for i, g in enumerate(shares.frame["group"]) if g == "supported"]
-    withheld = {m for m, c in INSPECTION_SHARES.items() if any((i, c) in shares.cells for i in supported)}
-    rows = [i for i, (m, g) in enumerate(zip(found.frame["measure"], found.frame["group"], strict=True))
-            if m in withheld and g == ALL]
-    if not rows:
-        return found
-    frame = found.frame.copy()
-    frame.loc[rows, ["effect", "ci_low", "ci_high"]] = np.nan
-    return disclosure.Withheld(frame, found.cells | {(i, c) for i in rows for c in ("effect", "ci_low", "ci_high")})
-
-
 def impact(result: Analysis) -> Table:
     """The impact table (``support__impact.csv``)."""
     data = result.data
-    table = impact_withheld(result)
+    table = withheld.impact(result)
     measures = {m: f"{measure_label(m)} ({measure_unit(m)})" for m in result.impact["measure"]}
-    return Table(name="impact", frame=table.frame, suppressed=table.cells, relations=IMPACT_RELATIONS,
+    return Table(name="impact", frame=table.frame, suppressed=table.cells, relations=withheld.IMPACT_RELATIONS,
                  columns={**columns(), "measure": content.code(config()["labels"]["measure"], measures),
                           "group": content.code(config()["labels"]["group"],
                                                 {ALL: "All supported schools", **_codes("tiers")})},
@@ -232,46 +189,9 @@ def impact_figure(result: Analysis) -> Figure:
             "tier. " + ". ".join(described) + ".")
 
 
-#: The next-inspection shares that add up to 100 in a row (any two give the third)
-OUTCOME_SHARES = ("pct_improved", "pct_same", "pct_declined")
-
-
-def inspection_withheld(result: Analysis) -> disclosure.Withheld:
-    """The next-inspection outcomes as a committee pack may show them: the table, its chart and its sentence.
-
-    The supported row's shares are of whole schools: a share standing for fewer schools than the threshold (10%
-    of 30 is 3 schools) is withheld with the others of its row (improved, same and declined add up to 100), the
-    share good or better where its schools or their base are few (as the facts withhold it), and the median months
-    to good where fewer schools than the threshold reached good. The comparison row's shares weight each similar
-    school (Ofsted's public grades of schools the LA does not support) and are shown."""
-    data = result.data
-    frame = analysis.inspection_summary(result)
-    frame = frame.assign(as_at=pd.Timestamp(data.as_at), key_improved=frame["group"].map(
-        {"supported": "support_improved_next", "comparison": "support_improved_next_similar"}),
-        key_declined=frame["group"].map({"supported": "support_declined_next",
-                                         "comparison": "support_declined_next_similar"}),
-        key_good=frame["group"].map({"supported": "support_good_next", "comparison": "support_good_next_similar"}),
-        key_n=frame["group"].map({"supported": "support_compared"}))
-    table = _withheld(data, frame, ["n_schools"],
-                      {"n_schools": ["pct_improved", "pct_same", "pct_declined", "pct_good", "months_to_good"]})
-    if not data.committee:
-        return table
-    rows = [i for i, g in enumerate(table.frame["group"]) if g == "supported"]
-    table = disclosure.withhold_shares(table, dict.fromkeys(OUTCOME_SHARES, "n_schools"), threshold=data.threshold,
-                                       rows=rows, together=True)
-    counts = analysis.supported_counts(result)
-    hide = [c for c, small in (("pct_good", small_rate(data, result.known.find("support_good_next"))),
-                               ("months_to_good", 0 < counts["reached"] < data.threshold)) if small]
-    if hide:
-        blank = table.frame.astype({c: float for c in hide})
-        blank.loc[rows, hide] = np.nan
-        table = disclosure.Withheld(blank, table.cells | {(i, c) for i in rows for c in hide})
-    return table
-
-
 def inspection(result: Analysis) -> Table:
     """The next-inspection outcomes (``support__inspection.csv``)."""
-    table = inspection_withheld(result)
+    table = withheld.inspection(result)
 
     def fact(column: content.Column, key: str) -> content.Column:
         return content.of_measure(column, measure_from=key, period_from="as_at")
@@ -296,33 +216,10 @@ def inspection(result: Analysis) -> Table:
                        "none.")
 
 
-#: The ways a supported school is followed add up to every school supported to date (the last row)
-FOLLOWING_RELATIONS = (relations.down("status", "all", ["n_schools"]),)
-#: The following table's rows that are facts of the pack
-FOLLOWING_FACTS = {"not_followed": "support_not_followed", "all": "support_schools_to_date"}
-
-
-def following_withheld(result: Analysis) -> disclosure.Withheld:
-    """How supported schools were followed, with their total (every school supported to date, a fact of the pack):
-    a small count withheld with a complement, so that the total less the others never gives it."""
-    frame = analysis.following(result)
-    known = not frame["n_schools"].isna().any()  # not known without a list of open schools
-    if known:
-        frame = pd.concat([frame, pd.DataFrame({"status": ["all"], "n_schools": [int(frame["n_schools"].sum())]})],
-                          ignore_index=True).astype({"status": "string", "n_schools": "Int64"})
-    # the rows that are facts of the pack (``facts.withhold`` withholds a fact wherever a table withholds its cell)
-    frame["measure"] = frame["status"].map(FOLLOWING_FACTS).astype("string")
-    frame["as_at"] = pd.Timestamp(result.data.as_at)
-    if not known:
-        return disclosure.Withheld(frame, frozenset())
-    return disclosure.withhold(frame, ["n_schools"], threshold=result.data.threshold, committee=result.data.committee,
-                               relations=FOLLOWING_RELATIONS, avoid_rows=[len(frame) - 1])
-
-
 def following(result: Analysis) -> Table:
     """How supported schools were followed across URN changes (``support__following.csv``)."""
     data = result.data
-    table = following_withheld(result)
+    table = withheld.following(result)
     spec = columns()
     spec["status"] = content.code("", {**_codes("following"), "all": "Schools supported at any time (the register "
                                                                       "to date)"})
@@ -331,7 +228,7 @@ def following(result: Analysis) -> Table:
     spec.update(n_schools=content.of_measure(spec["n_schools"], measure_from="measure", period_from="as_at"),
                 measure=content.hidden(content.text("Measure")), as_at=content.hidden(content.date("As at")))
     return Table(name="following", frame=table.frame, suppressed=table.cells, columns=spec,
-                 relations=FOLLOWING_RELATIONS,
+                 relations=withheld.FOLLOWING_RELATIONS,
                  caption=f"Supported schools found in the data as at {as_of(data)}",
                  notes="A school that becomes an academy gets a new URN; predecessor and successor links from Get "
                        "Information about Schools connect the two." + (
@@ -420,18 +317,18 @@ def outcomes_figure(result: Analysis) -> Figure:
     A group with no schools inspected (or, in committee packs, fewer than the
     suppression threshold) gets no bar and a note saying why.
     """
-    withheld = inspection_withheld(result)
+    shown = withheld.inspection(result)
     table = analysis.inspection_summary(result)
     names = [config()["labels"][g] for g in table["group"]]
     parts = [("pct_improved", "Improved", charts.PALETTE["dark_blue"]),
              ("pct_same", "Same grade", charts.GREY), ("pct_declined", "Declined", charts.PALETTE["orange"])]
     # a row the table withholds (its schools, or its shares of few schools) gets no bar
-    hidden = [n == 0 or any((i, c) in withheld.cells for c in ("n_schools", *OUTCOME_SHARES))
+    hidden = [n == 0 or any((i, c) in shown.cells for c in ("n_schools", *withheld.OUTCOME_SHARES))
               for i, n in enumerate(table["n_schools"])]
     drawn = table[["group", "n_schools", *[c for c, _, _ in parts]]].copy()
     for column, _, _ in parts:
         drawn[column] = np.where(hidden, np.nan, drawn[column].to_numpy(dtype=float))
-    drawn["n_schools"] = withheld.frame["n_schools"].to_numpy()
+    drawn["n_schools"] = shown.frame["n_schools"].to_numpy()
 
     def draw(frame: pd.DataFrame) -> Any:
         fig, ax = charts.pyplot().subplots(figsize=(charts.WIDTH, 2.6))
@@ -444,7 +341,7 @@ def outcomes_figure(result: Analysis) -> Figure:
         for y, (hide, n) in enumerate(zip(hidden, table["n_schools"], strict=True)):
             if hide:
                 why = "no schools inspected" if n == 0 else "too few schools to show (c)" \
-                    if (y, "n_schools") in withheld.cells else "shares of too few schools to show (c)"
+                    if (y, "n_schools") in shown.cells else "shares of too few schools to show (c)"
                 ax.text(1, y, why, va="center", fontsize=9, color="#505050")
         ax.invert_yaxis()
         ax.set_xlim(0, 100)

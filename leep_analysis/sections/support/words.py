@@ -10,6 +10,7 @@ from ...facts import Fact, Said, cite, joined
 from ...sources.support_register import config
 from ...tables import SUPPRESSED
 from ...wording import long_date
+from . import withheld
 from .analysis import ALL, Analysis, following
 from .data import SupportData
 from .matching import impact_measures
@@ -57,12 +58,6 @@ def _said(data: SupportData, n: int) -> str:
     return disclosure.count_text(n, threshold=data.threshold, committee=data.committee)
 
 
-def small_rate(data: SupportData, fact: Fact | None) -> bool:
-    """In a committee pack, a share whose count or base is from 1 to ``threshold - 1`` (withheld, as DfE does)."""
-    return bool(data.committee and fact is not None and any(
-        v is not None and 0 < v < data.threshold for v in (fact.numerator, fact.denominator)))
-
-
 def _signed(value: float, unit: str) -> str:
     decimals = 2 if unit == "points" and abs(value) < 2 else 1
     text = f"{value:+.{decimals}f}"
@@ -97,18 +92,18 @@ def headlines(result: Analysis) -> list[Tile]:
     data = result.data
     when = f"{pd.Timestamp(data.as_at):%Y-%m-%d}"
 
-    def withheld(n: object) -> bool:
+    def small(n: object) -> bool:
         return bool(data.committee and 0 < int(n) < data.threshold)  # type: ignore[call-overload]
 
     def count(key: str, label: str, detail: str) -> Tile:
         fact = _fact(result, key)
         n = 0 if fact is None else fact.count
-        hide = withheld(n)
+        hide = small(n)
         return Tile(key=key, label=label, value=None if hide else float(n), unit="count",
                     suppressed=hide, detail=detail, period=when)
 
     period = _fact(result, "support_schools")
-    share = "" if period is None or not period.denominator or withheld(period.count) \
+    share = "" if period is None or not period.denominator or small(period.count) \
         else f"{100 * period.count / period.denominator:.0f}% of the LA's schools"
     started = _fact(result, "support_episodes_started")
     tiles = [
@@ -123,8 +118,8 @@ def headlines(result: Analysis) -> list[Tile]:
     good, similar = _fact(result, "support_good_next"), _fact(result, "support_good_next_similar")
     if row["verdict"] == config()["verdicts"]["too_few"] or good is None or good.value is None:
         value, detail = None, row["verdict"]
-    elif small_rate(data, good):  # a share of a small count gives the count (the facts withhold it too)
-        value, detail = None, f"c: fewer than {data.threshold} schools"
+    elif any(c == "pct_good" for _, c in withheld.inspection(result).cells):  # a share of few, as its table
+        value, detail = None, f"c: a share of fewer than {data.threshold} schools"
     else:
         value = good.value
         detail = (f"{shown_count(data, int(good.denominator or 0))} schools below good when support began, "
@@ -132,11 +127,8 @@ def headlines(result: Analysis) -> list[Tile]:
                   f"{row['verdict']}")
     tiles.append(Tile(key="support_good_next", label="Good or better at the next inspection after support",
                       value=value, unit="percent", decimals=0, detail=detail, polarity="High", period=when))
-    if data.present is not None:
-        # withheld in the table as a complement: withheld here too
-        from .views import following_withheld
-
-        follow = following_withheld(result)
+    if data.present is not None:  # withheld in the table as a complement: withheld here too
+        follow = withheld.following(result)
         tile = count("support_not_followed", "Supported schools that could not be followed",
                      "URN closed with no successor link")
         if any(follow.frame["status"].iloc[i] == "not_followed" for i, _ in follow.cells) and not tile.suppressed:
@@ -156,10 +148,8 @@ def messages(result: Analysis) -> list[Said]:
     outcome = outcomes_sentence(result)
     if outcome:
         points.append(outcome)
-    # the table's withheld cells: a sentence hides what the table hides
-    from .views import impact_withheld
 
-    impact = impact_withheld(result)
+    impact = withheld.impact(result)
 
     def n(position: int, column: str) -> str:  # a complement is "c"; a small count "fewer than N", as elsewhere
         value = int(result.impact[column].iloc[position])
@@ -199,10 +189,8 @@ def outcomes_sentence(result: Analysis) -> Said:
     compared = _fact(result, "support_compared")
     if compared is None or not compared.count or (data.committee and compared.count < data.threshold):
         return Said("")
-    # the table's withheld shares: the sentence hides what it hides
-    from .views import inspection_withheld
 
-    table = inspection_withheld(result)
+    table = withheld.inspection(result)
     supported = [i for i, g in enumerate(table.frame["group"]) if g == "supported"]
     if any((i, c) in table.cells for i in supported for c in ("pct_improved", "pct_declined")):
         # withheld together (any two give the third): said once, with the similar schools' shares alone
@@ -261,12 +249,9 @@ def notes(result: Analysis) -> list[str]:
         said.append(f"{_said(data, int(unmatched.sum()))} supported schools inspected since support started had "
                     "no unsupported school of the same phase with the same grade on the same date, so they are not "
                     "in the inspection comparison.")
-    if data.present is not None:
-        # the table's withheld cells: the sentence hides what it hides
-        from .views import following_withheld
-
-        follow = following_withheld(result)
-        raw = dict(zip(following(result)["status"], following(result)["n_schools"], strict=True))
+    if data.present is not None:  # the table's withheld cells: the sentence hides what it hides
+        follow, found = withheld.following(result), following(result)
+        raw = dict(zip(found["status"], found["n_schools"], strict=True))
 
         def n(status: str) -> str:  # a complement is "c"; a small count "fewer than N", as elsewhere
             position = list(follow.frame["status"]).index(status)
