@@ -58,7 +58,7 @@ def fresh(env: dict[str, str]) -> None:
 def _manager() -> type:
     """A kernel manager that can stop the clients made of it: nbclient leaves its client's channels open
     when it does not own the kernel (a heartbeat thread and five sockets a notebook, 370 threads in a
-    worker after 75 LAs)."""
+    worker after 75 LAs); its kernels die with the process that started them (``kernel_main``)."""
     from jupyter_client.manager import KernelManager
 
     class Manager(KernelManager):
@@ -73,6 +73,14 @@ def _manager() -> type:
         def stop_clients(self) -> None:
             while self.made:
                 self.made.pop().stop_channels()
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            """ipykernel's command, started through ``kernel_main``: the kernel dies with its parent."""
+            cmd = super().format_kernel_cmd(extra_arguments)
+            at = next((i for i in range(len(cmd) - 1) if cmd[i:i + 2] == ["-m", "ipykernel_launcher"]), None)
+            if at is not None:
+                cmd[at:at + 2] = [str(Path(__file__).with_name("kernel_main.py"))]
+            return cmd
 
     return Manager
 

@@ -316,7 +316,7 @@ def task() -> Iterator[None]:
 def die_with_parent(parent: int, interval: float = 0.5) -> None:
     """In a pool worker: exit as soon as the run that started it is gone (e.g. ``kill -9``).
 
-    The worker's kernel follows it within a second (ipykernel polls for its parent).
+    The worker's kernel is killed with it (``kernel_main``).
     """
 
     def watch() -> None:

@@ -50,10 +50,11 @@ def pickles(*folders: Path) -> list[Path]:
 
 
 def kernels(run: psutil.Process) -> list[psutil.Process]:
+    """The run's kernels: started through ``leep_analysis/kernel_main.py`` (still importing, or ready)."""
     found = []
     for child in run.children(recursive=True):
         try:
-            if "ipykernel" in " ".join(child.cmdline()):
+            if "kernel_main.py" in " ".join(child.cmdline()):
                 found.append(child)
         except psutil.NoSuchProcess:
             continue
@@ -89,6 +90,29 @@ def test_kill_9_at_any_point_leaves_no_raw_data_and_no_process(tmp_path, params_
     assert pickles(out) == []
     assert list(temp.glob(f"{workspace.CACHE}*")) == [], "the killed runs' caches are removed by the next run"
 
+
+def gone(process: psutil.Process) -> bool:
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE  # dead, waiting for whoever adopted it to reap it
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_a_kernel_still_starting_dies_the_moment_its_parent_does(tmp_path):
+    # ipykernel polls for its parent once a second, and only once it has started: a kernel whose parent was
+    # killed while it was still importing outlived it (seen in CI); kernel_main asks Linux to kill it at once
+    code = ("import sys, time; from leep_analysis import kernels; "
+            "kernels._manager()(kernel_name='python3').start_kernel(cwd=sys.argv[1]); time.sleep(120)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR)))
+    try:
+        starter = psutil.Process(proc.pid)
+        wait_for(lambda: bool(kernels(starter)) or proc.poll() is not None, "the kernel", timeout=60)
+        kernel = kernels(starter)[0]
+        assert "kernel_main.py" in kernel.cmdline()[1]
+    finally:
+        proc.kill()
+        proc.wait()
+    wait_for(lambda: gone(kernel), "the kernel to die", timeout=0.5)
 
 @pytest.mark.slow
 def test_a_run_uses_a_private_cache_outside_the_output_folder(tmp_path, params_file):

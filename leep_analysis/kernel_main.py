@@ -1,0 +1,46 @@
+"""A kernel's entry point: ipykernel's own, in a kernel that dies the moment its parent does.
+
+ipykernel polls for its parent only once it has started (its imports take seconds on a loaded
+machine), and a parent gone before then is missed: a run killed with ``kill -9`` while its kernels
+were starting left them running. Here, before anything is imported, the kernel asks Linux to kill
+it when its parent dies (``PR_SET_PDEATHSIG``); elsewhere a thread watches for the parent instead.
+
+Run by path (``python kernel_main.py -f ...``), not as a module of the package: importing the
+package first would open the same gap.
+"""
+
+import os
+import sys
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Exit as soon as ``parent`` (the process that started this kernel) is no longer its parent."""
+    import signal
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.2)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+    if os.getppid() != parent:  # gone before the request was made
+        os._exit(1)
+
+
+if __name__ == "__main__":
+    del sys.path[0]  # this file's folder: the package's modules would shadow others ("tables", "charts")
+    if os.environ.get("JPY_PARENT_PID", "").isdigit():
+        die_with_parent(int(os.environ["JPY_PARENT_PID"]))
+    import runpy
+
+    runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
