@@ -5,7 +5,7 @@ checkers from ``rfc3987_syntax`` when that is installed, as it is beside Jupyter
 asks for ``jsonschema[format-nongpl]``). Importing it compiles some 38 Lark grammars: 4.2 s of a
 5 s ``import papermill`` on a 2-core machine, paid again by every worker that reads a notebook
 (python-jsonschema/jsonschema#1428). No notebook schema uses those formats, so a run's processes
-import jsonschema without them.
+import jsonschema without them (the run's kernels too: ``kernels.WARM_UP``).
 """
 
 from __future__ import annotations

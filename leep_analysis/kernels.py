@@ -27,7 +27,9 @@ KERNEL = "python3"
 #: it is interrupted on shutdown; a failing cell or a dead kernel is raised by papermill
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 #: what every section notebook imports, imported once when the kernel starts
-WARM_UP = ("import leep_analysis, leep_analysis.charts as _charts; _charts.pyplot(); del leep_analysis, _charts\n"
+#: (and, like the run's own processes, jsonschema without its unused IRI checkers: ``imports``)
+WARM_UP = ("import leep_analysis.imports as _imports; _imports.skip_unused(); del _imports\n"
+           "import leep_analysis, leep_analysis.charts as _charts; _charts.pyplot(); del leep_analysis, _charts\n"
            "import leep_analysis.statcharts as _stat; _stat.seaborn(); del _stat\n"
            "__import__('leep_analysis.kernels').kernels.remember()")
 #: what ``fresh`` puts back: the kernel's own warning display (``Section.open`` sends warnings to its pack's log)

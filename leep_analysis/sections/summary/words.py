@@ -197,7 +197,7 @@ def rule_reason(measure: Mapping[str, Any], rule_list: Iterable[Mapping[str, Any
 
 def no_previous_report(period_before: str, since: Any) -> str:
     """What the page says where no previous pack was found."""
-    from ...pages import period_label
+    from ...school_year import period_label
     from ...wording import long_date
 
     return (f"The report for the {period_label(period_before).lower()} was not found, so this table of ratings and "
@@ -207,7 +207,7 @@ def no_previous_report(period_before: str, since: Any) -> str:
 
 def compared_with(result: Any) -> str:
     """The first sentence of "since the last report": which pack this one is set against."""
-    from ...pages import period_label
+    from ...school_year import period_label
     from ...wording import long_date
 
     text = (f"Set against the previous report ({period_label(result.previous_period).lower()}, figures as at "
