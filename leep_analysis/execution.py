@@ -42,6 +42,15 @@ class Job:
     page: Page
 
 
+@dataclass
+class Ran:
+    """An executed notebook: its wall time in seconds and the blocks its page shows (``content.from_notebook``),
+    handed back by the worker that wrote the page, so that the run need not read the notebook again."""
+
+    seconds: float
+    blocks: list[content.Block]
+
+
 def check_parameters(notebook: Path) -> None:
     """The notebook's ``parameters`` cell must declare exactly the params model's fields.
 
@@ -74,8 +83,8 @@ def kernel_environment(pack_dir: Path, cache_dir: Path) -> dict[str, str]:
 
 
 def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str],
-            published: dict[str, str]) -> float:
-    """Run one notebook with papermill in this process's warm kernel and write its page; return its wall time in seconds.
+            published: dict[str, str]) -> Ran:
+    """Run one notebook with papermill in this process's warm kernel and write its page; return its time and blocks.
 
     The page is written by the same worker, so pages are exported in parallel
     while other notebooks still run. A worker stopped meanwhile exits once its kernel is killed
@@ -91,7 +100,7 @@ def execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str]
 
 
 def _execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str],
-             published: dict[str, str]) -> float:
+             published: dict[str, str]) -> Ran:
     from papermill.exceptions import PapermillExecutionError
 
     from .export import write_page
@@ -123,7 +132,7 @@ def _execute(job: Job, parameters: dict[str, Any], cwd: Path, env: dict[str, str
     for table in content.tables_of(blocks):
         if table.name != facts.TABLE:  # every section's facts are joined into tables/facts.csv (runner.check_facts)
             tables.write_table(table, cwd / "tables" / f"{job.section}__{table.name}.csv")
-    return seconds
+    return Ran(seconds, blocks)
 
 
 #: a cell's file-system error, as the kernel reports it: ``[Errno 28] No space left on device: '/path'``
@@ -149,17 +158,17 @@ def execute_all(
     published: dict[str, str],
     pool: Workers | None,
     report: Callable[[str, set[str]], None],
-) -> dict[str, float]:
+) -> dict[str, Ran]:
     """Execute every job, in this process or on the pool's workers; stop at the first failure."""
-    seconds: dict[str, float] = {}
+    ran: dict[str, Ran] = {}
     if pool is None:
         for job in jobs:
             report("start", {job.notebook.stem})
-            seconds[job.section] = execute(job, parameters, cwd, env, published)
+            ran[job.section] = execute(job, parameters, cwd, env, published)
             report("done", {job.notebook.stem})
-        return seconds
+        return ran
     workers = pool.size
-    pending: dict[Future[float], Job] = {}
+    pending: dict[Future[Ran], Job] = {}
     queue = list(jobs)
     try:
         while queue or pending:
@@ -170,13 +179,13 @@ def execute_all(
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 job = pending.pop(future)
-                seconds[job.section] = future.result()
+                ran[job.section] = future.result()
                 report("done", {job.notebook.stem})
     except BaseException:
         # the pack fails: stop the notebooks still running, before the build folder they write in is removed
         stop_pool(pool)
         raise
-    return seconds
+    return ran
 
 
 def start_worker(parent: int) -> None:
@@ -188,7 +197,9 @@ def start_worker(parent: int) -> None:
 
 
 def prepare(env: dict[str, str], cwd: Path) -> None:
-    """In a worker: import papermill and nbconvert and start the warm kernel, while the run validates its inputs."""
+    """In a worker: import papermill, nbconvert and gptables (``meanwhile``'s workbook) and start the warm kernel,
+    while the run validates its inputs."""
+    import gptables  # noqa: F401
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
@@ -215,6 +226,26 @@ def worker_pool(workers: int, env: dict[str, str], cwd: Path) -> Iterator[Worker
         stop_pool(pool)
         raise
     pool.shutdown()
+
+
+@contextlib.contextmanager
+def meanwhile(pool: Workers | None, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Iterator[None]:
+    """``fn(*args, **kwargs)`` on one of the pool's workers while the ``with`` block runs here (without a pool, here,
+    first): e.g. the workbook while the PDF is made, once the notebooks are done and the workers idle.
+
+    It has finished when the block ends, even when the block fails (it must not write on in a build folder about
+    to be removed); its exception, if any, is raised then, unless the block's is.
+    """
+    if pool is None:
+        fn(*args, **kwargs)
+        yield
+        return
+    future = pool.submit(fn, *args, **kwargs)
+    try:
+        yield
+    finally:
+        wait([future])
+    future.result()
 
 
 @dataclass
@@ -266,11 +297,3 @@ def stop_pool(pool: Workers) -> None:
     for worker in workers:
         worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
-
-def pack_blocks(job: Job) -> list[content.Block]:
-    """The blocks a section's executed notebook recorded (what its page shows), in order."""
-    import nbformat
-
-    from .export import normalise
-
-    return content.from_notebook(normalise(nbformat.read(job.executed, as_version=4), job.page.title))

@@ -33,7 +33,7 @@ from .execution import (
     check_parameters,
     execute_all,
     kernel_environment,
-    pack_blocks,
+    meanwhile,
     schedule,
     worker_pool,
 )
@@ -166,32 +166,34 @@ def _build_and_publish(inputs: Inputs, chosen: list[tuple[str, Path]], out_dir: 
             published[str(params.previous_pack)] = f"../{params.previous_pack.name}"
         report, close = progress_bar(len(work), progress)
         try:
-            seconds = execute_all(schedule(work), notebook_parameters(params), build,
-                                  kernel_environment(build, cache), published, pool, report)
+            ran = execute_all(schedule(work), notebook_parameters(params), build,
+                              kernel_environment(build, cache), published, pool, report)
         finally:
             close()
-        blocks = {job.section: pack_blocks(job) for job in work}  # in pack order
+        blocks = {job.section: ran[job.section].blocks for job in work}  # in pack order
         (build / "tables").mkdir(exist_ok=True)
         facts_table = check_facts(blocks)
         if params.for_committee:  # a public paper: no fact the pack withholds, nor a small count, in the facts
             facts_table = facts.withhold(facts_table.frame, blocks, threshold=params.suppression_threshold)
         tables.write_table(facts_table, build / "tables" / f"{facts.TABLE}.csv")
         write_relations(blocks, build / "tables" / audit.RELATIONS_NAME)
-        workbook.write_workbook([("", facts_table), *((s, t) for s, found in blocks.items()
-                                                      for t in content.tables_of(found) if t.name != facts.TABLE)],
-                                build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at)
         synthetic = SYNTHETIC_BANNER if inputs.on_sample else ""
-        if params.for_committee:  # its PDF is the committee's report, and report.html the same report as a page
-            paper.write(inputs, name, blocks, build, synthetic=synthetic,
-                        known=facts.Facts(facts_table.frame))
-        else:
-            pdf.write_pdf(pdf.Cover(**pages.facts(inputs, name), synthetic=synthetic),
-                          [(s, SECTIONS[s].title, found) for s, found in blocks.items()], build / pdf.PDF_NAME,
-                          created=params.as_at)  # pack.pdf beside index.html (which links to it)
-        pages.write_index(inputs, build, name, blocks)
+        # the workbook (gptables, 2 s of a sample pack) on an idle worker while this process makes the PDF
+        with meanwhile(pool, workbook.write_workbook,
+                       [("", facts_table), *((s, t) for s, found in blocks.items()
+                                             for t in content.tables_of(found) if t.name != facts.TABLE)],
+                       build / "tables.xlsx", cover=pages.facts(inputs, name), created=params.as_at):
+            if params.for_committee:  # its PDF is the committee's report, and report.html the same report as a page
+                paper.write(inputs, name, blocks, build, synthetic=synthetic,
+                            known=facts.Facts(facts_table.frame))
+            else:
+                pdf.write_pdf(pdf.Cover(**pages.facts(inputs, name), synthetic=synthetic),
+                              [(s, SECTIONS[s].title, found) for s, found in blocks.items()], build / pdf.PDF_NAME,
+                              created=params.as_at)  # pack.pdf beside index.html (which links to it)
+            pages.write_index(inputs, build, name, blocks)
         notebooks = [{"notebook": job.notebook.name, "section": job.section,
                       "title": SECTIONS[job.section].title,
-                      "seconds": round(seconds[job.section], 2)} for job in work]
+                      "seconds": round(ran[job.section].seconds, 2)} for job in work]
         record = manifest.build_manifest(inputs, Path(params_file).resolve(), notebooks)
         manifest.write_manifest(build / "manifest.json", record)
         if params.for_committee:  # the attacker's sums on the published files: the pack leaves only if they fail

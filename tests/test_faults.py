@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from leep_analysis import cli, workspace
+from leep_analysis import cli, execution, workspace
 from leep_analysis.config import PROJECT_DIR
 from leep_analysis.publishing import output_folder
 from tests.conftest import copy_notebooks
@@ -361,3 +361,35 @@ def test_a_cell_that_finds_the_disk_full_is_named_with_the_folder_and_what_to_do
         execution.execute(job, {}, build, {}, {})
     assert str(err.value) == (f"04_budget.ipynb failed at cell 4: {tmp_path / 'out'}: no space left on the disk; "
                               "free some space there, or choose a folder on another disk")
+
+
+def _slow_write(path: str, seconds: float) -> None:
+    time.sleep(seconds)
+    Path(path).write_text("written")
+
+
+def _fail(path: str) -> None:
+    raise OSError(28, "No space left on device", path)
+
+
+def test_meanwhile_finishes_before_the_block_is_left_even_when_the_block_fails(tmp_path):
+    """The workbook is written on a worker while the PDF is made: never still writing once the run goes on (or
+    removes the build folder), and its failure is the run's."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = execution.Workers(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")), 1, [])
+    try:
+        done = tmp_path / "book"
+        with pytest.raises(RuntimeError, match="the PDF failed"), \
+                execution.meanwhile(pool, _slow_write, str(done), 1.0):
+            raise RuntimeError("the PDF failed")
+        assert done.read_text() == "written", "the block's failure waited for the worker"
+        with pytest.raises(OSError, match="No space left"), execution.meanwhile(pool, _fail, str(done)):
+            pass
+        order = []
+        with execution.meanwhile(None, lambda: order.append("worker")):
+            order.append("block")
+        assert order == ["worker", "block"], "without a pool it runs here, first"
+    finally:
+        pool.shutdown()
