@@ -55,6 +55,10 @@ def real_data_dir() -> Path | None:
 
 @functools.cache
 def load_config(name: str) -> Any:
-    """Parse a YAML file from the packaged ``config/`` folder (cached)."""
+    """Parse a YAML file from the packaged ``config/`` folder (cached).
+
+    With libyaml's safe loader where PyYAML has it (the same result, in a tenth of the time: every run's process
+    and kernel loads these files).
+    """
     with open(CONFIG_DIR / f"{name}.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader

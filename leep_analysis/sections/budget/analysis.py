@@ -74,8 +74,12 @@ def payee_label(payee: object, payee_urn: object, acc: Accounts) -> str:
     A payee with a payee URN, or whose name is (or holds) an establishment's name in Get Information about
     Schools or Ofsted's files, is a school; one with a title or initials and a surname is a person.
     """
-    return identifying.shown_party(payee, payee_urn, acc.identifiers or identifying.Identifiers.of(),
+    return identifying.shown_party(payee, payee_urn, acc.identifiers or NO_IDENTIFIERS,
                                    committee=acc.committee, missing=config()["no_payee"])
+
+
+#: what an internal pack looks for in a payee's name: nothing (it shows every name)
+NO_IDENTIFIERS = identifying.Identifiers.of()
 
 
 #: A committee pack's payee rows that group payees, never naming one (``identifying``): schools, people, others.
