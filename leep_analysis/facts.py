@@ -254,7 +254,11 @@ def combine(found: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]
     table = pd.concat(parts, ignore_index=True) if parts else empty()
     problems = []
     keys = ["measure", "area", "period"]
-    for key, rows in table.groupby(keys, sort=False):
+    # only the keys given more than one value are looked at row by row (a pack has thousands of facts)
+    rounded = pd.Series([None if pd.isna(v) else round(float(v), 9) for v in table["value"]], index=table.index,
+                        dtype=object)
+    several = rounded.groupby([table[k] for k in keys], sort=False).transform("nunique", dropna=False)
+    for key, rows in table[several.gt(1).fillna(False).to_numpy(dtype=bool)].groupby(keys, sort=False):
         values = {None if pd.isna(v) else round(float(v), 9) for v in rows["value"]}
         if len(values) > 1:
             problems.append(f"{key[0]} ({key[1]}, {key[2]}) has {len(values)} values in the facts: "
@@ -306,6 +310,7 @@ def seen_in(section: str, blocks: Iterable[Block]) -> list[Seen]:
 
 def _cells(section: str, table: Table) -> list[Seen]:
     out = []
+    records: dict[str, list[dict[str, Any]]] = {}  # each frame's rows, made once for all its measure columns
     for name, spec in table.columns.items():
         if not (spec.measure or spec.measure_from):
             continue
@@ -313,7 +318,9 @@ def _cells(section: str, table: Table) -> list[Seen]:
                                         (table.written, table.written_suppressed, "CSV")):
             if name not in frame_:
                 continue
-            for position, record in enumerate(frame_.to_dict("records")):
+            if which not in records:
+                records[which] = frame_.to_dict("records")
+            for position, record in enumerate(records[which]):
                 if (position, name) in withheld:
                     continue
                 if spec.measure_when is not None and str(record.get(spec.measure_when[0])) != spec.measure_when[1]:
