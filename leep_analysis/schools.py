@@ -136,6 +136,15 @@ def lineages(links: pd.DataFrame | None, urns: Iterable[str] = (), *, as_at: dt.
     return {urn: find(urn) for urn in sorted(parent, key=_urn_order)}
 
 
+def with_urns(lineage: Mapping[str, str], urns: Iterable[str]) -> dict[str, str]:
+    """``lineages(links, urns)`` from ``lineages(links)``: each URN the links do not join is its own lineage, in
+    the same (URN) order."""
+    out = dict(lineage)
+    for urn in urns:
+        out.setdefault(str(urn), str(urn))
+    return {urn: out[urn] for urn in sorted(out, key=_urn_order)}
+
+
 def successions(links: pd.DataFrame | None) -> pd.DataFrame:
     """Each (predecessor, successor) pair the links record, either direction of the file giving it once.
 
