@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import content, facts, imports, kernels, tables, workspace
 from .config import ENV_CACHE_DIR, ENV_PACK_DIR
-from .errors import NotebookError, os_problem
+from .errors import NotebookError, os_cause, os_problem
 from .params import PeriodParams
 from .publishing import scrub
 from .registry import run_order
@@ -240,12 +240,30 @@ def meanwhile(pool: Workers | None, fn: Callable[..., Any], /, *args: Any, **kwa
         fn(*args, **kwargs)
         yield
         return
-    future = pool.submit(fn, *args, **kwargs)
+    future = pool.submit(_plainly, fn, *args, **kwargs)
     try:
         yield
-    finally:
+    except KeyboardInterrupt:  # stopped (Ctrl-C, SIGTERM): stop the worker too, as execute_all does, not wait for it
+        stop_pool(pool)
+        raise
+    except BaseException:
         wait([future])
+        raise
+    wait([future])
     future.result()
+
+
+def _plainly(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """On a worker: ``fn``, a file-system error behind its failure raised as itself (an exception's cause and
+    context do not cross back from a worker, and the run says a full disk in one line from them: xlsxwriter
+    raises its own error from the ``OSError``)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:
+        error = os_cause(exc)
+        if error is None or error is exc:
+            raise
+        raise error from None
 
 
 @dataclass

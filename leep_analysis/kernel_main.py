@@ -33,14 +33,32 @@ def die_with_parent(parent: int) -> None:
             os._exit(1)
 
         threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
-    if os.getppid() != parent:  # gone before the request was made
+    if os.getppid() != parent:  # gone between the caller's check and the request
         os._exit(1)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        pass
+    return True
+
+
 if __name__ == "__main__":
-    del sys.path[0]  # this file's folder: the package's modules would shadow others ("tables", "charts")
-    if os.environ.get("JPY_PARENT_PID", "").isdigit():
-        die_with_parent(int(os.environ["JPY_PARENT_PID"]))
+    here = os.path.dirname(os.path.realpath(__file__))
+    if sys.path and os.path.realpath(sys.path[0] or os.curdir) == here:
+        del sys.path[0]  # this file's folder: the package's modules would shadow others ("tables", "charts")
+    given = os.environ.get("JPY_PARENT_PID", "")
+    # on Windows it is a handle, not a process id, and ipykernel's own poller watches it
+    if sys.platform != "win32" and given.isdigit():
+        if os.getppid() == int(given):
+            die_with_parent(int(given))
+        elif not _alive(int(given)):  # the process that started it is gone already
+            os._exit(1)
+        # else a kernelspec that starts Python through a wrapper (conda run): that wrapper is the parent
     import runpy
 
     runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)

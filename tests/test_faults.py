@@ -369,7 +369,12 @@ def _slow_write(path: str, seconds: float) -> None:
 
 
 def _fail(path: str) -> None:
-    raise OSError(28, "No space left on device", path)
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        raise OSError(28, "No space left on device", path)
+    except OSError as exc:  # as xlsxwriter says a full disk: its own error, raised while handling the OSError
+        raise FileCreateError(exc)  # noqa: B904 - its context is what crosses back, or not
 
 
 def test_meanwhile_finishes_before_the_block_is_left_even_when_the_block_fails(tmp_path):
@@ -378,15 +383,22 @@ def test_meanwhile_finishes_before_the_block_is_left_even_when_the_block_fails(t
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = execution.Workers(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")), 1, [])
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    executor.submit(int).result()  # its worker started, so that stop_pool can stop it
+    pool = execution.Workers(executor, 1, multiprocessing.active_children())
     try:
         done = tmp_path / "book"
         with pytest.raises(RuntimeError, match="the PDF failed"), \
                 execution.meanwhile(pool, _slow_write, str(done), 1.0):
             raise RuntimeError("the PDF failed")
         assert done.read_text() == "written", "the block's failure waited for the worker"
+        # the OSError behind xlsxwriter's own error crosses back from the worker, so the run says it in one line
         with pytest.raises(OSError, match="No space left"), execution.meanwhile(pool, _fail, str(done)):
             pass
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt), execution.meanwhile(pool, _slow_write, str(tmp_path / "late"), 5.0):
+            raise KeyboardInterrupt
+        assert time.monotonic() - started < 3, "an interrupt stops the worker rather than waiting for it"
         order = []
         with execution.meanwhile(None, lambda: order.append("worker")):
             order.append("block")
