@@ -239,6 +239,14 @@ def work_out(inputs: Inputs, events: Any = None) -> Analysis:
     """The support section's analysis for a period, from its inputs and the pack's events (``events.Events``)."""
     return analyse_data(prepare(inputs, events))
 
+def _judged(result: Analysis) -> pd.DataFrame:
+    """The supported schools' next-inspection outcomes the impact comparison judges: those inspected since support
+    began that have similar schools to compare (one population for ``inspection_summary``'s shares, the tiles, the
+    impact table's difference, which is these shares' difference, and ``supported_counts``)."""
+    judged = result.outcomes[result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)]
+    return judged[judged["lineage"].isin(result.pairs["lineage"])]
+
+
 def inspection_summary(result: Analysis) -> pd.DataFrame:
     """Next-inspection outcomes of supported schools and of their matched comparison schools.
 
@@ -257,10 +265,7 @@ def inspection_summary(result: Analysis) -> pd.DataFrame:
         that started below good), ``months_to_good`` (median, of those that
         started below good and became good).
     """
-    judged = result.outcomes[result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)]
-    # the schools the impact comparison judges: those with similar schools to compare (one population for the
-    # shares here, the tiles and the impact table's difference, which is these shares' difference)
-    judged = judged[judged["lineage"].isin(result.pairs["lineage"])]
+    judged = _judged(result)
     pairs = result.pairs[result.pairs["lineage"].isin(judged["lineage"])]
     weights = 1 / pairs.groupby("lineage")["comparison"].transform("size") if len(pairs) else pd.Series(dtype=float)
     rows = []
@@ -288,8 +293,7 @@ def supported_counts(result: Analysis) -> dict[str, int]:
     ``declined`` (of ``n_schools``), ``below`` (below good when support began), ``good`` (of those, good or better
     at the next inspection) and ``reached`` (of those, the schools behind the median months to good). A committee
     pack withholds a share or a median that stands for fewer schools than its threshold."""
-    judged = result.outcomes[result.outcomes["outcome"].isin(["improved", "same", "declined"]).fillna(False)]
-    judged = judged[judged["lineage"].isin(result.pairs["lineage"])]
+    judged = _judged(result)
     before, after = judged["grade_before"].astype("float64"), judged["grade_after"].astype("float64")
     low = before.ge(3)
     return {"n_schools": int(judged["lineage"].nunique()), "improved": int((after < before).sum()),
