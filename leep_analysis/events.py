@@ -153,15 +153,15 @@ def _school_records(mi: pd.DataFrame, establishments: pd.DataFrame | None, linea
 def build(*, la_code: str, as_at: dt.date, mi: pd.DataFrame | None = None,
           establishments: pd.DataFrame | None = None, links: pd.DataFrame | None = None,
           register: pd.DataFrame | None = None, log: pd.DataFrame | None = None,
-          good_equivalent: str = "all_key_judgements", lineage: Mapping[str, str] | None = None,
-          links_lineage: Mapping[str, str] | None = None) -> Events:
+          good_equivalent: str = "all_key_judgements", lineage: Mapping[str, str] | None = None) -> Events:
     """The events of the LA's schools as at ``as_at``, from whichever inputs the pack has.
 
     A school is the LA's when Ofsted's file or the establishments list gives it the LA's code, or
     the LA's support register or concerns log names it; its inspections under every URN of its
-    lineage are its own (a converter academy keeps its predecessor's history). ``lineage`` replaces the one
-    made from ``links`` (``schools.lineages``) where a caller has it already; ``links_lineage`` is
-    ``schools.lineages(links, as_at=as_at)`` worked out once for every LA (``Inputs.national``).
+    lineage are its own (a converter academy keeps its predecessor's history). ``lineage`` is
+    ``schools.lineages(links, as_at=as_at)`` where a caller has it already (worked out once for every LA:
+    ``Inputs.national``); the LA's own URNs that the links do not join are added as their own lineages
+    (``schools.with_urns``).
     """
     stamp = pd.Timestamp(as_at)
     urns: set[str] = set()
@@ -173,10 +173,7 @@ def build(*, la_code: str, as_at: dt.date, mi: pd.DataFrame | None = None,
     for frame in (register, log):
         if frame is not None:
             urns |= set(frame["urn"].astype(str))
-    if lineage is not None:
-        lineage = dict(lineage)
-    else:
-        lineage = with_urns(links_lineage if links_lineage is not None else lineages(links, as_at=as_at), urns)
+    lineage = with_urns(lineage if lineage is not None else lineages(links, as_at=as_at), urns)
     own = {lineage.get(u, u) for u in urns}
 
     inspections = None
@@ -227,4 +224,4 @@ def work_out(inputs: Inputs) -> Events:
                  register=got["support_register"], log=got["concerns_log"],
                  good_equivalent=params.inspections.good_equivalent,
                  # the national file's chains, the same for every LA of a batch (0.16 s each on the real file)
-                 links_lineage=inputs.national("links_lineage", lambda: lineages(links, as_at=params.as_at)))
+                 lineage=inputs.national("links_lineage", lambda: lineages(links, as_at=params.as_at)))
