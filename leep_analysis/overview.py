@@ -63,11 +63,14 @@ def _read(folder: Path, stem: str) -> pd.DataFrame | None:
     return None if found is None else found.frame
 
 
-def _facts(folder: Path) -> facts.Facts:
-    """A pack's facts as published (``tables/facts.csv``, typed by its data dictionary)."""
+def _facts(folder: Path, wanted: set[str]) -> facts.Facts:
+    """A pack's facts as published (``tables/facts.csv``, typed by its data dictionary): the LA's own of the
+    measures ``wanted`` (an overview row's; a pack holds some 2,000 facts, its row uses a dozen)."""
     found = published.read_table(folder, "facts")
-    return facts.Facts(None if found is None else facts.frame(
-        found.frame.assign(period=found.frame["period"].astype(str)).to_dict("records")))
+    if found is None:
+        return facts.Facts(None)
+    mine = found.frame[found.frame["measure"].isin(wanted) & (found.frame["area"] == "la")]
+    return facts.Facts(facts.frame(mine.assign(period=mine["period"].astype(str)).to_dict("records")))
 
 
 def table(inputs: Inputs, built: dict[str, Path]) -> pd.DataFrame:
@@ -82,10 +85,11 @@ def table(inputs: Inputs, built: dict[str, Path]) -> pd.DataFrame:
     """
     neighbours = inputs.get("neighbours").drop_duplicates("la_code").set_index("la_code")
     rows = []
+    wanted = {m["key"] for m in measures(inputs)} | {GOOD_OR_BETTER}
     for code, folder in sorted(built.items()):
         row: dict[str, object] = {"la_code": code, "la": str(neighbours["la_name"].get(code, f"LA {code}")),
                                   "region": str(neighbours["region"].get(code, "")), "pack": folder.name}
-        known = _facts(folder)
+        known = _facts(folder, wanted)
         bench = _read(folder, "achievement__benchmark")
         if bench is not None:
             bench = bench.set_index("indicator")
