@@ -492,6 +492,7 @@ def render(source: str, dest: Path, *, created: dt.date, images: Path | None = N
         print(f"leep: {PDF_NAME} not written: the typst package could not load ({exc}); "
               "install the project's dependencies (pip install -e .)", file=sys.stderr)
         return False
+    global _COMPILED
     _forget_last_compile(typst)
     with tempfile.TemporaryDirectory(prefix=".typst-", dir=dest.parent) as empty:
         root = images if images is not None and images.is_dir() else Path(empty)
@@ -500,13 +501,13 @@ def render(source: str, dest: Path, *, created: dt.date, images: Path | None = N
         try:
             data = compiler.compile(format="pdf", pdf_standards=["ua-1"], timestamp=when)
         finally:
-            _COMPILED[0] = True
+            _COMPILED = True
     dest.write_bytes(data)
     return True
 
 
 #: whether this process has compiled a document since typst's memory was last cleared (``_forget_last_compile``)
-_COMPILED = [False]
+_COMPILED = False
 #: typst-py ages typst's memoised work by one compile after each compile and drops what is older than this
 TYPST_KEEPS = 10
 
@@ -521,11 +522,12 @@ def _forget_last_compile(typst: Any) -> None:
     from 0.6 GB to 1.1 GB over the batch. Ten compiles of an empty document age them out
     (0.1 s after a large report); a process's first compile, a single pack's only one, pays nothing.
     """
-    if not _COMPILED[0]:
+    global _COMPILED
+    if not _COMPILED:
         return
     for _ in range(TYPST_KEEPS):
         typst.Compiler(b"", font_paths=_fonts()).compile(format="svg")
-    _COMPILED[0] = False
+    _COMPILED = False
 
 
 def write_pdf(cover: Cover, sections: Sequence[tuple[str, str, Sequence[Block]]], dest: Path, *,
