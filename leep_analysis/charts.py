@@ -91,6 +91,9 @@ HOUSE_RC: dict[str, Any] = {
     "font.sans-serif": ["DejaVu Sans", "Arial", "Liberation Sans", "Helvetica"],
     "axes.titlesize": 11,
     "axes.titleweight": "bold",
+    # a title sits just above its axes (no chart has ticks or labels on top): matplotlib's automatic placement
+    # measures every axis's tick labels again at each draw to find that out, 15% of a chart's time
+    "axes.titley": 1.0,
     "svg.hashsalt": "leep",
 }
 

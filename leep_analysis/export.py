@@ -8,15 +8,20 @@ list is built from the page's second-level headings.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from . import content
 from .config import TEMPLATE_DIR
 from .errors import NotebookError
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -107,17 +112,51 @@ def contents_list(page_html: str) -> str:
 
 def to_html(nb: nbformat.NotebookNode, page: Page, *, name: str) -> str:
     """Render an executed notebook as the pack's page."""
+    check_outputs(nb, name)
+    return _render(normalise(nb, page.title), page)
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    """This process's exporter: its templates are compiled once, not once a page (a batch's worker exports
+    hundreds), as nbconvert's own command line reuses one exporter for every notebook it is given."""
     from nbconvert import HTMLExporter
 
-    check_outputs(nb, name)
-    nb = normalise(nb, page.title)
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="leep",
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+
+
+def as_shown(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as its page shows it: each output without its block's typed record (``content.MIME``),
+    which no template renders and which nbconvert would otherwise copy, node by node, three times a page.
+    The outputs' other data are the same objects, not copies."""
+    shown = nbformat.NotebookNode(nb)
+    shown.cells = []
+    for cell in nb.cells:
+        outputs = cell.get("outputs")
+        if outputs and any(content.MIME in output.get("data", {}) for output in outputs):
+            cell = nbformat.NotebookNode(cell)
+            cell.outputs = [_without_block(output) for output in outputs]
+        shown.cells.append(cell)
+    return shown
+
+
+def _without_block(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    data = output.get("data", {})
+    if content.MIME not in data:
+        return output
+    slim = nbformat.NotebookNode(output)
+    slim.data = nbformat.NotebookNode({mime: value for mime, value in data.items() if mime != content.MIME})
+    return slim
+
+
+def _render(nb: nbformat.NotebookNode, page: Page) -> str:
+    """A checked, normalised notebook as the pack's page."""
     resources = {
         "metadata": {"name": page.title},
         "leep": {
@@ -130,14 +169,14 @@ def to_html(nb: nbformat.NotebookNode, page: Page, *, name: str) -> str:
             "footer": page.footer,
         },
     }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = body.replace("<!--LEEP-TOC-->", contents_list(body), 1)
-    return body
+    body, _ = _exporter().from_notebook_node(as_shown(nb), resources=resources)
+    return body.replace("<!--LEEP-TOC-->", contents_list(body), 1)
 
 
 def write_page(executed: Path, dest: Path, page: Page) -> list[content.Block]:
     """Read an executed notebook, write its page, and return its blocks (``content.from_notebook``)."""
     nb = nbformat.read(executed, as_version=4)
-    dest.write_text(to_html(nb, page, name=executed.name), encoding="utf-8")
-    return content.from_notebook(normalise(nb, page.title))
-
+    check_outputs(nb, executed.name)
+    nb = normalise(nb, page.title)
+    dest.write_text(_render(nb, page), encoding="utf-8")
+    return content.from_notebook(nb)

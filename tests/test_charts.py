@@ -121,3 +121,27 @@ def test_a_percentage_axis_says_what_is_counted():
     age19 = next(i for i in views.all_indicators() if i.code == "Level2Age19")
     assert views._y_label("percent", neet.counts) == "% of 16 and 17 year olds"
     assert views._y_label("percent", age19.counts) == "% of young people"
+
+
+def test_a_title_sits_where_matplotlib_would_place_it_itself(monkeypatch):
+    """The house style fixes each title just above its axes (``axes.titley``), sparing matplotlib a measure of every
+    tick label at each draw; it would place it there itself, since no chart has ticks or labels on top."""
+    trend = _trend([66.0, 68.0, 70.0])
+    bars = pd.DataFrame({"area": ["A", "LA"], "value": [72.0, 70.0], "is_la": [False, True]})
+    gap = pd.DataFrame({"area": ["LA"], "group": [40.0], "others": [69.0]})
+    drawn = {
+        "line": (trend, lambda d: charts.trend_chart(d, title="Trend", y_label="% of pupils",
+                                                     labels={"la_value": "LA", "england": "England"},
+                                                     unit="percent")),
+        "bar": (bars, lambda d: charts.neighbours_chart(d, title="Neighbours", x_label="% of pupils", decimals=0,
+                                                        england=68.0, sn_mean=67.6, unit="percent")),
+        "dot": (gap, lambda d: charts.gap_chart(d, title="Gap", x_label="% of pupils",
+                                                labels=("Disadvantaged", "Others"), unit="percent")),
+    }
+
+    def svgs() -> list[str]:
+        return [charts.figure(kind, data, draw, caption="c", alt="a").svg for kind, (data, draw) in drawn.items()]
+
+    fixed = svgs()
+    monkeypatch.setitem(charts.HOUSE_RC, "axes.titley", None)  # matplotlib's own placement
+    assert svgs() == fixed
