@@ -15,10 +15,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .config import ENV_CACHE_DIR
 from .errors import NotebookError
 
 T = TypeVar("T")
@@ -59,13 +62,26 @@ def fresh(env: dict[str, str]) -> None:
 
 def _manager() -> type:
     """A kernel manager that can stop the clients made of it: nbclient leaves its client's channels open
-    when it does not own the kernel (a heartbeat thread and five sockets a notebook, 370 threads in a
-    worker after 75 LAs); its kernels die with the process that started them (``kernel_main``)."""
+    when it does not own the kernel (five sockets a notebook, 370 threads in a worker after 75 LAs); its
+    kernels die with the process that started them (``kernel_main``), and its clients have no heartbeat.
+
+    A client's heartbeat is a thread pinging the kernel every second, for a client that cannot see the
+    kernel's process; a client made by the manager asks the manager whether the process lives, and never
+    reads the heartbeat. It was worse than idle: a run hung, its worker waiting forever to stop a heartbeat
+    thread blocked in sending a ping to a kernel that had no heartbeat (its port taken, ``channels``).
+    """
+    from jupyter_client.blocking import BlockingKernelClient
     from jupyter_client.manager import KernelManager
+
+    class Client(BlockingKernelClient):
+        def start_channels(self, shell: bool = True, iopub: bool = True, stdin: bool = True, hb: bool = False,
+                           control: bool = True) -> None:
+            super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
 
     class Manager(KernelManager):
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
+            self.client_factory = self.blocking_class = Client  # the notebooks' clients and ``blocking_client``
             self.made: list[Any] = []
 
         def client(self, **kwargs: Any) -> Any:
@@ -91,7 +107,8 @@ class WarmKernel:
     """One started kernel, reused for notebook after notebook (``run``); ``close`` shuts it down."""
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.km = _manager()(kernel_name=KERNEL)
+        self.folder = channels_folder(env)
+        self.km = _manager()(kernel_name=KERNEL, **channels(self.folder))
         self.km.start_kernel(env={**os.environ, **env}, cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
         self.kc = self.km.blocking_client()  # this object's own client, kept open while the kernel lives
         self.kc.start_channels()
@@ -130,10 +147,40 @@ class WarmKernel:
             self.km.stop_clients()
 
     def close(self) -> None:
-        """Shut the kernel down (at once: nothing is running in it)."""
-        self.kc.stop_channels()
-        if self.km.has_kernel:
-            self.km.shutdown_kernel(now=True)
+        """Shut the kernel down (at once: nothing is running in it) and remove its connection file and sockets."""
+        try:
+            self.kc.stop_channels()
+            if self.km.has_kernel:
+                self.km.shutdown_kernel(now=True)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+#: the longest path a Unix socket may have (108 bytes on Linux, 104 on macOS, with the terminating zero)
+_SOCKET_PATH_LIMIT = 100
+
+
+def channels_folder(env: dict[str, str]) -> Path:
+    """A new private folder for a kernel's connection file and sockets: in the run's cache folder (0700, removed
+    with the run and swept when a run died), else in the temporary folder."""
+    cache = env.get(ENV_CACHE_DIR)
+    return Path(tempfile.mkdtemp(prefix="kernel-", dir=cache if cache and Path(cache).is_dir() else None))
+
+
+def channels(folder: Path) -> dict[str, str]:
+    """How the run talks to its kernel: over Unix sockets in ``folder`` where there are such sockets.
+
+    Over TCP, jupyter_client picks free ports and the kernel binds them a moment later, so a port can be taken
+    in between, as by another kernel starting at once: a kernel whose shell port is taken dies at once
+    (``with_start_retry``); one whose heartbeat port is taken runs on without a heartbeat (seen once, in a run
+    that then hung: ``_manager``). A Unix socket's name is a path in a folder of this kernel's own, so no
+    channel can be taken or shared. On Windows, or where the path would be too long for a socket, the kernel
+    stays on TCP.
+    """
+    prefix = str(folder / "k")
+    if os.name != "posix" or len(prefix) + 4 > _SOCKET_PATH_LIMIT:
+        return {"connection_file": str(folder / "kernel.json")}
+    return {"transport": "ipc", "ip": prefix, "connection_file": str(folder / "kernel.json")}
 
 
 #: jupyter_client picks free TCP ports before the kernel binds them, so two kernels starting at once

@@ -78,6 +78,8 @@ def test_notebook_after_notebook_leaves_no_thread_or_socket_behind(kernel, tmp_p
         kernel.run(source, tmp_path / "out.ipynb", {}, tmp_path, kernel_environment(tmp_path, tmp_path))
         counts.append((threading.active_count(), len(os.listdir("/proc/self/fd"))))
     assert counts[1:] == counts[:1] * 3  # before, each left a heartbeat thread and five sockets
+    # no client pings a heartbeat: the manager tells whether the kernel lives (``kernels._manager``)
+    assert not [t for t in threading.enumerate() if type(t).__name__ == "HBChannel"]
 
 
 def test_a_dead_kernel_is_named_not_reused(kernel, tmp_path):
@@ -86,3 +88,27 @@ def test_a_dead_kernel_is_named_not_reused(kernel, tmp_path):
     nbformat.write(nbformat.v4.new_notebook(metadata=KERNELSPEC), source)
     with warnings.catch_warnings(), pytest.raises(Exception, match="its kernel has died"):
         kernel.run(source, tmp_path / "out.ipynb", {}, tmp_path, kernel_environment(tmp_path, tmp_path))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets: on Windows a kernel stays on TCP")
+def test_kernels_started_at_once_share_no_channel_and_leave_nothing_behind(tmp_path):
+    """Over TCP, two kernels starting at once could be given the same port: one of them then ran without a
+    heartbeat and the run hung on its first notebook. Each kernel talks over Unix sockets in a folder of its own,
+    in the run's cache: no port is picked for it (ipykernel's own output pipe binds a free port itself)."""
+    import stat
+
+    env = kernel_environment(tmp_path / "pack", tmp_path)
+    first, second = WarmKernel(env, tmp_path), WarmKernel(env, tmp_path)
+    try:
+        assert first.folder != second.folder and {first.folder.parent, second.folder.parent} == {tmp_path}
+        for warm in (first, second):
+            assert warm.km.transport == "ipc"
+            sockets = sorted(p.name for p in warm.folder.iterdir() if stat.S_ISSOCK(p.stat().st_mode))
+            assert sockets == ["k-1", "k-2", "k-3", "k-4", "k-5"]  # shell, iopub, stdin, control, heartbeat
+            info = warm.km.get_connection_info()
+            assert info["transport"] == "ipc" and info["ip"] == str(warm.folder / "k")
+            assert warm.km.is_alive() and warm.kc.is_alive()  # the heartbeat beats
+    finally:
+        first.close()
+        second.close()
+    assert list(tmp_path.iterdir()) == []
