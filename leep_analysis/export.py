@@ -110,12 +110,6 @@ def contents_list(page_html: str) -> str:
     return '<nav class="leep-toc" aria-label="Contents of this page"><h2 id="contents">Contents</h2><ol>' + "".join(items) + "</ol></nav>"
 
 
-def to_html(nb: nbformat.NotebookNode, page: Page, *, name: str) -> str:
-    """Render an executed notebook as the pack's page."""
-    check_outputs(nb, name)
-    return _render(normalise(nb, page.title), page)
-
-
 @functools.cache
 def _exporter() -> HTMLExporter:
     """This process's exporter: its templates are compiled once, not once a page (a batch's worker exports
@@ -155,8 +149,8 @@ def _without_block(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return slim
 
 
-def _render(nb: nbformat.NotebookNode, page: Page) -> str:
-    """A checked, normalised notebook as the pack's page."""
+def to_html(nb: nbformat.NotebookNode, page: Page) -> str:
+    """A checked (``check_outputs``), normalised (``normalise``) notebook as the pack's page."""
     resources = {
         "metadata": {"name": page.title},
         "leep": {
@@ -178,5 +172,5 @@ def write_page(executed: Path, dest: Path, page: Page) -> list[content.Block]:
     nb = nbformat.read(executed, as_version=4)
     check_outputs(nb, executed.name)
     nb = normalise(nb, page.title)
-    dest.write_text(_render(nb, page), encoding="utf-8")
+    dest.write_text(to_html(nb, page), encoding="utf-8")
     return content.from_notebook(nb)

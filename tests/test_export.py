@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from nbconvert import HTMLExporter
 
 from leep_analysis import content, export
-from leep_analysis.config import TEMPLATE_DIR
 
 pytestmark = pytest.mark.pack
 
@@ -17,14 +15,17 @@ def page(title: str) -> export.Page:
                        sections=[{"href": "x.html", "title": title, "current": True}])
 
 
-def test_a_page_is_the_same_whatever_was_exported_before_it(default_pack):
+def test_a_page_is_the_same_whatever_was_exported_before_it(default_pack, tmp_path):
     """The exporter is made once per process (a batch's worker exports hundreds of pages): a page must not carry
     anything of the page exported before it."""
-    achievement = nbformat.read(default_pack / "executed" / "01_achievement.ipynb", as_version=4)
-    budget = nbformat.read(default_pack / "executed" / "04_budget.ipynb", as_version=4)
-    first = export.to_html(achievement, page("Achievement"), name="01_achievement.ipynb")
-    other = export.to_html(budget, page("Budget"), name="04_budget.ipynb")
-    again = export.to_html(achievement, page("Achievement"), name="01_achievement.ipynb")
+    def written(notebook: str, title: str) -> str:
+        dest = tmp_path / f"{title}.html"
+        export.write_page(default_pack / "executed" / notebook, dest, page(title))
+        return dest.read_text(encoding="utf-8")
+
+    first = written("01_achievement.ipynb", "Achievement")
+    other = written("04_budget.ipynb", "Budget")
+    again = written("01_achievement.ipynb", "Achievement")
     assert first == again
     assert "Budget pack" in other and "Budget pack" not in first
     assert "<title>Achievement</title>" in first and "<title>Budget</title>" in other
@@ -46,12 +47,11 @@ def test_the_page_shows_what_the_full_notebook_shows_without_copying_the_blocks_
         [c.get("outputs", []) and [sorted(m for m in o.get("data", {}) if m != content.MIME) for o in c.outputs]
          for c in nb.cells]
 
-    whole = HTMLExporter(template_name="leep", extra_template_basedirs=[str(TEMPLATE_DIR)], exclude_input=True,
-                         exclude_input_prompt=True, exclude_output_prompt=True)
+    whole = export._exporter.__wrapped__()  # a new exporter, made as the pack's is
     resources = {"metadata": {"name": "Achievement"},
                  "leep": {"css": export.house_css(), "la_name": "Sampleshire", "pack_title": "Achievement pack",
                           "sections": [], "synthetic": False, "banner": "", "footer": ""}}
     body, _ = whole.from_notebook_node(nb, resources=resources)
     expected = body.replace("<!--LEEP-TOC-->", export.contents_list(body), 1)
-    assert export._render(nb, export.Page(title="Achievement", la_name="Sampleshire",
+    assert export.to_html(nb, export.Page(title="Achievement", la_name="Sampleshire",
                                           pack_title="Achievement pack")) == expected
