@@ -8,7 +8,7 @@ GIAS links files in ``../shared/data/real`` (or ``LEEP_REAL_DATA``), as at 31 De
 the same two-LA batch against two single runs. Peak memory is the most the whole process tree
 (this process, its workers and their kernels) held at once, sampled every 0.2 s.
 The last line: ``batch: 153 LAs in 412.3 s, 2.7 s per LA, peak 2.1 GB, 0.12 of 153 single runs``.
-Targets (README): all 153 LAs in at most 10 minutes on 2 cores, peak under 4 GB, time per LA the
+Targets (docs/performance.md): all 153 LAs in at most 10 minutes on 2 cores, peak under 4 GB, time per LA the
 same in the batch's second half as in its first.
 """
 

@@ -8,7 +8,7 @@ ratio says how much the sections' own work adds.
     python benchmarks/pack.py [--jobs 2] [--repeat 2] [--scales 250,2500,25000]
 
 Prints a table; the last line is ``ratio=<pack seconds / floor seconds>``.
-Targets (README): ratio at most 1.3; the default pack under 30 s on 2 cores
+Targets (docs/performance.md): ratio at most 1.3; the default pack under 30 s on 2 cores
 with ``--jobs 2``; the 25,000-school LA (all of England) under 2 GB.
 """
 
