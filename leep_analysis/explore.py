@@ -40,8 +40,25 @@ def _needs(keys: list[str], question: str) -> list[Block]:
     return [Paragraph(f"Not answered: {question} needs {names}, which this period's params do not name.", "note")]
 
 
+#: where a school's grade to compare comes from, by the framework of its counted inspection (as the pack's tables
+#: of schools say it: ``sections/inspections/views.schools_note``)
+GRADE_FROM = {"overall": "overall effectiveness", "key_judgements": "key-judgement rule", "report_card": "report card"}
+
+
+def _latest(result: Any, la_code: str) -> pd.DataFrame:
+    """The LA's counted inspections in the latest Ofsted snapshot (``result.as_at``)."""
+    out = result.outcomes
+    return out[(out["as_at"] == result.as_at) & (out["la_code"] == la_code) & out["counted"]]
+
+
 def below_good(result: Any, la_code: str) -> pd.DataFrame:
-    """The LA's schools whose counted inspection is below good, as the inspections section counts them.
+    """The LA's schools below good at their counted inspection, each framework graded as the pack grades it.
+
+    Below good: overall effectiveness requires improvement or inadequate (inspections to 1 September 2024); for
+    an inspection under the key judgements (2 September 2024 to 9 November 2025), which gives no overall grade,
+    the key-judgement rule's grade 3 or 4 (``params.inspections.good_equivalent``), as the pack's tables of
+    schools give it; and any school in an Ofsted category of concern, report cards included. A report card (from
+    10 November 2025) has no grade to compare: outside a category it is not listed (``report_cards_not_compared``).
 
     Parameters
     ----------
@@ -51,20 +68,46 @@ def below_good(result: Any, la_code: str) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per school whose counted grade is 3 (requires improvement) or 4 (inadequate) in the
-        latest Ofsted snapshot (``result.as_at``): ``urn``, ``school_name``, ``phase``, ``governance``,
-        ``inspection_date``, ``grade`` (1 to 4), ``category`` (special measures or serious weaknesses,
-        where in one), ``lineage`` (the URN its predecessors and successors share, ``result.lineage``);
-        lowest grade first, then by name.
+        One row per school in the latest Ofsted snapshot (``result.as_at``): ``urn``, ``school_name``,
+        ``phase``, ``governance``, ``inspection_date``, ``grade`` (Int64 1 to 4: the grade to compare; missing
+        for a report card), ``grade_from`` (``GRADE_FROM``: overall effectiveness, key-judgement rule or report
+        card), ``category`` (the category of concern's code, where in one), ``lineage`` (the URN its
+        predecessors and successors share, ``result.lineage``); schools in a category first, then lowest grade,
+        then by name.
     """
-    out = result.outcomes
-    rows = out[(out["as_at"] == result.as_at) & (out["la_code"] == la_code) & out["counted"]
-               & pd.to_numeric(out["grade"], errors="coerce").ge(3)]
+    rows = _latest(result, la_code)
+    grade = rows["grade"].astype("Int64").fillna(rows["key_judgement_grade"].astype("Int64"))
+    below = grade.ge(3).fillna(False).astype(bool) | rows["in_category"].astype(bool)
+    chosen = rows[below.to_numpy()]
+    frame = chosen[["urn", "school_name", "phase", "governance", "inspection_date"]].copy()
+    frame["grade"] = pd.array(grade[below.to_numpy()], dtype="Int64")
+    frame["grade_from"] = chosen["framework"].astype("string").map(GRADE_FROM).astype("string").to_numpy()
+    frame["category"] = chosen["category"].astype("string").to_numpy()
     lineage = result.lineage
-    frame = rows[["urn", "school_name", "phase", "governance", "inspection_date", "grade", "category"]].copy()
-    frame["grade"] = pd.to_numeric(frame["grade"]).astype("Int64")
     frame["lineage"] = [lineage.get(str(u), str(u)) for u in frame["urn"]]
-    return frame.sort_values(["grade", "school_name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    frame["_in_category"] = frame["category"].notna()
+    frame = frame.sort_values(["_in_category", "grade", "school_name"], ascending=[False, False, True],
+                              kind="stable", na_position="first")
+    return frame.drop(columns="_in_category").reset_index(drop=True)
+
+
+def grade_note(frame: pd.DataFrame) -> str:
+    """The note under a table of ``below_good``: where its grades come from, naming only the frameworks it holds."""
+    note = "Grade: overall effectiveness"
+    if frame["grade_from"].eq(GRADE_FROM["key_judgements"]).any():
+        note += (" or, for an inspection from 2 September 2024 to 9 November 2025, which gives no overall grade, the "
+                 "key-judgement rule, as the pack's tables of schools give it")
+    note += "."
+    if frame["grade_from"].eq(GRADE_FROM["report_card"]).any():
+        note += " A report card has no grade: one is listed only in a category of concern."
+    return note
+
+
+def report_cards_not_compared(result: Any, la_code: str) -> int:
+    """How many of the LA's schools are counted on a report card outside a category of concern: no grade to compare,
+    so neither below good nor good or better in ``below_good``."""
+    rows = _latest(result, la_code)
+    return int((rows["report_card"].astype(bool) & ~rows["in_category"].astype(bool)).sum())
 
 
 def supported_on(inputs: Inputs) -> set[str]:
@@ -85,6 +128,7 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
     pack gives the counts only, as the pack does.
     """
     from .sections import inspections
+    from .sections.inspections.outcomes import config as inspection_config
 
     question = "which schools are below good and not supported"
     lacking = missing(inputs, "ofsted_mi")
@@ -110,13 +154,19 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
         said = (f"{n(len(frame))} of the LA's schools were below good at their latest inspection in Ofsted's data as "
                 f"at {day}; {n(len(frame) - len(shown))} of them had support open on "
                 f"{long_date(inputs.params.as_at)} and {n(len(shown))} did not.")
+    cards = report_cards_not_compared(result, inputs.params.la_code)
+    if cards:
+        said += (f" {n(cards)} more had a report card, which gives no grade to compare, and are in no category of "
+                 "concern: they are not counted here.")
     if anonymiser.committee:  # a committee pack's params: the counts, never a row per school
         return [Paragraph(said)]
     shown = anonymiser.apply(shown.drop(columns="lineage")).reset_index(drop=True)
     grades = {g: school_records.grade_label(g) for g in (1, 2, 3, 4)}
-    inspected = content.month("Inspected") if anonymiser.committee else content.date("Inspected")
     table = Table(name="below_good_not_supported", frame=shown, caption=caption,
-                  columns={"grade": content.code("Grade", grades), "inspection_date": inspected},
+                  columns={"grade": content.code("Grade", grades), "grade_from": content.text("Grade from"),
+                           "category": content.code("Category of concern", inspection_config()["categories"]),
+                           "inspection_date": content.date("Inspected")},
+                  notes=grade_note(frame),
                   source="Ofsted management information; the LA's support register")
     return [Paragraph(said), table]
 
@@ -170,7 +220,9 @@ def improved_after_support(inputs: Inputs) -> list[Block]:
     """Which supported schools improved at their next inspection? A sentence and a table.
 
     From the support section's analysis (``support.analysis.school_list``): each supported school's
-    grade at its first inspection after support started against its grade before.
+    grade at its first inspection after support started against its grade before. Every supported school
+    inspected since is counted, those the support page leaves out of its comparison for want of similar
+    schools included. In a committee pack gives the counts only, as ``below_good_not_supported`` does.
     """
     from .sections import support
 
@@ -186,10 +238,11 @@ def improved_after_support(inputs: Inputs) -> list[Block]:
     said = (f"{len(judged):,} supported schools have been inspected since their support started; "
             f"{len(improved):,} improved their grade, {int((judged['outcome'] == 'same').sum()):,} kept it and "
             f"{int((judged['outcome'] == 'declined').sum()):,} declined.")
-    if result.data.committee:
+    if result.data.committee:  # a committee pack's params: the counts, small ones withheld, never a row per school
         said = (f"{disclosure.count_text(len(judged), threshold=result.data.threshold, committee=True)} supported "
                 "schools have been inspected since their support started; "
                 f"{disclosure.count_text(len(improved), threshold=result.data.threshold, committee=True)} improved.")
+        return [Paragraph(said)]
     table = Table(name="improved_at_next_inspection", frame=improved[keep].reset_index(drop=True),
                   columns={k: v for k, v in support.views.columns().items() if k in keep},
                   caption="Supported schools that improved their grade at their next inspection",

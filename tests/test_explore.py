@@ -50,7 +50,7 @@ def test_explore_runs_top_to_bottom_on_the_sample(tmp_path, clean_env):
     blocks = run_explore(NOTEBOOK_DIR / "explore.ipynb", tmp_path)
     said = texts(blocks)
     # the sample's below-good schools and the support register open on 31 December 2025
-    assert said[0].startswith("8 of the LA's schools were below good") and "0 of them had support open" in said[0]
+    assert said[0].startswith("13 of the LA's schools were below good") and "0 of them had support open" in said[0]
     assert said[1].startswith("Sampleshire (synthetic) was 5th of 11 among itself and its comparators in 2016")
     assert said[2].startswith("32 supported schools have been inspected since their support started; 4 improved")
     tables = {b["name"]: b for b in blocks if b["type"] == "table"}
@@ -67,16 +67,45 @@ def test_below_good_not_supported_matches_the_inspections_section_and_the_regist
     frame = explore.below_good(result, "050")
     la = result.summary[(result.summary["area_type"] == "la") & (result.summary["group"] == "all")
                         & (result.summary["as_at"] == result.summary["as_at"].max())].iloc[0]
-    # the section's own counts of requires improvement and inadequate, in its latest snapshot
-    assert len(frame) == la["n_requires_improvement"] + la["n_inadequate"]
-    assert set(frame["grade"]) <= {3, 4}
+    by = frame.groupby("grade_from")["urn"].agg(lambda u: sorted(u.astype(str)))
+    # overall effectiveness: the section's own counts of requires improvement and inadequate, in its latest snapshot
+    assert len(by["overall effectiveness"]) == la["n_requires_improvement"] + la["n_inadequate"] == 8
+    # the sample's four key-judgement inspections graded 3 by the key-judgement rule, and its report card in a
+    # category of concern (Yarrow Wood Primary, requires significant improvement from 14 November 2025)
+    assert by["key-judgement rule"] == ["901435", "901522", "901600", "901602"]
+    assert by["report card"] == ["901584"] and frame["grade"].dtype == "Int64"
+    assert frame.loc[frame["urn"] == "901584", "category"].tolist() == ["requires_significant_improvement"]
+    assert set(frame["grade"].dropna()) == {3, 4}
+    # every school in a category of concern is listed, first
+    assert frame["category"].notna().sum() == la["n_category_of_concern"] == 2
+    assert frame["category"].head(2).notna().all()
+    # the report cards outside a category: no grade to compare, counted apart
+    assert explore.report_cards_not_compared(result, "050") == la["n_report_card"] - 1 == 8
     paragraph, table = explore.below_good_not_supported(inputs)
+    assert paragraph.text.startswith("13 of the LA's schools were below good") and "8 more had a report card" in \
+        paragraph.text
+    assert table.notes == ("Grade: overall effectiveness or, for an inspection from 2 September 2024 to 9 November "
+                           "2025, which gives no overall grade, the key-judgement rule, as the pack's tables of "
+                           "schools give it. A report card has no grade: one is listed only in a category of concern.")
+    assert explore.grade_note(frame[frame["grade_from"] == "overall effectiveness"]) == \
+        "Grade: overall effectiveness."  # a table of legacy grades only (Ofsted's files to August 2024)
     supported = explore.supported_on(inputs)
     assert len(table.frame) == (~frame["lineage"].isin(supported)).sum()
     register = support.analyse(inputs).data.register
     open_urns = set(register.loc[register["start_date"].le("2025-12-31") & (register["end_date"].isna()
                                  | register["end_date"].ge("2025-12-31")), "urn"].astype(str))
     assert not set(table.frame["urn"].astype(str)) & open_urns
+
+
+def test_with_committee_params_the_answers_give_counts_never_a_row_per_school(params_file, clean_env):
+    inputs = load_period(params_file(audience="committee"))
+    for answer in (explore.below_good_not_supported, explore.improved_after_support):
+        (said,) = answer(inputs)
+        assert isinstance(said, content.Paragraph)
+    (improved,) = explore.improved_after_support(inputs)
+    # 4 of the sample's 32 improved (the internal answer): under the committee's threshold of 5, withheld
+    assert improved.text == ("32 supported schools have been inspected since their support started; fewer than 5 "
+                             "improved.")
 
 
 def test_an_answer_on_the_las_files_never_reads_the_sample(tmp_path, clean_env):
