@@ -151,9 +151,16 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
     else:
         supported = supported_on(inputs)
         shown, caption = frame[~frame["lineage"].isin(supported)], f"Schools below good and not supported, {day}"
+        parts = (len(frame) - len(shown), len(shown))
         said = (f"{n(len(frame))} of the LA's schools were below good at their latest inspection in Ofsted's data as "
-                f"at {day}; {n(len(frame) - len(shown))} of them had support open on "
-                f"{long_date(inputs.params.as_at)} and {n(len(shown))} did not.")
+                f"at {day}; {n(parts[0])} of them had support open on {long_date(inputs.params.as_at)} and "
+                f"{n(parts[1])} did not.")
+        small = [0 < p < inputs.params.suppression_threshold for p in parts]
+        if anonymiser.committee and any(small) and not all(small) and n(len(frame)) == f"{len(frame):,}":
+            # the total less the part shown would give the part withheld: the split is not given
+            said = (f"{n(len(frame))} of the LA's schools were below good at their latest inspection in Ofsted's "
+                    f"data as at {day}; how many of them had support open on {long_date(inputs.params.as_at)} is "
+                    f"not given, as fewer than {inputs.params.suppression_threshold} did or did not.")
     cards = report_cards_not_compared(result, inputs.params.la_code)
     if cards:
         said += (f" {n(cards)} more had a report card, which gives no grade to compare, and are in no category of "

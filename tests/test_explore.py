@@ -108,6 +108,23 @@ def test_with_committee_params_the_answers_give_counts_never_a_row_per_school(pa
                              "improved.")
 
 
+def test_with_committee_params_a_small_part_is_not_given_away_by_the_total_less_the_other(params_file, clean_env,
+                                                                                          monkeypatch):
+    from leep_analysis.sections import inspections
+
+    inputs = load_period(params_file(audience="committee"))
+    frame = explore.below_good(inspections.analyse(inputs), "050")
+    two = set(frame["lineage"].head(2))  # two of the 13 supported: 2 would be 13 less the 11 shown
+    monkeypatch.setattr(explore, "supported_on", lambda _inputs: two)
+    (said,) = explore.below_good_not_supported(inputs)
+    assert said.text.startswith("13 of the LA's schools were below good at their latest inspection in Ofsted's data "
+                                "as at 31 December 2025; how many of them had support open on 31 December 2025 is "
+                                "not given, as fewer than 5 did or did not.")
+    assert "11" not in said.text and " 2 " not in said.text
+    said, table = explore.below_good_not_supported(load_period(params_file(audience="internal")))
+    assert "; 2 of them had support open on 31 December 2025 and 11 did not." in said.text and len(table.frame) == 11
+
+
 def test_an_answer_on_the_las_files_never_reads_the_sample(tmp_path, clean_env):
     params = write_params(tmp_path / "p.yaml", period="2025-26-autumn", la_code="050", as_at="2025-12-31",
                           sections=["achievement"], data={
