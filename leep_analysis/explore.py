@@ -168,9 +168,14 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
     if anonymiser.committee:  # a committee pack's params: the counts, never a row per school
         return [Paragraph(said)]
     shown = anonymiser.apply(shown.drop(columns="lineage")).reset_index(drop=True)
-    grades = {g: school_records.grade_label(g) for g in (1, 2, 3, 4)}
+    # the grade as its inspection named it (3 before September 2012 was "Satisfactory"), as the pack's tables say it
+    shown.insert(shown.columns.get_loc("grade") + 1, "grade_label", pd.array(
+        [school_records.grade_label(g, d) if pd.notna(g) else pd.NA
+         for g, d in zip(shown["grade"], shown["inspection_date"], strict=True)],
+        dtype="string"))
     table = Table(name="below_good_not_supported", frame=shown, caption=caption,
-                  columns={"grade": content.code("Grade", grades), "grade_from": content.text("Grade from"),
+                  columns={"grade": content.hidden(content.number("Grade (1 to 4)", 0)),
+                           "grade_label": content.text("Grade"), "grade_from": content.text("Grade from"),
                            "category": content.code("Category of concern", inspection_config()["categories"]),
                            "inspection_date": content.date("Inspected")},
                   notes=grade_note(frame),

@@ -152,6 +152,13 @@ def test_explore_runs_top_to_bottom_on_the_real_lait_file_for_leicestershire(rea
     assert said[1] == ("Leicestershire was 7th of 11 among itself and its comparators in 2016 (53%) and 3rd of 11 "
                        "in 2025 (63%); nationally 63rd of 151 LAs in 2025.")
     assert said[2].startswith("Not answered: which supported schools improved needs data: support_register")
+    below = content.from_json(next(b for b in blocks if b["type"] == "table"
+                                   and b["name"] == "below_good_not_supported")).frame
+    # Ofsted's May 2015 file: Highcliffe Primary School and Community Centre (140725), overall effectiveness 3 at
+    # its inspection of 11 May 2012, before grade 3 was called requires improvement
+    assert below["grade_label"].value_counts().to_dict() == {"Requires improvement": 36, "Inadequate": 2,
+                                                              "Satisfactory": 1}
+    assert below.loc[below["grade_label"] == "Satisfactory", "urn"].tolist() == ["140725"]
     ranking = next(b for b in blocks if b["type"] == "table" and b["name"] == "ks2_ranking")
     frame = content.from_json(ranking).frame
     assert frame["year"].tolist()[-1] == "2025" and frame["la_value"].tolist()[-1] == 63.0
