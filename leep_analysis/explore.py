@@ -17,6 +17,7 @@ from . import content, disclosure
 from . import schools as school_records
 from .content import Block, Paragraph, Table
 from .inputs import Inputs
+from .sources.ofsted_mi import KEY_JUDGEMENTS_FROM, REPORT_CARDS_FROM
 from .wording import long_date, number, ordinal
 
 #: The KS2 headline indicator: reading, writing and maths at the expected standard.
@@ -40,25 +41,26 @@ def _needs(keys: list[str], question: str) -> list[Block]:
     return [Paragraph(f"Not answered: {question} needs {names}, which this period's params do not name.", "note")]
 
 
-#: where a school's grade to compare comes from, by the framework of its counted inspection (as the pack's tables
-#: of schools say it: ``sections/inspections/views.schools_note``)
-GRADE_FROM = {"overall": "overall effectiveness", "key_judgements": "key-judgement rule", "report_card": "report card"}
-
-
 def _latest(result: Any, la_code: str) -> pd.DataFrame:
-    """The LA's counted inspections in the latest Ofsted snapshot (``result.as_at``)."""
+    """The LA's counted inspections in the latest Ofsted snapshot (``result.as_at``), each with its grade to compare
+    (``schools.comparable_grade``, the params' key-judgement rule) and how it was given (``schools.grade_basis``)."""
     out = result.outcomes
-    return out[(out["as_at"] == result.as_at) & (out["la_code"] == la_code) & out["counted"]]
+    rows = out[(out["as_at"] == result.as_at) & (out["la_code"] == la_code) & out["counted"]].copy()
+    rows["compared"] = school_records.comparable_grade(rows, result.settings.good_equivalent)
+    rows["basis"] = school_records.grade_basis(rows["framework"].astype("string"), rows["compared"])
+    return rows
 
 
 def below_good(result: Any, la_code: str) -> pd.DataFrame:
-    """The LA's schools below good at their counted inspection, each framework graded as the pack grades it.
+    """The LA's schools below good at their counted inspection, by the grade the pack compares.
 
-    Below good: overall effectiveness requires improvement or inadequate (inspections to 1 September 2024); for
-    an inspection under the key judgements (2 September 2024 to 9 November 2025), which gives no overall grade,
-    the key-judgement rule's grade 3 or 4 (``params.inspections.good_equivalent``), as the pack's tables of
-    schools give it; and any school in an Ofsted category of concern, report cards included. A report card (from
-    10 November 2025) has no grade to compare: outside a category it is not listed (``report_cards_not_compared``).
+    Below good: a grade to compare (``schools.comparable_grade``, as the pack's tables of schools inspected
+    since the last report, and its support and concerns pages, give it: overall effectiveness to 1 September
+    2024, the key-judgement rule's grade from 2 September 2024 to 9 November 2025) of 3 or 4, or a category of
+    concern under any framework. A school with no grade to compare (a report card, from 10 November 2025, or an
+    inspection the file gives without its judgements) is listed only in a category of concern, and counted
+    apart otherwise (``not_compared``). The inspections section's own counts of requires improvement and
+    inadequate are of the overall grade only; the key-judgement rule is its separate figure.
 
     Parameters
     ----------
@@ -69,20 +71,19 @@ def below_good(result: Any, la_code: str) -> pd.DataFrame:
     -------
     DataFrame
         One row per school in the latest Ofsted snapshot (``result.as_at``): ``urn``, ``school_name``,
-        ``phase``, ``governance``, ``inspection_date``, ``grade`` (Int64 1 to 4: the grade to compare; missing
-        for a report card), ``grade_from`` (``GRADE_FROM``: overall effectiveness, key-judgement rule or report
-        card), ``category`` (the category of concern's code, where in one), ``lineage`` (the URN its
-        predecessors and successors share, ``result.lineage``); schools in a category first, then lowest grade,
-        then by name.
+        ``phase``, ``governance``, ``inspection_date``, ``grade`` (Int64 1 to 4, the grade to compare; missing
+        where there is none), ``grade_from`` (how it was given, a key of ``schools.BASES``), ``category``
+        (the category of concern's code, where in one), ``lineage`` (the URN its predecessors and successors
+        share, ``result.lineage``); schools in a category first (those with no grade to compare first among
+        them), then lowest grade, then by name.
     """
     rows = _latest(result, la_code)
-    grade = rows["grade"].astype("Int64").fillna(rows["key_judgement_grade"].astype("Int64"))
-    below = grade.ge(3).fillna(False).astype(bool) | rows["in_category"].astype(bool)
-    chosen = rows[below.to_numpy()]
+    below = (rows["compared"].ge(3).fillna(False) | rows["in_category"]).astype(bool).to_numpy()
+    chosen = rows[below]
     frame = chosen[["urn", "school_name", "phase", "governance", "inspection_date"]].copy()
-    frame["grade"] = pd.array(grade[below.to_numpy()], dtype="Int64")
-    frame["grade_from"] = chosen["framework"].astype("string").map(GRADE_FROM).astype("string").to_numpy()
-    frame["category"] = chosen["category"].astype("string").to_numpy()
+    frame["grade"] = chosen["compared"].astype("Int64")
+    frame["grade_from"] = chosen["basis"].astype("string")
+    frame["category"] = chosen["category"].astype("string")
     lineage = result.lineage
     frame["lineage"] = [lineage.get(str(u), str(u)) for u in frame["urn"]]
     frame["_in_category"] = frame["category"].notna()
@@ -92,22 +93,25 @@ def below_good(result: Any, la_code: str) -> pd.DataFrame:
 
 
 def grade_note(frame: pd.DataFrame) -> str:
-    """The note under a table of ``below_good``: where its grades come from, naming only the frameworks it holds."""
+    """The note under a table of ``below_good``: where its grades come from, naming only the ways it holds."""
+    held = set(frame["grade_from"].dropna())
     note = "Grade: overall effectiveness"
-    if frame["grade_from"].eq(GRADE_FROM["key_judgements"]).any():
-        note += (" or, for an inspection from 2 September 2024 to 9 November 2025, which gives no overall grade, the "
-                 "key-judgement rule, as the pack's tables of schools give it")
+    if "key_judgement_rule" in held:
+        last = long_date(REPORT_CARDS_FROM - pd.Timedelta(days=1))
+        note += (f" or, for an inspection from {long_date(KEY_JUDGEMENTS_FROM)} to {last}, which gives no overall "
+                 "grade, the key-judgement rule, as the pack's tables of schools give it")
     note += "."
-    if frame["grade_from"].eq(GRADE_FROM["report_card"]).any():
-        note += " A report card has no grade: one is listed only in a category of concern."
+    if held & {"report_card", "none"}:
+        note += (" A report card, or an inspection the file gives without its judgements, has no grade to compare: "
+                 "one is listed only in a category of concern.")
     return note
 
 
-def report_cards_not_compared(result: Any, la_code: str) -> int:
-    """How many of the LA's schools are counted on a report card outside a category of concern: no grade to compare,
-    so neither below good nor good or better in ``below_good``."""
+def not_compared(result: Any, la_code: str) -> int:
+    """How many of the LA's schools have no grade to compare (a report card, or an inspection the file gives without
+    its judgements) and are in no category of concern: neither below good nor good or better in ``below_good``."""
     rows = _latest(result, la_code)
-    return int((rows["report_card"].astype(bool) & ~rows["in_category"].astype(bool)).sum())
+    return int((rows["compared"].isna() & ~rows["in_category"].astype(bool)).sum())
 
 
 def supported_on(inputs: Inputs) -> set[str]:
@@ -123,9 +127,11 @@ def supported_on(inputs: Inputs) -> set[str]:
 def below_good_not_supported(inputs: Inputs) -> list[Block]:
     """Which of the LA's schools are below good and not supported? A sentence and a table.
 
-    Below good as the inspections section counts it (``below_good``); supported: an episode of the
-    support register open on the period's date, followed across a change of URN. In a committee
-    pack gives the counts only, as the pack does.
+    Below good by the grade the pack compares (``below_good``); supported: an episode of the support
+    register open on the period's date, followed across a change of URN. With committee params gives
+    Ofsted's counts only, in full as the pack gives Ofsted's figures: Ofsted publishes which schools
+    these are, so how many of them are supported would say it of each when it is none or all, and the
+    pack's own list of such schools (RISE) gives no supported count in a committee pack either.
     """
     from .sections import inspections
     from .sections.inspections.outcomes import config as inspection_config
@@ -137,50 +143,37 @@ def below_good_not_supported(inputs: Inputs) -> list[Block]:
     result = inspections.analyse(inputs)
     frame = below_good(result, inputs.params.la_code)
     day = long_date(result.as_at)
-    anonymiser = disclosure.anonymiser(inputs)  # committee: counts only, small ones withheld
-
-    def n(count: int) -> str:
-        return disclosure.count_text(count, threshold=inputs.params.suppression_threshold,
-                                     committee=anonymiser.committee)
-
+    anonymiser = disclosure.anonymiser(inputs)
+    ungraded = not_compared(result, inputs.params.la_code)
+    said = (f"{len(frame):,} of the LA's schools were below good at their latest inspection in Ofsted's data as at "
+            f"{day}")
+    more = (f" {ungraded:,} more had no grade to compare (a report card, or an inspection Ofsted's file gives "
+            "without its judgements) and are in no category of concern: they are not counted here." if ungraded
+            else "")
+    if anonymiser.committee:  # a committee paper: Ofsted's counts, never a row per school nor who is supported
+        return [Paragraph(f"{said}. Which of them have support is not given in a committee paper.{more}")]
     if missing(inputs, "support_register"):
         shown, caption = frame, f"Schools below good, Ofsted data as at {day}"
-        said = (f"{n(len(frame))} of the LA's schools were below good at their latest inspection in Ofsted's data as "
-                f"at {day}. This period's params name no support register (data: support_register), so which of "
-                "them are supported is not known here: all are listed.")
+        said += (". This period's params name no support register (data: support_register), so which of them are "
+                 "supported is not known here: all are listed.")
     else:
         supported = supported_on(inputs)
         shown, caption = frame[~frame["lineage"].isin(supported)], f"Schools below good and not supported, {day}"
-        parts = (len(frame) - len(shown), len(shown))
-        said = (f"{n(len(frame))} of the LA's schools were below good at their latest inspection in Ofsted's data as "
-                f"at {day}; {n(parts[0])} of them had support open on {long_date(inputs.params.as_at)} and "
-                f"{n(parts[1])} did not.")
-        small = [0 < p < inputs.params.suppression_threshold for p in parts]
-        if anonymiser.committee and any(small) and not all(small) and n(len(frame)) == f"{len(frame):,}":
-            # the total less the part shown would give the part withheld: the split is not given
-            said = (f"{n(len(frame))} of the LA's schools were below good at their latest inspection in Ofsted's "
-                    f"data as at {day}; how many of them had support open on {long_date(inputs.params.as_at)} is "
-                    f"not given, as fewer than {inputs.params.suppression_threshold} did or did not.")
-    cards = report_cards_not_compared(result, inputs.params.la_code)
-    if cards:
-        said += (f" {n(cards)} more had a report card, which gives no grade to compare, and are in no category of "
-                 "concern: they are not counted here.")
-    if anonymiser.committee:  # a committee pack's params: the counts, never a row per school
-        return [Paragraph(said)]
+        said += (f"; {len(frame) - len(shown):,} of them had support open on {long_date(inputs.params.as_at)} and "
+                 f"{len(shown):,} did not.")
     shown = anonymiser.apply(shown.drop(columns="lineage")).reset_index(drop=True)
     # the grade as its inspection named it (3 before September 2012 was "Satisfactory"), as the pack's tables say it
     shown.insert(shown.columns.get_loc("grade") + 1, "grade_label", pd.array(
         [school_records.grade_label(g, d) if pd.notna(g) else pd.NA
-         for g, d in zip(shown["grade"], shown["inspection_date"], strict=True)],
-        dtype="string"))
+         for g, d in zip(shown["grade"], shown["inspection_date"], strict=True)], dtype="string"))
     table = Table(name="below_good_not_supported", frame=shown, caption=caption,
                   columns={"grade": content.hidden(content.number("Grade (1 to 4)", 0)),
-                           "grade_label": content.text("Grade"), "grade_from": content.text("Grade from"),
+                           "grade_label": content.text("Grade"),
+                           "grade_from": content.code("Grade from", school_records.BASES),
                            "category": content.code("Category of concern", inspection_config()["categories"]),
                            "inspection_date": content.date("Inspected")},
-                  notes=grade_note(frame),
-                  source="Ofsted management information; the LA's support register")
-    return [Paragraph(said), table]
+                  notes=grade_note(shown), source="Ofsted management information; the LA's support register")
+    return [Paragraph(said + more), table]
 
 
 def ks2_among_neighbours(inputs: Inputs, years: int = 10) -> list[Block]:
@@ -234,7 +227,8 @@ def improved_after_support(inputs: Inputs) -> list[Block]:
     From the support section's analysis (``support.analysis.school_list``): each supported school's
     grade at its first inspection after support started against its grade before. Every supported school
     inspected since is counted, those the support page leaves out of its comparison for want of similar
-    schools included. In a committee pack gives the counts only, as ``below_good_not_supported`` does.
+    schools included. With committee params gives the counts only, and neither of improved and not improved
+    where one is small (the other would be the total less it).
     """
     from .sections import support
 
@@ -250,11 +244,19 @@ def improved_after_support(inputs: Inputs) -> list[Block]:
     said = (f"{len(judged):,} supported schools have been inspected since their support started; "
             f"{len(improved):,} improved their grade, {int((judged['outcome'] == 'same').sum()):,} kept it and "
             f"{int((judged['outcome'] == 'declined').sum()):,} declined.")
-    if result.data.committee:  # a committee pack's params: the counts, small ones withheld, never a row per school
-        said = (f"{disclosure.count_text(len(judged), threshold=result.data.threshold, committee=True)} supported "
-                "schools have been inspected since their support started; "
-                f"{disclosure.count_text(len(improved), threshold=result.data.threshold, committee=True)} improved.")
-        return [Paragraph(said)]
+    if result.data.committee:  # a committee paper: the counts, never a row per school, no part the others give away
+        threshold = result.data.threshold
+
+        def given(count: int) -> bool:
+            return count == 0 or count >= threshold
+
+        if not given(len(judged)):
+            return [Paragraph(f"Fewer than {threshold} supported schools have been inspected since their support "
+                              "started; how many improved is not given.")]
+        said = f"{len(judged):,} supported schools have been inspected since their support started; "
+        if given(len(improved)) and given(len(judged) - len(improved)):
+            return [Paragraph(said + f"{len(improved):,} improved their grade.")]
+        return [Paragraph(said + f"how many improved is not given, as fewer than {threshold} did or did not.")]
     table = Table(name="improved_at_next_inspection", frame=improved[keep].reset_index(drop=True),
                   columns={k: v for k, v in support.views.columns().items() if k in keep},
                   caption="Supported schools that improved their grade at their next inspection",

@@ -229,7 +229,15 @@ def comparable_grade(mi: pd.DataFrame, good_equivalent: str = "all_key_judgement
     return grade.round().astype("Int64")
 
 
-#: How an inspection's grade to compare was given (``inspection_history``'s ``basis``).
+def grade_basis(framework: pd.Series, grade: pd.Series) -> np.ndarray:
+    """How each inspection's grade to compare (``comparable_grade``) was given: a key of ``BASES``."""
+    return np.select(
+        [framework.eq("report_card").fillna(False).to_numpy(dtype=bool), grade.isna().to_numpy(dtype=bool),
+         framework.eq("key_judgements").fillna(False).to_numpy(dtype=bool)],
+        ["report_card", "none", "key_judgement_rule"], default="overall")
+
+
+#: How an inspection's grade to compare was given (``inspection_history``'s ``basis``, ``grade_basis``).
 BASES = {"overall": "overall effectiveness", "key_judgement_rule": "key-judgement rule",
          "report_card": "report card (no grade to compare)", "none": "no grade"}
 #: Columns of ``inspection_history``: one row per inspection of a school lineage.
@@ -309,11 +317,7 @@ def inspection_history(mi: pd.DataFrame, lineage: Mapping[str, str],
     # latest inspection of a row, not the previous one of a later row) gives its judgements
     both = both.sort_values(["lineage", "inspection_date", "kind", "as_at", "urn"], kind="stable")
     both = both.drop_duplicates(["lineage", "inspection_date"], keep="first")
-    both["basis"] = np.select(
-        [both["framework"].eq("report_card").fillna(False).to_numpy(),
-         both["grade"].isna().to_numpy(),
-         both["framework"].eq("key_judgements").fillna(False).to_numpy()],
-        ["report_card", "none", "key_judgement_rule"], default="overall")
+    both["basis"] = grade_basis(both["framework"], both["grade"])
     both = both.sort_values(["lineage", "inspection_date"], kind="stable").reset_index(drop=True)
     earlier = both.groupby("lineage", sort=False)
     both["previous_date"] = earlier["inspection_date"].shift(1)
